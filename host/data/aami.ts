@@ -1,0 +1,62 @@
+/**
+ * AAMI EC57 beat classes and the de Chazal et al. (2004) inter-patient split of the MIT-BIH Arrhythmia Database.
+ * de Chazal P, O'Dwyer M, Reilly RB. Automatic classification of heartbeats using ECG morphology and heartbeat
+ * interval features. IEEE Trans Biomed Eng 51(7):1196-1206, 2004.
+ */
+
+export const AAMI_CLASSES = ['N', 'S', 'V', 'F', 'Q'] as const;
+export type AamiClass = (typeof AAMI_CLASSES)[number];
+
+const CLASS_BY_SYMBOL: ReadonlyMap<string, AamiClass> = new Map([
+  ['N', 'N'], ['L', 'N'], ['R', 'N'], ['e', 'N'], ['j', 'N'],
+  ['A', 'S'], ['a', 'S'], ['J', 'S'], ['S', 'S'],
+  ['V', 'V'], ['E', 'V'],
+  ['F', 'F'],
+  ['/', 'Q'], ['f', 'Q'], ['Q', 'Q'],
+]);
+
+/** The AAMI class of a beat annotation symbol; undefined for non-beat annotations (and beats outside EC57's map). */
+export function aamiClassOf(symbol: string): AamiClass | undefined {
+  return CLASS_BY_SYMBOL.get(symbol);
+}
+
+/** DS1: de Chazal's training set (22 records). */
+export const DS1: readonly string[] = [
+  '101', '106', '108', '109', '112', '114', '115', '116', '118', '119', '122',
+  '124', '201', '203', '205', '207', '208', '209', '215', '220', '223', '230',
+];
+
+/** DS2: de Chazal's test set (22 records). Never train or tune on these. */
+export const DS2: readonly string[] = [
+  '100', '103', '105', '111', '113', '117', '121', '123', '200', '202', '210',
+  '212', '213', '214', '219', '221', '222', '228', '231', '232', '233', '234',
+];
+
+/** Records with paced beats, excluded from both sets as AAMI EC57 recommends. */
+export const PACED_RECORDS: readonly string[] = ['102', '104', '107', '217'];
+
+/**
+ * Held-out DS1 records for validation (model selection, early stopping), so DS2 stays untouched until the final
+ * evaluation. Fixed by hand, not drawn at random, for these reasons:
+ * - every minority class needs examples on both sides: 118 (96 S), 220 (94 S), 124 (31 S, 47 V, 5 F),
+ *   116 (109 V) and 215 (164 V, 3 S, 1 F) give about 225 S, 336 V and 6 F beats to validate on;
+ * - the records that carry most of a class stay in training: 208 (373 of DS1's 414 F beats and 992 V),
+ *   209 (383 S), 201 and 207 (S and V together with unusual rhythms), 106/119/203/223 (most V);
+ * - whole records are held out, never beats of one record split across sets, so validation is inter-patient too.
+ * Training keeps about 76% of DS1's N, 76% of its S, 91% of its V and 99% of its F beats.
+ */
+export const VALIDATION_RECORDS: readonly string[] = ['116', '118', '124', '215', '220'];
+
+/** DS1 minus the validation records. */
+export const TRAINING_RECORDS: readonly string[] = DS1.filter((r) => !VALIDATION_RECORDS.includes(r));
+
+export interface InterPatientSplit {
+  train: readonly string[];
+  validation: readonly string[];
+  test: readonly string[];
+}
+
+/** The split every training and evaluation tool of this project uses. */
+export function interPatientSplit(): InterPatientSplit {
+  return { train: TRAINING_RECORDS, validation: VALIDATION_RECORDS, test: DS2 };
+}
