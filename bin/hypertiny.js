@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The `hypertiny` command: host tools are TypeScript, loaded through tsx.
+import { register } from "tsx/esm/api";
+
+register();
+const { main } = await import("../host/cli/main.ts");
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,120 @@
+// `hypertiny infer`: one window through the simulator (the device runtime in XS) or the TypeScript reference.
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { readModel, type Model } from "../../modules/model/index.ts";
+import { dequantize, quantizeInto, type QuantParams } from "../../modules/runtime/quantize.ts";
+import { isPolicy, type SynthesisPolicy } from "../../modules/runtime/synthesis-cache.ts";
+import { run as runReference } from "../pack/ref-engine.ts";
+import { lastJson, runSim } from "./sim-runner.ts";
+
+export interface InferResult {
+	model: string;
+	engine: "sim" | "ref";
+	policy: SynthesisPolicy;
+	output_q: number[];
+	logits: number[] | null;
+	probabilities: number[] | null;
+	class: number;
+	class_name: string | null;
+}
+
+function quantParams(value: any, what: string): QuantParams | null {
+	if (value && typeof value.scale === "number" && value.scale > 0 && Number.isInteger(value.zero_point)) return value;
+	if (value !== undefined) throw new Error(`the model's META has an invalid ${what} quantization`);
+	return null;
+}
+
+/** A window: raw int8 (.bin, .i8) of exactly the input size, or a JSON array of floats quantized with META's input params. */
+export function loadWindow(path: string, model: Model): Int8Array {
+	const size = model.input.length * model.input.channels;
+	const bytes = readFileSync(path);
+	if (!path.endsWith(".json")) {
+		if (bytes.length !== size) throw new Error(`${path} has ${bytes.length} bytes; the model's input is ${size} int8 values`);
+		return new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length).slice();
+	}
+	let values: unknown;
+	try {
+		values = JSON.parse(bytes.toString("utf8"));
+	} catch (error) {
+		throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
+	}
+	if (!Array.isArray(values)) throw new Error(`${path} must hold a JSON array of numbers`);
+	const input = quantParams(model.meta?.input, "input");
+	if (!input) throw new Error("the model's META has no input quantization, so a float window cannot be quantized; pass raw int8");
+	const out = new Int8Array(size);
+	quantizeInto(values as number[], input, out);
+	return out;
+}
+
+function softmax(logits: number[]): number[] {
+	const max = Math.max(...logits);
+	const exps = logits.map((x) => Math.exp(x - max));
+	const sum = exps.reduce((a, b) => a + b, 0);
+	return exps.map((e) => e / sum);
+}
+
+function argmax(values: ArrayLike<number>): number {
+	let best = 0;
+	for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+	return best;
+}
+
+function runOnSimulator(modelPath: string, input: Int8Array, policy: SynthesisPolicy): Int8Array {
+	const dir = mkdtempSync(join(tmpdir(), "hypertiny-infer-"));
+	try {
+		const inputPath = join(dir, "input.bin");
+		writeFileSync(inputPath, input);
+		const result = runSim("infer", { resources: { "model.htpw": modelPath, "input.bin": inputPath }, config: { policy } });
+		if (result.status !== 0) throw new Error(`the simulator failed (exit ${result.status}): ${(result.stderr || result.stdout).trim()}`);
+		return Int8Array.from(lastJson(result).output as number[]);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+export function infer(modelPath: string, windowPath: string, engine: "sim" | "ref", policy: SynthesisPolicy): InferResult {
+	const path = resolve(modelPath);
+	const model = readModel(new Uint8Array(readFileSync(path)));
+	const input = loadWindow(windowPath, model);
+	const output = engine === "sim" ? runOnSimulator(path, input, policy) : runReference(model, input, policy);
+	const outQ = quantParams(model.meta?.output, "output");
+	const logits = outQ ? dequantize(output, outQ) : null;
+	const cls = argmax(output);
+	const classes: unknown = model.meta?.classes;
+	return {
+		model: modelPath,
+		engine,
+		policy,
+		output_q: Array.from(output),
+		logits,
+		probabilities: logits ? softmax(logits) : null,
+		class: cls,
+		class_name: Array.isArray(classes) && typeof classes[cls] === "string" ? classes[cls] : null,
+	};
+}
+
+export function inferCommand(args: string[]): number {
+	const { values } = parseArgs({
+		args,
+		options: {
+			model: { type: "string" },
+			input: { type: "string" },
+			engine: { type: "string", default: "sim" },
+			policy: { type: "string", default: "boot" },
+			json: { type: "boolean", default: false },
+		},
+	});
+	if (!values.model || !values.input) throw new Error("--model and --input are required");
+	if (values.engine !== "sim" && values.engine !== "ref") throw new Error(`--engine must be sim or ref, not "${values.engine}"`);
+	if (!isPolicy(values.policy)) throw new Error(`--policy must be boot or lazy, not "${values.policy}"`);
+	const r = infer(values.model, values.input, values.engine, values.policy);
+	if (values.json) {
+		process.stdout.write(JSON.stringify(r) + "\n");
+	} else {
+		const shown = r.logits ? r.logits.map((x) => x.toFixed(4)).join(" ") : r.output_q.join(" ");
+		process.stdout.write(`class ${r.class}${r.class_name ? ` (${r.class_name})` : ""}  ${r.logits ? "logits" : "output"}: ${shown}  [${r.engine}, ${r.policy}]\n`);
+	}
+	return 0;
+}

@@ -1,0 +1,19 @@
+// `hypertiny inspect <model.htpw> [--json]`: bytes per section and role, and the all-PW-INT8 size.
+
+import { readFileSync } from "node:fs";
+import { formatInspect, inspectBlob } from "../pack/inspect.ts";
+
+export function inspectCommand(args: string[]): number {
+	const json = args.includes("--json");
+	const files = args.filter((a) => a !== "--json");
+	if (files.length !== 1 || files[0].startsWith("-")) {
+		process.stderr.write("usage: hypertiny inspect <model.htpw> [--json]\n");
+		return 2;
+	}
+	const data = readFileSync(files[0]);
+	const blob = new Uint8Array(data.byteLength);
+	blob.set(data); // a fresh, 4-byte aligned copy (Node's pooled Buffers may start anywhere)
+	const report = inspectBlob(blob);
+	process.stdout.write(json ? JSON.stringify({ file: files[0], ...report }, null, 2) + "\n" : formatInspect(report, files[0]));
+	return 0;
+}
