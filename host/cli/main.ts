@@ -1,5 +1,6 @@
 import { inspectCommand } from "./inspect.ts";
 import { inferCommand } from "./infer.ts";
+import { benchCommand } from "./bench.ts";
 
 const USAGE = `usage: hypertiny <command> [options]
 
@@ -7,11 +8,13 @@ commands:
   inspect <model.htpw> [--json]      bytes per section and role, and the all-PW-INT8 size
   infer --model <m.htpw> --input <window> [--engine sim|ref] [--policy boot|lazy] [--json]
                                      logits and class of one window (window: raw int8 .bin, or a JSON array of floats)
+  bench [--min-us N] [--json]        kernel throughput in the simulator, native vs the same loops in JS on XS
 `;
 
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
 	inspect: inspectCommand,
 	infer: inferCommand,
+	bench: benchCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
