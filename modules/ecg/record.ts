@@ -1,0 +1,60 @@
+// Whole-record helpers for the host dataset builder. They run the same filter (same code, same state from
+// the record start, same garbage handling) as EcgPipeline, so a training window equals the window the
+// device computes for a beat at the same sample.
+import { resolveConfig, type EcgConfig } from "./config.ts";
+import { EcgFilter } from "./filter.ts";
+import { EcgPipeline } from "./pipeline.ts";
+import { isValidSample } from "./valid-sample.ts";
+
+export interface WindowSet {
+	/** One window of windowLength filtered samples per position, back to back (ADC units, R at windowPre). */
+	windows: Int32Array;
+	/** 1 where the whole window lies within the filtered record; 0 (and zeros in `windows`) where it does not. */
+	valid: Uint8Array;
+}
+
+/**
+ * The band-passed record: entry t is the filtered value of sample t, for t < length - filterDelay (the
+ * last filterDelay entries would need samples after the end and are left 0).
+ */
+export function filterRecord(samples: Int16Array | Int32Array, config: EcgConfig): Int32Array {
+	const settings = resolveConfig(config);
+	const filter = new EcgFilter(settings);
+	const out = new Int32Array(samples.length);
+	let lastValid = settings.adcZero;
+	for (let n = 0; n < samples.length; n++) {
+		if (isValidSample(samples[n], settings)) lastValid = samples[n];
+		if (n === 0) filter.reset(lastValid);
+		const y = filter.step(lastValid);
+		if (n >= filter.delay) out[n - filter.delay] = y;
+	}
+	return out;
+}
+
+/** Windows centred (per windowPre) on the given sample positions, e.g. the annotated beats of a record. */
+export function windowsAt(samples: Int16Array | Int32Array, positions: ArrayLike<number>, config: EcgConfig): WindowSet {
+	const settings = resolveConfig(config);
+	const filtered = filterRecord(samples, config);
+	const length = settings.windowLength;
+	const end = samples.length - settings.filterDelay;
+	const windows = new Int32Array(positions.length * length);
+	const valid = new Uint8Array(positions.length);
+	for (let k = 0; k < positions.length; k++) {
+		const first = positions[k] - settings.windowPre;
+		if (!Number.isInteger(first) || first < 0 || first + length > end) continue;
+		windows.set(filtered.subarray(first, first + length), k * length);
+		valid[k] = 1;
+	}
+	return { windows, valid };
+}
+
+/** R-peak sample indices of the beats EcgPipeline delivers for a whole record. */
+export function detectBeats(samples: Int16Array | Int32Array, config: EcgConfig): Int32Array {
+	const found: number[] = [];
+	const pipeline = new EcgPipeline(config, (beat) => {
+		found.push(beat.sampleIndex);
+	});
+	pipeline.pushBlock(samples);
+	pipeline.flush();
+	return Int32Array.from(found);
+}

@@ -1,0 +1,61 @@
+import test from "ava";
+import { join } from "node:path";
+import { resolveConfig } from "../modules/ecg/config.ts";
+import { EcgPipeline } from "../modules/ecg/pipeline.ts";
+import { windowsAt } from "../modules/ecg/record.ts";
+import { MITDB_ARCHIVE, MITDB_CONFIG, beatSamples, mitdbAvailable, readAnnotations, readSignal212, scoreDetections, unpackRecords } from "./ecg-mitdb.ts";
+
+// Channel 0 (MLII) of records 100 and 119; beats scored against the .atr beat annotations within 150 ms.
+const RECORDS: Array<[string, number]> = [
+	["100", 0.99],
+	["119", 0.97],
+];
+const TOLERANCE = Math.round(0.15 * MITDB_CONFIG.sampleRate);
+
+const available = mitdbAvailable();
+const dir = available ? unpackRecords(RECORDS.map(([r]) => r)) : "";
+const mitdbTest = available ? test : test.skip;
+if (!available) test.skip(`MIT-BIH archive not found at ${MITDB_ARCHIVE}`, () => {});
+
+for (const [record, minimum] of RECORDS) {
+	mitdbTest(`MIT-BIH ${record}: delivered beats have Se and PPV > ${minimum * 100} %, windows equal windowsAt()`, (t) => {
+		const samples = readSignal212(join(dir, `${record}.dat`), 0);
+		const reference = beatSamples(readAnnotations(join(dir, `${record}.atr`)));
+		t.is(samples.length, 650000);
+
+		const positions: number[] = [];
+		const windows: Int32Array[] = [];
+		const reasons: string[] = [];
+		const pipeline = new EcgPipeline(
+			MITDB_CONFIG,
+			(b) => {
+				positions.push(b.sampleIndex);
+				windows.push(b.window.slice());
+			},
+			(e) => reasons.push(e.reason),
+		);
+		pipeline.pushBlock(samples);
+		pipeline.flush();
+
+		const score = scoreDetections(reference, positions, TOLERANCE);
+		const offsets = score.offsets.slice().sort((a, b) => a - b);
+		t.log(
+			`record ${record}: ${reference.length} annotated beats, ${positions.length} delivered (${pipeline.beatsDetected} detected): ` +
+				`TP ${score.truePositives}, FN ${score.falseNegatives}, FP ${score.falsePositives}, ` +
+				`Se ${(100 * score.sensitivity).toFixed(2)} %, PPV ${(100 * score.positivePredictivity).toFixed(2)} %, ` +
+				`R offset median ${offsets[offsets.length >> 1]} samples (5th..95th percentile ${offsets[Math.floor(0.05 * offsets.length)]}..${offsets[Math.floor(0.95 * offsets.length)]})`,
+		);
+		t.true(score.sensitivity > minimum);
+		t.true(score.positivePredictivity > minimum);
+		t.deepEqual(reasons, ["ok"]);
+
+		const s = resolveConfig(MITDB_CONFIG);
+		const training = windowsAt(samples, positions, MITDB_CONFIG);
+		let identical = 0;
+		for (let k = 0; k < positions.length; k++) {
+			const expected = training.windows.subarray(k * s.windowLength, (k + 1) * s.windowLength);
+			if (training.valid[k] === 1 && windows[k].every((v, i) => v === expected[i])) identical++;
+		}
+		t.is(identical, positions.length, "every streamed window equals the training window at the same sample");
+	});
+}
