@@ -1,6 +1,6 @@
 // Optional toolchains: a test that needs one fails under CI=true when it is missing, and elsewhere is skipped
 // with a visible notice.
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { spawnSync } from "node:child_process";
 
 export const IN_CI = process.env.CI === "true";
@@ -14,7 +14,7 @@ export function missingCommands(commands: string[]): string[] {
 }
 
 /** Registers `title` as a normal test when `commands` exist; otherwise a skip with a notice, or a failure in CI. */
-export function testWithTools(title: string, commands: string[], body: Parameters<typeof test>[1]): void {
+export function testWithTools(title: string, commands: string[], body: (t: ExecutionContext) => void | Promise<void>): void {
 	const missing = missingCommands(commands);
 	if (missing.length === 0) {
 		test(title, body);
