@@ -1,0 +1,67 @@
+// The TypeScript reader and reference engine against the C core's htrun (native/build/htrun, `make -C native
+// htrun`, built here): the same status for every corrupted blob, the same golden checksums.
+import test from "ava";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readModel } from "../modules/model/reader.ts";
+import { HtError } from "../modules/model/errors.ts";
+import { runChecksum } from "../host/pack/checksum.ts";
+import { corruptions, flipBit, truncate } from "../host/pack/corrupt.ts";
+import { randomModelBlob } from "../host/pack/random-model.ts";
+import { Rng } from "../host/pack/rng.ts";
+
+const HTRUN = fileURLToPath(new URL("../native/build/htrun", import.meta.url));
+test.before(() => {
+	const make = spawnSync("make", ["-C", fileURLToPath(new URL("../native", import.meta.url)), "htrun"], { encoding: "utf8" });
+	if (make.status !== 0 || !existsSync(HTRUN)) throw new Error(`make htrun failed:\n${make.stdout}${make.stderr}`);
+});
+const dir = mkdtempSync(join(tmpdir(), "ht-vs-c-"));
+test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+
+function tsStatus(blob: Uint8Array): string {
+	try {
+		readModel(blob.slice());
+		return "OK";
+	} catch (error) {
+		if (error instanceof HtError) return error.status;
+		throw error;
+	}
+}
+
+function htrun(args: string[]): string {
+	const r = spawnSync(HTRUN, args, { encoding: "utf8" });
+	return `${r.stdout}${r.stderr}`.trim();
+}
+
+function cStatus(blob: Uint8Array, name: string): string {
+	const file = join(dir, `${name}.htpw`);
+	writeFileSync(file, blob);
+	return htrun(["validate", file]).split(/\s+/)[0];
+}
+
+test("C and TypeScript validators agree on corruptions, bit flips and truncations", (t) => {
+	for (let seed = 1; seed <= 4; seed++) {
+		const blob = randomModelBlob(seed, seed % 2 ? { forceAllBits: true, forceResidual: true, forceStride2: true } : { family: "lowrank" });
+		const cases: [string, Uint8Array][] = [["valid", blob], ...corruptions(blob).map((c): [string, Uint8Array] => [c.name, c.blob])];
+		const rng = new Rng(seed);
+		for (let i = 0; i < 60; i++) cases.push([`flip ${i}`, flipBit(blob, rng.int(0, blob.length * 8 - 1), true)]);
+		for (let i = 0; i < 10; i++) cases.push([`truncation ${i}`, truncate(blob, rng.int(0, blob.length - 1))]);
+		for (const [name, b] of cases) t.is(cStatus(b, `s${seed}`), tsStatus(b), `seed ${seed}: ${name}`);
+	}
+});
+
+test("C and TypeScript engines give the same golden checksums under boot and lazy", (t) => {
+	for (let seed = 1; seed <= 6; seed++) {
+		const blob = randomModelBlob(seed, seed % 2 ? { forceAllBits: true, forceResidual: true, forceStride2: true } : {});
+		const file = join(dir, `golden${seed}.htpw`);
+		writeFileSync(file, blob);
+		const m = readModel(blob);
+		for (const policy of ["boot", "lazy"] as const) {
+			const ts = runChecksum(m, { seed: 1000 + seed, windows: 4, policy }).crc.toString(16).padStart(8, "0");
+			t.is(htrun(["checksum", file, "4", String(1000 + seed), policy]), `checksum ${ts}`, `seed ${seed} ${policy}`);
+		}
+	}
+});
