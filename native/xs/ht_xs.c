@@ -1,0 +1,370 @@
+/*
+ * Thin xsmc bindings over the portable C core (native/include/ht.h), as Moddable SDK modules are written.
+ * Every argument is checked here; failures throw new Error("htpw <STATUS> (<code>): <what>").
+ *
+ * Buffers are host buffers (Resource, xs_ht_buffer) or ArrayBuffers and byte views. The bytes of an
+ * ArrayBuffer move when XS compacts its heap, so a model keeps section offsets, and every call that runs
+ * the model receives the blob again and re-bases the section pointers. A blob that can move or be written
+ * could also be rewritten after validation; for it the model keeps private copies of the records the core
+ * derives addresses from (PLAN, GENERATOR), so a rewritten blob changes numbers, never memory safety.
+ * A Resource (flash, or a read-only mapping in the simulator) is used in place with no copy.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "xsmc.h"
+#include "ht.h"
+
+#ifndef c_malloc /* builds without INCLUDE_XSPLATFORM */
+	#include <stdlib.h>
+	#include <string.h>
+	#define c_calloc calloc
+	#define c_free free
+	#define c_malloc malloc
+	#define c_memcpy memcpy
+	#define c_memset memset
+#endif
+
+#define kMaxBufferBytes 0x7FFFFFFF
+
+typedef struct {
+	ht_model model;
+	uint32_t offset[HT_SEC_COUNT]; /* section offsets in the blob */
+	uint8_t *records;              /* private PLAN and GENERATOR, or NULL when the blob is immutable */
+} xsHtModel;
+
+static void throwStatus(xsMachine *the, int status, const char *format, ...) XS_FUNCTION_NORETURN;
+static void throwStatus(xsMachine *the, int status, const char *format, ...)
+{
+	char message[256];
+	int length = snprintf(message, sizeof(message), "htpw %s (%d): ", ht_status_name(status), status);
+	va_list arguments;
+	va_start(arguments, format);
+	vsnprintf(message + length, sizeof(message) - (size_t)length, format, arguments);
+	va_end(arguments);
+	/* new Error(message) rather than xsUnknownError: the message stays exactly this in debug builds too */
+	xsmcSetString(xsResult, message);
+	xsmcNew(xsResult, xsGlobal, xsID("Error"), &xsResult, NULL);
+	xsThrow(xsResult);
+}
+
+static void requireArgc(xsMachine *the, int count, const char *function)
+{
+	if (xsmcArgc < count)
+		throwStatus(the, HT_E_ARGUMENT, "%s expects %d arguments, got %d", function, count, (int)xsmcArgc);
+}
+
+/* A number that is an integer in 0..max (no coercion: nothing runs a script between buffer fetches). */
+static uint32_t integerArgument(xsMachine *the, int index, uint32_t max, const char *name)
+{
+	xsType type = xsmcTypeOf(xsArg(index));
+	double value;
+	if (type != xsIntegerType && type != xsNumberType)
+		throwStatus(the, HT_E_ARGUMENT, "%s must be a number", name);
+	value = xsmcToNumber(xsArg(index));
+	if (!(value >= 0 && value <= (double)max && value == (double)(int64_t)value))
+		throwStatus(the, HT_E_ARGUMENT, "%s must be an integer in 0..%u, got %g", name, (unsigned)max, value);
+	return (uint32_t)value;
+}
+
+static int isPresent(xsMachine *the, int index)
+{
+	if (xsmcArgc <= index)
+		return 0;
+	return xsmcTypeOf(xsArg(index)) != xsUndefinedType && xsmcTypeOf(xsArg(index)) != xsNullType;
+}
+
+/* Bytes of a buffer argument; writable ones must not be read-only (a Resource). */
+static uint8_t *bufferArgument(xsMachine *the, int index, int writable, uint32_t *length, const char *name)
+{
+	void *data = NULL;
+	xsUnsignedValue count = 0;
+	xsTry {
+		if (writable)
+			xsmcGetBufferWritable(xsArg(index), &data, &count);
+		else
+			xsmcGetBufferReadable(xsArg(index), &data, &count);
+	}
+	xsCatch {
+		data = NULL;
+	}
+	if (!data)
+		throwStatus(the, HT_E_ARGUMENT, "%s must be a %sbuffer (ArrayBuffer, host buffer or byte view)", name,
+			writable ? "writable " : "");
+	*length = (uint32_t)count;
+	return data;
+}
+
+/* ArrayBuffers move and can be written; Resources do neither. */
+static int isMovableOrWritable(xsMachine *the, int index)
+{
+	void *data = NULL;
+	xsUnsignedValue count = 0;
+	volatile int result = 1;
+	xsTry {
+		result = xsmcGetBufferReadable(xsArg(index), &data, &count) == xsBufferRelocatable;
+		if (!result)
+			xsmcGetBufferWritable(xsArg(index), &data, &count);
+		result = 1;
+	}
+	xsCatch {
+		result = 0;
+	}
+	return result;
+}
+
+void xs_ht_buffer_destructor(void *data)
+{
+	if (data)
+		c_free(data);
+}
+
+/* xs_ht_buffer(bytes): zeroed native memory, 8-byte aligned, outside the XS heap (arena, kernels, scratch). */
+void xs_ht_buffer(xsMachine *the)
+{
+	uint32_t bytes;
+	void *data;
+	requireArgc(the, 1, "xs_ht_buffer");
+	bytes = integerArgument(the, 0, kMaxBufferBytes, "bytes");
+	xsResult = xsNewHostObject(xs_ht_buffer_destructor);
+	data = c_calloc(1, bytes ? bytes : 1);
+	if (!data)
+		xsUnknownError("xs_ht_buffer: cannot allocate %u bytes", (unsigned)bytes);
+	xsmcSetHostBuffer(xsResult, data, (xsIntegerValue)bytes); /* the destructor owns data from here */
+	if ((uintptr_t)data & 7u)
+		xsUnknownError("xs_ht_buffer: the allocator returned memory that is not 8-byte aligned");
+}
+
+void xs_ht_model_destructor(void *data)
+{
+	xsHtModel *hm = data;
+	if (hm) {
+		c_free(hm->records);
+		c_free(hm);
+	}
+}
+
+static xsHtModel *modelArgument(xsMachine *the, int index)
+{
+	xsHtModel *volatile hm = NULL;
+	xsTry {
+		hm = xsmcGetHostDataValidate(xsArg(index), (void *)xs_ht_model_destructor);
+	}
+	xsCatch {
+		hm = NULL;
+	}
+	if (!hm || !hm->model.blob)
+		throwStatus(the, HT_E_ARGUMENT, "model must be a model made by xs_ht_model_open");
+	return hm;
+}
+
+static int copyRecords(xsHtModel *hm)
+{
+	ht_model *m = &hm->model;
+	uint32_t plan = m->sec_len[HT_SEC_PLAN];
+	uint32_t generator = m->sec[HT_SEC_GENERATOR] ? m->sec_len[HT_SEC_GENERATOR] : 0;
+	hm->records = c_malloc(plan + generator + 1);
+	if (!hm->records)
+		return 0;
+	c_memcpy(hm->records, m->sec[HT_SEC_PLAN], plan);
+	m->sec[HT_SEC_PLAN] = hm->records;
+	if (generator) {
+		c_memcpy(hm->records + plan, m->sec[HT_SEC_GENERATOR], generator);
+		m->sec[HT_SEC_GENERATOR] = hm->records + plan;
+	}
+	return 1;
+}
+
+/* xs_ht_model_open(blob): validates the blob completely (docs/FORMAT.md §5) and returns a model. */
+void xs_ht_model_open(xsMachine *the)
+{
+	xsHtModel *hm;
+	uint8_t *blob;
+	uint32_t size;
+	int status, s, copy;
+	requireArgc(the, 1, "xs_ht_model_open");
+	xsResult = xsNewHostObject(xs_ht_model_destructor);
+	hm = c_calloc(1, sizeof(xsHtModel));
+	if (!hm)
+		xsUnknownError("xs_ht_model_open: out of memory");
+	xsmcSetHostBuffer(xsResult, hm, 0); /* an empty buffer: a view of the handle shows nothing */
+	copy = isMovableOrWritable(the, 0);
+	blob = bufferArgument(the, 0, 0, &size, "blob");
+	status = ht_model_open(&hm->model, blob, size);
+	if (status != HT_OK) {
+		c_memset(&hm->model, 0, sizeof(hm->model));
+		throwStatus(the, status, "the blob (%u bytes) is not a valid model", (unsigned)size);
+	}
+	for (s = 0; s < HT_SEC_COUNT; s++)
+		hm->offset[s] = hm->model.sec[s] ? (uint32_t)(hm->model.sec[s] - blob) : 0;
+	if (copy && !copyRecords(hm)) {
+		c_memset(&hm->model, 0, sizeof(hm->model));
+		xsUnknownError("xs_ht_model_open: out of memory");
+	}
+}
+
+/* Points the model's sections (other than its private records) at the blob's current address. A model
+ * opened on a movable or writable blob accepts any buffer of the same length (its records are private);
+ * one opened on a Resource, only that Resource. */
+static void rebase(xsMachine *the, xsHtModel *hm, int index)
+{
+	ht_model *m = &hm->model;
+	uint32_t size;
+	uint8_t *blob = bufferArgument(the, index, 0, &size, "blob");
+	int s;
+	if (size != m->size)
+		throwStatus(the, HT_E_ARGUMENT, "blob has %u bytes, the model was opened on %u", (unsigned)size,
+			(unsigned)m->size);
+	if ((uintptr_t)blob & 3u)
+		throwStatus(the, HT_E_SECTION_ALIGN, "blob is not 4-byte aligned");
+	/* Without private records the core reads the plan from the blob: it must be the validated one. */
+	if (!hm->records && blob != m->blob)
+		throwStatus(the, HT_E_ARGUMENT, "blob is not the read-only buffer the model was opened on");
+	m->blob = blob;
+	for (s = 0; s < HT_SEC_COUNT; s++) {
+		int private = hm->records && (s == HT_SEC_PLAN || s == HT_SEC_GENERATOR);
+		if (m->sec[s] && !private)
+			m->sec[s] = blob + hm->offset[s];
+	}
+}
+
+void xs_ht_model_scratch_bytes(xsMachine *the)
+{
+	requireArgc(the, 1, "xs_ht_model_scratch_bytes");
+	xsmcSetInteger(xsResult, (xsIntegerValue)modelArgument(the, 0)->model.synth_scratch_bytes);
+}
+
+void xs_ht_model_arena_bytes(xsMachine *the)
+{
+	requireArgc(the, 1, "xs_ht_model_arena_bytes");
+	xsmcSetInteger(xsResult, (xsIntegerValue)modelArgument(the, 0)->model.arena_bytes);
+}
+
+static uint16_t generatedLayerArgument(xsMachine *the, xsHtModel *hm, int index)
+{
+	if (hm->model.gen_count == 0)
+		throwStatus(the, HT_E_ARGUMENT, "the model has no generated layers");
+	return (uint16_t)integerArgument(the, index, hm->model.gen_count - 1u, "generated layer");
+}
+
+/* xs_ht_model_kernel_bytes(model, g): bytes of generated layer g's synthesized kernel. */
+void xs_ht_model_kernel_bytes(xsMachine *the)
+{
+	xsHtModel *hm;
+	uint16_t g;
+	requireArgc(the, 2, "xs_ht_model_kernel_bytes");
+	hm = modelArgument(the, 0);
+	g = generatedLayerArgument(the, hm, 1);
+	xsmcSetInteger(xsResult, (xsIntegerValue)ht_gen_kernel_bytes(&hm->model, g));
+}
+
+static int8_t *arenaArgument(xsMachine *the, xsHtModel *hm, int index, uint32_t *length)
+{
+	int8_t *arena = (int8_t *)bufferArgument(the, index, 1, length, "arena");
+	if (*length < hm->model.arena_bytes)
+		throwStatus(the, HT_E_ARGUMENT, "arena has %u bytes, the model needs %u", (unsigned)*length,
+			(unsigned)hm->model.arena_bytes);
+	return arena;
+}
+
+/* The kernel of generated layer g at offset in a buffer: inside it and 4-byte aligned. */
+static uint8_t *kernelArgument(xsMachine *the, xsHtModel *hm, int index, uint32_t offset, uint16_t g, int writable)
+{
+	uint32_t length;
+	uint8_t *kernels = bufferArgument(the, index, writable, &length, "kernel buffer");
+	uint32_t bytes = ht_gen_kernel_bytes(&hm->model, g);
+	if ((uint64_t)offset + bytes > length)
+		throwStatus(the, HT_E_ARGUMENT, "kernel of layer %u (%u bytes at %u) exceeds the kernel buffer (%u bytes)",
+			(unsigned)g, (unsigned)bytes, (unsigned)offset, (unsigned)length);
+	if ((uintptr_t)(kernels + offset) & 3u)
+		throwStatus(the, HT_E_ARGUMENT, "kernel of layer %u is not 4-byte aligned", (unsigned)g);
+	return kernels + offset;
+}
+
+/* xs_ht_run_op(model, blob, op, arena[, kernelBuffer, kernelOffset]): a kernel only for a generated PW
+ * (undefined or null otherwise). */
+void xs_ht_run_op(xsMachine *the)
+{
+	xsHtModel *hm;
+	uint32_t op, offset = 0, arena_len;
+	int8_t *arena;
+	const uint8_t *kernel = NULL;
+	uint32_t kernel_len = 0;
+	uint16_t g;
+	int status, has_kernel;
+	requireArgc(the, 4, "xs_ht_run_op");
+	hm = modelArgument(the, 0);
+	op = integerArgument(the, 2, hm->model.op_count - 1u, "op");
+	has_kernel = isPresent(the, 4);
+	if (has_kernel) {
+		requireArgc(the, 6, "xs_ht_run_op with a kernel");
+		offset = integerArgument(the, 5, kMaxBufferBytes, "kernel offset");
+	}
+	rebase(the, hm, 1);
+	arena = arenaArgument(the, hm, 3, &arena_len);
+	g = ht_op_gen_layer(&hm->model, (uint16_t)op);
+	if (g != HT_NONE16 && !has_kernel)
+		throwStatus(the, HT_E_ARGUMENT, "op %u is a generated PW (layer %u): pass its synthesized kernel",
+			(unsigned)op, (unsigned)g);
+	if (g == HT_NONE16 && has_kernel)
+		throwStatus(the, HT_E_ARGUMENT, "op %u is not a generated PW: pass no kernel", (unsigned)op);
+	if (has_kernel) {
+		kernel = kernelArgument(the, hm, 4, offset, g, 0);
+		kernel_len = ht_gen_kernel_bytes(&hm->model, g);
+	}
+	status = ht_run_op(&hm->model, (uint16_t)op, arena, arena_len, kernel, kernel_len);
+	if (status != HT_OK)
+		throwStatus(the, status, "op %u failed", (unsigned)op);
+}
+
+/* xs_ht_run_ops(model, blob, firstOp, endOp, arena): ops firstOp..endOp-1, none of them generated. */
+void xs_ht_run_ops(xsMachine *the)
+{
+	xsHtModel *hm;
+	uint32_t first, end, op, arena_len;
+	int8_t *arena;
+	requireArgc(the, 5, "xs_ht_run_ops");
+	hm = modelArgument(the, 0);
+	first = integerArgument(the, 2, hm->model.op_count, "first op");
+	end = integerArgument(the, 3, hm->model.op_count, "end op");
+	if (end < first)
+		throwStatus(the, HT_E_ARGUMENT, "end op %u is before first op %u", (unsigned)end, (unsigned)first);
+	rebase(the, hm, 1);
+	arena = arenaArgument(the, hm, 4, &arena_len);
+	for (op = first; op < end; op++) {
+		uint16_t g = ht_op_gen_layer(&hm->model, (uint16_t)op);
+		if (g != HT_NONE16)
+			throwStatus(the, HT_E_ARGUMENT, "op %u is a generated PW (layer %u): run it with xs_ht_run_op",
+				(unsigned)op, (unsigned)g);
+	}
+	for (op = first; op < end; op++) {
+		int status = ht_run_op(&hm->model, (uint16_t)op, arena, arena_len, NULL, 0);
+		if (status != HT_OK)
+			throwStatus(the, status, "op %u failed", (unsigned)op);
+	}
+}
+
+/* xs_ht_synthesize(model, blob, g, kernelBuffer, kernelOffset, scratch) */
+void xs_ht_synthesize(xsMachine *the)
+{
+	xsHtModel *hm;
+	uint16_t g;
+	uint32_t offset, scratch_len;
+	uint8_t *kernel, *scratch;
+	int status;
+	requireArgc(the, 6, "xs_ht_synthesize");
+	hm = modelArgument(the, 0);
+	g = generatedLayerArgument(the, hm, 2);
+	offset = integerArgument(the, 4, kMaxBufferBytes, "kernel offset");
+	rebase(the, hm, 1);
+	kernel = kernelArgument(the, hm, 3, offset, g, 1);
+	scratch = bufferArgument(the, 5, 1, &scratch_len, "scratch");
+	if (scratch_len < hm->model.synth_scratch_bytes)
+		throwStatus(the, HT_E_ARGUMENT, "scratch has %u bytes, the model needs %u", (unsigned)scratch_len,
+			(unsigned)hm->model.synth_scratch_bytes);
+	if ((uintptr_t)scratch & 3u)
+		throwStatus(the, HT_E_ARGUMENT, "scratch is not 4-byte aligned");
+	status = ht_synthesize(&hm->model, g, kernel, ht_gen_kernel_bytes(&hm->model, g), scratch, scratch_len);
+	if (status != HT_OK)
+		throwStatus(the, status, "synthesis of generated layer %u failed", (unsigned)g);
+}
