@@ -1,0 +1,323 @@
+/* Kernels: small hand-computed vectors, argument checks, and randomized cross-checks of the library
+ * kernels (zero-point folding, channel pairs, tap ranges, channel blocks) against ref_kernels.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ht_bytes.h"
+#include "ht_kernels.h"
+#include "ref_kernels.h"
+#include "test_util.h"
+
+#define ONE_M 1073741824 /* with shift 1: MBQM(x) == x */
+#define MAXN 4096
+
+/* int32 values as the little-endian bytes the kernels read. */
+static uint8_t *le(uint8_t *dst, const int32_t *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		ht_st32(dst + 4 * i, (uint32_t)v[i]);
+	return dst;
+}
+
+static int same(const int8_t *a, const int8_t *b, int n)
+{
+	return memcmp(a, b, (size_t)n) == 0;
+}
+
+static void hand_conv1d(void)
+{
+	const int8_t x[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+	const int8_t w[4] = {1, -1, 2, 1};
+	const int32_t bias[1] = {10}, mult[1] = {ONE_M}, shift[1] = {1};
+	uint8_t b[4], m[4], s[4];
+	ht_act act = {1, -3, -128, 15};
+	ht_window win = {2, 2, 1, 1, 0};
+	ht_requant rq = {le(b, bias, 1), le(m, mult, 1), le(s, shift, 1), 0};
+	ht_dims in = {4, 2}, out = {2, 1};
+	int8_t y[2];
+	CHECK_EQ(ht_conv1d_s8(&act, &win, &rq, &in, x, w, &out, y), HT_OK);
+	CHECK_EQ(y[0], 8);
+	CHECK_EQ(y[1], 15); /* 19 clamped */
+	out.length = 3;
+	CHECK_EQ(ht_conv1d_s8(&act, &win, &rq, &in, x, w, &out, y), HT_E_ARGUMENT);
+}
+
+static void hand_dwconv1d(void)
+{
+	const int8_t x[6] = {1, -1, 2, -2, 3, -3};
+	const int8_t w[6] = {1, 1, 1, 1, 1, 1};
+	const int32_t bias[2] = {0, 100}, mult[2] = {ONE_M, ONE_M}, shift[2] = {1, 0};
+	uint8_t b[8], m[8], s[8];
+	ht_act act = {0, 0, -128, 127};
+	ht_window win = {3, 1, 2, 2, 2};
+	ht_requant rq = {le(b, bias, 2), le(m, mult, 2), le(s, shift, 2), 0};
+	ht_dims in = {3, 2}, out = {3, 2};
+	int8_t y[6];
+	const int8_t want[6] = {4, 48, 2, 49, 4, 48};
+	CHECK_EQ(ht_dwconv1d_s8(&act, &win, &rq, &in, x, w, &out, y), HT_OK);
+	CHECK(same(y, want, 6));
+}
+
+static void hand_pwconv(void)
+{
+	const int8_t x[6] = {1, 2, 3, -1, 0, 1};
+	const int8_t w[9] = {1, 0, -1, 2, 2, 2, 0, 0, 1};
+	const int32_t bias[3] = {5, -5, 0}, mult[1] = {ONE_M}, shift[1] = {1};
+	uint8_t b[12], m[4], s[4];
+	ht_act act = {-1, 1, -128, 127};
+	ht_requant rq = {le(b, bias, 3), le(m, mult, 1), le(s, shift, 1), 1};
+	ht_dims in = {2, 3}, out = {2, 3};
+	int8_t y[6];
+	const int8_t want[6] = {4, 14, 5, 4, 2, 3};
+	CHECK_EQ(ht_pwconv_s8(&act, &rq, &in, x, w, &out, y), HT_OK);
+	CHECK(same(y, want, 6));
+	rq.bias = NULL;
+	CHECK_EQ(ht_pwconv_s8(&act, &rq, &in, x, w, &out, y), HT_OK);
+	CHECK_EQ(y[0], -1); /* -2 + 1 */
+	act.act_min = 5;
+	act.act_max = 4;
+	CHECK_EQ(ht_pwconv_s8(&act, &rq, &in, x, w, &out, y), HT_E_ARGUMENT);
+}
+
+static void hand_fc(void)
+{
+	const int8_t x[4] = {1, 2, 3, 4};
+	const int8_t w[8] = {1, 1, 1, 1, 1, -1, 1, -1};
+	const int32_t mult[1] = {ONE_M}, shift[1] = {1};
+	uint8_t m[4], s[4];
+	ht_act act = {0, 0, -1, 127};
+	ht_requant rq = {NULL, le(m, mult, 1), le(s, shift, 1), 1};
+	ht_dims in = {2, 2}, out = {1, 2};
+	int8_t y[2];
+	CHECK_EQ(ht_fc_s8(&act, &rq, &in, x, w, &out, y), HT_OK);
+	CHECK_EQ(y[0], 10);
+	CHECK_EQ(y[1], -1);
+}
+
+static void hand_add(void)
+{
+	const int8_t x1[2] = {10, -10}, x2[2] = {5, 5};
+	ht_add_params p = {20, ONE_M, -19, ONE_M, -19, ONE_M, 1, 0, 5};
+	ht_act act = {0, 3, -128, 127};
+	ht_dims d = {1, 2};
+	int8_t y[2];
+	CHECK_EQ(ht_add_s8(&act, &p, &d, x1, x2, y), HT_OK);
+	CHECK_EQ(y[0], 13);
+	CHECK_EQ(y[1], -7);
+}
+
+static void hand_pools(void)
+{
+	const int8_t x[4] = {1, 2, 3, 5};
+	ht_act act = {1, 0, -128, 127};
+	ht_dims d = {4, 1};
+	int8_t y[3];
+	CHECK_EQ(ht_avgpool_s8(&act, ONE_M, -1, &d, x, y), HT_OK);
+	CHECK_EQ(y[0], 2); /* sum 7: SRDHM 4, >> 1 -> 2 */
+
+	const int8_t xm[5] = {1, 5, -3, 2, 9};
+	ht_act am = {0, 0, -128, 6};
+	ht_window win = {2, 2, 1, 1, 0};
+	ht_dims dm = {5, 1}, om = {3, 1};
+	CHECK_EQ(ht_maxpool_s8(&am, &win, &dm, xm, &om, y), HT_OK);
+	CHECK_EQ(y[0], 1);
+	CHECK_EQ(y[1], 5);
+	CHECK_EQ(y[2], 6);
+
+	const int8_t xa[2] = {4, 8}, wa[1] = {1};
+	ht_attnpool_params pa = {0, ONE_M, 1, ONE_M, -3};
+	ht_act aa = {0, 0, -128, 127};
+	ht_dims da = {2, 1};
+	CHECK_EQ(ht_attnpool_s8(&aa, &pa, &da, xa, wa, y), HT_OK);
+	CHECK_EQ(y[0], 6); /* weights 215, 256; avg16 = rdiv(16*2908, 471) = 99; 99/8 -> 6 */
+}
+
+/* Random quantization parameters: mostly sensible, sometimes extreme (wrapping accumulators). */
+static void random_quant(uint32_t *seed, int n, int32_t *bias, int32_t *mult, int32_t *shift)
+{
+	for (int i = 0; i < n; i++) {
+		uint32_t r = test_rand(seed);
+		bias[i] = (r & 7) == 0 ? (int32_t)test_rand(seed) : (int32_t)(test_rand(seed) % 20001) - 10000;
+		mult[i] = (r & 31) == 1 ? 0 : (int32_t)(0x40000000u + (test_rand(seed) & 0x3FFFFFFFu));
+		shift[i] = (r & 15) == 2 ? (int32_t)(test_rand(seed) % 62) - 31 : -(int32_t)(test_rand(seed) % 12);
+	}
+}
+
+static void random_s8(uint32_t *seed, int8_t *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		v[i] = (int8_t)test_rand(seed);
+}
+
+typedef struct {
+	int32_t bias[MAXN], mult[MAXN], shift[MAXN];
+	uint8_t b[4 * MAXN], m[4 * MAXN], s[4 * MAXN];
+	int8_t x[MAXN], x2[MAXN], w[MAXN * 4], y[MAXN], y_ref[MAXN];
+} workspace;
+
+static int rnd(uint32_t *seed, int lo, int hi)
+{
+	return lo + (int)(test_rand(seed) % (uint32_t)(hi - lo + 1));
+}
+
+static void setup_quant(uint32_t *seed, workspace *ws, int cout, int per_tensor, int with_bias, ht_act *act,
+                        ht_requant *rq, ref_quant *q)
+{
+	static int calls;
+	random_quant(seed, cout, ws->bias, ws->mult, ws->shift);
+	/* The first calls pin the input zero point to its extremes (offset lanes of +128 and -127). */
+	act->in_zp = calls < 32 ? ((calls & 1) ? 127 : -128) : rnd(seed, -128, 127);
+	calls++;
+	act->out_zp = rnd(seed, -128, 127);
+	act->act_min = (int8_t)rnd(seed, -128, 0);
+	act->act_max = (int8_t)rnd(seed, act->act_min, 127);
+	rq->bias = with_bias ? le(ws->b, ws->bias, cout) : NULL;
+	rq->mult = le(ws->m, ws->mult, cout);
+	rq->shift = le(ws->s, ws->shift, cout);
+	rq->per_tensor = (uint8_t)per_tensor;
+	q->zi = act->in_zp;
+	q->zo = act->out_zp;
+	q->lo = act->act_min;
+	q->hi = act->act_max;
+	q->bias = with_bias ? ws->bias : NULL;
+	q->mult = ws->mult;
+	q->shift = ws->shift;
+	q->per_tensor = per_tensor;
+}
+
+static void random_window(uint32_t *seed, int len, ht_window *hw, ref_window *rw, int maxpool)
+{
+	for (;;) {
+		rw->k = rnd(seed, 1, 7);
+		rw->stride = rnd(seed, 1, 3);
+		rw->dilation = maxpool ? 1 : rnd(seed, 1, 3);
+		rw->pad_left = rnd(seed, 0, maxpool ? rw->k - 1 : 6);
+		rw->pad_right = rnd(seed, 0, maxpool ? rw->k - 1 : 6);
+		if (ref_out_len(len, rw) >= 1)
+			break;
+	}
+	hw->k = (uint16_t)rw->k;
+	hw->stride = (uint8_t)rw->stride;
+	hw->dilation = (uint8_t)rw->dilation;
+	hw->pad_left = (uint8_t)rw->pad_left;
+	hw->pad_right = (uint8_t)rw->pad_right;
+}
+
+static void cross_check(workspace *ws)
+{
+	uint32_t seed = 0xC0FFEEu;
+	int ok[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+	for (int iter = 0; iter < 300; iter++) {
+		int len = rnd(&seed, 1, 24), cin = rnd(&seed, 1, 13), cout = rnd(&seed, 1, 11);
+		int per_tensor = rnd(&seed, 0, 1), with_bias = rnd(&seed, 0, 3) != 0;
+		ht_act act;
+		ht_requant rq;
+		ref_quant q;
+		ht_window hw;
+		ref_window rw;
+		ht_dims in = {(uint16_t)len, (uint16_t)cin}, out;
+		random_s8(&seed, ws->x, len * cin);
+		random_s8(&seed, ws->x2, len * cin);
+		random_s8(&seed, ws->w, cout * 7 * cin);
+
+		setup_quant(&seed, ws, cout, per_tensor, with_bias, &act, &rq, &q);
+		random_window(&seed, len, &hw, &rw, 0);
+		out.length = (uint16_t)ref_out_len(len, &rw);
+		out.channels = (uint16_t)cout;
+		ref_conv1d(&q, &rw, ws->x, len, cin, ws->w, cout, ws->y_ref);
+		ok[0] &= ht_conv1d_s8(&act, &hw, &rq, &in, ws->x, ws->w, &out, ws->y) == HT_OK &&
+		         same(ws->y, ws->y_ref, out.length * cout);
+
+		setup_quant(&seed, ws, cin, per_tensor, with_bias, &act, &rq, &q);
+		random_window(&seed, len, &hw, &rw, 0);
+		out.length = (uint16_t)ref_out_len(len, &rw);
+		out.channels = (uint16_t)cin;
+		ref_dwconv1d(&q, &rw, ws->x, len, cin, ws->w, ws->y_ref);
+		ok[1] &= ht_dwconv1d_s8(&act, &hw, &rq, &in, ws->x, ws->w, &out, ws->y) == HT_OK &&
+		         same(ws->y, ws->y_ref, out.length * cin);
+
+		setup_quant(&seed, ws, cout, per_tensor, with_bias, &act, &rq, &q);
+		out.length = (uint16_t)len;
+		out.channels = (uint16_t)cout;
+		ref_pwconv(&q, ws->x, len, cin, ws->w, cout, ws->y_ref);
+		ok[2] &= ht_pwconv_s8(&act, &rq, &in, ws->x, ws->w, &out, ws->y) == HT_OK &&
+		         same(ws->y, ws->y_ref, len * cout);
+
+		setup_quant(&seed, ws, cout, per_tensor, with_bias, &act, &rq, &q);
+		out.length = 1;
+		ref_fc(&q, ws->x, len * cin, ws->w, cout, ws->y_ref);
+		ok[3] &= ht_fc_s8(&act, &rq, &in, ws->x, ws->w, &out, ws->y) == HT_OK && same(ws->y, ws->y_ref, cout);
+
+		int32_t aux[7];
+		int32_t m3[3], s3[3], b3[3];
+		random_quant(&seed, 3, b3, m3, s3);
+		aux[0] = rnd(&seed, 0, 24);
+		aux[1] = m3[0], aux[2] = s3[0], aux[3] = m3[1], aux[4] = s3[1], aux[5] = m3[2], aux[6] = s3[2];
+		ht_add_params ap = {aux[0], aux[1], aux[2], aux[3], aux[4], aux[5], aux[6], rnd(&seed, -128, 127),
+		                    rnd(&seed, -128, 127)};
+		setup_quant(&seed, ws, 1, 1, 0, &act, &rq, &q);
+		ref_add(aux, ap.z1, ap.z2, act.out_zp, act.act_min, act.act_max, ws->x, ws->x2, len * cin, ws->y_ref);
+		ok[4] &= ht_add_s8(&act, &ap, &in, ws->x, ws->x2, ws->y) == HT_OK && same(ws->y, ws->y_ref, len * cin);
+
+		setup_quant(&seed, ws, 1, 1, 0, &act, &rq, &q);
+		ref_avgpool(ws->mult[0], ws->shift[0], act.in_zp, act.out_zp, act.act_min, act.act_max, ws->x, len, cin,
+		            ws->y_ref);
+		ok[5] &= ht_avgpool_s8(&act, ws->mult[0], ws->shift[0], &in, ws->x, ws->y) == HT_OK &&
+		         same(ws->y, ws->y_ref, cin);
+
+		setup_quant(&seed, ws, 2, 0, 0, &act, &rq, &q);
+		int32_t attn_aux[4] = {ws->mult[0], ws->shift[0], ws->mult[1], ws->shift[1]};
+		int32_t sbias = ws->bias[1];
+		int ach = rnd(&seed, 1, 80); /* crosses the 32-channel blocks */
+		ht_dims ain = {(uint16_t)len, (uint16_t)ach};
+		random_s8(&seed, ws->x, len * ach);
+		random_s8(&seed, ws->w, ach);
+		ht_attnpool_params pp = {sbias, attn_aux[0], attn_aux[1], attn_aux[2], attn_aux[3]};
+		ref_attnpool(sbias, attn_aux, act.in_zp, act.out_zp, act.act_min, act.act_max, ws->x, len, ach, ws->w,
+		             ws->y_ref);
+		ok[6] &= ht_attnpool_s8(&act, &pp, &ain, ws->x, ws->w, ws->y) == HT_OK && same(ws->y, ws->y_ref, ach);
+
+		setup_quant(&seed, ws, 1, 1, 0, &act, &rq, &q);
+		act.out_zp = act.in_zp;
+		random_window(&seed, len, &hw, &rw, 1);
+		out.length = (uint16_t)ref_out_len(len, &rw);
+		out.channels = (uint16_t)cin;
+		ref_maxpool(&rw, act.act_min, act.act_max, ws->x, len, cin, ws->y_ref);
+		ok[7] &= ht_maxpool_s8(&act, &hw, &in, ws->x, &out, ws->y) == HT_OK &&
+		         same(ws->y, ws->y_ref, out.length * cin);
+	}
+	for (int k = 0; k < 8; k++)
+		CHECK(ok[k]);
+}
+
+static void argument_checks(void)
+{
+	int8_t x[4] = {0}, y[4];
+	uint8_t m[4] = {0}, s[4] = {0};
+	ht_act act = {0, 0, -128, 127};
+	ht_requant rq = {NULL, m, s, 1};
+	ht_dims d = {2, 2}, zero = {0, 2};
+	CHECK_EQ(ht_pwconv_s8(&act, &rq, &zero, x, x, &d, y), HT_E_ARGUMENT);
+	CHECK_EQ(ht_pwconv_s8(&act, &rq, &d, NULL, x, &d, y), HT_E_ARGUMENT);
+	rq.mult = NULL;
+	CHECK_EQ(ht_fc_s8(&act, &rq, &d, x, x, &d, y), HT_E_ARGUMENT);
+	ht_window bad = {1, 0, 1, 0, 0};
+	rq.mult = m;
+	CHECK_EQ(ht_conv1d_s8(&act, &bad, &rq, &d, x, x, &d, y), HT_E_ARGUMENT);
+	act.in_zp = 300;
+	CHECK_EQ(ht_avgpool_s8(&act, 0, 0, &d, x, y), HT_E_ARGUMENT);
+}
+
+void test_kernels(void)
+{
+	hand_conv1d();
+	hand_dwconv1d();
+	hand_pwconv();
+	hand_fc();
+	hand_add();
+	hand_pools();
+	argument_checks();
+	workspace *ws = malloc(sizeof *ws);
+	cross_check(ws);
+	free(ws);
+}

@@ -1,0 +1,24 @@
+/* C unit tests of the core. `ht_test --write-blobs DIR` instead writes the test blobs (fuzz seeds, QEMU). */
+#include <string.h>
+
+#include "test_util.h"
+
+long ht_test_checks, ht_test_failures;
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "--write-blobs") == 0)
+		return test_write_blobs(argv[2]);
+	test_arith();
+	test_bits();
+	test_kernels();
+	test_synth();
+	test_models();
+	test_corruptions();
+	if (ht_test_failures) {
+		printf("ht_test: FAIL (%ld of %ld checks failed)\n", ht_test_failures, ht_test_checks);
+		return 1;
+	}
+	printf("ht_test: PASS (%ld checks)\n", ht_test_checks);
+	return 0;
+}
