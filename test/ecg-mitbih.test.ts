@@ -1,9 +1,8 @@
 import test from "ava";
-import { join } from "node:path";
 import { resolveConfig } from "../modules/ecg/config.ts";
 import { EcgPipeline } from "../modules/ecg/pipeline.ts";
 import { windowsAt } from "../modules/ecg/record.ts";
-import { MITDB_ARCHIVE, MITDB_CONFIG, beatSamples, mitdbAvailable, readAnnotations, readSignal212, scoreDetections, unpackRecords } from "./ecg-mitdb.ts";
+import { MITDB_CONFIG, loadMitdbBeats, scoreDetections } from "./ecg-mitdb.ts";
 
 // Channel 0 (MLII) of records 100 and 119; beats scored against the .atr beat annotations within 150 ms.
 const RECORDS: Array<[string, number]> = [
@@ -12,15 +11,10 @@ const RECORDS: Array<[string, number]> = [
 ];
 const TOLERANCE = Math.round(0.15 * MITDB_CONFIG.sampleRate);
 
-const available = mitdbAvailable();
-const dir = available ? unpackRecords(RECORDS.map(([r]) => r)) : "";
-const mitdbTest = available ? test : test.skip;
-if (!available) test.skip(`MIT-BIH archive not found at ${MITDB_ARCHIVE}`, () => {});
 
 for (const [record, minimum] of RECORDS) {
-	mitdbTest(`MIT-BIH ${record}: delivered beats have Se and PPV > ${minimum * 100} %, windows equal windowsAt()`, (t) => {
-		const samples = readSignal212(join(dir, `${record}.dat`), 0);
-		const reference = beatSamples(readAnnotations(join(dir, `${record}.atr`)));
+	test(`MIT-BIH ${record}: delivered beats have Se and PPV > ${minimum * 100} %, windows equal windowsAt()`, async (t) => {
+		const { samples, beats: reference } = await loadMitdbBeats(record);
 		t.is(samples.length, 650000);
 
 		const positions: number[] = [];
