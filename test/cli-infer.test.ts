@@ -23,14 +23,15 @@ function inferJson(...args: string[]) {
 	return JSON.parse(r.stdout);
 }
 
-test("sim and ref engines give the same output under boot and lazy", (t) => {
+test("sim and ref engines give the same output under boot, lazy and stream", (t) => {
 	const ref = inferJson("--input", WINDOW, "--engine", "ref");
 	t.is(ref.output_q.length, 2);
 	t.is(ref.class_name, ["rest", "V"][ref.class]);
 	t.is(ref.probabilities.length, 2);
 	t.true(Math.abs(ref.probabilities[0] + ref.probabilities[1] - 1) < 1e-9);
-	for (const policy of ["boot", "lazy"]) {
-		const sim = inferJson("--input", WINDOW, "--engine", "sim", "--policy", policy);
+	for (const policy of ["boot", "lazy", "stream"]) {
+		const budget = policy === "stream" ? ["--budget", String(readModel(new Uint8Array(readFileSync(MODEL))).maxKernelBytes)] : [];
+		const sim = inferJson("--input", WINDOW, "--engine", "sim", "--policy", policy, ...budget);
 		t.deepEqual(sim.output_q, ref.output_q, policy);
 		t.is(sim.class, ref.class);
 	}
@@ -69,7 +70,7 @@ test("bad inputs fail with a clear message and exit 1", (t) => {
 
 	r = hypertiny("infer", "--model", MODEL, "--input", WINDOW, "--policy", "eager");
 	t.is(r.status, 1);
-	t.regex(r.stderr, /--policy must be boot or lazy/);
+	t.regex(r.stderr, /--policy must be boot, lazy or stream/);
 	t.notRegex(r.stderr, /    at /, "no stack trace");
 });
 

@@ -37,7 +37,7 @@ testWithTools("C unit tests and host/M4 agreement on the C test blobs (make qemu
 	t.regex(r.stdout, /qemu check: PASS/);
 });
 
-testWithTools(`Cortex-M4 under QEMU equals the TS reference on the golden architectures (${GOLDEN_WINDOWS} windows, boot and lazy)`, TOOLS, (t) => {
+testWithTools(`Cortex-M4 under QEMU equals the TS reference on the golden architectures (${GOLDEN_WINDOWS} windows, boot, lazy and stream)`, TOOLS, (t) => {
 	make("build/m4/htrun.elf");
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-m4-"));
 	for (const { seed, options } of GOLDEN_ARCHS) {
@@ -45,11 +45,20 @@ testWithTools(`Cortex-M4 under QEMU equals the TS reference on the golden archit
 		const path = join(dir, `golden-${seed}.htpw`);
 		writeFileSync(path, blob);
 		const inputSeed = goldenInputSeed(seed);
-		const reference = hex(runChecksum(readModel(blob), { seed: inputSeed, windows: GOLDEN_WINDOWS, policy: "boot" }).crc);
-		for (const policy of ["boot", "lazy"]) {
+		const model = readModel(blob);
+		const reference = hex(runChecksum(model, { seed: inputSeed, windows: GOLDEN_WINDOWS, policy: "boot" }).crc);
+		const tight = model.maxKernelBytes;
+		const streamSynthesized = runChecksum(model, { seed: inputSeed, windows: GOLDEN_WINDOWS, policy: "stream", budget: tight }).synthesized;
+		const generated = model.kernelBytes.length;
+		const runs = [
+			{ policy: "boot", synthesized: generated },
+			{ policy: "lazy", synthesized: generated },
+			{ policy: `stream:${tight}`, synthesized: streamSynthesized },
+		];
+		for (const { policy, synthesized } of runs) {
 			const r = m4(["checksum", path, String(GOLDEN_WINDOWS), String(inputSeed), policy]);
 			t.is(r.status, 0, r.stderr);
-			t.is(r.stdout.trim(), `checksum ${reference}`, `architecture ${seed}, ${policy}`);
+			t.is(r.stdout.trim(), `checksum ${reference}\nsynthesized ${synthesized}`, `architecture ${seed}, ${policy}`);
 		}
 	}
 	const bad = join(dir, "bad.htpw");

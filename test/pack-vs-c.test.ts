@@ -53,15 +53,24 @@ test("C and TypeScript validators agree on corruptions, bit flips and truncation
 	}
 });
 
-test("C and TypeScript engines give the same golden checksums under boot and lazy", (t) => {
+test("C and TypeScript engines give the same golden checksums and synthesis counts under boot, lazy and stream", (t) => {
 	for (let seed = 1; seed <= 6; seed++) {
 		const blob = randomModelBlob(seed, seed % 2 ? { forceAllBits: true, forceResidual: true, forceStride2: true } : {});
 		const file = join(dir, `golden${seed}.htpw`);
 		writeFileSync(file, blob);
 		const m = readModel(blob);
-		for (const policy of ["boot", "lazy"] as const) {
-			const ts = runChecksum(m, { seed: 1000 + seed, windows: 4, policy }).crc.toString(16).padStart(8, "0");
-			t.is(htrun(["checksum", file, "4", String(1000 + seed), policy]), `checksum ${ts}`, `seed ${seed} ${policy}`);
+		const roomy = Math.max(m.maxKernelBytes, m.kernelBytes.reduce((a, b) => a + b, 0) - 4); // all but 4 bytes
+		const runs = [
+			{ policy: "boot", arg: "boot" },
+			{ policy: "lazy", arg: "lazy" },
+			{ policy: "stream", arg: `stream:${m.maxKernelBytes}`, budget: m.maxKernelBytes },
+			{ policy: "stream", arg: `stream:${roomy}`, budget: roomy },
+		] as const;
+		for (const run of runs) {
+			if (run.policy === "stream" && m.kernelBytes.length === 0) continue;
+			const ts = runChecksum(m, { seed: 1000 + seed, windows: 4, policy: run.policy, budget: "budget" in run ? run.budget : undefined });
+			const want = `checksum ${ts.crc.toString(16).padStart(8, "0")}\nsynthesized ${ts.synthesized}`;
+			t.is(htrun(["checksum", file, "4", String(1000 + seed), run.arg]), want, `seed ${seed} ${run.arg}`);
 		}
 	}
 });

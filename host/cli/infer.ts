@@ -61,12 +61,12 @@ function argmax(values: ArrayLike<number>): number {
 	return best;
 }
 
-function runOnSimulator(modelPath: string, input: Int8Array, policy: SynthesisPolicy): Int8Array {
+function runOnSimulator(modelPath: string, input: Int8Array, policy: SynthesisPolicy, budget?: number): Int8Array {
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-infer-"));
 	try {
 		const inputPath = join(dir, "input.bin");
 		writeFileSync(inputPath, input);
-		const result = runSim("infer", { resources: { "model.htpw": modelPath, "input.bin": inputPath }, config: { policy } });
+		const result = runSim("infer", { resources: { "model.htpw": modelPath, "input.bin": inputPath }, config: { policy, budget } });
 		if (result.status !== 0) throw new Error(`the simulator failed (exit ${result.status}): ${(result.stderr || result.stdout).trim()}`);
 		return Int8Array.from(lastJson(result).output as number[]);
 	} finally {
@@ -74,11 +74,12 @@ function runOnSimulator(modelPath: string, input: Int8Array, policy: SynthesisPo
 	}
 }
 
-export function infer(modelPath: string, windowPath: string, engine: "sim" | "ref", policy: SynthesisPolicy): InferResult {
+/** budget: the stream policy's kernel budget in bytes. */
+export function infer(modelPath: string, windowPath: string, engine: "sim" | "ref", policy: SynthesisPolicy, budget?: number): InferResult {
 	const path = resolve(modelPath);
 	const model = readModel(new Uint8Array(readFileSync(path)));
 	const input = loadWindow(windowPath, model);
-	const output = engine === "sim" ? runOnSimulator(path, input, policy) : runReference(model, input, policy);
+	const output = engine === "sim" ? runOnSimulator(path, input, policy, budget) : runReference(model, input, policy, budget);
 	const outQ = quantParams(model.meta?.output, "output");
 	const logits = outQ ? dequantize(output, outQ) : null;
 	const cls = argmax(output);
@@ -103,13 +104,16 @@ export function inferCommand(args: string[]): number {
 			input: { type: "string" },
 			engine: { type: "string", default: "sim" },
 			policy: { type: "string", default: "boot" },
+			budget: { type: "string" },
 			json: { type: "boolean", default: false },
 		},
 	});
 	if (!values.model || !values.input) throw new Error("--model and --input are required");
 	if (values.engine !== "sim" && values.engine !== "ref") throw new Error(`--engine must be sim or ref, not "${values.engine}"`);
-	if (!isPolicy(values.policy)) throw new Error(`--policy must be boot or lazy, not "${values.policy}"`);
-	const r = infer(values.model, values.input, values.engine, values.policy);
+	if (!isPolicy(values.policy)) throw new Error(`--policy must be boot, lazy or stream, not "${values.policy}"`);
+	const budget = values.budget === undefined ? undefined : Number(values.budget);
+	if (values.policy === "stream" && !(Number.isInteger(budget) && (budget as number) > 0)) throw new Error("--policy stream needs --budget <kernel bytes>");
+	const r = infer(values.model, values.input, values.engine, values.policy, budget);
 	if (values.json) {
 		process.stdout.write(JSON.stringify(r) + "\n");
 	} else {

@@ -11,17 +11,21 @@ export interface ChecksumRun {
 	seed: number;
 	windows: number;
 	policy: Policy;
+	/** Kernel budget in bytes, for the stream policy. */
+	budget?: number;
 }
 
 export interface ChecksumResult {
 	crc: number;
 	/** Output bytes of the first window, for diagnostics. */
 	first: Int8Array;
+	/** Kernels synthesized during the run (policy-dependent; boot counts its start-up synthesis). */
+	synthesized: number;
 }
 
 /** CRC-32 over the concatenated output tensors of `windows` random windows from one xorshift32 stream. */
 export function runChecksum(model: Model, run: ChecksumRun): ChecksumResult {
-	const engine = new RefEngine(model, run.policy);
+	const engine = new RefEngine(model, run.policy, run.budget);
 	const rng = new Xorshift32(run.seed);
 	const input = new Int8Array(model.input.length * model.input.channels);
 	let crc = 0;
@@ -31,5 +35,5 @@ export function runChecksum(model: Model, run: ChecksumRun): ChecksumResult {
 		if (w === 0) first = out;
 		crc = crc32Update(crc, new Uint8Array(out.buffer, out.byteOffset, out.length));
 	}
-	return { crc, first };
+	return { crc, first, synthesized: engine.synthesisOrder.length };
 }

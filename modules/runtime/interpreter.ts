@@ -19,7 +19,8 @@ export class Interpreter {
 	#blob: NativeBytes;
 	#steps: Int32Array;
 
-	constructor(blob: NativeBytes, policy: SynthesisPolicy) {
+	/** budgetBytes: the kernel budget of the stream policy (ignored by boot and lazy). */
+	constructor(blob: NativeBytes, policy: SynthesisPolicy, budgetBytes?: number) {
 		this.#blob = blob;
 		this.#native = openNativeModel(blob);
 		const model = (this.model = readModel(blob as ArrayBufferLike, { verifyCrc: false }));
@@ -27,7 +28,7 @@ export class Interpreter {
 		this.arena = allocNative(model.arenaBytes);
 		this.input = new Int8Array(this.arena, model.input.arenaOffset, model.input.length * model.input.channels);
 		this.output = new Int8Array(this.arena, model.output.arenaOffset, model.output.length * model.output.channels);
-		this.cache = new SynthesisCache(this.#native, blob, model.kernelBytes, policy);
+		this.cache = new SynthesisCache(this.#native, blob, model.kernelBytes, policy, budgetBytes);
 	}
 
 	invoke(): void {

@@ -1,31 +1,33 @@
-// Thin TypeScript faces of the C natives in native/xs/ht_xs.c. Each wrapper body is only the native call,
-// the pattern xsc compiles to a direct host call (docs: "XS in C", Native API).
+// Thin TypeScript faces of the C natives in native/xs/ht_xs.c. Each wrapper body is only
+// `return native("name").call(this, <the parameters, in order>)`, the pattern xsc compiles to the host function
+// itself (docs: "XS in C", Native API, Optimization; any other form builds a JS function around the call and
+// xsc warns "cannot optimize native"). `this: void` only tells TypeScript these are plain functions.
 
 export type NativeBytes = ArrayBuffer | HostBuffer;
 export type NativeModelHandle = object;
 
 /** Zeroed, aligned native memory (activation arena, kernel cache, scratch) outside the JS heap. */
-export function allocNative(bytes: number): HostBuffer {
-	return native("xs_ht_buffer")(bytes);
+export function allocNative(this: void, bytes: number): HostBuffer {
+	return native("xs_ht_buffer").call(this, bytes);
 }
 
 /** Validates a blob in C (every check of docs/FORMAT.md); throws "htpw <STATUS> (<code>): ...". */
-export function openNativeModel(blob: NativeBytes): NativeModelHandle {
-	return native("xs_ht_model_open")(blob);
+export function openNativeModel(this: void, blob: NativeBytes): NativeModelHandle {
+	return native("xs_ht_model_open").call(this, blob);
 }
 
-export function nativeScratchBytes(model: NativeModelHandle): number {
-	return native("xs_ht_model_scratch_bytes")(model);
+export function nativeScratchBytes(this: void, model: NativeModelHandle): number {
+	return native("xs_ht_model_scratch_bytes").call(this, model);
 }
 
-export function runOps(model: NativeModelHandle, blob: NativeBytes, firstOp: number, endOp: number, arena: HostBuffer): void {
-	native("xs_ht_run_ops")(model, blob, firstOp, endOp, arena);
+export function runOps(this: void, model: NativeModelHandle, blob: NativeBytes, firstOp: number, endOp: number, arena: HostBuffer): void {
+	native("xs_ht_run_ops").call(this, model, blob, firstOp, endOp, arena);
 }
 
-export function runGeneratedOp(model: NativeModelHandle, blob: NativeBytes, op: number, arena: HostBuffer, kernels: HostBuffer, kernelOffset: number): void {
-	native("xs_ht_run_op")(model, blob, op, arena, kernels, kernelOffset);
+export function runGeneratedOp(this: void, model: NativeModelHandle, blob: NativeBytes, op: number, arena: HostBuffer, kernels: HostBuffer, kernelOffset: number): void {
+	native("xs_ht_run_op").call(this, model, blob, op, arena, kernels, kernelOffset);
 }
 
-export function synthesize(model: NativeModelHandle, blob: NativeBytes, layer: number, kernels: HostBuffer, kernelOffset: number, scratch: HostBuffer): void {
-	native("xs_ht_synthesize")(model, blob, layer, kernels, kernelOffset, scratch);
+export function synthesize(this: void, model: NativeModelHandle, blob: NativeBytes, layer: number, kernels: HostBuffer, kernelOffset: number, scratch: HostBuffer): void {
+	native("xs_ht_synthesize").call(this, model, blob, layer, kernels, kernelOffset, scratch);
 }

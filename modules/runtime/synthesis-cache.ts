@@ -1,62 +1,73 @@
 import { allocNative, nativeScratchBytes, synthesize, type NativeBytes, type NativeModelHandle } from "./native.ts";
+import { KernelLru } from "./kernel-lru.ts";
 
 /**
  * boot: every generated layer is synthesized when the cache is created; steady state never calls the generator.
  * lazy: a layer is synthesized right before the first op that uses it.
- * (stream, an LRU under an SRAM budget, plugs in here: kernelOffset() may then evict and regenerate.)
+ * stream: kernels live in a budget smaller than all of them (at least the largest); the least recently used is
+ * evicted to make room and re-synthesized at its next use (docs/FORMAT.md §7).
  */
-export type SynthesisPolicy = "boot" | "lazy";
+export type SynthesisPolicy = "boot" | "lazy" | "stream";
 
-export const POLICIES: readonly SynthesisPolicy[] = ["boot", "lazy"];
+export const POLICIES: readonly SynthesisPolicy[] = ["boot", "lazy", "stream"];
 
 export function isPolicy(name: unknown): name is SynthesisPolicy {
 	return POLICIES.indexOf(name as SynthesisPolicy) >= 0;
 }
 
+/** Kernel memory a policy needs: all kernels for boot and lazy, the budget for stream. */
+export function cacheBytes(kernelBytes: readonly number[], policy: SynthesisPolicy, budgetBytes?: number): number {
+	if (!isPolicy(policy)) throw new Error(`unknown synthesis policy "${policy}" (boot, lazy or stream)`);
+	if (policy !== "stream") return kernelBytes.reduce((sum, bytes) => sum + bytes, 0);
+	if (budgetBytes === undefined) throw new Error("the stream policy needs a kernel budget in bytes");
+	return budgetBytes;
+}
+
 export class SynthesisCache {
 	readonly policy: SynthesisPolicy;
-	/** Native memory holding every synthesized kernel (weights, bias, multipliers, shifts). */
+	/** Native memory holding the resident synthesized kernels (weights, bias, multipliers, shifts). */
 	readonly kernels: HostBuffer;
+	/** Bytes of `kernels`: all kernels (boot, lazy) or the stream budget. */
 	readonly bytes: number;
 	readonly scratchBytes: number;
-	synthesized = 0;
-	#offsets: Int32Array;
-	#ready: Uint8Array;
-	#scratch: HostBuffer;
-	#model: NativeModelHandle;
-	#blob: NativeBytes;
+	#lru: KernelLru;
 
-	constructor(model: NativeModelHandle, blob: NativeBytes, kernelBytes: number[], policy: SynthesisPolicy) {
-		if (!isPolicy(policy)) throw new Error(`unknown synthesis policy "${policy}" (boot or lazy)`);
+	constructor(model: NativeModelHandle, blob: NativeBytes, kernelBytes: number[], policy: SynthesisPolicy, budgetBytes?: number) {
+		const bytes = cacheBytes(kernelBytes, policy, budgetBytes);
 		this.policy = policy;
-		this.#model = model;
-		this.#blob = blob;
-		this.#offsets = new Int32Array(kernelBytes.length);
-		this.#ready = new Uint8Array(kernelBytes.length);
-		let total = 0;
-		for (let g = 0; g < kernelBytes.length; g++) {
-			this.#offsets[g] = total;
-			total += kernelBytes[g];
-		}
-		this.bytes = total;
-		this.kernels = allocNative(total > 0 ? total : 4);
+		this.bytes = bytes;
+		this.kernels = allocNative(bytes > 0 ? bytes : 4);
 		this.scratchBytes = nativeScratchBytes(model);
-		this.#scratch = allocNative(this.scratchBytes > 0 ? this.scratchBytes : 4);
-		if (policy === "boot") for (let g = 0; g < kernelBytes.length; g++) this.kernelOffset(g);
+		const scratch = allocNative(this.scratchBytes > 0 ? this.scratchBytes : 4);
+		const kernels = this.kernels;
+		const view = new Uint8Array(kernels);
+		this.#lru = new KernelLru(kernelBytes, bytes, {
+			fill: (layer, offset) => synthesize(model, blob, layer, kernels, offset, scratch),
+			move: (from, to, length) => view.copyWithin(to, from, from + length),
+		});
+		if (policy === "boot") for (let g = 0; g < kernelBytes.length; g++) this.#lru.acquire(g);
+	}
+
+	/** Kernels synthesized since creation (re-syntheses of evicted layers included). */
+	get synthesized(): number {
+		return this.#lru.synthesized;
+	}
+
+	get evicted(): number {
+		return this.#lru.evicted;
+	}
+
+	/** Times resident kernels were moved together to make one gap (stream only). */
+	get compactions(): number {
+		return this.#lru.compactions;
 	}
 
 	isReady(layer: number): boolean {
-		return this.#ready[layer] === 1;
+		return this.#lru.isResident(layer);
 	}
 
-	/** Offset of layer's kernel in `kernels`, synthesizing it first if it is not there yet. */
+	/** Offset of layer's kernel in `kernels`, synthesizing it first if it is not there. */
 	kernelOffset(layer: number): number {
-		const offset = this.#offsets[layer];
-		if (this.#ready[layer] === 0) {
-			synthesize(this.#model, this.#blob, layer, this.kernels, offset, this.#scratch);
-			this.#ready[layer] = 1;
-			this.synthesized++;
-		}
-		return offset;
+		return this.#lru.acquire(layer);
 	}
 }

@@ -3,6 +3,8 @@
 
 #include "ht.h"
 #include "ht_arith.h"
+#include "ht_bytes.h"
+#include "ht_fast_rq.h"
 #include "test_util.h"
 
 static const int64_t mbqm_cases[][4] = {
@@ -89,9 +91,51 @@ static void test_names(void)
 	CHECK(strcmp(ht_status_name(-1), "UNKNOWN") == 0);
 }
 
+/* ht_fast_rq.h's single multiply-accumulate equals MBQM + zo wherever it claims to (multiplier >= 0, shift
+ * -23..-1): extreme and tie-making accumulators, every such shift, zero points at both ends. */
+static void test_fast_requant(void)
+{
+	static const int32_t accs[] = {INT32_MIN, INT32_MIN + 1, -1073741825, -1073741824, -65536, -32769, -32768,
+	                               -257, -256, -255, -129, -128, -127, -3, -2, -1, 0, 1, 2, 3, 127, 128, 255, 256,
+	                               32767, 32768, 1073741823, 1073741824, INT32_MAX - 1, INT32_MAX};
+	static const int32_t mults[] = {0, 1, 3, 1073741824, 1073741825, 1431655765, 1518500250, 2147483646, INT32_MAX};
+	uint32_t seed = 0xFA57u;
+	int ok = 1;
+	for (int32_t shift = -23; shift <= -1; shift++)
+		for (int zo = -128; zo <= 127; zo += 85)
+			for (unsigned mi = 0; mi < sizeof mults / sizeof *mults + 40u; mi++) {
+				int32_t mult = mi < sizeof mults / sizeof *mults ? mults[mi] : (int32_t)(test_rand(&seed) >> 1);
+				uint8_t le[12];
+				ht_st32(le, 0);
+				ht_st32(le + 4, (uint32_t)mult);
+				ht_st32(le + 8, (uint32_t)shift);
+				ht_requant rq = {le, le + 4, le + 8, 1};
+				ht_fast_q q;
+				ht_fast_prepare(&rq, 0, zo, &q);
+				ok &= q.rs1 == -shift - 1;
+				for (unsigned ai = 0; ai < sizeof accs / sizeof *accs + 40u; ai++) {
+					int32_t acc = ai < sizeof accs / sizeof *accs ? accs[ai] : (int32_t)test_rand(&seed);
+					ok &= ht_fast_rq(acc, &q) == ht_mbqm(acc, mult, shift) + zo;
+				}
+			}
+	CHECK(ok);
+	/* Outside the claim the channel is marked for the generic path. */
+	uint8_t le[12] = {0};
+	ht_requant rq = {le, le + 4, le + 8, 1};
+	ht_fast_q q;
+	const int32_t bad[][2] = {{1073741824, 0}, {1073741824, -24}, {1073741824, 3}, {-5, -4}};
+	for (int i = 0; i < 4; i++) {
+		ht_st32(le + 4, (uint32_t)bad[i][0]);
+		ht_st32(le + 8, (uint32_t)bad[i][1]);
+		ht_fast_prepare(&rq, 0, 0, &q);
+		CHECK(q.rs1 < 0);
+	}
+}
+
 void test_arith(void)
 {
 	test_mbqm();
+	test_fast_requant();
 	test_rdiv();
 	test_crc();
 	test_names();

@@ -2,35 +2,43 @@
 
 #include <string.h>
 
-int engine_open(engine *e, const uint8_t *blob, uint32_t size, int lazy)
+static int engine_setup(engine *e, const uint8_t *blob, uint32_t size, ht_policy policy, uint32_t budget)
 {
-	memset(e->ready, 0, sizeof e->ready);
 	memset(e->arena_words, 0, sizeof e->arena_words);
-	e->lazy = lazy;
 	int st = ht_model_open(&e->m, blob, size);
 	if (st != HT_OK)
 		return st;
-	if (e->m.arena_bytes > ENGINE_ARENA || e->m.gen_count > ENGINE_GENS || e->m.synth_scratch_bytes > ENGINE_SCRATCH)
+	if (e->m.arena_bytes > ENGINE_ARENA || e->m.gen_count > ENGINE_GENS || e->m.synth_scratch_bytes > ENGINE_SCRATCH ||
+	    budget > ENGINE_CACHE)
 		return HT_E_ARGUMENT;
-	uint32_t total = 0;
-	for (uint16_t g = 0; g < e->m.gen_count; g++) {
-		uint32_t kb = ht_gen_kernel_bytes(&e->m, g);
-		if (kb > ENGINE_CACHE - total)
-			return HT_E_ARGUMENT;
-		e->kernel_offset[g] = total;
-		total += kb;
-	}
-	return HT_OK;
+	return ht_cache_init(&e->cache, &e->m, policy, (uint8_t *)e->cache_words, budget, e->scratch_words,
+	                     sizeof e->scratch_words, e->slots, e->order, ENGINE_GENS);
+}
+
+int engine_open(engine *e, const uint8_t *blob, uint32_t size, int lazy)
+{
+	e->lazy = lazy;
+	return engine_setup(e, blob, size, HT_POLICY_LAZY, ENGINE_CACHE);
+}
+
+int engine_open_stream(engine *e, const uint8_t *blob, uint32_t size, uint32_t budget)
+{
+	e->lazy = 1;
+	return engine_setup(e, blob, size, HT_POLICY_STREAM, budget);
 }
 
 int engine_synthesize(engine *e, uint16_t g)
 {
-	if (e->ready[g])
-		return HT_OK;
-	int st = ht_synthesize(&e->m, g, (uint8_t *)e->cache_words + e->kernel_offset[g], ht_gen_kernel_bytes(&e->m, g),
-	                       e->scratch_words, sizeof e->scratch_words);
-	e->ready[g] = st == HT_OK;
-	return st;
+	const uint8_t *kernel;
+	uint32_t len;
+	return ht_cache_kernel(&e->cache, g, &kernel, &len);
+}
+
+const uint8_t *engine_kernel(engine *e, uint16_t g)
+{
+	const uint8_t *kernel;
+	uint32_t len;
+	return ht_cache_kernel(&e->cache, g, &kernel, &len) == HT_OK ? kernel : NULL;
 }
 
 int engine_run(engine *e)
@@ -40,22 +48,7 @@ int engine_run(engine *e)
 		if (st != HT_OK)
 			return st;
 	}
-	for (uint16_t i = 0; i < e->m.op_count; i++) {
-		uint16_t g = ht_op_gen_layer(&e->m, i);
-		const uint8_t *kernel = NULL;
-		uint32_t len = 0;
-		if (g != HT_NONE16) {
-			int st = engine_synthesize(e, g);
-			if (st != HT_OK)
-				return st;
-			kernel = (const uint8_t *)e->cache_words + e->kernel_offset[g];
-			len = ht_gen_kernel_bytes(&e->m, g);
-		}
-		int st = ht_run_op(&e->m, i, (int8_t *)e->arena_words, sizeof e->arena_words, kernel, len);
-		if (st != HT_OK)
-			return st;
-	}
-	return HT_OK;
+	return ht_invoke(&e->cache, (int8_t *)e->arena_words, sizeof e->arena_words);
 }
 
 int8_t *engine_tensor(engine *e, uint16_t t, uint32_t *n)

@@ -9,7 +9,7 @@
 #include "test_util.h"
 
 #define ONE_M 1073741824 /* with shift 1: MBQM(x) == x */
-#define MAXN 4096
+#define MAXN 12288 /* 187 positions x 64 channels fit */
 
 /* int32 values as the little-endian bytes the kernels read. */
 static uint8_t *le(uint8_t *dst, const int32_t *v, int n)
@@ -290,6 +290,69 @@ static void cross_check(workspace *ws)
 		CHECK(ok[k]);
 }
 
+/* Shapes the DSP paths (ht_pwconv_dsp.h, ht_dwconv_dsp.h) care about: channel groups of 4 and their tails,
+ * quads of positions and their remainders, more than 64 output channels, inputs wider than the widening
+ * buffer, long kernels, interiors and edges; plus the deployment shapes (187 positions, 64 channels, K 7);
+ * and ADD over enough elements to take its tabulated path. */
+static void cross_check_wide(workspace *ws)
+{
+	uint32_t seed = 0xD5Bu;
+	int ok_pw = 1, ok_dw = 1, ok_add = 1, deployed = 0;
+	for (int iter = 0; iter < 60; iter++) {
+		const int deploy = iter < 2;
+		int len = deploy ? 187 : rnd(&seed, 1, 40), cin = deploy ? 64 : rnd(&seed, 1, 140);
+		int cout = deploy ? 64 : rnd(&seed, 1, 70);
+		if (len * cin > MAXN || cin * cout > 4 * MAXN || len * cout > MAXN)
+			continue;
+		int per_tensor = rnd(&seed, 0, 3) == 0, with_bias = rnd(&seed, 0, 3) != 0;
+		ht_act act;
+		ht_requant rq;
+		ref_quant q;
+		ht_dims in = {(uint16_t)len, (uint16_t)cin}, out = {(uint16_t)len, (uint16_t)cout};
+		random_s8(&seed, ws->x, len * cin);
+		random_s8(&seed, ws->w, cin * cout);
+		setup_quant(&seed, ws, cout, per_tensor, with_bias, &act, &rq, &q);
+		ref_pwconv(&q, ws->x, len, cin, ws->w, cout, ws->y_ref);
+		ok_pw &= ht_pwconv_s8(&act, &rq, &in, ws->x, ws->w, &out, ws->y) == HT_OK && same(ws->y, ws->y_ref, len * cout);
+
+		int32_t aux[7], m3[3], s3[3], b3[3];
+		random_quant(&seed, 3, b3, m3, s3);
+		aux[0] = rnd(&seed, 0, 24);
+		aux[1] = m3[0], aux[2] = s3[0], aux[3] = m3[1], aux[4] = s3[1], aux[5] = m3[2], aux[6] = s3[2];
+		ht_add_params ap = {aux[0], aux[1], aux[2], aux[3], aux[4], aux[5], aux[6], rnd(&seed, -128, 127),
+		                    rnd(&seed, -128, 127)};
+		random_s8(&seed, ws->x2, len * cin);
+		ref_add(aux, ap.z1, ap.z2, act.out_zp, act.act_min, act.act_max, ws->x, ws->x2, len * cin, ws->y_ref);
+		ok_add &= ht_add_s8(&act, &ap, &in, ws->x, ws->x2, ws->y) == HT_OK && same(ws->y, ws->y_ref, len * cin);
+
+		ht_window hw = {7, 1, 1, 3, 3};
+		ref_window rw = {7, 1, 1, 3, 3};
+		if (!deploy) {
+			rw.k = rnd(&seed, 1, iter % 10 == 9 ? 40 : 9);
+			rw.stride = rnd(&seed, 1, 3);
+			rw.dilation = rnd(&seed, 1, 2);
+			rw.pad_left = rnd(&seed, 0, rw.k);
+			rw.pad_right = rnd(&seed, 0, rw.k);
+			hw = (ht_window){(uint16_t)rw.k, (uint8_t)rw.stride, (uint8_t)rw.dilation, (uint8_t)rw.pad_left,
+			                 (uint8_t)rw.pad_right};
+		}
+		if (ref_out_len(len, &rw) < 1 || rw.k * cin > 4 * MAXN)
+			continue;
+		setup_quant(&seed, ws, cin, per_tensor, with_bias, &act, &rq, &q);
+		out.length = (uint16_t)ref_out_len(len, &rw);
+		out.channels = (uint16_t)cin;
+		random_s8(&seed, ws->w, rw.k * cin);
+		ref_dwconv1d(&q, &rw, ws->x, len, cin, ws->w, ws->y_ref);
+		ok_dw &= ht_dwconv1d_s8(&act, &hw, &rq, &in, ws->x, ws->w, &out, ws->y) == HT_OK &&
+		         same(ws->y, ws->y_ref, out.length * cin);
+		deployed += deploy;
+	}
+	CHECK(ok_pw);
+	CHECK(ok_dw);
+	CHECK(ok_add);
+	CHECK_EQ(deployed, 2);
+}
+
 static void argument_checks(void)
 {
 	int8_t x[4] = {0}, y[4];
@@ -319,5 +382,6 @@ void test_kernels(void)
 	argument_checks();
 	workspace *ws = malloc(sizeof *ws);
 	cross_check(ws);
+	cross_check_wide(ws);
 	free(ws);
 }

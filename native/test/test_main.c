@@ -14,6 +14,7 @@ int main(int argc, char **argv)
 	test_kernels();
 	test_synth();
 	test_models();
+	test_cache();
 	test_corruptions();
 	if (ht_test_failures) {
 		printf("ht_test: FAIL (%ld of %ld checks failed)\n", ht_test_failures, ht_test_checks);

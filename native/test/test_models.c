@@ -29,9 +29,11 @@ static void check_synthesis(engine *e, const model_spec *spec)
 		const gen_layer_spec *l = &spec->gen.gen[g];
 		uint32_t cout = (uint32_t)l->cout, cin = (uint32_t)l->cin;
 		CHECK_EQ(ht_gen_kernel_bytes(&e->m, g), ((cout * cin + 3u) & ~3u) + 12u * cout);
-		CHECK_EQ(engine_synthesize(e, g), HT_OK);
+		const uint8_t *k = engine_kernel(e, g);
+		CHECK(k != NULL);
 		CHECK_EQ(ref_synth(&spec->gen, g, want.w, want.bias, want.mult, want.shift), HT_OK);
-		const uint8_t *k = (const uint8_t *)e->cache_words + e->kernel_offset[g];
+		if (!k)
+			continue;
 		const uint8_t *q = k + ((cout * cin + 3u) & ~3u);
 		int ok = memcmp(k, want.w, cout * cin) == 0;
 		for (uint32_t c = 0; c < cout; c++)

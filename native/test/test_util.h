@@ -43,6 +43,7 @@ void test_bits(void);
 void test_kernels(void);
 void test_synth(void);
 void test_models(void);
+void test_cache(void);
 void test_corruptions(void);
 int test_write_blobs(const char *dir);
 

@@ -1,0 +1,116 @@
+/* Asm building blocks of the DSP pointwise path (ht_pwconv_dsp.h): input widening, the 1x4 dot product,
+ * requantization and stores of four outputs. */
+#ifndef HT_PW_ASM_H
+#define HT_PW_ASM_H
+
+#include "ht_dot.h"
+#include "ht_fast_rq.h"
+#include "ht_kernel_util.h"
+
+#if HT_DOT_DSP
+
+/* Stack: the widened-input buffer and the prepared requantization of up to HT_PW_QBLOCK output channels. */
+enum { HT_PW_XBUF_BYTES = 1024, HT_PW_DSP_MAX_GROUPS = HT_PW_XBUF_BYTES / 32, HT_PW_QBLOCK = 64 };
+
+/* Four positions of x (channels 4*groups; NULL for a missing position, widened as zeros) as 8 words per
+ * channel group: the even and odd lanes of each position in turn. */
+static inline void ht_pw_widen_quad(const int8_t *const x[4], uint32_t groups, int16x2_t off, uint32_t *out)
+{
+	for (uint32_t g = 0; g < groups; g++, out += 8)
+		for (uint32_t p = 0; p < 4u; p++) {
+			if (!x[p]) {
+				out[2u * p] = out[2u * p + 1u] = 0;
+				continue;
+			}
+			uint32_t v = ht_ld4(x[p] + 4u * g);
+			out[2u * p] = (uint32_t)__sxtab16(off, (int8x4_t)v);
+			out[2u * p + 1u] = (uint32_t)ht_sxtab16_ror8(off, v);
+		}
+}
+
+/* One group of 4 channels: 2 SXTB16 of the weight word, 2 LDM of 4 widened input words, 8 SMLAD. */
+#define HT_PW_GROUP                                                                                            \
+	"ldr %[wo], [%[w]], #4\n\t"                                                                               \
+	"sxtb16 %[we], %[wo]\n\t"                                                                                 \
+	"sxtb16 %[wo], %[wo], ror #8\n\t"                                                                         \
+	"ldmia %[xp]!, {%[x0], %[x1], %[x2], %[x3]}\n\t"                                                          \
+	"smlad %[a], %[we], %[x0], %[a]\n\t"                                                                      \
+	"smlad %[a], %[wo], %[x1], %[a]\n\t"                                                                      \
+	"smlad %[b], %[we], %[x2], %[b]\n\t"                                                                      \
+	"smlad %[b], %[wo], %[x3], %[b]\n\t"                                                                      \
+	"ldmia %[xp]!, {%[x0], %[x1], %[x2], %[x3]}\n\t"                                                          \
+	"smlad %[c], %[we], %[x0], %[c]\n\t"                                                                      \
+	"smlad %[c], %[wo], %[x1], %[c]\n\t"                                                                      \
+	"smlad %[d], %[we], %[x2], %[d]\n\t"                                                                      \
+	"smlad %[d], %[wo], %[x3], %[d]\n\t"
+
+/* acc[p] += w·x(position p) for the four widened positions at *xp (advanced past them), over `groups` >= 1
+ * groups of 4 channels, two groups per iteration after an odd one. LDM fills registers in ascending order,
+ * so its four targets are pinned to r8..r11. (The "memory" clobber reloads whatever the caller reads
+ * through pointers: callers keep what they use around the loop in local variables.) */
+static HT_ALWAYS_INLINE void ht_pw_dot_1x4(const int8_t *w, const uint32_t **xp, uint32_t groups, int32_t *a,
+                                           int32_t *b, int32_t *c, int32_t *d)
+{
+	register uint32_t x0 __asm("r8"), x1 __asm("r9"), x2 __asm("r10"), x3 __asm("r11");
+	uint32_t we, wo;
+	const uint32_t *x = *xp;
+	__asm__ volatile("tst %[n], #1\n\t"
+	                 "beq 2f\n\t" HT_PW_GROUP "2:\n\t"
+	                 "lsrs %[n], %[n], #1\n\t"
+	                 "beq 3f\n"
+	                 "1:\n\t" HT_PW_GROUP HT_PW_GROUP "subs %[n], %[n], #1\n\t"
+	                 "bne 1b\n"
+	                 "3:"
+	                 : [a] "+r"(*a), [b] "+r"(*b), [c] "+r"(*c), [d] "+r"(*d), [w] "+r"(w), [xp] "+r"(x),
+	                   [n] "+r"(groups), [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "=&r"(x3),
+	                   [we] "=&r"(we), [wo] "=&r"(wo)
+	                 :
+	                 : "cc", "memory");
+	*xp = x;
+}
+
+/* y[0], y[cout], y[2*cout], y[3*cout] = the fast requantization of a0..a3 with q (then SSAT to int8; with
+ * clamp, also limited to [lo, hi] by HT_CLAMP4). One asm, so that the register allocation stays in hand. */
+static HT_ALWAYS_INLINE void ht_pw_requant4(int32_t a0, int32_t a1, int32_t a2, int32_t a3, const ht_fast_q *q,
+                                            int8_t *y, uint32_t cout)
+{
+	uint32_t lo, hi, t, m, rs;
+	__asm__ volatile(HT_FAST_RQ_LOAD("0") HT_FAST_RQ("a0", "0") HT_FAST_RQ("a1", "0") HT_FAST_RQ("a2", "0")
+	                 HT_FAST_RQ("a3", "0")
+	                 "strb %[a0], [%[y]]\n\t"
+	                 "strb %[a1], [%[y], %[cout]]\n\t"
+	                 "add %[t], %[y], %[cout], lsl #1\n\t"
+	                 "strb %[a2], [%[t]]\n\t"
+	                 "strb %[a3], [%[t], %[cout]]"
+	                 : [a0] "+&r"(a0), [a1] "+&r"(a1), [a2] "+&r"(a2), [a3] "+&r"(a3), [lo] "=&r"(lo), [hi] "=&r"(hi),
+	                   [t] "=&r"(t), [m] "=&r"(m), [rs] "=&r"(rs)
+	                 : [q] "r"(q), [y] "r"(y), [cout] "r"(cout)
+	                 : "cc", "memory");
+}
+
+static HT_ALWAYS_INLINE void ht_pw_requant4_clamp(int32_t a0, int32_t a1, int32_t a2, int32_t a3, const ht_fast_q *q,
+                                                  int8_t *y, uint32_t cout, uint32_t lo4, uint32_t hi4)
+{
+	uint32_t lo, hi, t, m, rs;
+	__asm__ volatile(HT_FAST_RQ_LOAD("0") HT_FAST_RQ("a0", "0") HT_FAST_RQ("a1", "0") HT_FAST_RQ("a2", "0")
+	                 HT_FAST_RQ("a3", "0")
+	                 "bfi %[a0], %[a1], #8, #8\n\t"
+	                 "bfi %[a0], %[a2], #16, #8\n\t"
+	                 "bfi %[a0], %[a3], #24, #8\n\t"
+	                 HT_CLAMP4("a0", "t")
+	                 "strb %[a0], [%[y]]\n\t"
+	                 "lsr %[a1], %[a0], #8\n\t"
+	                 "strb %[a1], [%[y], %[cout]]\n\t"
+	                 "add %[t], %[y], %[cout], lsl #1\n\t"
+	                 "lsr %[a2], %[a0], #16\n\t"
+	                 "strb %[a2], [%[t]]\n\t"
+	                 "lsr %[a3], %[a0], #24\n\t"
+	                 "strb %[a3], [%[t], %[cout]]"
+	                 : [a0] "+&r"(a0), [a1] "+&r"(a1), [a2] "+&r"(a2), [a3] "+&r"(a3), [lo] "=&r"(lo), [hi] "=&r"(hi),
+	                   [t] "=&r"(t), [m] "=&r"(m), [rs] "=&r"(rs)
+	                 : [q] "r"(q), [y] "r"(y), [cout] "r"(cout), [lo4] "r"(lo4), [hi4] "r"(hi4)
+	                 : "cc", "memory");
+}
+
+#endif
+#endif
