@@ -1,0 +1,100 @@
+// results/deploy/README.md: how the figures were made, the summary, one table row per model and policy, the
+// kernels, and where each op's instructions go.
+import type { ModelResult } from "./deploy-bench.ts";
+import type { DeploySummary } from "./deploy-summary.ts";
+import type { KernelFigure } from "./m4-kernels.ts";
+
+export interface ReadmeInput {
+	command: string;
+	windows: number;
+	seed: number;
+	models: ModelResult[];
+	kernels: KernelFigure[];
+	summary: DeploySummary;
+	plot: string;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString("en-US");
+const ms = (n: number) => (n >= 10 ? n.toFixed(1) : n >= 1 ? n.toFixed(2) : n.toFixed(3));
+const fixed = (n: number, d: number) => n.toFixed(d);
+
+function policyTable(models: ModelResult[]): string[] {
+	const lines = [
+		"| model | policy | flash B | SRAM B (arena+kernels+scratch) | stack used B | synthesis insns (all layers once) | synth / inference (steady) | insns to first result | steady insns / inference | ms first @64 MHz | ms steady @64 MHz | sim first ms | sim steady ms |",
+		"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+	];
+	for (const m of models) {
+		const synthOnce = m.synthesis.reduce((s, l) => s + l.insns, 0);
+		for (const r of m.runs)
+			lines.push(
+				`| ${m.name} | ${r.label} | ${int(r.m4.flash_bytes)} | ${int(r.m4.sram_bytes)} | ${int(r.m4.stack_used_bytes)} | ${int(synthOnce)} | ` +
+					`${fixed(r.m4.steady_synth_per_inference, 2)} | ${int(r.m4.first_result_insns)} | ${int(r.m4.steady_insns)} | ` +
+					`${ms(r.ms_first_result_at_64mhz)} | ${ms(r.ms_steady_at_64mhz)} | ${r.sim ? ms(r.sim.first_result_ms) : "-"} | ${r.sim ? ms(r.sim.steady_ms) : "-"} |`,
+			);
+	}
+	return lines;
+}
+
+function opTable(m: ModelResult): string[] {
+	const lines = [`| op | kernel | MACs | insns | insns/MAC |`, "|---:|---|---:|---:|---:|"];
+	for (const o of m.ops) lines.push(`| ${o.op} | ${o.opcode} | ${int(o.macs)} | ${int(o.insns)} | ${o.insns_per_mac === null ? "-" : fixed(o.insns_per_mac, 2)} |`);
+	return lines;
+}
+
+export function deployReadme(input: ReadmeInput): string {
+	const s = input.summary;
+	const out = [
+		"# Deployability: boot vs lazy vs stream synthesis on a Cortex-M4F",
+		"",
+		`Produced by \`${input.command}\` (host/cli/bench-deploy.ts); the raw figures are in [m4.json](m4.json).`,
+		"",
+		"**How.** Each model is linked into flash (objcopy) with a bare-metal driver (native/m4/bench/deploy.c) whose",
+		"static SRAM is exactly what the policy needs, under the nRF52840's limits (1 MiB flash, 256 KiB RAM: the link",
+		"fails otherwise), and run on QEMU 7.2's mps2-an386 (Cortex-M4F with DSP) under our TCG plugin",
+		"(native/m4/plugin/region_count.c), which counts every guest instruction of a marked region exactly; the same",
+		"ELF run twice gives the same counts. `open` is full validation with the CRC, `init` sets up the kernel cache",
+		"(boot synthesizes every generated layer there), then " + input.windows + " inferences over the docs/FORMAT.md §7",
+		`random windows (seed ${input.seed}); the steady state is the median of inferences 2..${input.windows}.`,
+		"Milliseconds at 64 MHz assume one instruction per cycle: QEMU counts instructions, not cycles (loads, taken",
+		"branches and LDM/SMLAL take more on silicon). The simulator columns are wall time of the same runtime in the",
+		"desktop XS simulator (host/sim), an engine check, not a device estimate. Every engine's checksum agreed with",
+		`the TypeScript reference: **${s.all_checksums_agree}**; counts repeatable: **${s.all_counts_repeatable}**.`,
+		"",
+		"**Policies.** `boot` synthesizes all generated PW kernels before the first window; `lazy` right before first",
+		"use; `stream@B` keeps at most B bytes of kernels (at least the largest), evicting the least recently used",
+		"(docs/FORMAT.md §7). The plan visits generated layers cyclically, so under LRU every budget below all kernels",
+		"evicts each layer just before its next use: stream re-synthesizes every generated layer every inference, and",
+		"the budget only trades SRAM, not instructions.",
+		"",
+		"## Summary",
+		"",
+		`- Steady state, hyper (boot) / all-stored INT8 twin with the same backbone (${s.hyper_model} / ${s.stored_model}):`,
+		`  **${fixed(s.hyper_vs_stored_steady_ratio, 4)}** (flash ${fixed(s.hyper_vs_stored_flash_ratio, 3)}, instructions to first result ${fixed(s.hyper_vs_stored_first_result_ratio, 3)}).`,
+		`- Pointwise 187 positions, 64→64: **${fixed(s.pw_instructions_per_mac, 3)} instructions/MAC** (${fixed(s.pw_relu_instructions_per_mac, 3)} with a ReLU clamp); target ≤ ${s.targets_instructions_per_mac.pw}, CMSIS-NN arm_convolve_1x1_s8_fast ${s.cmsis_nn_instructions_per_mac.pw}.`,
+		`- Depthwise 187×64, K 7, stride 1: **${fixed(s.dw_instructions_per_mac, 3)} instructions/MAC** (${fixed(s.dw_relu_instructions_per_mac, 3)} with a ReLU clamp); target ≤ ${s.targets_instructions_per_mac.dw}, CMSIS-NN depthwise opt ${s.cmsis_nn_instructions_per_mac.dw}.`,
+		"",
+		`![SRAM vs time per policy](${input.plot})`,
+		"",
+		"## Per model and policy",
+		"",
+		...policyTable(input.models),
+		"",
+		"## Kernels at the deployment shapes (native/m4/bench/kernels.c, output checked against the reference kernels on the device)",
+		"",
+		"| kernel | MACs | insns | insns/MAC | exact |",
+		"|---|---:|---:|---:|---|",
+		...input.kernels.map((k) => `| ${k.kernel} | ${int(k.macs)} | ${int(k.insns)} | ${fixed(k.insns_per_mac, 3)} | ${k.exact} |`),
+		"",
+		"## Models",
+		"",
+		...input.models.map((m) => `- **${m.name}** (${m.role}): ${int(m.needs.blob_bytes)} B blob, ${m.needs.gen_count} generated layers, ${int(m.macs_per_inference)} MACs per inference; from ${m.origin}.`),
+	];
+	for (const m of input.models) {
+		out.push("", `## ${m.name}: instructions per op (one inference) and per synthesis`, "", ...opTable(m));
+		if (m.synthesis.length) {
+			out.push("", "| generated layer | cout×cin | synthesis insns |", "|---:|---|---:|");
+			for (const l of m.synthesis) out.push(`| ${l.layer} | ${l.cout}×${l.cin} | ${int(l.insns)} |`);
+		}
+	}
+	return out.join("\n") + "\n";
+}
