@@ -1,0 +1,111 @@
+/**
+ * The beat-window dataset on disk (written by dataset-build.ts, read by host/train and the tests). One directory:
+ *
+ *   index.json     DatasetIndex below: shapes, class names, splits and their records, counts, provenance
+ *   windows.f32    float32 LE [count][window]: filtered windows in mV (modules/ecg windowsAt + windowToMillivolts)
+ *   aami5.u8       uint8 [count]: AAMI class index into AAMI_CLASSES (N S V F Q)
+ *   vrest.u8       uint8 [count]: 1 for an AAMI V beat, else 0 (the V-vs-rest task)
+ *   record.u16     uint16 LE [count]: record number (e.g. 101), the cluster of the record bootstrap
+ *   split.u8       uint8 [count]: 0 train, 1 validation, 2 test
+ *   sample.u32     uint32 LE [count]: annotated R-peak sample index in the record (window sample `pre` is this)
+ *
+ * Windows are in split order (train, validation, test), record by record, in annotation order.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const DATASET_FORMAT = 'hypertiny-beat-windows';
+export const DATASET_VERSION = 1;
+
+export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
+export type SplitName = (typeof SPLIT_NAMES)[number];
+
+export const DATASET_FILES = {
+  windows: 'windows.f32',
+  aami5: 'aami5.u8',
+  vrest: 'vrest.u8',
+  record: 'record.u16',
+  split: 'split.u8',
+  sample: 'sample.u32',
+} as const;
+
+/** Kept and dropped beats of one record (or a sum of records), per AAMI class. */
+export interface BeatCounts {
+  kept: Record<string, number>;
+  /** Windows that do not fit in the filtered record (valid = 0 from windowsAt): the record's first and last beats. */
+  dropped: Record<string, number>;
+  /** Beat annotations outside the AAMI EC57 map (e.g. "Q"-like "?" or unmapped symbols); not windows. */
+  unmapped: number;
+}
+
+export interface RecordEntry extends BeatCounts {
+  name: string;
+  split: SplitName;
+  /** Signal used (MLII by its header description; channel 0 when no signal is named MLII). */
+  channel: number;
+  lead: string;
+  /** First window index of this record and number of windows. */
+  first: number;
+  count: number;
+}
+
+export interface DatasetIndex {
+  format: typeof DATASET_FORMAT;
+  version: number;
+  count: number;
+  window: number;
+  /** Window sample of the R peak. */
+  pre: number;
+  sampleRate: number;
+  units: 'mV';
+  classes: { aami5: readonly string[]; vrest: readonly string[] };
+  files: typeof DATASET_FILES;
+  splits: Record<SplitName, { records: string[]; first: number; count: number; aami5: Record<string, number>; vrest: Record<string, number> }>;
+  records: RecordEntry[];
+  totals: BeatCounts;
+  source: { database: string; path: string; ecgConfig: Record<string, number>; builder: string; preprocessing: string };
+}
+
+export interface Dataset {
+  index: DatasetIndex;
+  windows: Float32Array;
+  aami5: Uint8Array;
+  vrest: Uint8Array;
+  record: Uint16Array;
+  split: Uint8Array;
+  sample: Uint32Array;
+}
+
+async function typed<T>(dir: string, file: string, make: (b: ArrayBuffer) => T): Promise<T> {
+  const bytes = await readFile(join(dir, file));
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return make(copy.buffer);
+}
+
+/** Reads a dataset directory, checking every file's size against the index. */
+export async function readDataset(dir: string): Promise<Dataset> {
+  const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as DatasetIndex;
+  if (index.format !== DATASET_FORMAT || index.version !== DATASET_VERSION) {
+    throw new Error(`${dir}/index.json is not a ${DATASET_FORMAT} v${DATASET_VERSION} index`);
+  }
+  const f = DATASET_FILES;
+  const ds: Dataset = {
+    index,
+    windows: await typed(dir, f.windows, (b) => new Float32Array(b)),
+    aami5: await typed(dir, f.aami5, (b) => new Uint8Array(b)),
+    vrest: await typed(dir, f.vrest, (b) => new Uint8Array(b)),
+    record: await typed(dir, f.record, (b) => new Uint16Array(b)),
+    split: await typed(dir, f.split, (b) => new Uint8Array(b)),
+    sample: await typed(dir, f.sample, (b) => new Uint32Array(b)),
+  };
+  const n = index.count;
+  const sizes: [string, number, number][] = [
+    [f.windows, ds.windows.length, n * index.window], [f.aami5, ds.aami5.length, n], [f.vrest, ds.vrest.length, n],
+    [f.record, ds.record.length, n], [f.split, ds.split.length, n], [f.sample, ds.sample.length, n],
+  ];
+  for (const [file, actual, expected] of sizes) {
+    if (actual !== expected) throw new Error(`${dir}/${file} holds ${actual} values, index.json says ${expected}`);
+  }
+  return ds;
+}
