@@ -2,18 +2,30 @@ import type { EcgSettings } from "./config.ts";
 import { MovingSum } from "./moving-sum.ts";
 import { PeakPicker } from "./peak-picker.ts";
 import { RrHistory } from "./rr-history.ts";
-import type { SignalHistory } from "./signal-history.ts";
+import { SignalHistory } from "./signal-history.ts";
 
 const NONE = -1;
 const MAX_INT32 = 2147483647;
 /** Peaks remembered while learning, classified once the thresholds exist (the first beats are not lost). */
 const LEARNING_PEAKS = 16;
+/**
+ * A QRS complex is a burst: between two of them the integrated energy falls to near its baseline. A peak
+ * counts as a QRS only if the energy fell below QUIET_NUMERATOR/32 of that peak since the last QRS.
+ * Ventricular flutter and sustained muscle noise keep the energy up and fail this; on MIT-BIH it removes
+ * about 60 % of the false detections (see modules/ecg/README.md).
+ */
+const QUIET_NUMERATOR = 5;
+/** Search-back takes the largest rejected peak above this many eighths of the threshold. */
+const SEARCH_BACK_EIGHTHS = 3;
+/** Seconds of integrated energy kept for the quiet test (a power of two at least this long). */
+const ENERGY_HISTORY_SECONDS = 2;
 
 /**
  * Pan-Tompkins QRS detector in integer arithmetic, fed the band-passed signal one sample at a time:
  * 5 Hz high-pass, derivative, squaring, 150 ms moving-window integration, Hamilton-Tompkins peak picking,
- * adaptive signal/noise thresholds, search-back for missed beats (at 166 % of the mean RR, against half the
- * threshold), a 200 ms refractory period and the T-wave slope test (within 360 ms). A detection is refined
+ * adaptive signal/noise thresholds, search-back for missed beats (at 166 % of the mean RR, against 3/8 of the
+ * threshold), a 200 ms refractory period, the T-wave slope test (within 360 ms) and a quiet test (the energy
+ * must have fallen to a fraction of the peak since the last QRS). A detection is refined
  * to the largest |filtered value| within 100 ms and reported, in order, as a sample index of the original
  * signal (beats found in the learning period are reported when it ends).
  */
@@ -22,6 +34,8 @@ export class QrsDetector {
 	#found: (position: number) => void;
 	#settings: EcgSettings;
 	#history: SignalHistory;
+	/** Integrated energy by sample index, for the quiet test. */
+	#energyHistory: SignalHistory;
 	#highpass: MovingSum;
 	#derivative: MovingSum;
 	#integrator: MovingSum;
@@ -58,6 +72,9 @@ export class QrsDetector {
 		this.#derivative = new MovingSum(settings.derivativeSpan + 1);
 		this.#integrator = new MovingSum(settings.integrationLength);
 		this.#picker = new PeakPicker(settings.peakTimeout, settings.preBlank);
+		let energyLength = 2;
+		while (energyLength < ENERGY_HISTORY_SECONDS * settings.sampleRate) energyLength *= 2;
+		this.#energyHistory = new SignalHistory(energyLength);
 		this.#centreAgo = (highpassLength - 1) >> 1;
 		this.#energyDivisor = highpassLength << settings.energyShift;
 		this.#maxEnergy = Math.floor(MAX_INT32 / settings.integrationLength);
@@ -83,6 +100,7 @@ export class QrsDetector {
 	step(t: number, value: number): void {
 		const energy = this.#energy(value);
 		const integrated = this.#integrator.push(energy);
+		this.#energyHistory.write(t, integrated);
 		const picked = this.#picker.step(integrated, t);
 		if (this.#learningEnd > 0) {
 			if (picked) this.#rememberPeak(this.#picker.value, this.#picker.position);
@@ -131,14 +149,15 @@ export class QrsDetector {
 	#classify(peak: number, position: number): boolean {
 		const sinceQrs = position - this.#lastQrs;
 		if (this.#lastBeat !== NONE && sinceQrs < this.#settings.refractory) return false;
-		if (peak > this.#threshold && !this.#isTWave(position, sinceQrs)) {
+		if (peak > this.#threshold && !this.#isTWave(position, sinceQrs) && this.#roseFromQuiet(peak, position)) {
 			this.#signalLevel += (peak - this.#signalLevel) >> 3;
 			this.#accept(position);
 			return true;
 		}
 		this.#noiseLevel += (peak - this.#noiseLevel) >> 3;
 		this.#updateThreshold();
-		if (peak > this.#threshold >> 1 && peak > this.#searchPeak && !this.#isTWave(position, sinceQrs)) {
+		const searchThreshold = (this.#threshold >> 3) * SEARCH_BACK_EIGHTHS;
+		if (peak > searchThreshold && peak > this.#searchPeak && !this.#isTWave(position, sinceQrs) && this.#roseFromQuiet(peak, position)) {
 			this.#searchPeak = peak;
 			this.#searchPosition = position;
 		}
@@ -158,6 +177,16 @@ export class QrsDetector {
 	#isTWave(position: number, sinceQrs: number): boolean {
 		this.#refine(position);
 		return this.#lastBeat !== NONE && sinceQrs < this.#settings.tWaveLimit && this.#slope < this.#lastSlope >> 1;
+	}
+
+	/** Whether the integrated energy fell below QUIET_NUMERATOR/32 of `peak` since the last QRS (or in the kept history). */
+	#roseFromQuiet(peak: number, position: number): boolean {
+		const energy = this.#energyHistory;
+		const oldest = energy.newest - energy.length + 1;
+		const first = this.#lastQrs > oldest ? this.#lastQrs : oldest;
+		const quiet = (peak * QUIET_NUMERATOR) / 32;
+		for (let i = first; i <= position; i++) if (energy.at(i) <= quiet) return true;
+		return false;
 	}
 
 	/** Expects #refine(position) to have run. */
