@@ -1,5 +1,6 @@
 // `hypertiny bench` (npm run bench): per-kernel throughput of the C natives in the XS simulator, and the ratio
-// to the same loops in plain JS on XS. Prints a table, then the JSON.
+// to the same loops in plain JS on XS; then modules/ecg's R-peak detection over the 48 MIT-BIH records.
+// Each part prints a table, then its JSON (one line).
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { OP_NAMES } from "../../modules/model/format.ts";
 import { opMacs } from "../../modules/model/work.ts";
 import { randomModelBlob } from "../pack/random-model.ts";
 import { lastJson, runSim } from "./sim-runner.ts";
+import { detectionReport, detectionTable } from "../bench/ecg-detection.ts";
 
 /** Bench architectures: 256-sample windows; together they contain every op type. */
 const BENCH_MODELS = [
@@ -36,9 +38,24 @@ function table(rows: KernelRow[], synthesis: { layers: number; native_us: number
 	return lines.join("\n") + "\n";
 }
 
-export function benchCommand(args: string[]): number {
-	const { values } = parseArgs({ args, options: { "min-us": { type: "string", default: "20000" }, json: { type: "boolean", default: false } } });
-	const minUs = Number(values["min-us"]);
+const PARTS = ["kernels", "ecg"];
+
+export async function benchCommand(args: string[]): Promise<number> {
+	const { values } = parseArgs({
+		args,
+		options: { "min-us": { type: "string", default: "20000" }, json: { type: "boolean", default: false }, only: { type: "string" } },
+	});
+	if (values.only !== undefined && !PARTS.includes(values.only)) throw new Error(`--only takes one of ${PARTS.join(", ")}, got "${values.only}"`);
+	if (values.only !== "ecg") kernelBench(Number(values["min-us"]), values.json);
+	if (values.only !== "kernels") {
+		const { report } = await detectionReport();
+		if (!values.json) process.stdout.write(detectionTable(report));
+		process.stdout.write(JSON.stringify({ ecg_detection: report }) + "\n");
+	}
+	return 0;
+}
+
+function kernelBench(minUs: number, json: boolean): void {
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-bench-"));
 	const perKernel = new Map<number, { calls: number; macs: number; nativeUs: number; jsUs: number }>();
 	const synthesis = { layers: 0, native_us: 0, js_us: 0 };
@@ -79,7 +96,6 @@ export function benchCommand(args: string[]): number {
 			native_vs_js: e.jsUs / e.nativeUs,
 		}));
 	const report = { engine: "hypertiny-sim (XS, embedded default)", models: BENCH_MODELS.map((m) => m.seed), kernels: rows, synthesis };
-	if (!values.json) process.stdout.write(table(rows, synthesis));
+	if (!json) process.stdout.write(table(rows, synthesis));
 	process.stdout.write(JSON.stringify(report) + "\n");
-	return 0;
 }

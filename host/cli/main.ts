@@ -13,7 +13,7 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
 		load: async () => (await import("./infer.ts")).inferCommand,
 	},
 	bench: {
-		usage: "bench [--min-us N] [--json]        kernel throughput in the simulator, native vs the same loops in JS on XS",
+		usage: "bench [--min-us N] [--only kernels|ecg] [--json]   kernel throughput in the simulator (native vs JS on XS); MIT-BIH R-peak detection Se/PPV",
 		load: async () => (await import("./bench.ts")).benchCommand,
 	},
 	"bench:deploy": {
@@ -27,6 +27,19 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
 	train: {
 		usage: "train --model <family> --out <m.htpw> [...]   train (PyTorch), quantize and pack one model",
 		load: async () => (await import("./train.ts")).trainCommand,
+	},
+	build: {
+		usage: "build <nrf52|esp32|lin> [--debug] [--model m.htpw]   the app built by the real Moddable SDK (mcconfig -t build)",
+		load: async () => (await import("./build.ts")).buildCommand,
+	},
+	eval: {
+		usage: "eval --model <m.htpw> --split val|test [--task ...] [--data <dir>] [--json]   integer-engine metrics, t* from validation, record-bootstrap CIs",
+		load: async () => (await import("./eval.ts")).evalCommand,
+	},
+	start: {
+		usage: "start [--record N|path] [--model m.htpw] [--policy boot|lazy|stream --budget N] [--realtime] [--json]\n" +
+			"                                     the device app in the simulator on an ECG record, companion attached, summary",
+		load: async () => (await import("./start.ts")).startCommand,
 	},
 };
 
