@@ -1,0 +1,12 @@
+// The model the demo runs when none is named: the trained default once it exists, else the format fixture.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../cli/sim-runner.ts";
+
+export const TRAINED_DEFAULT = join(ROOT, "models/default.htpw");
+export const FIXTURE_MODEL = join(ROOT, "test/fixtures/tiny-hyper.htpw");
+
+export function defaultModel(): { path: string; note: string | undefined } {
+	if (existsSync(TRAINED_DEFAULT)) return { path: TRAINED_DEFAULT, note: undefined };
+	return { path: FIXTURE_MODEL, note: "models/default.htpw is not there yet: using test/fixtures/tiny-hyper.htpw (random weights, its classes mean nothing)" };
+}

@@ -1,0 +1,110 @@
+// `hypertiny start`: the device app in the simulator on a bundled MIT-BIH record, with the companion attached
+// through the simulator's GATT socket, then the run compared with the record's annotations.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ensureBuilt } from "../app/build.ts";
+import { defaultModel } from "../app/default-model.ts";
+import { loadRecording } from "../app/ecg-resource.ts";
+import { GattSocket } from "../app/gatt-socket.ts";
+import { SimApp } from "../app/sim-app.ts";
+import { formatSummary, summarize, type DeviceBeat } from "../app/summary.ts";
+import { followSimulator } from "../companion/sources.ts";
+import { CompanionState } from "../companion/state.ts";
+import { attachView } from "../companion/view.ts";
+
+const USAGE = `usage: hypertiny start [--record N|path] [--model m.htpw|none] [--policy boot|lazy|stream --budget N]
+                       [--realtime] [--strip N] [--port N] [--json]
+
+Runs the device app in the simulator on an ECG record (default: bundled MIT-BIH 119), streams its BLE packets
+to the companion over a local socket (--port, default any free port), prints live classifications, then the
+run against the record's annotations.
+`;
+
+export async function startCommand(args: string[]): Promise<number> {
+	const { values } = parseArgs({
+		args,
+		options: {
+			record: { type: "string", default: "119" },
+			model: { type: "string" },
+			policy: { type: "string", default: "boot" },
+			budget: { type: "string" },
+			realtime: { type: "boolean", default: false },
+			strip: { type: "string", default: "0" },
+			port: { type: "string", default: "0" },
+			json: { type: "boolean", default: false },
+			help: { type: "boolean", default: false },
+		},
+	});
+	if (values.help) {
+		process.stdout.write(USAGE);
+		return 0;
+	}
+	const json = values.json;
+	const log = (line: string): void => {
+		if (json) process.stdout.write(JSON.stringify({ type: "log", text: line }) + "\n");
+		else process.stderr.write(line + "\n");
+	};
+	const budget = values.budget === undefined ? undefined : Number(values.budget);
+	if (values.policy === "stream" && (budget === undefined || !Number.isInteger(budget) || budget <= 0))
+		throw new Error("--policy stream needs --budget N (bytes of kernel memory, a positive integer)");
+	const strip = Number(values.strip);
+	const port = Number(values.port);
+	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: not a port number`);
+
+	let model: string | undefined;
+	if (values.model === "none") model = undefined;
+	else if (values.model) {
+		model = resolve(values.model);
+		if (!existsSync(model)) throw new Error(`no model file ${values.model}`);
+	} else {
+		const chosen = defaultModel();
+		model = chosen.path;
+		if (chosen.note) log(chosen.note);
+	}
+
+	ensureBuilt(["app"], log);
+	const recording = await loadRecording(values.record);
+	const socket = new GattSocket();
+	const listening = await socket.listen(port);
+	log(`record ${recording.name} (${recording.lead}, ${(recording.samples.length / recording.sampleRate / 60).toFixed(1)} min); simulator GATT socket on 127.0.0.1:${listening}`);
+
+	const state = new CompanionState();
+	const draw = attachView(state, process.stdout, { json, title: `hypertiny companion (simulator, record ${recording.name})` });
+	const beats: DeviceBeat[] = [];
+	state.onUpdate((u) => {
+		if (u.type === "beat") beats.push({ sampleIndex: u.beat.sampleIndex, className: u.beat.className });
+	});
+	const companion = followSimulator(listening, state);
+	await socket.client();
+
+	const app = new SimApp({
+		recording,
+		model,
+		config: { policy: values.policy, budget, realtime: values.realtime, traceBeats: false, stripDecimation: strip },
+	});
+	socket.attach(app);
+	app.on("trace", (line: string) => log(`device: ${line}`));
+	const result = await app.done;
+	await socket.close();
+	await companion;
+	draw();
+	if (result.status !== 0 || !result.stats) {
+		process.stderr.write(result.stderr);
+		throw new Error(`the app stopped before the end of the record (simulator exit ${result.status})`);
+	}
+	const summary = summarize({
+		record: recording.name,
+		sampleRate: recording.sampleRate,
+		samples: recording.samples.length,
+		wallSeconds: result.wallSeconds,
+		reference: recording.beats,
+		beats,
+		classes: state.classes,
+		model: model ? `${model} (${result.stats.model})` : "none",
+		stats: result.stats,
+	});
+	if (json) process.stdout.write(JSON.stringify({ type: "summary", ...summary }) + "\n");
+	else process.stdout.write("\n" + formatSummary(summary));
+	return 0;
+}

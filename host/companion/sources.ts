@@ -1,0 +1,130 @@
+// Where a companion's packets come from: the simulator's socket, a board over BLE (noble), or a board's serial
+// log (serialport). noble and serialport are optional dependencies: when they are missing, the error says
+// what to install.
+import { connect } from "node:net";
+import * as P from "../../modules/ble/protocol.ts";
+import { FrameReader, FRAME_CONNECTED, FRAME_DEVICE, FRAME_DISCONNECTED, FRAME_END, FRAME_NOTIFY, FRAME_VALUE } from "./frames.ts";
+import type { CompanionState } from "./state.ts";
+import { LineSplitter, parseTraceLine } from "./trace-lines.ts";
+
+export class CompanionError extends Error {}
+
+/** Reads the simulator link until the recording ends or the socket closes; resolves to the device name. */
+export function followSimulator(port: number, state: CompanionState, host = "127.0.0.1"): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const socket = connect({ port, host });
+		const reader = new FrameReader();
+		let device = "";
+		socket.on("error", (error: NodeJS.ErrnoException) =>
+			reject(new CompanionError(error.code === "ECONNREFUSED" ? `no simulator on ${host}:${port} (start one with: hypertiny start --port ${port})` : error.message)),
+		);
+		socket.on("data", (chunk: Buffer) => {
+			let frames;
+			try {
+				frames = reader.push(chunk);
+			} catch (error) {
+				socket.destroy();
+				return reject(new CompanionError((error as Error).message));
+			}
+			for (const f of frames) {
+				if (f.kind === FRAME_NOTIFY || f.kind === FRAME_VALUE) state.packet(f.id, f.bytes);
+				else if (f.kind === FRAME_CONNECTED || f.kind === FRAME_DISCONNECTED) state.connection(f.kind === FRAME_CONNECTED);
+				else if (f.kind === FRAME_DEVICE) device = new TextDecoder().decode(f.bytes);
+				else if (f.kind === FRAME_END) socket.end();
+			}
+		});
+		socket.on("close", () => resolve(device));
+	});
+}
+
+async function optional(name: string, install: string): Promise<any> {
+	try {
+		const module = await import(name);
+		return module.default ?? module;
+	} catch (error) {
+		throw new CompanionError(`${name} is not available (${(error as Error).message.split("\n")[0]}).\n${install}`);
+	}
+}
+
+const NOBLE_HELP =
+	"Install it with: npm install @abandonware/noble\n" +
+	"It builds a native addon: on Debian/Ubuntu first run: sudo apt-get install build-essential libbluetooth-dev libudev-dev\n" +
+	"and let node use the adapter: sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))";
+
+function shortUuid(uuid: string): string {
+	return uuid.replace(/-/g, "").toLowerCase();
+}
+
+/** Connects to a board advertising the Heart Rate Service (and, optionally, named `name`), subscribes, follows until it disconnects. */
+export async function followBle(name: string | undefined, state: CompanionState, log: (line: string) => void): Promise<string> {
+	const noble = await optional("@abandonware/noble", NOBLE_HELP);
+	if (noble.state !== "poweredOn") {
+		await new Promise<void>((resolve, reject) => {
+			const timer = setTimeout(() => reject(new CompanionError(`the Bluetooth adapter is ${noble.state} (is one present and powered on?)`)), 10000);
+			noble.on("stateChange", (s: string) => {
+				if (s === "poweredOn") {
+					clearTimeout(timer);
+					resolve();
+				}
+			});
+		});
+	}
+	log(`scanning for ${name ? `"${name}"` : "a heart-rate monitor"}...`);
+	const peripheral: any = await new Promise((resolve) => {
+		noble.on("discover", (p: any) => {
+			const local = p.advertisement?.localName;
+			if (name ? local === name : (p.advertisement?.serviceUuids ?? []).includes(P.HEART_RATE_SERVICE_UUID.toLowerCase())) {
+				noble.stopScanning();
+				resolve(p);
+			}
+		});
+		noble.startScanning([], false);
+	});
+	await peripheral.connectAsync();
+	const { characteristics } = await peripheral.discoverAllServicesAndCharacteristicsAsync();
+	const byUuid = new Map<string, any>(characteristics.map((c: any) => [shortUuid(c.uuid), c]));
+	const find = (id: number): any => {
+		const info = P.characteristicById(id)!;
+		return byUuid.get(shortUuid(info.uuid));
+	};
+	for (const id of [P.MODEL_INFO, P.CLASS_NAMES, P.SUMMARY, P.COUNTS]) {
+		const c = find(id);
+		if (c) state.packet(id, new Uint8Array(await c.readAsync()));
+	}
+	for (const info of P.CHARACTERISTICS) {
+		const c = find(info.id);
+		if (!c || !c.properties.includes("notify")) continue;
+		c.on("data", (data: Buffer) => state.packet(info.id, new Uint8Array(data)));
+		await c.subscribeAsync();
+	}
+	const device = peripheral.advertisement?.localName ?? peripheral.address;
+	await new Promise<void>((resolve) => peripheral.once("disconnect", () => resolve()));
+	state.connection(false);
+	return device;
+}
+
+const SERIALPORT_HELP = "Install it with: npm install serialport\n(on Linux, add yourself to the dialout group to open /dev/ttyACM* and /dev/ttyUSB*)";
+
+/** Reads a board's serial log (the app with config.traceGatt) and follows its "@gatt" lines until the port closes. */
+export async function followSerial(path: string, baudRate: number, state: CompanionState, onText: (line: string) => void): Promise<string> {
+	const module = await optional("serialport", SERIALPORT_HELP);
+	const SerialPort = module.SerialPort ?? module;
+	const lines = new LineSplitter();
+	let device = path;
+	const onLine = (text: string): void => {
+		const parsed = parseTraceLine(text);
+		if (parsed.type === "packet" || parsed.type === "value") state.packet(parsed.id, parsed.bytes);
+		else if (parsed.type === "connection") state.connection(parsed.connected);
+		else if (parsed.type === "device") device = parsed.name;
+		else if (parsed.type === "text" && parsed.text) onText(parsed.text);
+	};
+	await new Promise<void>((resolve, reject) => {
+		const port = new SerialPort({ path, baudRate }, (error: Error | null) => error && reject(new CompanionError(`cannot open ${path}: ${error.message}`)));
+		port.setEncoding("utf8");
+		port.on("data", (chunk: string) => lines.push(chunk, onLine));
+		port.on("close", () => resolve());
+		port.on("error", (error: Error) => reject(new CompanionError(`${path}: ${error.message}`)));
+	});
+	lines.flush(onLine);
+	return device;
+}

@@ -1,0 +1,183 @@
+// What a companion knows about the monitor, built only from GATT packets (modules/ble/protocol.ts): the same
+// for a board over BLE, the simulator's socket and a board's serial log.
+import * as P from "../../modules/ble/protocol.ts";
+
+export interface CompanionBeat {
+	sampleIndex: number;
+	seconds: number;
+	className: string | undefined;
+	confidence: number;
+	heartRate: number;
+	inVRun: boolean;
+}
+
+export interface CompanionAlert {
+	kind: string;
+	value: number;
+	sampleIndex: number;
+	seconds: number;
+	text: string;
+}
+
+export type CompanionUpdate =
+	| { type: "beat"; beat: CompanionBeat }
+	| { type: "alert"; alert: CompanionAlert }
+	| { type: "summary"; summary: P.SummaryPacket }
+	| { type: "model"; model: P.ModelInfoPacket; classes: string[] }
+	| { type: "control"; result: P.ControlResultPacket }
+	| { type: "strip"; strip: P.StripPacket }
+	| { type: "connection"; connected: boolean }
+	| { type: "malformed"; characteristic: number; error: string };
+
+const RECENT = 12;
+
+export class CompanionState {
+	sampleRate = 360;
+	classes: string[] = [];
+	model: P.ModelInfoPacket | undefined;
+	heartRate = 0;
+	quality = P.QUALITY_LEARNING;
+	alerts = 0;
+	summary: P.SummaryPacket | undefined;
+	counts: number[] = [];
+	/** Beats received (counted here, so a lost notification shows as a sequence gap). */
+	beats = 0;
+	lostBeats = 0;
+	malformed = 0;
+	recent: CompanionBeat[] = [];
+	alertLog: CompanionAlert[] = [];
+	connected = true;
+	#lastSeq = -1;
+	#listeners: ((u: CompanionUpdate) => void)[] = [];
+
+	onUpdate(listener: (u: CompanionUpdate) => void): void {
+		this.#listeners.push(listener);
+	}
+
+	#emit(u: CompanionUpdate): void {
+		for (const l of this.#listeners) l(u);
+	}
+
+	/** A read value (model info, class names, summary, counts) or a notification: both decode the same way. */
+	packet(id: number, bytes: Uint8Array): void {
+		try {
+			this.#packet(id, bytes);
+		} catch (error) {
+			this.malformed++;
+			this.#emit({ type: "malformed", characteristic: id, error: (error as Error).message });
+		}
+	}
+
+	connection(connected: boolean): void {
+		this.connected = connected;
+		this.#emit({ type: "connection", connected });
+	}
+
+	seconds(sampleIndex: number): number {
+		return sampleIndex / this.sampleRate;
+	}
+
+	#packet(id: number, bytes: Uint8Array): void {
+		switch (id) {
+			case P.HEART_RATE_MEASUREMENT: {
+				const hr = P.decodeHeartRate(bytes);
+				if (hr.bpm > 0) this.heartRate = hr.bpm;
+				return;
+			}
+			case P.BEAT: {
+				const b = P.decodeBeat(bytes);
+				if (this.#lastSeq >= 0) this.lostBeats += (b.seq - this.#lastSeq - 1 + 256) % 256;
+				this.#lastSeq = b.seq;
+				this.beats++;
+				const beat: CompanionBeat = {
+					sampleIndex: b.sampleIndex,
+					seconds: this.seconds(b.sampleIndex),
+					className: b.classIndex === undefined ? undefined : (this.classes[b.classIndex] ?? `class ${b.classIndex}`),
+					confidence: b.confidence,
+					heartRate: b.heartRate,
+					inVRun: (b.flags & P.BEAT_IN_V_RUN) !== 0,
+				};
+				if (b.heartRate > 0) this.heartRate = b.heartRate;
+				this.recent.push(beat);
+				if (this.recent.length > RECENT) this.recent.shift();
+				this.#emit({ type: "beat", beat });
+				return;
+			}
+			case P.SUMMARY: {
+				const s = (this.summary = P.decodeSummary(bytes));
+				this.quality = s.quality;
+				this.alerts = s.alerts;
+				if (s.heartRate > 0) this.heartRate = s.heartRate;
+				this.#emit({ type: "summary", summary: s });
+				return;
+			}
+			case P.COUNTS: {
+				const c = P.decodeCounts(bytes);
+				if (this.counts.length !== c.classCount) this.counts = new Array(c.classCount).fill(0);
+				c.counts.forEach((n, i) => (this.counts[c.first + i] = n));
+				return;
+			}
+			case P.EVENT:
+				return this.#event(P.decodeEvent(bytes));
+			case P.MODEL_INFO: {
+				this.model = P.decodeModelInfo(bytes);
+				if (this.model.sampleRate > 0) this.sampleRate = this.model.sampleRate;
+				if (this.model.status !== P.MODEL_READY || this.classes.length === this.model.classCount) this.#emit({ type: "model", model: this.model, classes: this.classes });
+				return;
+			}
+			case P.CLASS_NAMES:
+				this.classes = P.decodeClassNames(bytes);
+				if (this.model && this.model.status === P.MODEL_READY && this.classes.length === this.model.classCount)
+					this.#emit({ type: "model", model: this.model, classes: this.classes });
+				return;
+			case P.CONTROL_RESULT:
+				this.#emit({ type: "control", result: P.decodeControlResult(bytes) });
+				return;
+			case P.STRIP:
+				this.#emit({ type: "strip", strip: P.decodeStrip(bytes) });
+				return;
+			case P.BODY_SENSOR_LOCATION:
+				return;
+			default:
+				throw new RangeError(`unknown characteristic ${id}`);
+		}
+	}
+
+	#event(e: P.EventPacket): void {
+		const kind = P.EVENT_NAMES[e.kind] ?? `event ${e.kind}`;
+		let text: string;
+		switch (e.kind) {
+			case P.EVENT_QUALITY:
+				this.quality = e.value;
+				text = `signal ${P.QUALITY_NAMES[e.value] ?? e.value}`;
+				break;
+			case P.EVENT_V_RUN_START:
+				text = `run of ${e.value} V beats`;
+				break;
+			case P.EVENT_V_RUN_END:
+				text = `V run ended after ${e.value} beats`;
+				break;
+			case P.EVENT_TACHYCARDIA:
+				text = `tachycardia, ${e.value} bpm`;
+				break;
+			case P.EVENT_BRADYCARDIA:
+				text = `bradycardia, ${e.value} bpm`;
+				break;
+			case P.EVENT_RATE_NORMAL:
+				text = `heart rate back to normal, ${e.value} bpm`;
+				break;
+			case P.EVENT_MODEL:
+				text = `model ${P.MODEL_STATUS_NAMES[e.value] ?? e.value}${e.detail ? ` (error ${e.detail})` : ""}`;
+				break;
+			case P.EVENT_GARBAGE:
+				text = `invalid samples rejected (${e.detail} so far)`;
+				break;
+			default:
+				text = kind;
+		}
+		const alert = { kind, value: e.value, sampleIndex: e.sampleIndex, seconds: this.seconds(e.sampleIndex), text };
+		this.alertLog.push(alert);
+		if (this.alertLog.length > RECENT) this.alertLog.shift();
+		this.#emit({ type: "alert", alert });
+	}
+}

@@ -1,0 +1,98 @@
+// Terminal renderings of the companion state: a live panel redrawn in place (TTY), plain event lines (pipes,
+// logs) or one JSON object per update (--json).
+import { MODEL_STATUS_NAMES, POLICY_NAMES, QUALITY_NAMES } from "../../modules/ble/protocol.ts";
+import type { CompanionState, CompanionUpdate } from "./state.ts";
+
+export function clock(seconds: number): string {
+	const m = Math.floor(seconds / 60);
+	const s = seconds - 60 * m;
+	return `${String(m).padStart(2, "0")}:${s.toFixed(1).padStart(4, "0")}`;
+}
+
+export function modelLine(state: CompanionState): string {
+	const m = state.model;
+	if (!m) return "model: (not read yet)";
+	if (m.status !== 0) return `model: ${MODEL_STATUS_NAMES[m.status] ?? m.status}${m.errorCode ? ` (error ${m.errorCode})` : ""}: heart rate only`;
+	return `model: ${state.classes.join("/")} (${POLICY_NAMES[m.policy] ?? m.policy}, ${m.blobBytes} bytes, t* ${m.tStar})`;
+}
+
+export function countsLine(state: CompanionState): string {
+	if (!state.classes.length) return "counts: -";
+	return "counts: " + state.classes.map((c, i) => `${c} ${state.counts[i] ?? 0}`).join("  ");
+}
+
+/** The live panel: heart rate, signal, model, counts, recent beats and alerts. */
+export function renderPanel(state: CompanionState, title: string): string {
+	const s = state.summary;
+	const lines = [
+		`${title}${state.connected ? "" : "  (client disconnected)"}`,
+		`heart rate ${state.heartRate || "-"} bpm   signal ${QUALITY_NAMES[state.quality] ?? state.quality}   t ${clock(s ? s.samples / state.sampleRate : 0)}   beats ${state.beats}${state.lostBeats ? ` (${state.lostBeats} lost)` : ""}`,
+		modelLine(state),
+		countsLine(state),
+		"recent beats:",
+		...state.recent.slice(-8).map((b) => `  ${clock(b.seconds)}  ${(b.className ?? "-").padEnd(5)} ${b.className ? `${Math.round(b.confidence * 100)}%`.padStart(4) : "    "}  ${b.heartRate || "-"} bpm${b.inVRun ? "  V RUN" : ""}`),
+		"alerts:",
+		...state.alertLog.slice(-5).map((a) => `  ${clock(a.seconds)}  ${a.text}`),
+	];
+	return lines.join("\n") + "\n";
+}
+
+/** One line for the updates worth a line in a log: alerts, model, control results, non-rest beats. */
+export function eventLine(state: CompanionState, u: CompanionUpdate): string | undefined {
+	switch (u.type) {
+		case "alert":
+			return `${clock(u.alert.seconds)}  ${u.alert.text}`;
+		case "model":
+			return modelLine(state);
+		case "control":
+			return `control write: ${u.result.result === 0 ? "accepted" : `refused (result ${u.result.result})`}`;
+		case "connection":
+			return u.connected ? "client connected" : "client disconnected";
+		case "malformed":
+			return `malformed packet on characteristic ${u.characteristic}: ${u.error}`;
+		case "beat":
+			if (u.beat.className === undefined || u.beat.className === state.classes[0]) return undefined;
+			return `${clock(u.beat.seconds)}  ${u.beat.className} ${Math.round(u.beat.confidence * 100)}%  ${u.beat.heartRate || "-"} bpm${u.beat.inVRun ? "  (run)" : ""}`;
+		default:
+			return undefined;
+	}
+}
+
+export function jsonLine(u: CompanionUpdate): string {
+	const { type, ...rest } = u as { type: string };
+	return JSON.stringify({ type, ...rest });
+}
+
+/**
+ * Prints updates as they come: a redrawn panel on a TTY (at most every 100 ms), event lines otherwise, JSON
+ * lines with json. Returns a function that draws the final state.
+ */
+export function attachView(state: CompanionState, out: NodeJS.WriteStream, options: { json: boolean; title: string }): () => void {
+	if (options.json) {
+		state.onUpdate((u) => {
+			if (u.type !== "strip") out.write(jsonLine(u) + "\n");
+		});
+		return () => {};
+	}
+	if (out.isTTY) {
+		let last = 0;
+		let drawnLines = 0;
+		const draw = (): void => {
+			const panel = renderPanel(state, options.title);
+			out.write((drawnLines ? `\x1b[${drawnLines}F\x1b[J` : "") + panel);
+			drawnLines = panel.split("\n").length - 1;
+		};
+		state.onUpdate(() => {
+			const now = performance.now();
+			if (now - last < 100) return;
+			last = now;
+			draw();
+		});
+		return draw;
+	}
+	state.onUpdate((u) => {
+		const line = eventLine(state, u);
+		if (line) out.write(line + "\n");
+	});
+	return () => out.write(renderPanel(state, options.title));
+}

@@ -1,0 +1,280 @@
+// The ECG monitor: samples in, the ECG pipeline, the beat classifier and rhythm tracking, packets out over
+// BLE (modules/ble/protocol.ts) and lines out over trace. Every buffer is made here; the per-sample path
+// (block → pipeline.push → strip) allocates nothing.
+import { EcgPipeline } from "../ecg/pipeline.ts";
+import type { BeatEvent, QualityEvent } from "../ecg/events.ts";
+import * as P from "../ble/protocol.ts";
+import type { BleTransport } from "../ble/transport-api.ts";
+import { Classifier } from "./classifier.ts";
+import type { InputDescription, SampleSink } from "./input-api.ts";
+import { Rhythm } from "./rhythm.ts";
+
+export interface MonitorOptions {
+	model: string;
+	policy: string;
+	budget: number | undefined;
+	/** Seconds of signal between summary notifications. */
+	summarySeconds: number;
+	vRunLength: number;
+	tachycardiaBpm: number;
+	bradycardiaBpm: number;
+	/** 0: no ECG strip notifications; n: every n-th raw sample. */
+	stripDecimation: number;
+	/** One trace line per beat (off when a companion shows them). */
+	traceBeats: boolean;
+	/** One "@logits" trace line per classified beat (engine comparisons). */
+	traceLogits: boolean;
+}
+
+export const DEFAULT_WINDOW = 256;
+
+export function monitorOptions(config: Record<string, unknown>): MonitorOptions {
+	const number = (key: string, fallback: number, min: number, max: number): number => {
+		const v = config[key] === undefined ? fallback : Number(config[key]);
+		if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`config.${key} must be an integer in ${min}..${max}, got ${String(config[key])}`);
+		return v;
+	};
+	return {
+		model: String(config.model ?? "model.htpw"),
+		policy: String(config.policy ?? "boot"),
+		budget: config.budget === undefined ? undefined : number("budget", 0, 1, 1 << 30),
+		summarySeconds: number("summarySeconds", 5, 1, 3600),
+		vRunLength: number("vRunLength", 3, P.V_RUN_MIN, P.V_RUN_MAX),
+		tachycardiaBpm: number("tachycardiaBpm", 150, 60, 300),
+		bradycardiaBpm: number("bradycardiaBpm", 40, 20, 100),
+		stripDecimation: number("stripDecimation", 0, 0, P.STRIP_MAX_DECIMATION),
+		traceBeats: config.traceBeats !== false,
+		traceLogits: config.traceLogits === true,
+	};
+}
+
+const QUALITY_STATE: Record<string, number> = { "lead-off": P.QUALITY_LEAD_OFF, flatline: P.QUALITY_FLATLINE, saturation: P.QUALITY_SATURATION };
+
+export class Monitor implements SampleSink {
+	readonly pipeline: EcgPipeline;
+	readonly classifier: Classifier;
+	readonly rhythm: Rhythm;
+	readonly description: InputDescription;
+	quality = P.QUALITY_LEARNING;
+	heartRate = 0;
+	beatsClassified = 0;
+	packetsSent = 0;
+	packetsDropped = 0;
+	controlRejected = 0;
+	finished = false;
+	onEnd: (() => void) | undefined;
+	#transport: BleTransport;
+	#options: MonitorOptions;
+	#packet = new Uint8Array(P.MAX_PACKET);
+	#strip = new Uint8Array(P.STRIP_BYTES);
+	#stripCount = 0;
+	#stripPhase = 0;
+	#stripDecimation: number;
+	#summaryEvery: number;
+	#nextSummary: number;
+	#seq = 0;
+	#check: P.ControlCheck = { result: 0, op: 0, value: 0 };
+	#summary: P.SummaryPacket = { quality: 0, heartRate: 0, modelStatus: 0, alerts: 0, samples: 0, beatsDetected: 0, beatsClassified: 0, samplesRejected: 0 };
+
+	constructor(description: InputDescription, transport: BleTransport, options: MonitorOptions) {
+		this.description = description;
+		this.#transport = transport;
+		this.#options = options;
+		this.#stripDecimation = options.stripDecimation;
+		this.#summaryEvery = options.summarySeconds * description.sampleRate;
+		this.#nextSummary = this.#summaryEvery;
+		this.classifier = new Classifier({
+			resource: options.model,
+			policy: options.policy,
+			budget: options.budget,
+			sampleRate: description.sampleRate,
+			adcGain: description.adcGain,
+			defaultWindow: DEFAULT_WINDOW,
+		});
+		const c = this.classifier;
+		this.rhythm = new Rhythm({ vRunLength: options.vRunLength, tachycardiaBpm: options.tachycardiaBpm, bradycardiaBpm: options.bradycardiaBpm, rateBeats: 4 });
+		this.rhythm.onEvent = (kind, value, sampleIndex) => this.#event(kind, value, 0, sampleIndex);
+		this.pipeline = new EcgPipeline(
+			{ ...description, windowLength: c.window, windowPre: c.window >> 1 },
+			(beat) => this.#beat(beat),
+			(event) => this.#quality(event),
+		);
+		transport.onControl = (bytes, length) => this.control(bytes, length);
+		trace(c.ready ? `hypertiny: model ${c.message}\n` : `hypertiny: no classification (${P.MODEL_STATUS_NAMES[c.status]}: ${c.message}); heart rate only\n`);
+		this.#publishModel();
+		this.#event(P.EVENT_MODEL, c.status, c.errorCode, 0);
+		this.#sendSummary();
+	}
+
+	block(samples: Int16Array, offset: number, count: number): void {
+		if (offset < 0 || count < 0 || offset + count > samples.length) throw new RangeError(`block ${offset}+${count} outside ${samples.length} samples`);
+		const pipeline = this.pipeline;
+		const decimation = this.#stripDecimation;
+		const zero = this.description.adcZero;
+		for (let i = offset, end = offset + count; i < end; i++) {
+			const sample = samples[i];
+			pipeline.push(sample);
+			if (decimation !== 0 && ++this.#stripPhase >= decimation) {
+				this.#stripPhase = 0;
+				this.#stripSample(sample - zero);
+			}
+		}
+		if (pipeline.samples >= this.#nextSummary) {
+			this.#nextSummary = pipeline.samples + this.#summaryEvery;
+			this.#sendSummary();
+		}
+		this.#transport.service(pipeline.samples);
+	}
+
+	leadOff(on: boolean): void {
+		this.pipeline.setLeadOff(on);
+	}
+
+	end(): void {
+		this.pipeline.flush();
+		this.#sendSummary();
+		this.finished = true;
+		if (this.onEnd) this.onEnd();
+	}
+
+	/** A control write as the client sent it: validated, applied, answered on the result characteristic. */
+	control(bytes: Uint8Array, length: number): void {
+		const check = P.checkControl(bytes, length, this.#check);
+		if (check.result !== P.RESULT_OK) this.controlRejected++;
+		else if (check.op === P.OP_RESET_COUNTS) this.rhythm.resetCounts();
+		else if (check.op === P.OP_STRIP) {
+			this.#stripDecimation = check.value;
+			this.#stripCount = this.#stripPhase = 0;
+		} else if (check.op === P.OP_V_RUN_LENGTH) this.rhythm.vRunLength = check.value;
+		const n = P.encodeControlResult(this.#packet, check.op, check.result, length, this.controlRejected);
+		this.#notify(P.CONTROL_RESULT, n);
+		if (check.result === P.RESULT_OK && (check.op === P.OP_SEND_SUMMARY || check.op === P.OP_RESET_COUNTS)) this.#sendSummary();
+		trace(`hypertiny: control ${check.op} ${P.RESULT_NAMES[check.result]}\n`);
+	}
+
+	#beat(beat: BeatEvent): void {
+		const c = this.classifier;
+		let cls = -1;
+		let confidence = 0;
+		if (c.ready) {
+			cls = c.classify(beat.window);
+			confidence = c.confidence;
+			this.beatsClassified++;
+			if (this.#options.traceLogits) this.#traceLogits(beat.sampleIndex);
+		}
+		if (beat.heartRate > 0) this.heartRate = beat.heartRate;
+		this.rhythm.beat(cls, c.alertClass, beat.heartRate, beat.sampleIndex);
+		let flags = beat.rrNext > 0 ? P.BEAT_RR_NEXT : 0;
+		if (cls >= 0) flags |= P.BEAT_CLASSIFIED;
+		if (cls >= 0 && cls === c.alertClass && this.rhythm.currentRun >= this.rhythm.vRunLength) flags |= P.BEAT_IN_V_RUN;
+		const packet = this.#packet;
+		this.#notify(P.BEAT, P.encodeBeat(packet, this.#seq++, cls, confidence, flags, beat.sampleIndex, beat.rrPrevious, beat.rrNext, beat.heartRate));
+		if (beat.heartRate > 0) this.#notify(P.HEART_RATE_MEASUREMENT, P.encodeHeartRate(packet, beat.heartRate, true, beat.rrPrevious, this.description.sampleRate));
+		if (this.#options.traceBeats)
+			trace(`beat ${beat.sampleIndex} ${cls >= 0 ? c.classes[cls] : "-"} ${cls >= 0 ? Math.round(confidence * 100) : "-"}% hr ${beat.heartRate}\n`);
+	}
+
+	#quality(event: QualityEvent): void {
+		if (event.reason === "garbage") {
+			this.#event(P.EVENT_GARBAGE, 0, event.rejectedSamples, event.sampleIndex);
+			return;
+		}
+		const state = event.reason === "ok" ? P.QUALITY_OK : QUALITY_STATE[event.reason];
+		if (state !== P.QUALITY_OK) this.rhythm.interrupt(event.sampleIndex);
+		if (state === this.quality) return;
+		this.quality = state;
+		this.#event(P.EVENT_QUALITY, state, 0, event.sampleIndex);
+		this.#sendSummary();
+		trace(`hypertiny: signal ${event.reason} from sample ${event.sampleIndex}\n`);
+	}
+
+	#event(kind: number, value: number, detail: number, sampleIndex: number): void {
+		this.#notify(P.EVENT, P.encodeEvent(this.#packet, kind, value, detail, sampleIndex));
+	}
+
+	#sendSummary(): void {
+		const s = this.#summary;
+		const p = this.pipeline;
+		s.quality = this.quality;
+		s.heartRate = this.heartRate;
+		s.modelStatus = this.classifier.status;
+		s.alerts = this.rhythm.alerts | (this.quality >= P.QUALITY_LEAD_OFF ? P.ALERT_SIGNAL : 0);
+		s.samples = p.samples;
+		s.beatsDetected = p.beatsDetected;
+		s.beatsClassified = this.beatsClassified;
+		s.samplesRejected = p.rejectedSamples;
+		const packet = this.#packet;
+		let n = P.encodeSummary(packet, s);
+		this.#transport.setReadValue(P.SUMMARY, packet, n);
+		this.#notify(P.SUMMARY, n);
+		const classes = this.classifier.classes.length;
+		for (let first = 0; first < classes; first += P.COUNTS_PER_PACKET) {
+			n = P.encodeCounts(packet, this.rhythm.counts, classes, first);
+			if (first === 0) this.#transport.setReadValue(P.COUNTS, packet, n);
+			this.#notify(P.COUNTS, n);
+		}
+	}
+
+	#publishModel(): void {
+		const c = this.classifier;
+		const packet = this.#packet;
+		const n = P.encodeModelInfo(packet, {
+			status: c.status,
+			classCount: c.classes.length,
+			policy: P.POLICY_NAMES.indexOf(c.policy),
+			alertClass: c.alertClass < 0 ? undefined : c.alertClass,
+			blobBytes: c.blobBytes,
+			crc: c.crc,
+			window: c.window,
+			sampleRate: this.description.sampleRate,
+			tStar: c.tStar,
+			errorCode: c.errorCode,
+		});
+		this.#transport.setReadValue(P.MODEL_INFO, packet, n);
+		this.#transport.setReadValue(P.CLASS_NAMES, packet, P.encodeClassNames(packet, c.classes));
+	}
+
+	#stripSample(value: number): void {
+		const strip = this.#strip;
+		if (this.#stripCount === 0) P.encodeStripHeader(strip, this.pipeline.samples - 1, this.#stripDecimation, P.STRIP_SAMPLES);
+		P.encodeStripSample(strip, this.#stripCount++, value);
+		if (this.#stripCount === P.STRIP_SAMPLES) {
+			this.#stripCount = 0;
+			if (this.#transport.notify(P.STRIP, strip, P.STRIP_BYTES)) this.packetsSent++;
+			else this.packetsDropped++;
+		}
+	}
+
+	#traceLogits(sampleIndex: number): void {
+		const out = this.classifier.interpreter!.output;
+		let line = `@logits ${sampleIndex}`;
+		for (let i = 0; i < out.length; i++) line += " " + out[i];
+		trace(line + "\n");
+	}
+
+	#notify(id: number, length: number): void {
+		if (this.#transport.notify(id, this.#packet, length)) this.packetsSent++;
+		else this.packetsDropped++;
+	}
+
+	/** What a run did, for the end-of-stream trace line and tests. */
+	stats(): Record<string, unknown> {
+		const p = this.pipeline;
+		const counts: Record<string, number> = {};
+		this.classifier.classes.forEach((name, i) => (counts[name] = this.rhythm.counts[i]));
+		return {
+			samples: p.samples,
+			samplesRejected: p.rejectedSamples,
+			beatsDetected: p.beatsDetected,
+			beatsDelivered: p.beatsDelivered,
+			beatsSuppressed: p.beatsSuppressed,
+			beatsClassified: this.beatsClassified,
+			counts,
+			heartRate: this.heartRate,
+			model: P.MODEL_STATUS_NAMES[this.classifier.status],
+			packetsSent: this.packetsSent,
+			packetsDropped: this.packetsDropped,
+			controlRejected: this.controlRejected,
+		};
+	}
+}

@@ -1,0 +1,491 @@
+// The GATT packets of docs/ble-protocol.md, byte by byte: encoders that write into caller-owned buffers (the
+// device allocates nothing per beat) and decoders that return plain objects (companions). The one definition
+// shared by the device, the simulator link and every companion.
+
+/** Default ATT MTU 23 minus the 3-byte notification header. */
+export const MAX_PACKET = 20;
+
+export const ECG_SERVICE_UUID = "68740001-7470-4874-b9e3-8c5e2a7b0c11";
+export const HEART_RATE_SERVICE_UUID = "180D";
+
+/** Characteristic numbers: the id in simulator frames and the key of CHARACTERISTICS. */
+export const HEART_RATE_MEASUREMENT = 1;
+export const BODY_SENSOR_LOCATION = 2;
+export const BEAT = 3;
+export const SUMMARY = 4;
+export const COUNTS = 5;
+export const EVENT = 6;
+export const MODEL_INFO = 7;
+export const CONTROL = 8;
+export const CONTROL_RESULT = 9;
+export const STRIP = 10;
+export const CLASS_NAMES = 11;
+
+export interface CharacteristicInfo {
+	id: number;
+	/** Name in bleservices/*.json (what Moddable's BLEServer reports as characteristic.name). */
+	name: string;
+	uuid: string;
+	service: string;
+}
+
+function ecgUuid(n: number): string {
+	return "6874" + (n < 16 ? "000" : "00") + n.toString(16) + ECG_SERVICE_UUID.slice(8);
+}
+
+export const CHARACTERISTICS: readonly CharacteristicInfo[] = [
+	{ id: HEART_RATE_MEASUREMENT, name: "measurement", uuid: "2A37", service: HEART_RATE_SERVICE_UUID },
+	{ id: BODY_SENSOR_LOCATION, name: "location", uuid: "2A38", service: HEART_RATE_SERVICE_UUID },
+	{ id: BEAT, name: "beat", uuid: ecgUuid(2), service: ECG_SERVICE_UUID },
+	{ id: SUMMARY, name: "summary", uuid: ecgUuid(3), service: ECG_SERVICE_UUID },
+	{ id: COUNTS, name: "counts", uuid: ecgUuid(4), service: ECG_SERVICE_UUID },
+	{ id: EVENT, name: "event", uuid: ecgUuid(5), service: ECG_SERVICE_UUID },
+	{ id: MODEL_INFO, name: "model", uuid: ecgUuid(6), service: ECG_SERVICE_UUID },
+	{ id: CONTROL, name: "control", uuid: ecgUuid(7), service: ECG_SERVICE_UUID },
+	{ id: CONTROL_RESULT, name: "result", uuid: ecgUuid(8), service: ECG_SERVICE_UUID },
+	{ id: STRIP, name: "strip", uuid: ecgUuid(9), service: ECG_SERVICE_UUID },
+	{ id: CLASS_NAMES, name: "classes", uuid: ecgUuid(10), service: ECG_SERVICE_UUID },
+];
+
+export function characteristicById(id: number): CharacteristicInfo | undefined {
+	for (let i = 0; i < CHARACTERISTICS.length; i++) if (CHARACTERISTICS[i].id === id) return CHARACTERISTICS[i];
+	return undefined;
+}
+
+export function characteristicByName(name: string): CharacteristicInfo | undefined {
+	for (let i = 0; i < CHARACTERISTICS.length; i++) if (CHARACTERISTICS[i].name === name) return CHARACTERISTICS[i];
+	return undefined;
+}
+
+// Signal quality, model status, policy, alert bits, event kinds, control opcodes and results.
+export const QUALITY_OK = 0;
+export const QUALITY_LEARNING = 1;
+export const QUALITY_LEAD_OFF = 2;
+export const QUALITY_FLATLINE = 3;
+export const QUALITY_SATURATION = 4;
+export const QUALITY_NAMES = ["ok", "learning", "lead-off", "flatline", "saturation"] as const;
+
+export const MODEL_READY = 0;
+export const MODEL_MISSING = 1;
+export const MODEL_INVALID = 2;
+export const MODEL_INCOMPATIBLE = 3;
+export const MODEL_STATUS_NAMES = ["ready", "missing", "invalid", "incompatible"] as const;
+
+export const POLICY_NAMES = ["boot", "lazy", "stream"] as const;
+
+export const ALERT_V_RUN = 1;
+export const ALERT_TACHYCARDIA = 2;
+export const ALERT_BRADYCARDIA = 4;
+export const ALERT_SIGNAL = 8;
+
+export const EVENT_QUALITY = 1;
+export const EVENT_V_RUN_START = 2;
+export const EVENT_V_RUN_END = 3;
+export const EVENT_TACHYCARDIA = 4;
+export const EVENT_BRADYCARDIA = 5;
+export const EVENT_RATE_NORMAL = 6;
+export const EVENT_MODEL = 7;
+export const EVENT_GARBAGE = 8;
+export const EVENT_NAMES = ["", "quality", "v-run-start", "v-run-end", "tachycardia", "bradycardia", "rate-normal", "model", "garbage"] as const;
+
+export const OP_RESET_COUNTS = 1;
+export const OP_STRIP = 2;
+export const OP_V_RUN_LENGTH = 3;
+export const OP_SEND_SUMMARY = 4;
+
+export const RESULT_OK = 0;
+export const RESULT_EMPTY = 1;
+export const RESULT_TOO_LONG = 2;
+export const RESULT_UNKNOWN_OPCODE = 3;
+export const RESULT_BAD_LENGTH = 4;
+export const RESULT_OUT_OF_RANGE = 5;
+export const RESULT_NAMES = ["ok", "empty", "too-long", "unknown-opcode", "bad-length", "out-of-range"] as const;
+
+export const STRIP_MAX_DECIMATION = 32;
+export const STRIP_SAMPLES = 7;
+export const V_RUN_MIN = 2;
+export const V_RUN_MAX = 32;
+/** Beat class byte when the beat was not classified. */
+export const NO_CLASS = 0xff;
+
+export const BEAT_BYTES = 14;
+export const SUMMARY_BYTES = 20;
+export const COUNTS_BYTES = 18;
+export const EVENT_BYTES = 8;
+export const MODEL_INFO_BYTES = 20;
+export const CONTROL_RESULT_BYTES = 4;
+export const STRIP_BYTES = 6 + 2 * STRIP_SAMPLES;
+export const COUNTS_PER_PACKET = 4;
+
+export const BEAT_CLASSIFIED = 1;
+export const BEAT_RR_NEXT = 2;
+export const BEAT_IN_V_RUN = 4;
+
+function u8(x: number): number {
+	return x < 0 ? 0 : x > 255 ? 255 : Math.round(x);
+}
+
+function u16(x: number): number {
+	return x < 0 ? 0 : x > 65535 ? 65535 : Math.round(x);
+}
+
+function put16(b: Uint8Array, at: number, v: number): void {
+	b[at] = v & 0xff;
+	b[at + 1] = (v >> 8) & 0xff;
+}
+
+function put32(b: Uint8Array, at: number, v: number): void {
+	b[at] = v & 0xff;
+	b[at + 1] = (v >>> 8) & 0xff;
+	b[at + 2] = (v >>> 16) & 0xff;
+	b[at + 3] = (v >>> 24) & 0xff;
+}
+
+function get16(b: Uint8Array, at: number): number {
+	return b[at] | (b[at + 1] << 8);
+}
+
+function get32(b: Uint8Array, at: number): number {
+	return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+}
+
+function requireLength(name: string, b: Uint8Array, min: number, max = min): void {
+	if (b.length < min || b.length > max)
+		throw new RangeError(`${name} packet has ${b.length} bytes, expected ${min === max ? min : `${min}..${max}`}`);
+}
+
+// --- Heart Rate Measurement (Bluetooth Heart Rate Service 1.0, characteristic 0x2A37) ---
+
+export interface HeartRateMeasurement {
+	bpm: number;
+	/** Sensor contact: undefined when the sensor does not say, else whether the skin contact is good. */
+	contact: boolean | undefined;
+	/** RR intervals in seconds (resolution 1/1024 s). */
+	rr: number[];
+}
+
+/** Flags: bit 0 = 0 (8-bit bpm), bits 1-2 = contact supported (bit 2) and detected (bit 1), bit 4 = RR present. */
+export function encodeHeartRate(out: Uint8Array, bpm: number, contact: boolean, rrSamples: number, sampleRate: number): number {
+	const rr = rrSamples > 0 ? u16((rrSamples * 1024) / sampleRate) : 0;
+	out[0] = 0x04 | (contact ? 0x02 : 0) | (rr > 0 ? 0x10 : 0);
+	out[1] = u8(bpm);
+	if (rr === 0) return 2;
+	put16(out, 2, rr);
+	return 4;
+}
+
+export function decodeHeartRate(b: Uint8Array): HeartRateMeasurement {
+	requireLength("heart rate measurement", b, 2, MAX_PACKET);
+	const flags = b[0];
+	let at = 1;
+	let bpm: number;
+	if (flags & 1) {
+		requireLength("heart rate measurement", b, 3, MAX_PACKET);
+		bpm = get16(b, 1);
+		at = 3;
+	} else {
+		bpm = b[1];
+		at = 2;
+	}
+	if (flags & 0x08) at += 2; // energy expended
+	const rr: number[] = [];
+	if (flags & 0x10) for (; at + 1 < b.length; at += 2) rr.push(get16(b, at) / 1024);
+	return { bpm, contact: flags & 0x04 ? (flags & 0x02) !== 0 : undefined, rr };
+}
+
+// --- beat ---
+
+export interface BeatPacket {
+	seq: number;
+	/** Class index, or undefined when the beat was not classified. */
+	classIndex: number | undefined;
+	/** Probability of the reported class, 0..1 in steps of 1/255. */
+	confidence: number;
+	flags: number;
+	sampleIndex: number;
+	rrPrevious: number;
+	rrNext: number;
+	heartRate: number;
+}
+
+export function encodeBeat(out: Uint8Array, seq: number, classIndex: number, confidence: number, flags: number, sampleIndex: number, rrPrevious: number, rrNext: number, heartRate: number): number {
+	out[0] = seq & 0xff;
+	out[1] = classIndex < 0 ? NO_CLASS : classIndex;
+	out[2] = u8(confidence * 255);
+	out[3] = flags;
+	put32(out, 4, sampleIndex);
+	put16(out, 8, u16(rrPrevious));
+	put16(out, 10, u16(rrNext));
+	out[12] = u8(heartRate);
+	out[13] = 0;
+	return BEAT_BYTES;
+}
+
+export function decodeBeat(b: Uint8Array): BeatPacket {
+	requireLength("beat", b, BEAT_BYTES);
+	return {
+		seq: b[0],
+		classIndex: b[1] === NO_CLASS ? undefined : b[1],
+		confidence: b[2] / 255,
+		flags: b[3],
+		sampleIndex: get32(b, 4),
+		rrPrevious: get16(b, 8),
+		rrNext: get16(b, 10),
+		heartRate: b[12],
+	};
+}
+
+// --- summary ---
+
+export interface SummaryPacket {
+	quality: number;
+	heartRate: number;
+	modelStatus: number;
+	alerts: number;
+	samples: number;
+	beatsDetected: number;
+	beatsClassified: number;
+	samplesRejected: number;
+}
+
+export function encodeSummary(out: Uint8Array, s: SummaryPacket): number {
+	out[0] = s.quality;
+	out[1] = u8(s.heartRate);
+	out[2] = s.modelStatus;
+	out[3] = s.alerts;
+	put32(out, 4, s.samples);
+	put32(out, 8, s.beatsDetected);
+	put32(out, 12, s.beatsClassified);
+	put32(out, 16, s.samplesRejected);
+	return SUMMARY_BYTES;
+}
+
+export function decodeSummary(b: Uint8Array): SummaryPacket {
+	requireLength("summary", b, SUMMARY_BYTES);
+	return {
+		quality: b[0],
+		heartRate: b[1],
+		modelStatus: b[2],
+		alerts: b[3],
+		samples: get32(b, 4),
+		beatsDetected: get32(b, 8),
+		beatsClassified: get32(b, 12),
+		samplesRejected: get32(b, 16),
+	};
+}
+
+// --- counts ---
+
+export interface CountsPacket {
+	first: number;
+	classCount: number;
+	counts: number[];
+}
+
+/** Counts of classes first..first+3 (fewer at the end); a model with more than four classes takes several packets. */
+export function encodeCounts(out: Uint8Array, counts: Uint32Array, classCount: number, first: number): number {
+	const n = Math.min(COUNTS_PER_PACKET, classCount - first);
+	out[0] = first;
+	out[1] = classCount;
+	for (let i = 0; i < n; i++) put32(out, 2 + 4 * i, counts[first + i]);
+	return 2 + 4 * n;
+}
+
+export function decodeCounts(b: Uint8Array): CountsPacket {
+	requireLength("counts", b, 2, COUNTS_BYTES);
+	if ((b.length - 2) % 4 !== 0) throw new RangeError(`counts packet has ${b.length} bytes, expected 2 + 4n`);
+	const counts: number[] = [];
+	for (let at = 2; at < b.length; at += 4) counts.push(get32(b, at));
+	if (b[0] + counts.length > b[1]) throw new RangeError(`counts packet covers classes ${b[0]}..${b[0] + counts.length - 1} of ${b[1]}`);
+	return { first: b[0], classCount: b[1], counts };
+}
+
+// --- event ---
+
+export interface EventPacket {
+	kind: number;
+	value: number;
+	detail: number;
+	sampleIndex: number;
+}
+
+export function encodeEvent(out: Uint8Array, kind: number, value: number, detail: number, sampleIndex: number): number {
+	out[0] = kind;
+	out[1] = u8(value);
+	put16(out, 2, u16(detail));
+	put32(out, 4, sampleIndex);
+	return EVENT_BYTES;
+}
+
+export function decodeEvent(b: Uint8Array): EventPacket {
+	requireLength("event", b, EVENT_BYTES);
+	return { kind: b[0], value: b[1], detail: get16(b, 2), sampleIndex: get32(b, 4) };
+}
+
+// --- model info ---
+
+export interface ModelInfoPacket {
+	status: number;
+	classCount: number;
+	policy: number;
+	/** Index of the class alerts are about (V), or undefined. */
+	alertClass: number | undefined;
+	blobBytes: number;
+	crc: number;
+	window: number;
+	sampleRate: number;
+	tStar: number;
+	/** The reader's error code (docs/FORMAT.md §5) when the model is invalid, else 0. */
+	errorCode: number;
+}
+
+export function encodeModelInfo(out: Uint8Array, m: ModelInfoPacket): number {
+	out[0] = m.status;
+	out[1] = m.classCount;
+	out[2] = m.policy;
+	out[3] = m.alertClass === undefined ? NO_CLASS : m.alertClass;
+	put32(out, 4, m.blobBytes);
+	put32(out, 8, m.crc);
+	put16(out, 12, u16(m.window));
+	put16(out, 14, u16(m.sampleRate));
+	put16(out, 16, u16(m.tStar * 1000));
+	put16(out, 18, u16(m.errorCode));
+	return MODEL_INFO_BYTES;
+}
+
+export function decodeModelInfo(b: Uint8Array): ModelInfoPacket {
+	requireLength("model info", b, MODEL_INFO_BYTES);
+	return {
+		status: b[0],
+		classCount: b[1],
+		policy: b[2],
+		alertClass: b[3] === NO_CLASS ? undefined : b[3],
+		blobBytes: get32(b, 4),
+		crc: get32(b, 8),
+		window: get16(b, 12),
+		sampleRate: get16(b, 14),
+		tStar: get16(b, 16) / 1000,
+		errorCode: get16(b, 18),
+	};
+}
+
+// --- class names: UTF-8 (ASCII in practice), comma-separated, at most 20 bytes ---
+
+export function encodeClassNames(out: Uint8Array, names: readonly string[]): number {
+	const text = names.join(",");
+	if (text.length > MAX_PACKET) throw new RangeError(`class names "${text}" take more than ${MAX_PACKET} bytes`);
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c > 126 || c < 32) throw new RangeError(`class names must be printable ASCII, got "${text}"`);
+		out[i] = c;
+	}
+	return text.length;
+}
+
+export function decodeClassNames(b: Uint8Array): string[] {
+	requireLength("class names", b, 0, MAX_PACKET);
+	let text = "";
+	for (let i = 0; i < b.length; i++) text += String.fromCharCode(b[i]);
+	return text.length ? text.split(",") : [];
+}
+
+// --- control (companion → device) and its result ---
+
+export type ControlCommand =
+	| { op: "reset-counts" }
+	| { op: "strip"; decimation: number }
+	| { op: "v-run-length"; beats: number }
+	| { op: "send-summary" };
+
+export interface ControlCheck {
+	result: number;
+	op: number;
+	value: number;
+}
+
+/**
+ * Validates a control write as the device receives it. Never reads past `length`, never throws: every byte
+ * string maps to a result code. Writes longer than MAX_PACKET are refused whole.
+ */
+export function checkControl(b: Uint8Array, length: number, out: ControlCheck): ControlCheck {
+	out.op = length > 0 ? b[0] : 0;
+	out.value = 0;
+	if (length === 0) out.result = RESULT_EMPTY;
+	else if (length > MAX_PACKET) out.result = RESULT_TOO_LONG;
+	else if (out.op === OP_RESET_COUNTS || out.op === OP_SEND_SUMMARY) out.result = length === 1 ? RESULT_OK : RESULT_BAD_LENGTH;
+	else if (out.op === OP_STRIP || out.op === OP_V_RUN_LENGTH) {
+		if (length !== 2) out.result = RESULT_BAD_LENGTH;
+		else {
+			out.value = b[1];
+			const ok = out.op === OP_STRIP ? out.value <= STRIP_MAX_DECIMATION : out.value >= V_RUN_MIN && out.value <= V_RUN_MAX;
+			out.result = ok ? RESULT_OK : RESULT_OUT_OF_RANGE;
+		}
+	} else out.result = RESULT_UNKNOWN_OPCODE;
+	return out;
+}
+
+export function encodeControl(command: ControlCommand): Uint8Array {
+	switch (command.op) {
+		case "reset-counts":
+			return Uint8Array.of(OP_RESET_COUNTS);
+		case "send-summary":
+			return Uint8Array.of(OP_SEND_SUMMARY);
+		case "strip":
+			if (!Number.isInteger(command.decimation) || command.decimation < 0 || command.decimation > STRIP_MAX_DECIMATION)
+				throw new RangeError(`strip decimation must be an integer in 0..${STRIP_MAX_DECIMATION} (0 = off)`);
+			return Uint8Array.of(OP_STRIP, command.decimation);
+		case "v-run-length":
+			if (!Number.isInteger(command.beats) || command.beats < V_RUN_MIN || command.beats > V_RUN_MAX)
+				throw new RangeError(`a V run is ${V_RUN_MIN}..${V_RUN_MAX} beats`);
+			return Uint8Array.of(OP_V_RUN_LENGTH, command.beats);
+	}
+}
+
+export interface ControlResultPacket {
+	op: number;
+	result: number;
+	length: number;
+	rejected: number;
+}
+
+export function encodeControlResult(out: Uint8Array, op: number, result: number, length: number, rejected: number): number {
+	out[0] = op;
+	out[1] = result;
+	out[2] = u8(length);
+	out[3] = u8(rejected);
+	return CONTROL_RESULT_BYTES;
+}
+
+export function decodeControlResult(b: Uint8Array): ControlResultPacket {
+	requireLength("control result", b, CONTROL_RESULT_BYTES);
+	return { op: b[0], result: b[1], length: b[2], rejected: b[3] };
+}
+
+// --- strip: raw samples minus adcZero, every `decimation`-th sample ---
+
+export interface StripPacket {
+	sampleIndex: number;
+	decimation: number;
+	samples: number[];
+}
+
+export function encodeStripHeader(out: Uint8Array, sampleIndex: number, decimation: number, count: number): void {
+	put32(out, 0, sampleIndex);
+	out[4] = decimation;
+	out[5] = count;
+}
+
+export function encodeStripSample(out: Uint8Array, slot: number, value: number): void {
+	const v = value < -32768 ? -32768 : value > 32767 ? 32767 : value;
+	put16(out, 6 + 2 * slot, v & 0xffff);
+}
+
+export function decodeStrip(b: Uint8Array): StripPacket {
+	requireLength("strip", b, 6, STRIP_BYTES);
+	const count = b[5];
+	if (6 + 2 * count !== b.length) throw new RangeError(`strip packet says ${count} samples in ${b.length} bytes`);
+	if (b[4] === 0) throw new RangeError("strip packet with decimation 0");
+	const samples: number[] = [];
+	for (let i = 0; i < count; i++) samples.push((get16(b, 6 + 2 * i) << 16) >> 16);
+	return { sampleIndex: get32(b, 0), decimation: b[4], samples };
+}
