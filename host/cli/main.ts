@@ -41,6 +41,10 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
 			"                                     the device app in the simulator on an ECG record, companion attached, summary",
 		load: async () => (await import("./start.ts")).startCommand,
 	},
+	companion: {
+		usage: "companion --sim [port] | --ble [name] | --serial <port> [--json]   live view: heart rate, beats, counts, alerts",
+		load: async () => (await import("./companion.ts")).companionCommand,
+	},
 };
 
 function usage(): string {

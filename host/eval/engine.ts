@@ -1,0 +1,82 @@
+// The integer engines that evaluation runs: the project's C core over a whole file of windows (native/tools/
+// htbatch.c, -O3 for this host, one thread per core), or the TypeScript reference (host/pack/ref-engine.ts,
+// slow; the tests use it to prove the native run bit-identical).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Model } from "../../modules/model/index.ts";
+import { quantizeInto, type QuantParams } from "../../modules/runtime/quantize.ts";
+import { RefEngine } from "../pack/ref-engine.ts";
+import { ROOT } from "../cli/sim-runner.ts";
+
+export type EngineName = "native" | "ref";
+
+export const NATIVE_DIR = join(ROOT, "native");
+/** Its own build directory: no other make (tests, benches) touches these files. */
+export const EVAL_BUILD = "build/eval";
+export const HTBATCH = join(NATIVE_DIR, EVAL_BUILD, "htbatch");
+
+/** What the row's `engine` field says, so a reader knows which code produced the numbers. */
+export function engineLabel(engine: EngineName): string {
+	return engine === "native" ? "c-core htbatch (native/tools/htbatch.c, gcc -O3 -march=native)" : "ts-reference (host/pack/ref-engine.ts)";
+}
+
+/** Builds htbatch when missing or stale (make decides); a clear error when there is no C compiler. */
+export function buildHtbatch(): string {
+	const r = spawnSync("make", ["-C", NATIVE_DIR, "--no-print-directory", `BUILD=${EVAL_BUILD}`, "htbatch"], { encoding: "utf8", maxBuffer: 64 << 20 });
+	if (r.error) throw new Error(`cannot run make to build htbatch (${r.error.message}); install make and gcc, or use --engine ref`);
+	if (r.status !== 0) throw new Error(`building htbatch failed (exit ${r.status}):\n${r.stdout}${r.stderr}`.slice(0, 8000));
+	return HTBATCH;
+}
+
+/** Quantizes windows [count][window] (float, mV) with the model's input params: the device's one rule. */
+export function quantizeWindows(windows: Float32Array, windowLength: number, input: QuantParams): Int8Array {
+	if (windows.length % windowLength !== 0) throw new Error(`${windows.length} samples are not whole windows of ${windowLength}`);
+	const out = new Int8Array(windows.length);
+	for (let at = 0; at < windows.length; at += windowLength) {
+		quantizeInto(windows.subarray(at, at + windowLength), input, out.subarray(at, at + windowLength));
+	}
+	return out;
+}
+
+function runNative(modelPath: string, inputs: Int8Array, outSize: number, threads: number): Int8Array {
+	const tool = buildHtbatch();
+	const dir = mkdtempSync(join(tmpdir(), "hypertiny-eval-"));
+	try {
+		const inPath = join(dir, "inputs.i8");
+		const outPath = join(dir, "outputs.i8");
+		writeFileSync(inPath, inputs);
+		const r = spawnSync(tool, [modelPath, inPath, outPath, String(threads)], { encoding: "utf8" });
+		if (r.error) throw new Error(`cannot run ${tool}: ${r.error.message}`);
+		if (r.status !== 0) throw new Error(`htbatch failed (exit ${r.status}): ${r.stderr.trim()}`);
+		const bytes = readFileSync(outPath);
+		if (bytes.length !== outSize) throw new Error(`htbatch wrote ${bytes.length} bytes, expected ${outSize}`);
+		return new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length).slice();
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+function runReference(model: Model, inputs: Int8Array, inSize: number, outSize: number): Int8Array {
+	const engine = new RefEngine(model, "boot");
+	const out = new Int8Array(outSize);
+	const perWindow = model.output.length * model.output.channels;
+	for (let w = 0; w * inSize < inputs.length; w++) out.set(engine.invoke(inputs.subarray(w * inSize, (w + 1) * inSize)), w * perWindow);
+	return out;
+}
+
+export interface RunOptions {
+	engine: EngineName;
+	/** Native threads (default: every core this process may use). */
+	threads?: number;
+}
+
+/** Output tensors [window][outputs] of quantized inputs [window][input size]. */
+export function runWindows(modelPath: string, model: Model, inputs: Int8Array, options: RunOptions): Int8Array {
+	const inSize = model.input.length * model.input.channels;
+	if (inputs.length % inSize !== 0) throw new Error(`inputs of ${inputs.length} bytes are not whole windows of ${inSize}`);
+	const outSize = (inputs.length / inSize) * model.output.length * model.output.channels;
+	if (options.engine === "ref") return runReference(model, inputs, inSize, outSize);
+	return runNative(modelPath, inputs, outSize, options.threads ?? availableParallelism());
+}
