@@ -36,6 +36,10 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
 		usage: "eval --model <m.htpw> --split val|test [--task ...] [--data <dir>] [--json]   integer-engine metrics, t* from validation, record-bootstrap CIs",
 		load: async () => (await import("./eval.ts")).evalCommand,
 	},
+	report: {
+		usage: "report [--models models] [--data <dir>] [--out results/mitbih]   every model on DS2: pareto.json, README.md, pareto.svg",
+		load: async () => (await import("./report.ts")).reportCommand,
+	},
 	start: {
 		usage: "start [--record N|path] [--model m.htpw] [--policy boot|lazy|stream --budget N] [--realtime] [--json]\n" +
 			"                                     the device app in the simulator on an ECG record, companion attached, summary",
