@@ -2,7 +2,8 @@ import test from "ava";
 import { resolveConfig, type EcgConfig } from "../modules/ecg/config.ts";
 import type { BeatEvent } from "../modules/ecg/events.ts";
 import { EcgPipeline } from "../modules/ecg/pipeline.ts";
-import { syntheticEcg, type SyntheticOptions } from "./ecg-signals.ts";
+import { scoreDetections } from "./ecg-mitdb.ts";
+import { concat, syntheticEcg, type SyntheticOptions } from "./ecg-signals.ts";
 
 interface Delivered {
 	sampleIndex: number;
@@ -81,4 +82,42 @@ test("pipeline rejects a configuration it cannot run", (t) => {
 	t.throws(() => new EcgPipeline({ ...base, adcMin: -40000, adcZero: 0, adcMax: 40000 }), { instanceOf: RangeError });
 	t.throws(() => new EcgPipeline({ ...base, windowPre: 256 }), { instanceOf: RangeError });
 	t.notThrows(() => new EcgPipeline({ ...base, adcMin: -32768, adcZero: 0, adcMax: 32767, adcGain: 1000 }));
+});
+
+test("ventricular flutter (a 4.5 Hz sine, no QRS) is not taken for beats; the beats after it are found again", (t) => {
+	const rate = 360;
+	const ecg = syntheticEcg({ seconds: 80, heartRate: 75, seed: 41 });
+	const from = 30 * rate;
+	const to = 50 * rate;
+	const flutter = new Int16Array(to - from);
+	for (let i = 0; i < flutter.length; i++)
+		flutter[i] = Math.round(ecg.config.adcZero + ecg.config.adcGain * (0.8 * Math.sin((2 * Math.PI * 4.5 * i) / rate) + 0.1 * Math.sin((2 * Math.PI * 0.3 * i) / rate)));
+	const samples = concat(ecg.samples.subarray(0, from), flutter, ecg.samples.subarray(from));
+	const { beats } = run(samples, ecg.config);
+	const found = beats.map((b) => b.sampleIndex);
+
+	const inFlutter = found.filter((f) => f >= from && f < to);
+	t.log(`${inFlutter.length} beats delivered during ${(flutter.length / rate) * 4.5} flutter waves`);
+	t.true(inFlutter.length <= 2, `beats at ${inFlutter.join(", ")}`);
+
+	const tolerance = Math.round(0.005 * rate);
+	const before = ecg.beats.filter((r) => r - 128 >= 312 && r < from - rate);
+	const after = ecg.beats.filter((r) => r < from).map((r) => r + flutter.length).concat(ecg.beats.filter((r) => r >= from).map((r) => r + flutter.length));
+	const expectedAfter = after.filter((r) => r >= to + rate && r < samples.length - 2 * rate);
+	for (const r of [...before, ...expectedAfter]) t.true(found.some((f) => Math.abs(f - r) <= tolerance), `beat at ${r} missed`);
+});
+
+test("scoring matches each reference beat to at most one detection, the nearest, within the tolerance", (t) => {
+	const score = scoreDetections([100, 200, 300, 400], [95, 190, 205, 330, 355, 401, 600], 20);
+	t.deepEqual(score.offsets, [-5, 5, 1]);
+	t.deepEqual(score.missed, [300]);
+	t.deepEqual(score.extra, [190, 330, 355, 600]);
+	t.is(score.truePositives, 3);
+	t.is(score.falseNegatives, 1);
+	t.is(score.falsePositives, 4);
+	t.is(score.sensitivity, 3 / 4);
+	t.is(score.positivePredictivity, 3 / 7);
+	const none = scoreDetections([10, 20], [], 5);
+	t.is(none.falseNegatives, 2);
+	t.is(none.positivePredictivity, 0);
 });

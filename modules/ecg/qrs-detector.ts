@@ -2,7 +2,8 @@ import type { EcgSettings } from "./config.ts";
 import { MovingSum } from "./moving-sum.ts";
 import { PeakPicker } from "./peak-picker.ts";
 import { RrHistory } from "./rr-history.ts";
-import { SignalHistory } from "./signal-history.ts";
+import { BlockMinima } from "./block-minima.ts";
+import type { SignalHistory } from "./signal-history.ts";
 
 const NONE = -1;
 const MAX_INT32 = 2147483647;
@@ -17,8 +18,10 @@ const LEARNING_PEAKS = 16;
 const QUIET_NUMERATOR = 5;
 /** Search-back takes the largest rejected peak above this many eighths of the threshold. */
 const SEARCH_BACK_EIGHTHS = 3;
-/** Seconds of integrated energy kept for the quiet test (a power of two at least this long). */
-const ENERGY_HISTORY_SECONDS = 2;
+/** The quiet test remembers the energy's minimum per block of this many samples... */
+const QUIET_BLOCK = 4;
+/** ...for the learning period plus this much (peaks found while learning are judged when it ends). */
+const QUIET_MARGIN_SECONDS = 1;
 
 /**
  * Pan-Tompkins QRS detector in integer arithmetic, fed the band-passed signal one sample at a time:
@@ -34,8 +37,8 @@ export class QrsDetector {
 	#found: (position: number) => void;
 	#settings: EcgSettings;
 	#history: SignalHistory;
-	/** Integrated energy by sample index, for the quiet test. */
-	#energyHistory: SignalHistory;
+	/** Minima of the integrated energy, for the quiet test. */
+	#energyMinima: BlockMinima;
 	#highpass: MovingSum;
 	#derivative: MovingSum;
 	#integrator: MovingSum;
@@ -46,6 +49,8 @@ export class QrsDetector {
 	/** Integrated energy at step t describes the signal around sample t - delay. */
 	#delay: number;
 	#primed = false;
+	/** Steps since priming, up to the integration length: until then the integrator still holds priming zeros. */
+	#integrated = 0;
 	#learningEnd = 0;
 	#learningMax = 0;
 	#learningSum = 0;
@@ -72,9 +77,9 @@ export class QrsDetector {
 		this.#derivative = new MovingSum(settings.derivativeSpan + 1);
 		this.#integrator = new MovingSum(settings.integrationLength);
 		this.#picker = new PeakPicker(settings.peakTimeout, settings.preBlank);
-		let energyLength = 2;
-		while (energyLength < ENERGY_HISTORY_SECONDS * settings.sampleRate) energyLength *= 2;
-		this.#energyHistory = new SignalHistory(energyLength);
+		let blocks = 2;
+		while (blocks * QUIET_BLOCK < settings.learning + QUIET_MARGIN_SECONDS * settings.sampleRate) blocks *= 2;
+		this.#energyMinima = new BlockMinima(QUIET_BLOCK, blocks);
 		this.#centreAgo = (highpassLength - 1) >> 1;
 		this.#energyDivisor = highpassLength << settings.energyShift;
 		this.#maxEnergy = Math.floor(MAX_INT32 / settings.integrationLength);
@@ -84,6 +89,7 @@ export class QrsDetector {
 	/** Forgets everything and learns thresholds again from sample `start` on. */
 	restart(start: number): void {
 		this.#primed = false;
+		this.#energyMinima.clear();
 		this.#picker.reset();
 		this.#learningEnd = start + this.#settings.learning;
 		this.#learningMax = this.#learningSum = this.#learnedCount = 0;
@@ -100,7 +106,9 @@ export class QrsDetector {
 	step(t: number, value: number): void {
 		const energy = this.#energy(value);
 		const integrated = this.#integrator.push(energy);
-		this.#energyHistory.write(t, integrated);
+		// The zeros the integrator was primed with are not a quiet signal.
+		if (this.#integrated === this.#integrator.length) this.#energyMinima.push(t, integrated);
+		else this.#integrated++;
 		const picked = this.#picker.step(integrated, t);
 		if (this.#learningEnd > 0) {
 			if (picked) this.#rememberPeak(this.#picker.value, this.#picker.position);
@@ -116,6 +124,7 @@ export class QrsDetector {
 			highpass.fill(value);
 			this.#derivative.fill(0);
 			this.#integrator.fill(0);
+			this.#integrated = 0;
 			this.#primed = true;
 		}
 		highpass.push(value);
@@ -179,14 +188,10 @@ export class QrsDetector {
 		return this.#lastBeat !== NONE && sinceQrs < this.#settings.tWaveLimit && this.#slope < this.#lastSlope >> 1;
 	}
 
-	/** Whether the integrated energy fell below QUIET_NUMERATOR/32 of `peak` since the last QRS (or in the kept history). */
+	/** Whether the integrated energy fell to QUIET_NUMERATOR/32 of `peak` since the last QRS (or the oldest block kept). */
 	#roseFromQuiet(peak: number, position: number): boolean {
-		const energy = this.#energyHistory;
-		const oldest = energy.newest - energy.length + 1;
-		const first = this.#lastQrs > oldest ? this.#lastQrs : oldest;
-		const quiet = (peak * QUIET_NUMERATOR) / 32;
-		for (let i = first; i <= position; i++) if (energy.at(i) <= quiet) return true;
-		return false;
+		const lowest = this.#energyMinima.lowest(this.#lastQrs, position);
+		return lowest >= 0 && lowest * 32 <= peak * QUIET_NUMERATOR;
 	}
 
 	/** Expects #refine(position) to have run. */

@@ -19,6 +19,11 @@ export class SignalHistory {
 		this.newest = index;
 	}
 
+	/** Sets every entry to `value` (newest stays). */
+	fill(value: number): void {
+		this.#ring.fill(value);
+	}
+
 	/** Valid for newest - length < index <= newest. (`& mask` keeps the low bits, also past 2^31.) */
 	at(index: number): number {
 		return this.#ring[index & this.#mask];
