@@ -6,7 +6,7 @@ import type { BeatEvent, QualityEvent } from "../ecg/events.ts";
 import * as P from "../ble/protocol.ts";
 import type { BleTransport } from "../ble/transport-api.ts";
 import { Classifier } from "./classifier.ts";
-import type { InputDescription, SampleSink } from "./input-api.ts";
+import type { InputDescription, SampleBlock, SampleSink } from "./input-api.ts";
 import { Rhythm } from "./rhythm.ts";
 
 export interface MonitorOptions {
@@ -106,7 +106,7 @@ export class Monitor implements SampleSink {
 		this.#sendSummary();
 	}
 
-	block(samples: Int16Array, offset: number, count: number): void {
+	block(samples: SampleBlock, offset: number, count: number): void {
 		if (offset < 0 || count < 0 || offset + count > samples.length) throw new RangeError(`block ${offset}+${count} outside ${samples.length} samples`);
 		const pipeline = this.pipeline;
 		const decimation = this.#stripDecimation;

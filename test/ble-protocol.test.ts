@@ -1,0 +1,120 @@
+// The GATT packets of docs/ble-protocol.md: byte layouts, the 20-byte limit, the standard Heart Rate
+// Measurement, and control-write validation that maps every byte string to a result without throwing.
+import test from "ava";
+import * as P from "../modules/ble/protocol.ts";
+
+test("heart rate measurement follows the Bluetooth format: flags, uint8 bpm, RR in 1/1024 s", (t) => {
+	const b = new Uint8Array(P.MAX_PACKET);
+	const n = P.encodeHeartRate(b, 72, true, 300, 360);
+	t.deepEqual([...b.subarray(0, n)], [0x16, 72, 853 & 0xff, 853 >> 8]); // 300/360 s = 853.3/1024
+	const d = P.decodeHeartRate(b.subarray(0, n));
+	t.is(d.bpm, 72);
+	t.true(d.contact);
+	t.is(d.rr.length, 1);
+	t.true(Math.abs(d.rr[0] - 300 / 360) < 1 / 1024);
+	const m = P.encodeHeartRate(b, 300, false, 0, 360);
+	t.deepEqual([...b.subarray(0, m)], [0x04, 255], "no RR when unknown, bpm saturates at 255, contact supported but lost");
+	t.is(P.decodeHeartRate(Uint8Array.of(0x01, 0x2c, 0x01)).bpm, 300, "16-bit bpm from other sensors decodes");
+});
+
+test("beat, summary, counts, event, model info and strip round-trip within 20 bytes", (t) => {
+	const b = new Uint8Array(64);
+	let n = P.encodeBeat(b, 257, 1, 0.93, P.BEAT_CLASSIFIED | P.BEAT_RR_NEXT, 648123, 290, 70000, 71);
+	t.true(n <= P.MAX_PACKET);
+	t.deepEqual(P.decodeBeat(b.subarray(0, n)), { seq: 1, classIndex: 1, confidence: 237 / 255, flags: 3, sampleIndex: 648123, rrPrevious: 290, rrNext: 65535, heartRate: 71 });
+	n = P.encodeBeat(b, 0, -1, 0, 0, 5, 0, 0, 0);
+	t.is(P.decodeBeat(b.subarray(0, n)).classIndex, undefined);
+
+	const s = { quality: P.QUALITY_FLATLINE, heartRate: 64, modelStatus: P.MODEL_INVALID, alerts: P.ALERT_V_RUN | P.ALERT_SIGNAL, samples: 650000, beatsDetected: 1987, beatsClassified: 1900, samplesRejected: 12 };
+	n = P.encodeSummary(b, s);
+	t.is(n, P.SUMMARY_BYTES);
+	t.deepEqual(P.decodeSummary(b.subarray(0, n)), s);
+
+	const counts = Uint32Array.of(10, 20, 30, 40, 50);
+	n = P.encodeCounts(b, counts, 5, 0);
+	t.is(n, 18);
+	t.deepEqual(P.decodeCounts(b.subarray(0, n)), { first: 0, classCount: 5, counts: [10, 20, 30, 40] });
+	n = P.encodeCounts(b, counts, 5, 4);
+	t.deepEqual(P.decodeCounts(b.subarray(0, n)), { first: 4, classCount: 5, counts: [50] });
+
+	n = P.encodeEvent(b, P.EVENT_V_RUN_START, 4, 0, 123456);
+	t.deepEqual(P.decodeEvent(b.subarray(0, n)), { kind: P.EVENT_V_RUN_START, value: 4, detail: 0, sampleIndex: 123456 });
+
+	const m = { status: P.MODEL_READY, classCount: 2, policy: 2, alertClass: 1, blobBytes: 40000, crc: 0xcd5cc16c, window: 256, sampleRate: 360, tStar: 0.35, errorCode: 0 };
+	n = P.encodeModelInfo(b, m);
+	t.is(n, P.MODEL_INFO_BYTES);
+	t.deepEqual(P.decodeModelInfo(b.subarray(0, n)), m);
+
+	n = P.encodeClassNames(b, ["N", "S", "V", "F", "Q"]);
+	t.deepEqual(P.decodeClassNames(b.subarray(0, n)), ["N", "S", "V", "F", "Q"]);
+	t.throws(() => P.encodeClassNames(b, ["a-very-long-class", "another-one"]), { message: /more than 20 bytes/ });
+
+	P.encodeStripHeader(b, 1000, 4, P.STRIP_SAMPLES);
+	for (let i = 0; i < P.STRIP_SAMPLES; i++) P.encodeStripSample(b, i, i === 3 ? -40000 : i * 100 - 300);
+	t.deepEqual(P.decodeStrip(b.subarray(0, P.STRIP_BYTES)), { sampleIndex: 1000, decimation: 4, samples: [-300, -200, -100, -32768, 100, 200, 300] });
+	t.true(P.STRIP_BYTES <= P.MAX_PACKET);
+});
+
+test("decoders refuse packets of the wrong size with a message naming the packet", (t) => {
+	t.throws(() => P.decodeBeat(new Uint8Array(13)), { message: /beat packet has 13 bytes, expected 14/ });
+	t.throws(() => P.decodeSummary(new Uint8Array(21)), { message: /summary/ });
+	t.throws(() => P.decodeCounts(new Uint8Array(5)), { message: /2 \+ 4n/ });
+	t.throws(() => P.decodeCounts(Uint8Array.of(3, 4, 1, 0, 0, 0, 1, 0, 0, 0)), { message: /covers classes 3..4 of 4/ });
+	t.throws(() => P.decodeStrip(Uint8Array.of(0, 0, 0, 0, 4, 3, 0, 0)), { message: /says 3 samples in 8 bytes/ });
+	t.throws(() => P.decodeHeartRate(new Uint8Array(1)), { message: /heart rate measurement/ });
+});
+
+test("control writes: every malformed or oversized write gets its result code, valid ones their value", (t) => {
+	const c: P.ControlCheck = { result: -1, op: -1, value: -1 };
+	const check = (bytes: number[], length = bytes.length) => {
+		const r = P.checkControl(Uint8Array.from(bytes), length, c);
+		return [r.result, r.op, r.value];
+	};
+	t.deepEqual(check([]), [P.RESULT_EMPTY, 0, 0]);
+	t.deepEqual(check(new Array(21).fill(1)), [P.RESULT_TOO_LONG, 1, 0]);
+	t.deepEqual(check(new Array(512).fill(2)), [P.RESULT_TOO_LONG, 2, 0]);
+	t.deepEqual(check([0x99]), [P.RESULT_UNKNOWN_OPCODE, 0x99, 0]);
+	t.deepEqual(check([0]), [P.RESULT_UNKNOWN_OPCODE, 0, 0]);
+	t.deepEqual(check([P.OP_RESET_COUNTS, 0]), [P.RESULT_BAD_LENGTH, P.OP_RESET_COUNTS, 0]);
+	t.deepEqual(check([P.OP_STRIP]), [P.RESULT_BAD_LENGTH, P.OP_STRIP, 0]);
+	t.deepEqual(check([P.OP_STRIP, 33]), [P.RESULT_OUT_OF_RANGE, P.OP_STRIP, 33]);
+	t.deepEqual(check([P.OP_V_RUN_LENGTH, 1]), [P.RESULT_OUT_OF_RANGE, P.OP_V_RUN_LENGTH, 1]);
+	t.deepEqual(check([P.OP_V_RUN_LENGTH, 33]), [P.RESULT_OUT_OF_RANGE, P.OP_V_RUN_LENGTH, 33]);
+	t.deepEqual(check([P.OP_STRIP, 4]), [P.RESULT_OK, P.OP_STRIP, 4]);
+	t.deepEqual(check([P.OP_STRIP, 0]), [P.RESULT_OK, P.OP_STRIP, 0]);
+	t.deepEqual(check([P.OP_V_RUN_LENGTH, 5]), [P.RESULT_OK, P.OP_V_RUN_LENGTH, 5]);
+	t.deepEqual(check([P.OP_SEND_SUMMARY]), [P.RESULT_OK, P.OP_SEND_SUMMARY, 0]);
+	t.deepEqual(check([P.OP_STRIP, 4, 9, 9], 2), [P.RESULT_OK, P.OP_STRIP, 4], "only `length` bytes count");
+	t.deepEqual([...P.encodeControl({ op: "strip", decimation: 4 })], [P.OP_STRIP, 4]);
+	t.throws(() => P.encodeControl({ op: "v-run-length", beats: 1 }), { message: /2..32 beats/ });
+});
+
+test("control validation never throws and never accepts a write it cannot apply (random bytes)", (t) => {
+	let x = 0x12345678;
+	const next = () => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), x >>> 0);
+	const c: P.ControlCheck = { result: 0, op: 0, value: 0 };
+	const seen = new Set<number>();
+	for (let i = 0; i < 20000; i++) {
+		const length = next() % 40;
+		const bytes = new Uint8Array(length);
+		for (let k = 0; k < length; k++) bytes[k] = next() % 8;
+		const r = P.checkControl(bytes, length, c);
+		seen.add(r.result);
+		if (r.result === P.RESULT_OK) {
+			t.true(length === 1 || length === 2);
+			t.true([P.OP_RESET_COUNTS, P.OP_STRIP, P.OP_V_RUN_LENGTH, P.OP_SEND_SUMMARY].includes(r.op));
+		}
+	}
+	t.deepEqual([...seen].sort(), [0, 1, 2, 3, 4, 5], "every result code is reachable");
+});
+
+test("characteristic table: unique ids, names and UUIDs; every packet fits the default MTU", (t) => {
+	const ids = P.CHARACTERISTICS.map((c) => c.id);
+	t.is(new Set(ids).size, ids.length);
+	t.is(new Set(P.CHARACTERISTICS.map((c) => c.name)).size, ids.length);
+	t.is(new Set(P.CHARACTERISTICS.map((c) => c.uuid.toLowerCase())).size, ids.length);
+	for (const size of [P.BEAT_BYTES, P.SUMMARY_BYTES, P.COUNTS_BYTES, P.EVENT_BYTES, P.MODEL_INFO_BYTES, P.CONTROL_RESULT_BYTES, P.STRIP_BYTES]) t.true(size <= P.MAX_PACKET);
+	t.is(P.characteristicById(P.BEAT)?.name, "beat");
+	t.is(P.characteristicByName("control")?.id, P.CONTROL);
+	t.is(P.characteristicById(99), undefined);
+});
