@@ -14,7 +14,7 @@ export interface RecordPart {
 	histograms: ScoreHistograms;
 }
 
-/** Lower and upper bounds, or null where the metric is undefined in more than half of the resamples. */
+/** Lower and upper bounds over the resamples where the metric is defined (null: defined in none). */
 export type Interval = [number, number] | null;
 
 export interface MetricIntervals {
@@ -34,7 +34,7 @@ export function quantile(sorted: number[], p: number): number {
 
 function interval(draws: (number | null)[], level: number): Interval {
 	const defined = draws.filter((d): d is number => d !== null).sort((a, b) => a - b);
-	if (defined.length * 2 < draws.length) return null;
+	if (defined.length === 0) return null;
 	const tail = (1 - level) / 2;
 	return [quantile(defined, tail), quantile(defined, 1 - tail)];
 }
