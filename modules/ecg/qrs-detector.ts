@@ -21,7 +21,7 @@ const SEARCH_BACK_EIGHTHS = 3;
 /** The quiet test remembers the energy's minimum per block of this many samples... */
 const QUIET_BLOCK = 4;
 /** ...for the learning period plus this much (peaks found while learning are judged when it ends). */
-const QUIET_MARGIN_SECONDS = 1;
+const QUIET_MARGIN_SECONDS = 0.5;
 
 /**
  * Pan-Tompkins QRS detector in integer arithmetic, fed the band-passed signal one sample at a time:
