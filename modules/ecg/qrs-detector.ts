@@ -191,7 +191,7 @@ export class QrsDetector {
 	/** Whether the integrated energy fell to QUIET_NUMERATOR/32 of `peak` since the last QRS (or the oldest block kept). */
 	#roseFromQuiet(peak: number, position: number): boolean {
 		const lowest = this.#energyMinima.lowest(this.#lastQrs, position);
-		return lowest >= 0 && lowest * 32 <= peak * QUIET_NUMERATOR;
+		return lowest >= 0 && lowest <= (peak >> 5) * QUIET_NUMERATOR; // stays within 32 bits
 	}
 
 	/** Expects #refine(position) to have run. */
