@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import type { Toolchain } from "./toolchain.ts";
 import { ROOT } from "./toolchain.ts";
 
-export type Platform = "lin" | "nrf52/dk";
+export type Platform = "lin" | "nrf52/dk" | "esp32";
 
 export interface BuildOptions {
 	/** The app's manifest.json. */
@@ -24,6 +24,12 @@ export interface BuildOptions {
 	/** Extra environment, e.g. manifest build variables declared `NAME ?=`. */
 	env?: Record<string, string>;
 	timeoutMs?: number;
+	/** false: no -m, mcconfig only resolves the manifest and writes the makefile (ESP32 without ESP-IDF). */
+	make?: boolean;
+	/** -t TARGET of the generated makefile (default build: never launches a debugger or flashes). */
+	target?: string;
+	/** Print the build's output as it comes (a person watching), besides collecting it. */
+	echo?: boolean;
 }
 
 export interface BuildResult {
@@ -32,7 +38,7 @@ export interface BuildResult {
 	output: string;
 	seconds: number;
 	command: string;
-	/** The folder holding mc.so (lin) or xs_nrf52.hex/.uf2 (nrf52), when the build made one. */
+	/** The folder holding mc.so (lin), xs_nrf52.hex/.uf2 (nrf52) or xs_esp32.bin (esp32), when the build made one. */
 	binDir?: string;
 	/** The build's tmp folder (makefile, mc.xs.c, the compiled modules). */
 	tmpDir?: string;
@@ -56,11 +62,14 @@ function findFile(dir: string, name: string): string | undefined {
 	return undefined;
 }
 
+/** The file a finished build of `platform` leaves in its bin folder. */
+export const ARTIFACT: Record<Platform, string> = { lin: "mc.so", "nrf52/dk": "xs_nrf52.hex", esp32: "xs_esp32.bin" };
+
 /** Runs `mcconfig [-d] -m -p PLATFORM -t build -o OUT MANIFEST [name=value]...` (never launches a debugger). */
 export function mcconfig(tool: Toolchain, options: BuildOptions): Promise<BuildResult> {
 	const outDir = resolve(options.outDir);
 	mkdirSync(outDir, { recursive: true });
-	const args = [...(options.debug ? ["-d"] : []), "-m", "-p", options.platform, "-t", "build", "-o", outDir, resolve(options.manifest)];
+	const args = [...(options.debug ? ["-d"] : []), ...(options.make === false ? [] : ["-m"]), "-p", options.platform, "-t", options.target ?? "build", "-o", outDir, resolve(options.manifest)];
 	for (const [name, value] of Object.entries(options.config ?? {})) {
 		args.push(`${name}=${typeof value === "string" ? value : JSON.stringify(value)}`);
 	}
@@ -70,16 +79,21 @@ export function mcconfig(tool: Toolchain, options: BuildOptions): Promise<BuildR
 	return new Promise((resolvePromise) => {
 		const child = spawn(tool.mcconfig, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
 		let output = "";
-		child.stdout.on("data", (d) => (output += d));
-		child.stderr.on("data", (d) => (output += d));
+		child.stdout.on("data", (d) => {
+			output += d;
+			if (options.echo) process.stdout.write(d);
+		});
+		child.stderr.on("data", (d) => {
+			output += d;
+			if (options.echo) process.stderr.write(d);
+		});
 		const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), options.timeoutMs) : undefined;
 		child.on("error", (error) => {
 			output += `\nmcconfig could not run: ${error.message}`;
 		});
 		child.on("close", (status) => {
 			if (timer) clearTimeout(timer);
-			const artifact = options.platform === "lin" ? "mc.so" : "xs_nrf52.hex";
-			const binPath = findFile(join(outDir, "bin"), artifact);
+			const binPath = findFile(join(outDir, "bin"), ARTIFACT[options.platform]);
 			const makefile = findFile(join(outDir, "tmp"), "makefile");
 			resolvePromise({
 				status,

@@ -6,7 +6,7 @@
 //   2. the pinned toolchains beside the repository, `../shared/toolchains/setup` (unpacks and builds them once,
 //      about 90 s, then answers at once), when that script exists.
 //
-//   node --import tsx host/moddable/toolchain.ts [lin|nrf52|all]    prints what was found, or what is missing
+//   node --import tsx host/moddable/toolchain.ts [lin|nrf52|esp32|all]    prints what was found, or what is missing
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
@@ -19,8 +19,11 @@ export const MODDABLE_VERSION = "8.2.3";
 /** The TypeScript minor version Moddable 8.2.3's generated tsconfig needs (it targets es2025). */
 export const TYPESCRIPT_MINOR = "6.0";
 
-/** What a build needs: "lin" builds mc.so and runs it in mcsim; "nrf52" builds nRF52840 firmware. */
-export type Target = "lin" | "nrf52";
+/**
+ * What a build needs: "lin" builds mc.so and runs it in mcsim; "nrf52" builds nRF52840 firmware; "esp32" resolves
+ * the ESP32 manifest (firmware needs ESP-IDF too: see espIdfMissing).
+ */
+export type Target = "lin" | "nrf52" | "esp32";
 
 export interface Toolchain {
 	/** $MODDABLE */
@@ -46,6 +49,7 @@ export interface ToolchainCheck {
 
 const XS_DEV = "npm install -g xs-dev && xs-dev setup";
 const XS_DEV_NRF52 = "xs-dev setup --device nrf52";
+const XS_DEV_ESP32 = "xs-dev setup --device esp32";
 
 function isExecutable(path: string): boolean {
 	try {
@@ -183,6 +187,19 @@ export function findToolchain(targets: Target[], options: { runSetup?: boolean; 
 	return { toolchain: { moddable, env, source, mcconfig, mcsim, xsbugLog, typescript }, missing };
 }
 
+/**
+ * What ESP32 firmware needs beyond the Moddable SDK, one line each with how to get it: ESP-IDF (IDF_PATH, as
+ * Moddable's esp32 makefile reads it) and its Xtensa toolchain on PATH. Empty when both are there.
+ */
+export function espIdfMissing(env: NodeJS.ProcessEnv): string[] {
+	const missing: string[] = [];
+	const idf = env.IDF_PATH;
+	if (!idf) missing.push(`ESP-IDF: IDF_PATH is not set; ${XS_DEV_ESP32} (installs ESP-IDF and its Xtensa toolchain), then source ~/.local/share/xs-dev-export.sh`);
+	else if (!existsSync(join(idf, "tools/idf.py"))) missing.push(`ESP-IDF: IDF_PATH=${idf} has no tools/idf.py; ${XS_DEV_ESP32}`);
+	if (!onPath("xtensa-esp32-elf-gcc", env.PATH)) missing.push(`the Xtensa toolchain: xtensa-esp32-elf-gcc is not on PATH; ${XS_DEV_ESP32}, or source $IDF_PATH/export.sh`);
+	return missing;
+}
+
 /** One paragraph for a person: what is missing and how to install it. */
 export function describeMissing(check: ToolchainCheck): string {
 	return `The Moddable toolchain is incomplete:\n${check.missing.map((m) => `  - ${m}`).join("\n")}`;
@@ -190,9 +207,9 @@ export function describeMissing(check: ToolchainCheck): string {
 
 async function main(argv: string[]): Promise<number> {
 	const which = argv[0] ?? "all";
-	const targets: Target[] = which === "all" ? ["lin", "nrf52"] : which === "lin" || which === "nrf52" ? [which] : [];
+	const targets: Target[] = which === "all" ? ["lin", "nrf52"] : which === "lin" || which === "nrf52" || which === "esp32" ? [which] : [];
 	if (targets.length === 0) {
-		process.stderr.write("usage: toolchain.ts [lin|nrf52|all]\n");
+		process.stderr.write("usage: toolchain.ts [lin|nrf52|esp32|all]\n");
 		return 2;
 	}
 	const check = findToolchain(targets);
@@ -204,6 +221,10 @@ async function main(argv: string[]): Promise<number> {
 	process.stdout.write(`Moddable SDK: ${t.moddable} (from ${t.source === "setup" ? SETUP_SCRIPT : "the environment"})\n`);
 	process.stdout.write(`TypeScript: ${typescriptVersion()} (${t.typescript})\n`);
 	if (targets.includes("nrf52")) process.stdout.write(`nRF5 SDK: ${t.env.NRF_SDK_DIR}\nArm GCC: ${t.env.NRF52_GCC_ROOT ?? "(Moddable's default)"}\n`);
+	if (targets.includes("esp32")) {
+		const idf = espIdfMissing(t.env);
+		process.stdout.write(idf.length ? `ESP32 firmware: not buildable here (the manifest step only):\n${idf.map((m) => `  - ${m}`).join("\n")}\n` : `ESP-IDF: ${t.env.IDF_PATH}\n`);
+	}
 	process.stdout.write(`ready for: ${targets.join(", ")}\n`);
 	return 0;
 }

@@ -1,0 +1,170 @@
+// What an nRF52840 DK image built by the Moddable SDK is made of, from its own linker map: every input section the
+// link placed, attributed to the Moddable/XS runtime, BLE, our C natives, the preloaded modules, the model blob;
+// plus the fixed regions the SDK's memory summary adds (SoftDevice, bootloader, mod preferences) and what the
+// native heap leaves for the synthesized kernels under each policy.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { decodeIntelHex, findAll, parseLinkerMap, type MapSection, type MemoryUsage } from "./moddable.ts";
+import { ROOT } from "./toolchain.ts";
+
+/** nRF52840: 1 MiB flash, 256 KiB RAM. */
+export const NRF52840_FLASH = 1 << 20;
+export const NRF52840_RAM = 256 << 10;
+/** What Moddable's make.nrf52.mk adds to the link's own figures (SOFTDEVICE_ADDR, SOFTDEVICE_RAM, ...). */
+export const SOFTDEVICE_FLASH = 0x27000; // MBR + S140 7.0.2, below the app
+export const SOFTDEVICE_RAM = 0x4200;
+export const BOOTLOADER_FLASH = 0xc000;
+export const MOD_PREFS_FLASH = 0x2000;
+/** The FreeRTOS stack of the XS task (build/devices/nrf52/base/xsmain.c kStack) unless creation sets one. */
+export const XS_TASK_STACK = 6 * 1024;
+
+const FLASH_END = 0x100000;
+const RAM_START = 0x20000000;
+const RAM_END = 0x20040000;
+
+export type Part = "runtime" | "ble" | "natives" | "modules" | "model" | "resources" | "heap" | "stack";
+
+export const PART_TITLES: Record<Part, string> = {
+	runtime: "Moddable/XS runtime (XS, FreeRTOS, nrfx, nRF5 SDK base, libc)",
+	ble: "BLE (Moddable BLE server, nRF5 SDK BLE glue, GATT tables)",
+	natives: "our C natives (native/src + native/xs)",
+	modules: "preloaded modules (XS archive + preloaded heap, mc.xs.c)",
+	model: "the model blob (resource model.htpw)",
+	resources: "other resources",
+	heap: "FreeRTOS heap (XS heap + native arena + kernels)",
+	stack: "startup stack",
+};
+
+/** Object files of the BLE stack as Moddable's nRF52 build links them (the SoftDevice itself is outside the ELF). */
+const BLE_OBJECT = /^(modBLE\w*|btutils|gap|mc\.bleservices|nrf_sdh_ble|ble_\w+|nrf_ble_\w+|peer_\w+|pm_\w+|gatts?_cache_manager|security_\w+|id_manager|auth_status_tracker|bsp_btn_ble)\.c\.o$/;
+
+/** The C files of native/ (their objects are ours). */
+export function nativeObjects(): Set<string> {
+	const names = new Set<string>();
+	for (const dir of ["native/src", "native/xs"]) {
+		const path = join(ROOT, dir);
+		if (!existsSync(path)) continue;
+		for (const f of readdirSync(path)) if (f.endsWith(".c")) names.add(`${f}.o`);
+	}
+	return names;
+}
+
+export function partOf(section: MapSection, natives: Set<string>, modelSection: MapSection | undefined): Part {
+	const file = basename(section.file);
+	if (section === modelSection) return "model";
+	if (file === "heap_4.c.o" && section.section.startsWith(".bss")) return "heap";
+	if (section.section.startsWith(".stack")) return "stack";
+	if (file === "mc.resources.c.o") return "resources";
+	if (file === "mc.xs.c.o") return "modules";
+	if (natives.has(file)) return "natives";
+	if (BLE_OBJECT.test(file)) return "ble";
+	return "runtime";
+}
+
+export interface PartBytes {
+	flash: number;
+	ram: number;
+}
+
+export interface ImageSplit {
+	parts: Record<Part, PartBytes>;
+	/** Sum of the parts: the linked app (flash: code, read-only data and .data's load image; RAM: .data, .bss, heap, stack). */
+	linked: PartBytes;
+	/** Where the model's bytes are in flash, and how many. */
+	model: { address: number; bytes: number } | undefined;
+}
+
+/** Sections the map lists at file offsets, not addresses: they are not loaded. */
+const NOT_LOADED = /^\.(debug|comment|ARM\.attributes|stab|gnu)/;
+
+function inFlash(s: MapSection): boolean {
+	return s.address >= SOFTDEVICE_FLASH && s.address < FLASH_END;
+}
+
+function inRam(s: MapSection): boolean {
+	return s.address >= RAM_START && s.address < RAM_END;
+}
+
+/**
+ * Splits the linked image by part. `modelBytes` is found in the Intel HEX image; the map's input section that holds
+ * that address is the model's.
+ */
+export function splitImage(mapText: string, hexText: string, modelBytes: Uint8Array): ImageSplit {
+	const sections = parseLinkerMap(mapText).filter((s) => s.size > 0 && !NOT_LOADED.test(s.section) && (inFlash(s) || inRam(s)));
+	const image = decodeIntelHex(hexText);
+	const at = findAll(image.bytes, modelBytes);
+	const modelAddress = at.length > 0 ? image.base + at[0] : undefined;
+	const modelSection = modelAddress === undefined ? undefined : sections.find((s) => inFlash(s) && s.address <= modelAddress && modelAddress + modelBytes.length <= s.address + s.size);
+	const natives = nativeObjects();
+	const parts = Object.fromEntries(Object.keys(PART_TITLES).map((p) => [p, { flash: 0, ram: 0 }])) as Record<Part, PartBytes>;
+	const linked = { flash: 0, ram: 0 };
+	for (const s of sections) {
+		const part = parts[partOf(s, natives, modelSection)];
+		// .data lives in RAM and its initial values in flash (the load image right after the code).
+		const flash = inFlash(s) || s.section.startsWith(".data") ? s.size : 0;
+		const ram = inRam(s) ? s.size : 0;
+		part.flash += flash;
+		part.ram += ram;
+		linked.flash += flash;
+		linked.ram += ram;
+	}
+	return { parts, linked, model: modelAddress === undefined ? undefined : { address: modelAddress, bytes: modelSection?.size ?? modelBytes.length } };
+}
+
+/** `arm-none-eabi-size -A` of the ELF, as name → bytes of allocated sections. */
+export function parseSizeA(text: string): Record<string, number> {
+	const sizes: Record<string, number> = {};
+	for (const line of text.split("\n")) {
+		const m = /^(\.\S+)\s+(\d+)\s+(\d+)\s*$/.exec(line.trim());
+		if (m && Number(m[3]) !== 0) sizes[m[1]] = Number(m[2]);
+	}
+	return sizes;
+}
+
+/** Bytecode of the modules a build compiled from this repository (tmp/<app>/modules/**.xsb whose source is under ROOT). */
+export function ourModuleBytecode(tmpDir: string): { ours: number; sdk: number; modules: string[] } {
+	const makefile = readFileSync(join(tmpDir, "makefile"), "utf8");
+	const modulesDir = join(tmpDir, "modules");
+	let ours = 0;
+	let sdk = 0;
+	const modules: string[] = [];
+	for (const m of makefile.matchAll(/^\$\(MODULES_DIR\)\/(\S+\.xsb): (\S+)/gm)) {
+		const path = join(modulesDir, m[1]);
+		if (!existsSync(path)) continue;
+		const bytes = statSync(path).size;
+		const source = m[2];
+		if (source.includes(ROOT + "/") && !source.includes("/node_modules/")) {
+			ours += bytes;
+			modules.push(m[1].replace(/\.xsb$/, ""));
+		} else sdk += bytes;
+	}
+	return { ours, sdk, modules: modules.sort() };
+}
+
+/** creation.static of the build (the XS heap, allocated once from the FreeRTOS heap) from manifest_flat.json. */
+export function xsStaticBytes(tmpDir: string): number {
+	const flat = JSON.parse(readFileSync(join(tmpDir, "manifest_flat.json"), "utf8"));
+	const value = flat?.creation?.static;
+	if (typeof value !== "number") throw new Error(`${tmpDir}/manifest_flat.json has no creation.static`);
+	return value;
+}
+
+/** "region `FLASH' overflowed by N bytes" (and RAM) from a failed link. */
+export function linkOverflow(output: string): { region: string; bytes: number }[] {
+	return [...output.matchAll(/region [`']?(\w+)'? overflowed by (\d+) bytes/g)].map((m) => ({ region: m[1], bytes: Number(m[2]) }));
+}
+
+export interface PolicySram {
+	policy: string;
+	/** Bytes of synthesized kernels resident under the policy (0 for a model with no generated layer). */
+	kernel_bytes: number;
+	arena_bytes: number;
+	scratch_bytes: number;
+	/** What the native heap still has after arena, kernels and scratch. */
+	headroom_bytes: number;
+}
+
+/** The memory summary's totals against the nRF52840. */
+export function summaryHeadroom(memory: MemoryUsage): { flash: number; ram: number } {
+	return { flash: NRF52840_FLASH - memory.flash, ram: NRF52840_RAM - memory.ram - memory.heap };
+}
