@@ -104,7 +104,7 @@ export async function startCommand(args: string[]): Promise<number> {
 		model: model ? `${model} (${result.stats.model})` : "none",
 		stats: result.stats,
 	});
-	if (json) process.stdout.write(JSON.stringify({ type: "summary", ...summary }) + "\n");
+	if (json) process.stdout.write(JSON.stringify({ type: "run-summary", ...summary }) + "\n");
 	else process.stdout.write("\n" + formatSummary(summary));
 	return 0;
 }
