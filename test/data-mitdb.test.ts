@@ -1,24 +1,27 @@
 // Checks the reader against the whole MIT-BIH Arrhythmia Database (see host/data/mitdb-path.ts for where it comes from).
 import test from 'ava';
+import { readFileSync } from 'node:fs';
 import { aamiClassOf, AAMI_CLASSES, DS1, DS2, type AamiClass } from '../host/data/aami.ts';
 import { mitdbPath } from '../host/data/mitdb-path.ts';
 import { listRecords, loadRecord } from '../host/data/records.ts';
 import { isBeatSymbol } from '../host/data/wfdb/codes.ts';
 
-/** Total beats per record from the PhysioNet MIT-BIH directory tables (beats as counted by isBeatSymbol). */
-const PUBLISHED_BEATS: Record<string, number> = {
-  100: 2273, 101: 1865, 102: 2187, 103: 2084, 104: 2229, 105: 2572, 106: 2027, 107: 2137, 108: 1763, 109: 2532,
-  111: 2124, 112: 2539, 113: 1795, 114: 1879, 115: 1953, 116: 2412, 117: 1535, 118: 2278, 119: 1987, 121: 1863,
-  122: 2476, 123: 1518, 124: 1619, 200: 2601, 201: 1963, 202: 2136, 203: 2980, 205: 2656, 207: 1860, 208: 2955,
-  209: 3005, 210: 2650, 212: 2748, 213: 3251, 214: 2262, 215: 3363, 217: 2208, 219: 2154, 220: 2048, 221: 2427,
-  222: 2483, 223: 2605, 228: 2053, 230: 2256, 231: 1571, 232: 1780, 233: 3079, 234: 2753,
-};
+/** Total beats per record published in the MIT-BIH directory (the fixture names its source). */
+const PUBLISHED_BEATS: Record<string, number> = JSON.parse(readFileSync(new URL('./fixtures/mitdb-published-beats.json', import.meta.url), 'utf8')).beats;
 
 type ClassCounts = Record<AamiClass, number>;
 
 interface RecordSummary {
   beats: number;
   classes: ClassCounts;
+  /** Per channel: the header's checksum and the sum mod 2^16 (signed) of the decoded samples, computed here. */
+  checksums: { header: number | undefined; computed: number }[];
+}
+
+function sum16(samples: Int16Array): number {
+  let s = 0;
+  for (let i = 0; i < samples.length; i++) s = (s + samples[i]!) & 0xffff;
+  return s >= 0x8000 ? s - 0x10000 : s;
 }
 
 // Each record is loaded with every check (checksums, initial values, lengths) and reduced to counts right away,
@@ -31,7 +34,8 @@ async function summarizeDatabase(): Promise<Map<string, RecordSummary>> {
   const names = await listRecords(dir);
   const out = new Map<string, RecordSummary>();
   for (const name of names) {
-    const { annotations } = await loadRecord(dir, name);
+    const { annotations, header, signals } = await loadRecord(dir, name);
+    const checksums = header.signals.map((spec, i) => ({ header: spec.checksum, computed: sum16(signals[i]!) }));
     const classes = Object.fromEntries(AAMI_CLASSES.map((c) => [c, 0])) as ClassCounts;
     let beats = 0;
     for (const a of annotations) {
@@ -39,7 +43,7 @@ async function summarizeDatabase(): Promise<Map<string, RecordSummary>> {
       const cls = aamiClassOf(a.symbol);
       if (cls) classes[cls]++;
     }
-    out.set(name, { beats, classes });
+    out.set(name, { beats, classes, checksums });
   }
   return out;
 }
@@ -55,6 +59,15 @@ test('all 48 records load and pass the header checksum and initial value checks'
   t.deepEqual([...all.keys()].sort(), Object.keys(PUBLISHED_BEATS).sort());
 });
 
+test('every channel of the 48 records sums to the checksum its .hea file gives', async (t) => {
+  const all = await loadSummaries();
+  const channels = [...all].flatMap(([name, s]) => s.checksums.map((c, i) => ({ name, i, ...c })));
+  t.is(channels.length, 96);
+  t.deepEqual(channels.filter((c) => c.header === undefined).map((c) => `${c.name}/${c.i}`), [], 'every header line carries a checksum');
+  t.deepEqual(channels.filter((c) => c.header !== c.computed).map((c) => `${c.name}/${c.i}`), []);
+  t.true(new Set(channels.map((c) => c.computed)).size > 48, 'the checksums differ between records');
+});
+
 test('beat counts per record equal the PhysioNet MIT-BIH directory tables', async (t) => {
   const all = await loadSummaries();
   const actual = Object.fromEntries([...all].map(([name, s]) => [name, s.beats]));
@@ -67,4 +80,27 @@ test('AAMI class totals of DS1 and DS2 against de Chazal et al. 2004, Table I', 
   // de Chazal's table gives DS1 F = 414. The reference annotations hold 415 F beats in DS1 (108: 2, 109: 2,
   // 114: 4, 124: 5, 201: 2, 203: 1, 205: 11, 208: 373, 215: 1, 223: 14); every other DS1/DS2 total matches exactly.
   t.deepEqual(totals(all, DS1), { N: 45866, S: 944, V: 3788, F: 415, Q: 8 });
+});
+
+test('a truncated or malformed copy of a database record gives a clear error naming it', async (t) => {
+  const { copyFile, mkdtemp, rm, truncate, writeFile, readFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const src = await mitdbPath();
+  const dir = await mkdtemp(join(tmpdir(), 'hypertiny-mitdb-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  for (const ext of ['hea', 'dat', 'atr']) await copyFile(join(src, `100.${ext}`), join(dir, `100.${ext}`));
+  t.is((await loadRecord(dir, '100')).annotations.filter((a) => isBeatSymbol(a.symbol)).length, PUBLISHED_BEATS['100']);
+  await truncate(join(dir, '100.dat'), 1_000_000);
+  await t.throwsAsync(loadRecord(dir, '100'), { message: /record 100, 100\.dat is truncated: 650000 samples x 2 signals in format 212 need 1950000 bytes, the file has 1000000/ });
+  await copyFile(join(src, '100.dat'), join(dir, '100.dat'));
+  const hea = await readFile(join(dir, '100.hea'), 'latin1');
+  await writeFile(join(dir, '100.hea'), hea.replace(/^100 2 360/, '100 two 360'), 'latin1');
+  await t.throwsAsync(loadRecord(dir, '100'), { message: /100\.hea, line 1: .*"two"/ });
+  await writeFile(join(dir, '100.hea'), hea, 'latin1');
+  const atr = await readFile(join(dir, '100.atr'));
+  await truncate(join(dir, '100.atr'), 1000);
+  await t.throwsAsync(loadRecord(dir, '100'), { message: /100\.atr is truncated/ });
+  await writeFile(join(dir, '100.atr'), atr.subarray(0, 1001));
+  await t.throwsAsync(loadRecord(dir, '100'), { message: /100\.atr: malformed annotation file: odd length 1001/ });
 });
