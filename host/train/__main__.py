@@ -1,0 +1,50 @@
+"""python -m host.train: train one model and write its float checkpoint (see host/train/README.md)."""
+import argparse
+import os
+
+from .models import FAMILIES, SEPARABLE
+from .data import TASKS
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def parse(argv=None):
+    p = argparse.ArgumentParser(prog="python -m host.train", description=__doc__)
+    p.add_argument("--data", required=True, help="dataset directory from `hypertiny dataset`")
+    p.add_argument("--model", required=True, choices=FAMILIES)
+    p.add_argument("--task", default="v-vs-rest", choices=sorted(TASKS))
+    p.add_argument("--checkpoint", required=True, help="output checkpoint JSON")
+    p.add_argument("--name", default=None, help="model name in the checkpoint (default: family-task)")
+    p.add_argument("--size", default="default", choices=sorted(SEPARABLE), help="architecture preset")
+    p.add_argument("--epochs", type=float, default=8, help="float epochs (fractions allowed)")
+    p.add_argument("--qat-epochs", type=float, default=3)
+    p.add_argument("--epoch-size", type=int, default=None, help="windows drawn per epoch (default: all)")
+    p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--qat-lr", type=float, default=2e-4)
+    p.add_argument("--class-weight-power", type=float, default=1.0, help="0: unweighted, 1: inverse frequency")
+    p.add_argument("--input-percentile", type=float, default=99.99, help="|x| percentile mapped to 127")
+    p.add_argument("--calibration-batches", type=int, default=16)
+    p.add_argument("--max-train", type=int, default=None, help="stratified subset of the training windows")
+    p.add_argument("--max-val", type=int, default=None)
+    p.add_argument("--max-test", type=int, default=None)
+    p.add_argument("--skip-test", action="store_true", help="do not evaluate DS2")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--threads", type=int, default=2)
+    g = p.add_argument_group("generator (hyper-* families)")
+    g.add_argument("--rank", type=int, default=None)
+    g.add_argument("--head-bits", type=int, choices=(4, 6, 8), default=None)
+    g.add_argument("--code-dim", type=int, default=None)
+    g.add_argument("--hidden", type=int, default=None)
+    g.add_argument("--head-dim", type=int, default=None)
+    p.add_argument("--reference", default=None, help="also write the fake-quant int8 outputs of some windows here")
+    p.add_argument("--reference-count", type=int, default=300)
+    args = p.parse_args(argv)
+    args.name = args.name or f"{args.model}-{args.task}"
+    return args
+
+
+if __name__ == "__main__":
+    from .fit import fit
+
+    fit(parse())

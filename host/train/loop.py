@@ -1,0 +1,111 @@
+"""Training epochs with class-weighted cross-entropy, validation-based model selection, progress on stderr."""
+import copy
+import math
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .exact import integer_forward
+from .metrics import macro_f1, decide, tune_threshold
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def class_weights(y, k, power=1.0, cap=50.0):
+    """(mean count / count_c)^power, capped at `cap` times the smallest weight; absent classes get the cap."""
+    counts = np.bincount(y, minlength=k).astype(float)
+    present = counts > 0
+    w = np.ones(k)
+    w[present] = (counts[present].mean() / counts[present]) ** power
+    w = np.minimum(w, cap * w[present].min())
+    w[~present] = 0.0
+    return torch.tensor(w / w[present].mean(), dtype=torch.float32)
+
+
+def augment(x, gen, amplitude=(0.8, 1.2), offset=0.0):
+    """Amplitude x log-uniform `amplitude` per window, a shift of up to ±3 samples (the detector's R-peak jitter),
+    a baseline offset of up to ±`offset` mV, 0.02 mV noise. R amplitudes differ ~4x between MIT-BIH patients
+    (0.6 to 2.5 mV), so inter-patient models want a wide amplitude range."""
+    b = x.shape[0]
+    lo, hi = math.log(amplitude[0]), math.log(amplitude[1])
+    scale = torch.exp(lo + (hi - lo) * torch.rand(b, 1, 1, generator=gen))
+    shift = int(torch.randint(-3, 4, (1,), generator=gen))
+    x = torch.roll(x, shift, dims=2) if shift else x
+    base = offset * (2 * torch.rand(b, 1, 1, generator=gen) - 1)
+    return x * scale + base + 0.02 * torch.randn(x.shape, generator=gen)
+
+
+@torch.no_grad()
+def predict(net, x, batch=1024, dtype=torch.float32, exact=False):
+    """Softmax probabilities and logits for windows x [n][window] (numpy).
+
+    exact: the quantized net with the integer engine's rounding (exact.py), as the .htpw will compute it."""
+    net.eval()
+    logits = []
+    for i in range(0, len(x), batch):
+        xb = torch.from_numpy(np.ascontiguousarray(x[i:i + batch])).to(dtype).unsqueeze(1)
+        logits.append((integer_forward(net, xb) if exact else net(xb)).double())
+    z = torch.cat(logits) if logits else torch.zeros(0, 2, dtype=torch.float64)
+    return torch.softmax(z, dim=1).numpy(), z.numpy()
+
+
+def evaluate(net, split, k):
+    prob, _ = predict(net, split.x)
+    t = tune_threshold(split.y, prob)
+    return macro_f1(split.y, decide(prob, t), k), t
+
+
+def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weights, seed, on_train=None, on_eval=None,
+                weight_decay=1e-4, aug=True, amplitude=(0.8, 1.2), offset=0.0):
+    """AdamW with a cosine schedule; returns the net restored to its best validation epoch, and that score.
+
+    on_train/on_eval: called before training steps and before evaluation (QAT toggles its observers there)."""
+    gen = torch.Generator().manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    opt = torch.optim.AdamW([p for p in net.parameters() if p.requires_grad], lr=lr, weight_decay=weight_decay)
+    per_epoch = min(epoch_size or len(train), len(train))
+    steps_per_epoch = max(1, per_epoch // batch)
+    total = max(1, int(math.ceil(epochs * steps_per_epoch)))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, total) / total)))
+    best = (-1.0, None, 0.5)
+    step = 0
+    epoch = 0
+    while step < total:
+        epoch += 1
+        t0 = time.time()
+        (on_train or (lambda: None))()
+        net.train()
+        order = rng.permutation(len(train))[:per_epoch]
+        losses = []
+        for i in range(0, len(order) - batch + 1, batch):
+            if step >= total:
+                break
+            idx = np.sort(order[i:i + batch])
+            xb = torch.from_numpy(train.x[idx]).unsqueeze(1)
+            yb = torch.from_numpy(train.y[idx])
+            if aug:
+                xb = augment(xb, gen, amplitude, offset)
+            loss = F.cross_entropy(net(xb), yb, weight=weights)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            losses.append(loss.item())
+        (on_eval or (lambda: None))()
+        score, t = evaluate(net, val, k)
+        mark = ""
+        if score > best[0]:
+            best = (score, copy.deepcopy(net.state_dict()), t)
+            mark = " *"
+        log(f"[{name}] epoch {epoch} step {step}/{total} loss {np.mean(losses):.4f} val macro-F1 {score:.4f} "
+            f"(t* {t:.2f}) {time.time() - t0:.1f}s{mark}")
+    net.load_state_dict(best[1])
+    (on_eval or (lambda: None))()
+    return best[0], best[2]

@@ -1,0 +1,79 @@
+import unittest
+
+import torch
+
+from host.train import models
+from host.train.budget import estimate_bytes
+from host.train.export import engine_weight
+from host.train.ops import WeightedOp
+
+
+def randomize_bn(net, seed):
+    g = torch.Generator().manual_seed(seed)
+    for op in net.ops:
+        if isinstance(op, WeightedOp) and op.bn is not None:
+            n = op.cout
+            op.bn.running_mean.copy_(torch.randn(n, generator=g) * 0.1)
+            op.bn.running_var.copy_(torch.rand(n, generator=g) + 0.5)
+            op.bn.weight.data.copy_(torch.rand(n, generator=g) + 0.5)
+            op.bn.bias.data.copy_(torch.randn(n, generator=g) * 0.1)
+
+
+class ModelTest(unittest.TestCase):
+    def test_bn_folding_keeps_the_function(self):
+        for family in models.FAMILIES:
+            if family == "cnn-large":
+                continue
+            torch.manual_seed(0)
+            net = models.build(family, 2, size="tiny").double().eval()
+            randomize_bn(net, 1)
+            x = torch.randn(4, 1, 256, dtype=torch.float64)
+            before = net(x)
+            net.fold_bn()
+            self.assertTrue(all(getattr(op, "bn", None) is None for op in net.ops))
+            self.assertTrue(torch.allclose(before, net(x), atol=1e-9), family)
+
+    def test_lowrank_layer_is_u_diag_h_v(self):
+        net = models.build("hyper-lowrank", 2, size="tiny").double()
+        gen = net.generator
+        h = gen.mlp_out()
+        w = gen()
+        for layer, (cout, cin) in enumerate(gen.shapes):
+            expected = gen.u[layer] @ torch.diag(h[layer]) @ gen.v[layer]
+            self.assertEqual(tuple(w[layer].shape), (cout, cin))
+            self.assertTrue(torch.allclose(w[layer], expected))
+
+    def test_generated_rows_are_int8_after_synthesis_when_quantized(self):
+        for family in ("hyper-lowrank", "hyper-paper"):
+            net = models.build(family, 2, size="tiny").double()
+            gen = net.generator
+            gen.quant = True
+            for a in gen.acts:
+                a.observing = True
+                a.enabled = True
+            for w in gen():
+                scale = w.abs().amax(dim=1, keepdim=True) / 127
+                q = w / scale
+                self.assertTrue(torch.allclose(q, torch.round(q)), family)
+                self.assertTrue(torch.allclose(q.abs().amax(dim=1), torch.full((w.shape[0],), 127.0, dtype=torch.float64)))
+
+    def test_lowrank_generator_costs_at_most_a_quarter_of_the_pw_it_replaces(self):
+        for size in ("default", "wide"):
+            b = estimate_bytes(models.build("hyper-lowrank", 2, size=size))
+            self.assertLessEqual(b["generator_heads_codes_ratio"], 0.25, size)
+            self.assertLessEqual(b["file"], 64 * 1024, size)
+
+    def test_compact_cnns_fit_their_budgets(self):
+        self.assertLessEqual(estimate_bytes(models.build("cnn-32k", 2))["file"], 32 * 1024)
+        self.assertLessEqual(estimate_bytes(models.build("cnn-64k", 2))["file"], 64 * 1024)
+
+    def test_engine_layouts(self):
+        net = models.build("cnn-32k", 2, size="tiny")
+        conv = net.ops[0]
+        w, shape = engine_weight(conv, net.shapes[0])
+        self.assertEqual(shape, [conv.cout, conv.k, conv.cin])
+        self.assertEqual(w[3, 2, 0].item(), conv.weight[3, 0, 2].item())
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,103 @@
+// Float-vs-integer agreement: tiny models of each family are trained for a few dozen steps on a few MIT-BIH
+// records (host/train, with QAT), exported (host/pack/export-model.ts) and run by the integer reference engine;
+// its classes must match the PyTorch fake-quant model's on at least 99% of held-out windows, and its int8 outputs
+// must equal those of the trainer's float64 evaluation (which rounds like the engine) on every window.
+import test from "ava";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildDataset } from "../host/data/dataset-build.ts";
+import { readDataset, type Dataset } from "../host/data/dataset-format.ts";
+import { mitdbPath } from "../host/data/mitdb-path.ts";
+import { readCheckpoint } from "../host/pack/checkpoint.ts";
+import { exportCheckpoint } from "../host/pack/export-model.ts";
+import { inspectBlob } from "../host/pack/inspect.ts";
+import { RefEngine } from "../host/pack/ref-engine.ts";
+import { hasTorch, runTrainer } from "../host/train/python.ts";
+import { IN_CI } from "./toolchain.ts";
+import { readModel } from "../modules/model/index.ts";
+import { quantizeInto, type QuantParams } from "../modules/runtime/quantize.ts";
+
+const SPLITS = { train: ["119", "208"], validation: ["116"], test: ["233"] };
+const FAMILIES = ["hyper-lowrank", "hyper-paper", "separable-int8", "cnn-32k"];
+const QUICK = ["--size", "tiny", "--epochs", "0.5", "--qat-epochs", "0.5", "--epoch-size", "3200", "--max-val", "800", "--max-test", "800", "--skip-test", "--reference-count", "300"];
+
+interface Reference {
+	dataset_index: number[];
+	output_q: number[][];
+	class: number[];
+}
+
+let work: Promise<{ dir: string; ds: Dataset }> | undefined;
+const setup = () =>
+	(work ??= (async () => {
+		const dir = await mkdtemp(join(tmpdir(), "hypertiny-train-"));
+		await buildDataset({ mitdb: await mitdbPath(), out: join(dir, "data"), splits: SPLITS });
+		return { dir, ds: await readDataset(join(dir, "data")) };
+	})());
+
+test.after.always(async () => {
+	if (work) await rm((await work).dir, { recursive: true, force: true });
+});
+
+const align4 = (n: number) => Math.ceil(n / 4) * 4;
+
+function argmax(v: ArrayLike<number>): number {
+	let best = 0;
+	for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+	return best;
+}
+
+const torch = hasTorch();
+const NO_TORCH = "/usr/bin/python3 (or $HYPERTINY_PYTHON) lacks torch/numpy (apt-get install python3-torch python3-numpy)";
+if (!torch && !IN_CI) process.stderr.write(`\nNOTICE: skipping the training tests: ${NO_TORCH}\n`);
+
+for (const family of FAMILIES) {
+	const title = `${family}: the integer engine and the fake-quant model agree on the class of ≥ 99% of windows`;
+	if (!torch) {
+		if (IN_CI) test(title, (t) => t.fail(`CI=true but ${NO_TORCH} (.ci/run installs it)`));
+		else test.skip(title, () => {});
+		continue;
+	}
+	test.serial(title, async (t) => {
+		const { dir, ds } = await setup();
+		const checkpoint = join(dir, `${family}.json`);
+		const reference = join(dir, `${family}.ref.json`);
+		const status = await runTrainer(["--data", join(dir, "data"), "--model", family, "--checkpoint", checkpoint, "--reference", reference, ...QUICK], true);
+		t.is(status, 0, "trainer exit status");
+
+		const blob = exportCheckpoint(checkpoint, join(dir, `${family}.htpw`));
+		const model = readModel(blob);
+		const meta = model.meta as { classes: string[]; sample_rate: number; window: number; input: QuantParams; t_star: number; provenance: { command: string[] } };
+		t.deepEqual(meta.classes, ["rest", "V"]);
+		t.is(meta.sample_rate, 360);
+		t.is(meta.window, 256);
+		t.is(meta.input.zero_point, 0);
+		t.true(meta.t_star > 0 && meta.t_star < 1);
+		t.true(meta.provenance.command.includes(family));
+
+		// The trainer sizes models to a flash budget with host/train/budget.py: exact but for META's JSON text.
+		const estimate = readCheckpoint(checkpoint).metrics["bytes_estimate"] as { file: number; meta: number };
+		const metaBytes = inspectBlob(blob).roles.metadata;
+		t.is(estimate.file - align4(estimate.meta), blob.length - align4(metaBytes), "packed bytes other than META: budget.py estimate vs the file");
+		if (family.startsWith("hyper")) t.truthy(inspectBlob(blob).generator, "generated layers in the blob");
+
+		const ref = JSON.parse(await readFile(reference, "utf8")) as Reference;
+		const engine = new RefEngine(model, "boot");
+		const input = new Int8Array(256);
+		let agree = 0;
+		let exact = 0;
+		ref.dataset_index.forEach((at, k) => {
+			quantizeInto(ds.windows.subarray(at * 256, (at + 1) * 256), meta.input, input);
+			const out = engine.invoke(input);
+			if (argmax(out) === ref.class[k]) agree++;
+			if (out.every((v, i) => v === ref.output_q[k][i])) exact++;
+		});
+		const n = ref.class.length;
+		t.true(n >= 300);
+		t.log(`${family}: ${blob.length} bytes; class agreement ${agree}/${n}, identical int8 outputs ${exact}/${n}`);
+		t.true(agree >= 0.99 * n, `class agreement ${agree}/${n}`);
+		// The trainer evaluates the quantized net with the engine's rounding (host/train/exact.py): bit for bit.
+		t.is(exact, n, `identical int8 outputs ${exact}/${n}`);
+	});
+}
