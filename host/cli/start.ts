@@ -7,6 +7,7 @@ import { ensureBuilt } from "../app/build.ts";
 import { defaultModel } from "../app/default-model.ts";
 import { loadRecording } from "../app/ecg-resource.ts";
 import { GattSocket } from "../app/gatt-socket.ts";
+import { WebCompanionServer } from "../app/web-server.ts";
 import { SimApp } from "../app/sim-app.ts";
 import { formatSummary, summarize, type DeviceBeat } from "../app/summary.ts";
 import { followSimulator } from "../companion/sources.ts";
@@ -14,11 +15,12 @@ import { CompanionState } from "../companion/state.ts";
 import { attachView } from "../companion/view.ts";
 
 const USAGE = `usage: hypertiny start [--record N|path] [--model m.htpw|none] [--policy boot|lazy|stream --budget N]
-                       [--realtime] [--strip N] [--port N] [--json]
+                       [--realtime] [--strip N] [--port N] [--web PORT] [--json]
 
 Runs the device app in the simulator on an ECG record (default: bundled MIT-BIH 119), streams its BLE packets
 to the companion over a local socket (--port, default any free port), prints live classifications, then the
-run against the record's annotations.
+run against the record's annotations. --web PORT also serves the web companion (a live ECG strip) on
+http://127.0.0.1:PORT/ and keeps it up after the run until interrupted; it turns the strip on (--strip 2).
 `;
 
 export async function startCommand(args: string[]): Promise<number> {
@@ -32,6 +34,7 @@ export async function startCommand(args: string[]): Promise<number> {
 			realtime: { type: "boolean", default: false },
 			strip: { type: "string", default: "0" },
 			port: { type: "string", default: "0" },
+			web: { type: "string" },
 			json: { type: "boolean", default: false },
 			help: { type: "boolean", default: false },
 		},
@@ -48,7 +51,9 @@ export async function startCommand(args: string[]): Promise<number> {
 	const budget = values.budget === undefined ? undefined : Number(values.budget);
 	if (values.policy === "stream" && (budget === undefined || !Number.isInteger(budget) || budget <= 0))
 		throw new Error("--policy stream needs --budget N (bytes of kernel memory, a positive integer)");
-	const strip = Number(values.strip);
+	const web = values.web === undefined ? undefined : Number(values.web);
+	if (web !== undefined && (!Number.isInteger(web) || web < 0 || web > 65535)) throw new Error(`--web ${values.web}: not a port number`);
+	const strip = web !== undefined && values.strip === "0" ? 2 : Number(values.strip);
 	const port = Number(values.port);
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: not a port number`);
 
@@ -84,6 +89,12 @@ export async function startCommand(args: string[]): Promise<number> {
 		config: { policy: values.policy, budget, realtime: values.realtime, traceBeats: false, stripDecimation: strip },
 	});
 	socket.attach(app);
+	let page: WebCompanionServer | undefined;
+	if (web !== undefined) {
+		page = new WebCompanionServer();
+		page.attach(app);
+		log(`web companion: http://127.0.0.1:${await page.listen(web)}/`);
+	}
 	app.on("trace", (line: string) => log(`device: ${line}`));
 	const result = await app.done;
 	await socket.close();
@@ -106,5 +117,10 @@ export async function startCommand(args: string[]): Promise<number> {
 	});
 	if (json) process.stdout.write(JSON.stringify({ type: "run-summary", ...summary }) + "\n");
 	else process.stdout.write("\n" + formatSummary(summary));
+	if (page) {
+		page.end();
+		log("the web companion stays up until you press Ctrl-C");
+		await new Promise(() => {});
+	}
 	return 0;
 }
