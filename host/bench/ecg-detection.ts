@@ -11,6 +11,8 @@ import type { EcgConfig } from "../../modules/ecg/config.ts";
 /** MIT-BIH ADC: 11 bits, 200 units per mV, zero at 1024, 360 Hz. */
 export const MITDB_CONFIG: EcgConfig = { sampleRate: 360, adcGain: 200, adcZero: 1024, adcMin: 0, adcMax: 2047 };
 export const TOLERANCE_MS = 150;
+/** Issue 4's acceptance: overall sensitivity and positive predictivity each at least this. */
+export const ACCEPTANCE = 0.995;
 
 export interface Score {
 	truePositives: number;
@@ -91,6 +93,7 @@ export interface DetectionReport {
 	tolerance_ms: number;
 	records: RecordRow[];
 	overall: Omit<RecordRow, "record">;
+	acceptance: { se_min: number; ppv_min: number; met: boolean };
 }
 
 export async function detectionReport(records?: string[]): Promise<{ report: DetectionReport; scores: Map<string, Score> }> {
@@ -126,6 +129,7 @@ export async function detectionReport(records?: string[]): Promise<{ report: Det
 		tolerance_ms: TOLERANCE_MS,
 		records: rows,
 		overall,
+		acceptance: { se_min: ACCEPTANCE, ppv_min: ACCEPTANCE, met: overall.se >= ACCEPTANCE && overall.ppv >= ACCEPTANCE },
 	};
 	return { report, scores };
 }
@@ -139,6 +143,7 @@ export function detectionTable(report: DetectionReport): string {
 		"record   beats     TP    FN    FP   Se %   PPV %",
 		...report.records.map((r) => line(r.record, r)),
 		line("overall", report.overall),
+		`acceptance (Se and PPV each >= ${pct(report.acceptance.se_min).trim()} % overall): ${report.acceptance.met ? "met" : "NOT met"}`,
 	];
 	return lines.join("\n") + "\n";
 }
