@@ -6,10 +6,7 @@ import { windowToMillivolts } from "../ecg/normalize.ts";
 import { Interpreter } from "../runtime/interpreter.ts";
 import { quantizeInto } from "../runtime/quantize.ts";
 import { isPolicy, type SynthesisPolicy } from "../runtime/synthesis-cache.ts";
-import { MODEL_INCOMPATIBLE, MODEL_INVALID, MODEL_MISSING, MODEL_READY, POLICY_NAMES } from "../ble/protocol.ts";
-
-/** Classes the beat and counts packets can carry. */
-export const MAX_CLASSES = 8;
+import { MAX_CLASSES, MODEL_INCOMPATIBLE, MODEL_INVALID, MODEL_MISSING, MODEL_READY, POLICY_NAMES } from "../ble/protocol.ts";
 /** The class alerts are about (runs of ventricular beats). */
 const ALERT_CLASS_NAME = "V";
 

@@ -9,8 +9,8 @@ import {
 	EVENT_TACHYCARDIA,
 	EVENT_V_RUN_END,
 	EVENT_V_RUN_START,
+	MAX_CLASSES,
 } from "../ble/protocol.ts";
-import { MAX_CLASSES } from "./classifier.ts";
 
 export interface RhythmOptions {
 	vRunLength: number;

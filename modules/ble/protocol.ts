@@ -101,6 +101,8 @@ export const RESULT_BAD_LENGTH = 4;
 export const RESULT_OUT_OF_RANGE = 5;
 export const RESULT_NAMES = ["ok", "empty", "too-long", "unknown-opcode", "bad-length", "out-of-range"] as const;
 
+/** Classes a model may have for the beat and counts packets (and the device's count table). */
+export const MAX_CLASSES = 8;
 export const STRIP_MAX_DECIMATION = 32;
 export const STRIP_SAMPLES = 7;
 export const V_RUN_MIN = 2;
