@@ -32,6 +32,14 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
 		usage: "build <nrf52|esp32|lin> [--debug] [--model m.htpw]   the app built by the real Moddable SDK (mcconfig -t build)",
 		load: async () => (await import("./build.ts")).buildCommand,
 	},
+	flash: {
+		usage: "flash <nrf52|esp32> [--release] [--jlink] [--dry-run]   build and install on a board (mcconfig [-d] -m -p ...)",
+		load: async () => (await import("./flash.ts")).flashCommand,
+	},
+	"bench:firmware": {
+		usage: "bench:firmware [--model m.htpw] [--stored s.htpw] [--large l.htpw]   nRF52840 DK flash/RAM from the real link",
+		load: async () => (await import("./bench-firmware.ts")).benchFirmwareCommand,
+	},
 	eval: {
 		usage: "eval --model <m.htpw> --split val|test [--task ...] [--data <dir>] [--json]   integer-engine metrics, t* from validation, record-bootstrap CIs",
 		load: async () => (await import("./eval.ts")).evalCommand,

@@ -111,14 +111,24 @@ export function splitImage(mapText: string, hexText: string, modelBytes: Uint8Ar
 	return { parts, linked, model: modelAddress === undefined ? undefined : { address: modelAddress, bytes: modelSection?.size ?? modelBytes.length } };
 }
 
-/** `arm-none-eabi-size -A` of the ELF, as name → bytes of allocated sections. */
-export function parseSizeA(text: string): Record<string, number> {
-	const sizes: Record<string, number> = {};
+/** `arm-none-eabi-size -A` of the ELF: its allocated sections, name → size and address. */
+export function parseSizeA(text: string): Record<string, { size: number; address: number }> {
+	const sections: Record<string, { size: number; address: number }> = {};
 	for (const line of text.split("\n")) {
 		const m = /^(\.\S+)\s+(\d+)\s+(\d+)\s*$/.exec(line.trim());
-		if (m && Number(m[3]) !== 0) sizes[m[1]] = Number(m[2]);
+		if (m && Number(m[3]) !== 0) sections[m[1]] = { size: Number(m[2]), address: Number(m[3]) };
 	}
-	return sizes;
+	return sections;
+}
+
+/** What the ELF puts in flash: sections placed there, and the initial values of .data-like RAM sections. */
+export function elfFlashBytes(sections: Record<string, { size: number; address: number }>): number {
+	let flash = 0;
+	for (const [name, s] of Object.entries(sections)) {
+		if (s.address < FLASH_END) flash += s.size;
+		else if (/^\.(data|fs_data)$/.test(name)) flash += s.size;
+	}
+	return flash;
 }
 
 /** Bytecode of the modules a build compiled from this repository (tmp/<app>/modules/**.xsb whose source is under ROOT). */
