@@ -53,6 +53,10 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
 			"                                     the device app in the simulator on an ECG record, companion attached, summary",
 		load: async () => (await import("./start.ts")).startCommand,
 	},
+	run: {
+		usage: "run [--record N|path] [--model m.htpw] [--policy ...] [--gatt] [--json]   the app's serial-log output in the simulator",
+		load: async () => (await import("./run.ts")).runCommand,
+	},
 	companion: {
 		usage: "companion --sim [port] | --ble [name] | --serial <port> [--json]   live view: heart rate, beats, counts, alerts",
 		load: async () => (await import("./companion.ts")).companionCommand,

@@ -15,6 +15,8 @@ export function followSimulator(port: number, state: CompanionState, host = "127
 		const socket = connect({ port, host });
 		const reader = new FrameReader();
 		let device = "";
+		// As a central does: read values when connecting, then follow notifications (summary and counts are both).
+		const notified = new Set<number>();
 		socket.on("error", (error: NodeJS.ErrnoException) =>
 			reject(new CompanionError(error.code === "ECONNREFUSED" ? `no simulator on ${host}:${port} (start one with: hypertiny start --port ${port})` : error.message)),
 		);
@@ -27,7 +29,10 @@ export function followSimulator(port: number, state: CompanionState, host = "127
 				return reject(new CompanionError((error as Error).message));
 			}
 			for (const f of frames) {
-				if (f.kind === FRAME_NOTIFY || f.kind === FRAME_VALUE) state.packet(f.id, f.bytes);
+				if (f.kind === FRAME_NOTIFY) {
+					notified.add(f.id);
+					state.packet(f.id, f.bytes);
+				} else if (f.kind === FRAME_VALUE && !notified.has(f.id)) state.packet(f.id, f.bytes);
 				else if (f.kind === FRAME_CONNECTED || f.kind === FRAME_DISCONNECTED) state.connection(f.kind === FRAME_CONNECTED);
 				else if (f.kind === FRAME_DEVICE) device = new TextDecoder().decode(f.bytes);
 				else if (f.kind === FRAME_END) socket.end();
