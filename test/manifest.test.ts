@@ -2,9 +2,10 @@
 // and BLE service file it names exists, and every module our TypeScript imports at run time is in it. No SDK
 // needed (the real mcconfig builds are test/firmware.test.ts and test/moddable-*.test.ts).
 import test from "ava";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { APP_MANIFEST, BOARDS } from "../host/moddable/boards.ts";
 import { missingImports, resolveManifest } from "../host/moddable/manifest-check.ts";
 import { ROOT } from "../host/moddable/toolchain.ts";
@@ -78,5 +79,20 @@ test("the check finds a missing module, a bad preload, a missing data file and a
 		t.regex(imports[0], /imports \.\/b\.ts, which no module of the manifest provides/);
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test("npm run typecheck (modules/tsconfig.json) covers every TypeScript module the manifest compiles, against @moddable/typings", (t) => {
+	const r = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "modules/tsconfig.json"), "--listFilesOnly"], { encoding: "utf8" });
+	t.is(r.status, 0, r.stdout + r.stderr);
+	const checked = new Set(r.stdout.trim().split("\n").map((f) => resolve(f.trim())));
+	for (const b of Object.values(BOARDS)) {
+		const m = resolveManifest(APP_MANIFEST, { platform: b.platform, env: { HT_SIM_DATA: SIM_DATA } });
+		for (const [specifier, files] of m.modules) {
+			for (const f of files) if (f.endsWith(".ts") && f.startsWith(OWN)) t.true(checked.has(f), `${b.platform} ${specifier}: ${f} is type-checked`);
+		}
+	}
+	for (const typing of ["xs.d.ts", "Resource.d.ts", "timer.d.ts", "mc/config.d.ts", "pins/analog.d.ts", "pins/digital.d.ts", "ble/bleserver.d.ts"]) {
+		t.true(checked.has(join(ROOT, "node_modules/@moddable/typings", typing)), `@moddable/typings/${typing}`);
 	}
 });
