@@ -108,7 +108,8 @@ export interface Checkpoint {
 	window: number;
 	input: QuantJson;
 	output: QuantJson;
-	t_star: number;
+	/** Validation-tuned threshold on P(class 1) for two-class tasks; null for multi-class (argmax). */
+	t_star: number | null;
 	input_tensor: number;
 	output_tensor: number;
 	tensors: TensorJson[];
