@@ -62,7 +62,8 @@ export interface LargeReport {
 
 async function build(tool: Toolchain, c: Candidate, log: (s: string) => void) {
 	log(`building ${c.name} (${c.label}) ...`);
-	const result = await buildBoard(tool, BOARDS.nrf52, { debug: false, model: c.path, outDir: join(ROOT, "build/moddable", `bench-${c.name}`) });
+	// One build folder for every image, one after the other: only the model resource and the link change.
+	const result = await buildBoard(tool, BOARDS.nrf52, { debug: false, model: c.path, outDir: join(ROOT, "build/moddable/bench") });
 	log(`  ${result.status === 0 ? "built" : "failed"} in ${result.seconds.toFixed(0)} s: ${result.command}`);
 	return result;
 }

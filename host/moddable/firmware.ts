@@ -4,7 +4,7 @@
 // native heap leaves for the synthesized kernels under each policy.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { decodeIntelHex, findAll, parseLinkerMap, type MapSection, type MemoryUsage } from "./moddable.ts";
+import { decodeIntelHex, findAll, parseLinkerMap, type MapSection } from "./moddable.ts";
 import { ROOT } from "./toolchain.ts";
 
 /** nRF52840: 1 MiB flash, 256 KiB RAM. */
@@ -172,9 +172,4 @@ export interface PolicySram {
 	scratch_bytes: number;
 	/** What the native heap still has after arena, kernels and scratch. */
 	headroom_bytes: number;
-}
-
-/** The memory summary's totals against the nRF52840. */
-export function summaryHeadroom(memory: MemoryUsage): { flash: number; ram: number } {
-	return { flash: NRF52840_FLASH - memory.flash, ram: NRF52840_RAM - memory.ram - memory.heap };
 }
