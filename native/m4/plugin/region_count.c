@@ -6,6 +6,8 @@
  * so a region counts the begin marker's own instructions and the call to the end marker: a constant the
  * guest measures with an empty region and subtracts. Regions do not nest; a begin inside a region prints
  * "@error nested". A single vCPU is assumed (the counter is not atomic).
+ * split=LO-HI also counts the instructions at addresses in [LO, HI) apart (say, the C natives linked together
+ * there, against the interpreter everywhere else): each "@count N" then reads "@count N S", S of N in the range.
  * profile=FILE also writes "<address> <executions>" for every instruction executed in the whole run (to see
  * where a kernel's instructions go: pair it with arm-none-eabi-objdump -d). */
 #include <inttypes.h>
@@ -18,6 +20,8 @@
 HT_QEMU_PLUGIN_EXPORT int qemu_plugin_version = 1;
 
 static uint64_t executed, region_start, begin_addr, end_addr;
+static uint64_t split_executed, split_start, split_lo, split_hi;
+static int have_split;
 static int in_region;
 static FILE *out;
 
@@ -48,6 +52,7 @@ static void on_begin(unsigned int vcpu, void *userdata)
 		fprintf(out, "@error nested\n");
 	in_region = 1;
 	region_start = executed;
+	split_start = split_executed;
 }
 
 static void on_end(unsigned int vcpu, void *userdata)
@@ -59,7 +64,10 @@ static void on_end(unsigned int vcpu, void *userdata)
 		return;
 	}
 	in_region = 0;
-	fprintf(out, "@count %" PRIu64 "\n", executed - region_start);
+	if (have_split)
+		fprintf(out, "@count %" PRIu64 " %" PRIu64 "\n", executed - region_start, split_executed - split_start);
+	else
+		fprintf(out, "@count %" PRIu64 "\n", executed - region_start);
 }
 
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -74,6 +82,8 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		if (at == end_addr)
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_end, QEMU_PLUGIN_CB_NO_REGS, NULL);
 		qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &executed, 1);
+		if (have_split && at >= split_lo && at < split_hi)
+			qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &split_executed, 1);
 		if (profile)
 			qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, profile_counter(at), 1);
 	}
@@ -109,6 +119,15 @@ static int parse_args(int argc, char **argv)
 			have_end = 1;
 		} else if (strncmp(argv[i], "out=", 4) == 0) {
 			path = argv[i] + 4;
+		} else if (strncmp(argv[i], "split=", 6) == 0) {
+			char *rest;
+			split_lo = strtoull(argv[i] + 6, &rest, 0);
+			split_hi = *rest == '-' ? strtoull(rest + 1, NULL, 0) : 0;
+			if (split_hi <= split_lo) {
+				fprintf(stderr, "region_count: split=LO-HI needs LO < HI\n");
+				return 1;
+			}
+			have_split = 1;
 		} else if (strncmp(argv[i], "profile=", 8) == 0) {
 			profile_path = argv[i] + 8;
 		} else {
