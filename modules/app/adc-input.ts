@@ -2,8 +2,6 @@
 // integer number of milliseconds per sample, with the front end's lead-off outputs on two digital pins.
 // Config: adcPin, leadOffPlusPin / leadOffMinusPin (optional), sampleRate (a divisor of 1000, default 250),
 // adcBits (default 12), adcGain (ADC units per mV at the ADC input, after the front end's gain).
-/// <reference path="../../node_modules/@moddable/typings/pins/analog.d.ts" />
-/// <reference path="../../node_modules/@moddable/typings/pins/digital.d.ts" />
 import Analog from "pins/analog";
 import Digital from "pins/digital";
 import Timer from "timer";

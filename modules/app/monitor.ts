@@ -7,6 +7,7 @@ import * as P from "../ble/protocol.ts";
 import type { BleTransport } from "../ble/transport-api.ts";
 import { Classifier } from "./classifier.ts";
 import type { InputDescription, SampleBlock, SampleSink } from "./input-api.ts";
+import { configFlag } from "./config.ts";
 import { Rhythm } from "./rhythm.ts";
 
 export interface MonitorOptions {
@@ -28,6 +29,7 @@ export interface MonitorOptions {
 
 export const DEFAULT_WINDOW = 256;
 
+
 export function monitorOptions(config: Record<string, unknown>): MonitorOptions {
 	const number = (key: string, fallback: number, min: number, max: number): number => {
 		const v = config[key] === undefined ? fallback : Number(config[key]);
@@ -43,8 +45,8 @@ export function monitorOptions(config: Record<string, unknown>): MonitorOptions 
 		tachycardiaBpm: number("tachycardiaBpm", 150, 60, 300),
 		bradycardiaBpm: number("bradycardiaBpm", 40, 20, 100),
 		stripDecimation: number("stripDecimation", 0, 0, P.STRIP_MAX_DECIMATION),
-		traceBeats: config.traceBeats !== false,
-		traceLogits: config.traceLogits === true,
+		traceBeats: configFlag(config, "traceBeats", true),
+		traceLogits: configFlag(config, "traceLogits", false),
 	};
 }
 

@@ -6,6 +6,7 @@
 import Resource from "Resource";
 import Timer from "timer";
 import type { EcgInput, InputDescription, SampleSink } from "./input-api.ts";
+import { configFlag } from "./config.ts";
 
 const RESOURCE = "ecg.bin";
 const HEADER_BYTES = 32;
@@ -46,7 +47,7 @@ export default class PlaybackInput implements EcgInput {
 		const { description, samples } = readEcgResource(new Resource(RESOURCE));
 		this.description = description;
 		this.#samples = samples;
-		this.#realtime = config.realtime === true;
+		this.#realtime = configFlag(config, "realtime", false);
 		this.#blockSamples = this.#realtime ? Math.max(1, Math.round((description.sampleRate * REALTIME_TICK_MS) / 1000)) : Number(config.blockSamples ?? 4096);
 	}
 

@@ -1,12 +1,6 @@
 // The boards' BLE link: a Moddable BLEServer deploying bleservices/*.json (the Heart Rate Service and the ECG
 // service), advertising both, pairing for an encrypted link (health data), and notifying only characteristics
 // whose notifications the connected client enabled.
-/// <reference path="../../node_modules/@moddable/typings/ble/btutils.d.ts" />
-/// <reference path="../../node_modules/@moddable/typings/ble/gap.d.ts" />
-/// <reference path="../../node_modules/@moddable/typings/ble/gatt.d.ts" />
-/// <reference path="../../node_modules/@moddable/typings/ble/sm.d.ts" />
-/// <reference path="../../node_modules/@moddable/typings/ble/connection.d.ts" />
-/// <reference path="../../node_modules/@moddable/typings/ble/bleserver.d.ts" />
 import BLEServer from "bleserver";
 import { uuid } from "btutils";
 import type { Characteristic } from "gatt";
