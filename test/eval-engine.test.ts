@@ -1,7 +1,7 @@
 // The evaluation engine (native/tools/htbatch.c over the C core) against the TypeScript reference engine,
 // window by window and bit for bit, and its errors on bad input.
 import test from "ava";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -81,4 +81,22 @@ testWithTools("htbatch rejects a corrupt model, ragged input and bad arguments w
 	t.regex(run([goodPath, join(dir, "missing.i8"), outPath, "1"]).stderr, /cannot read the inputs/);
 	const model = readModel(blob);
 	t.throws(() => runWindows(goodPath, model, new Int8Array(300), { engine: "native" }), { message: /not whole windows of 256/ });
+});
+
+testWithTools("the output cache is keyed by engine, model and inputs, and returns the engine's bytes", ["make", "gcc"], (t) => {
+	const path = join(dir, "cache-model.htpw");
+	writeFileSync(path, readFileSync("test/fixtures/tiny-hyper.htpw"));
+	const model = readModel(new Uint8Array(readFileSync(path)));
+	const cacheDir = join(dir, "cache");
+	const a = xorshiftWindows(11, 50 * 256), b = xorshiftWindows(12, 50 * 256);
+	const first = runWindows(path, model, a, { engine: "native", cacheDir });
+	t.is(readdirSync(cacheDir).length, 1);
+	t.deepEqual(runWindows(path, model, a, { engine: "native", cacheDir }), first);
+	t.is(readdirSync(cacheDir).length, 1, "a rerun hits the cache");
+	t.deepEqual(runWindows(path, model, b, { engine: "native", cacheDir }), runWindows(path, model, b, { engine: "ref" }));
+	t.is(readdirSync(cacheDir).length, 2, "other inputs, another entry");
+	const other = join(dir, "cache-model-2.htpw");
+	writeFileSync(other, writeModel(randomModel(21, { length: 256, channels: 1, classes: 2 })));
+	runWindows(other, readModel(new Uint8Array(readFileSync(other))), a, { engine: "native", cacheDir });
+	t.is(readdirSync(cacheDir).length, 3, "another model, another entry");
 });

@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
+import { EVAL_CACHE_DIR } from "../eval/engine.ts";
 import { evaluateModel, TASKS, type EvalRow, type EvalSplit, type Task } from "../eval/evaluate.ts";
 import { REPO_ROOT } from "../train/python.ts";
 
@@ -48,7 +49,7 @@ export async function evalCommand(args: string[]): Promise<number> {
 	const threads = values.threads === undefined ? undefined : Number(values.threads);
 	if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 256)) throw new Error(`--threads must be an integer 1..256`);
 	const dataDir = resolve(values.data ?? resolve(REPO_ROOT, DEFAULT_DATASET_DIR));
-	const row = await evaluateModel({ modelPath: resolve(values.model), split, task: values.task as Task | undefined, dataDir, engine: values.engine, threads });
+	const row = await evaluateModel({ modelPath: resolve(values.model), split, task: values.task as Task | undefined, dataDir, engine: values.engine, threads, cacheDir: resolve(REPO_ROOT, EVAL_CACHE_DIR) });
 	process.stdout.write(values.json ? JSON.stringify(row) + "\n" : formatRow(row));
 	return 0;
 }

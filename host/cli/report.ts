@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
+import { EVAL_CACHE_DIR } from "../eval/engine.ts";
 import { writeReport } from "../eval/report.ts";
 import { REPO_ROOT } from "../train/python.ts";
 
@@ -20,7 +21,7 @@ export async function reportCommand(args: string[]): Promise<number> {
 	const rows = await writeReport({
 		modelsDir: resolve(values.models ?? resolve(REPO_ROOT, "models")),
 		dataDir: resolve(values.data ?? resolve(REPO_ROOT, DEFAULT_DATASET_DIR)),
-		outDir, engine: values.engine, threads, root: REPO_ROOT,
+		outDir, engine: values.engine, threads, root: REPO_ROOT, cacheDir: resolve(REPO_ROOT, EVAL_CACHE_DIR),
 		log: (line) => process.stderr.write(line + "\n"),
 		notice: (line) => process.stderr.write(`NOTICE: ${line}\n`),
 	});

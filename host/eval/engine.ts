@@ -2,9 +2,10 @@
 // htbatch.c, -O3 for this host, one thread per core), or the TypeScript reference (host/pack/ref-engine.ts,
 // slow; the tests use it to prove the native run bit-identical).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Model } from "../../modules/model/index.ts";
 import { quantizeInto, type QuantParams } from "../../modules/runtime/quantize.ts";
 import { RefEngine } from "../pack/ref-engine.ts";
@@ -16,6 +17,8 @@ export const NATIVE_DIR = join(ROOT, "native");
 /** Its own build directory: no other make (tests, benches) touches these files. */
 export const EVAL_BUILD = "build/eval";
 export const HTBATCH = join(NATIVE_DIR, EVAL_BUILD, "htbatch");
+/** The CLI's output cache (ignored by git, like all of results/tmp). */
+export const EVAL_CACHE_DIR = "results/tmp/eval-cache";
 
 /** What the row's `engine` field says, so a reader knows which code produced the numbers. */
 export function engineLabel(engine: EngineName): string {
@@ -40,8 +43,26 @@ export function quantizeWindows(windows: Float32Array, windowLength: number, inp
 	return out;
 }
 
-function runNative(modelPath: string, inputs: Int8Array, outSize: number, threads: number): Int8Array {
+function sha256(data: Uint8Array | Int8Array): string {
+	return createHash("sha256").update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest("hex");
+}
+
+/**
+ * Outputs are a pure function of the engine binary, the model bytes and the inputs, so a cache keyed by the
+ * three hashes lets `hypertiny report` skip models evaluated before (e.g. by `hypertiny eval`).
+ */
+function cachePath(cacheDir: string, tool: string, modelPath: string, inputs: Int8Array): string {
+	const key = sha256(new Uint8Array(readFileSync(tool))) + sha256(new Uint8Array(readFileSync(modelPath))) + sha256(inputs);
+	return join(cacheDir, `${createHash("sha256").update(key).digest("hex")}.i8`);
+}
+
+function runNative(modelPath: string, inputs: Int8Array, outSize: number, threads: number, cacheDir?: string): Int8Array {
 	const tool = buildHtbatch();
+	const cached = cacheDir ? cachePath(cacheDir, tool, modelPath, inputs) : null;
+	if (cached && existsSync(cached)) {
+		const bytes = readFileSync(cached);
+		if (bytes.length === outSize) return new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length).slice();
+	}
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-eval-"));
 	try {
 		const inPath = join(dir, "inputs.i8");
@@ -52,6 +73,11 @@ function runNative(modelPath: string, inputs: Int8Array, outSize: number, thread
 		if (r.status !== 0) throw new Error(`htbatch failed (exit ${r.status}): ${r.stderr.trim()}`);
 		const bytes = readFileSync(outPath);
 		if (bytes.length !== outSize) throw new Error(`htbatch wrote ${bytes.length} bytes, expected ${outSize}`);
+		if (cached) {
+			mkdirSync(dirname(cached), { recursive: true });
+			writeFileSync(`${cached}.tmp`, bytes);
+			renameSync(`${cached}.tmp`, cached);
+		}
 		return new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length).slice();
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
@@ -70,6 +96,8 @@ export interface RunOptions {
 	engine: EngineName;
 	/** Native threads (default: every core this process may use). */
 	threads?: number;
+	/** Where to keep native outputs between runs (default: no cache). */
+	cacheDir?: string;
 }
 
 /** Output tensors [window][outputs] of quantized inputs [window][input size]. */
@@ -78,5 +106,5 @@ export function runWindows(modelPath: string, model: Model, inputs: Int8Array, o
 	if (inputs.length % inSize !== 0) throw new Error(`inputs of ${inputs.length} bytes are not whole windows of ${inSize}`);
 	const outSize = (inputs.length / inSize) * model.output.length * model.output.channels;
 	if (options.engine === "ref") return runReference(model, inputs, inSize, outSize);
-	return runNative(modelPath, inputs, outSize, options.threads ?? availableParallelism());
+	return runNative(modelPath, inputs, outSize, options.threads ?? availableParallelism(), options.cacheDir);
 }

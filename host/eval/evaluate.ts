@@ -71,6 +71,8 @@ export interface EvalOptions {
 	engine?: EngineName;
 	threads?: number;
 	resamples?: number;
+	/** Native outputs cached here between runs (engine.ts); none by default. */
+	cacheDir?: string;
 	/** An already loaded dataset (report evaluates many models over one). */
 	dataset?: Dataset;
 	notice?: (line: string) => void;
@@ -171,7 +173,7 @@ export async function evaluateModel(o: EvalOptions): Promise<EvalRow> {
 	const W = ds.index.window;
 	const inputs = quantizeWindows(ds.windows.subarray(first * W, end * W), W, info.input);
 	const engine = o.engine ?? "native";
-	const outputs = runWindows(o.modelPath, info.model, inputs, { engine, threads: o.threads });
+	const outputs = runWindows(o.modelPath, info.model, inputs, { engine, threads: o.threads, cacheDir: o.cacheDir });
 	const { scores, classes } = taskScores(outputs, info, task);
 	const labels = labelsOf(ds, task);
 	const span = (s: EvalSplit) => ({ from: spans[s].first - first, to: spans[s].first - first + spans[s].count });

@@ -24,6 +24,7 @@ export interface ReportOptions {
 	outDir: string;
 	engine?: EngineName;
 	threads?: number;
+	cacheDir?: string;
 	log?: (line: string) => void;
 	notice?: (line: string) => void;
 	/** Paths as the README shows them (relative to this). */
@@ -157,7 +158,7 @@ export async function writeReport(o: ReportOptions): Promise<ReportRow[]> {
 	for (const file of files) {
 		const started = Date.now();
 		const path = join(o.modelsDir, file);
-		const row = await evaluateModel({ modelPath: path, split: "test", dataDir: o.dataDir, dataset, engine: o.engine, threads: o.threads, notice: o.notice });
+		const row = await evaluateModel({ modelPath: path, split: "test", dataDir: o.dataDir, dataset, engine: o.engine, threads: o.threads, cacheDir: o.cacheDir, notice: o.notice });
 		rows.push({ ...row, file, default: file === defaultTwin });
 		const side = sidecarPath(path, row.name);
 		const command = side ? commandOf(readSidecar(side).command) : null;
