@@ -2,7 +2,7 @@
 // SDK, a thin wrapper over `mcconfig [-d] -m -p <platform> -t build -o build/moddable/<board> manifest.json`.
 // MODDABLE, NRF_SDK_DIR, IDF_PATH come from the environment like any Moddable project (else the pinned
 // ../shared/toolchains); what is missing is named with how to install it.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { encodeEcgResource, loadRecording } from "../app/ecg-resource.ts";
@@ -38,12 +38,27 @@ export async function writeSimData(dir: string, record: string): Promise<string>
 	return dir;
 }
 
+/**
+ * Removes the copies of model.htpw an earlier build left in `outDir`: make copies data only when the source is newer
+ * than the copy, so a build with an older model file would otherwise keep the previous model.
+ */
+function forgetModelCopies(dir: string): void {
+	if (!existsSync(dir)) return;
+	for (const entry of readdirSync(dir, { withFileTypes: true })) {
+		const path = join(dir, entry.name);
+		if (entry.isDirectory()) forgetModelCopies(path);
+		else if (entry.name === "model.htpw") rmSync(path);
+	}
+}
+
 /** Builds `manifest` for `b` with `model` inside; the caller checks result.status. */
 export function buildBoard(tool: Toolchain, b: Board, options: { debug: boolean; model: string; outDir?: string; manifest?: string; echo?: boolean; make?: boolean; simData?: string }): Promise<BuildResult> {
+	const outDir = options.outDir ?? outDirFor(b, options.debug);
+	forgetModelCopies(join(outDir, "tmp"));
 	return mcconfig(tool, {
 		manifest: options.manifest ?? APP_MANIFEST,
 		platform: b.platform,
-		outDir: options.outDir ?? outDirFor(b, options.debug),
+		outDir,
 		debug: options.debug,
 		env: { ...modelVariable(options.model), ...(options.simData ? { HT_SIM_DATA: options.simData } : {}) },
 		make: options.make,

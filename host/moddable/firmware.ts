@@ -143,7 +143,8 @@ export function ourModuleBytecode(tmpDir: string): { ours: number; sdk: number; 
 		if (!existsSync(path)) continue;
 		const bytes = statSync(path).size;
 		const source = m[2];
-		if (source.includes(ROOT + "/") && !source.includes("/node_modules/")) {
+		// mc/config is generated into the build folder: the SDK's, not a module of ours.
+		if (source.includes(ROOT + "/") && !source.includes("/node_modules/") && !source.startsWith(join(ROOT, "build") + "/")) {
 			ours += bytes;
 			modules.push(m[1].replace(/\.xsb$/, ""));
 		} else sdk += bytes;
