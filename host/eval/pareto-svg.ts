@@ -62,7 +62,8 @@ export function paretoSvg(rows: EvalRow[], title: string): string {
 		const x = px(r.flash_bytes), y = py(r.macro_f1 as number);
 		if (r.ci95) out.push(`<line x1="${n(x)}" y1="${n(py(r.ci95[0]))}" x2="${n(x)}" y2="${n(py(r.ci95[1]))}" stroke="${color}" stroke-width="1.2"/>`);
 		out.push(`<g><title>${esc(`${r.name} ${r.task}: ${r.flash_bytes} bytes, macro-F1 ${r.macro_f1}`)}</title>${marker(k, x, y, color, r.task === "v-vs-rest")}</g>`);
-		out.push(`<text x="${n(x + 8)}" y="${n(y - 6)}" font-size="9" fill="#444">${esc(r.name)}</text>`);
+		const nearRight = x > W - R - 90; // keep labels inside the plot, clear of the legend
+		out.push(`<text x="${n(nearRight ? x - 8 : x + 8)}" y="${n(y - 6)}" font-size="9" fill="#444"${nearRight ? ' text-anchor="end"' : ""}>${esc(r.name)}</text>`);
 	}
 	let ly = T + 8;
 	for (const [k, f] of families.entries()) {
