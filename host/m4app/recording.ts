@@ -31,15 +31,15 @@ export function resample(samples: Int16Array, from: number, to: number): Int16Ar
  */
 export async function boardRecording(record: string, startSecond: number, seconds: number, adc: BoardAdc): Promise<EcgRecording> {
 	const rec = await loadRecording(record);
-	if (rec.adcMax - rec.adcMin + 1 !== 1 << adc.adcBits && rec.adcMax !== (1 << adc.adcBits) - 1)
-		throw new RangeError(`record ${record}: ${rec.adcMin}..${rec.adcMax} is not the board's ${adc.adcBits}-bit ADC`);
+	const top = (1 << adc.adcBits) - 1;
+	if (rec.adcMin < 0 || rec.adcMax > top || rec.adcGain !== adc.adcGain)
+		throw new RangeError(`record ${record}: ${rec.adcMin}..${rec.adcMax} at ${rec.adcGain} units/mV is not the board's ${adc.adcBits}-bit ADC at ${adc.adcGain}`);
 	const first = Math.round(startSecond * rec.sampleRate);
 	const count = Math.round(seconds * rec.sampleRate);
 	if (first < 0 || count <= 0 || first + count > rec.samples.length)
 		throw new RangeError(`record ${record} holds ${(rec.samples.length / rec.sampleRate).toFixed(0)} s; ${startSecond}+${seconds} s do not fit`);
 	const resampled = resample(rec.samples.subarray(first, first + count + 1), rec.sampleRate, adc.sampleRate);
 	const samples = resampled.slice(0, Math.round(seconds * adc.sampleRate));
-	const top = (1 << adc.adcBits) - 1;
 	return {
 		...rec,
 		sampleRate: adc.sampleRate,

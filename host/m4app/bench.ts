@@ -1,0 +1,164 @@
+// npm run bench:m4app: the whole app on the emulated nRF52840 core, counted. One input for every figure: a window
+// of a bundled MIT-BIH record, then synthetic ECG at 60, 75 and 120 bpm and a beat-free baseline ("rest"), played
+// through the board's ADC front end. The app as configured (policy boot) runs it all; the same archive built with
+// other configs (no model, lazy, stream at two budgets) runs the record's first seconds for the boot and
+// first-use figures.
+import { join } from "node:path";
+import { decodeBeat } from "../../modules/ble/protocol.ts";
+import { encodeEcgResource, type EcgRecording } from "../app/ecg-resource.ts";
+import { BENCH_BUILD, make, modelNeeds } from "../bench/native-tools.ts";
+import { ROOT, type Toolchain } from "../moddable/toolchain.ts";
+import { bootCost, firstClassifiedBeat, segmentCost, split, type Segment, type SegmentCost, type Split } from "./analyze.ts";
+import { writeBoardRateFixture } from "./board-model.ts";
+import { buildM4App } from "./build.ts";
+import { powerOf, ASSUMPTIONS, type PowerEstimate } from "./power.ts";
+import { boardRecording } from "./recording.ts";
+import { runM4App, type M4AppRun } from "./run.ts";
+import { syntheticEcg } from "./synthetic.ts";
+
+export const DEFAULT_OUT = join(ROOT, "build/m4app");
+/** The board's ADC (boards/mps2-an386/manifest.json config): MIT-BIH's 11-bit, 200 units/mV front end at 250 Hz. */
+export const BOARD_ADC = { sampleRate: 250, adcBits: 11, adcGain: 200 };
+const SETTLE_SECONDS = 5;
+const VARIANT_SECONDS = 12;
+
+export interface M4AppInput {
+	recording: EcgRecording;
+	segments: Segment[];
+}
+
+/** The record's window, then the synthetic segments, as one recording. */
+export async function benchInput(record: string, recordSeconds: number, segmentSeconds: number, synthetic = true): Promise<M4AppInput> {
+	const rec = await boardRecording(record, 0, recordSeconds, BOARD_ADC);
+	const parts: { name: string; samples: Int16Array; settle: number }[] = [{ name: `MIT-BIH ${record}`, samples: rec.samples, settle: 0 }];
+	if (synthetic) {
+		const settle = SETTLE_SECONDS * rec.sampleRate;
+		for (const bpm of [60, 75, 120]) parts.push({ name: `${bpm} bpm`, samples: syntheticEcg(rec, bpm, segmentSeconds, bpm), settle });
+		parts.push({ name: "rest (no beats)", samples: syntheticEcg(rec, 0, segmentSeconds, 7), settle });
+	}
+	const total = parts.reduce((n, p) => n + p.samples.length, 0);
+	const samples = new Int16Array(total);
+	const segments: Segment[] = [];
+	let at = 0;
+	for (const p of parts) {
+		samples.set(p.samples, at);
+		segments.push({ name: p.name, start: at, count: p.samples.length, settle: p.settle });
+		at += p.samples.length;
+	}
+	return { recording: { ...rec, name: `${record}+synthetic`, samples, beats: rec.beats }, segments };
+}
+
+export interface VariantFigures {
+	name: string;
+	config: Record<string, unknown>;
+	boot: Split;
+	firstClassifiedBeat: Split | undefined;
+	steadyBeat: Split | undefined;
+}
+
+export interface M4AppReport {
+	summary: { duty_cycle_64mhz_75bpm: number; instructions_per_ecg_second: number; instructions_per_beat: number; boot_instructions: number };
+	command: string;
+	model: { path: string; note: string };
+	input: { record: string; record_seconds: number; segments: Segment[]; sample_rate: number };
+	boot: ReturnType<typeof bootCost>;
+	phases: {
+		model_load_validation: Split;
+		synthesis_boot: Split;
+		synthesis_lazy_first_use: Split | undefined;
+		/** A beat with no model: windowing, rhythm, BLE packets and the trace line, no inference. */
+		beat_without_inference: Split | undefined;
+		/** A beat's inference (boot policy): its beat minus a beat without a model. */
+		inference_per_beat: Split | undefined;
+		variants: VariantFigures[];
+	};
+	segments: SegmentCost[];
+	power: Record<string, PowerEstimate>;
+	assumptions: typeof ASSUMPTIONS;
+	run: { ticks: number; virtual_ms: number; total_instructions: number; beats: number; wall_seconds: number };
+	elf: string;
+}
+
+const classified = (bytes: Uint8Array): boolean => decodeBeat(bytes).classIndex !== undefined;
+
+export interface BenchOptions {
+	outDir?: string;
+	record?: string;
+	recordSeconds?: number;
+	segmentSeconds?: number;
+	/** A model at the board's rate; default: the format fixture restated at 250 Hz (board-model.ts). */
+	model?: string;
+	log?: (line: string) => void;
+}
+
+export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise<M4AppReport> {
+	const log = o.log ?? (() => {});
+	const outDir = o.outDir ?? DEFAULT_OUT;
+	const record = o.record ?? "119";
+	const recordSeconds = o.recordSeconds ?? 60;
+	const input = await benchInput(record, recordSeconds, o.segmentSeconds ?? 20);
+	const ecg = encodeEcgResource(input.recording);
+	const model = o.model ?? writeBoardRateFixture(join(outDir, "board-model.htpw"), BOARD_ADC.sampleRate);
+	make([`${BENCH_BUILD}/htrun`]);
+	const needs = modelNeeds(model);
+
+	const variants: { name: string; config: Record<string, unknown>; model: string | undefined }[] = [
+		{ name: "no model", config: {}, model: undefined },
+		{ name: "lazy", config: { policy: "lazy" }, model },
+		{ name: `stream, budget ${needs.max_kernel_bytes} B (largest kernel)`, config: { policy: "stream", budget: needs.max_kernel_bytes }, model },
+		{ name: `stream, budget ${needs.total_kernel_bytes} B (all kernels)`, config: { policy: "stream", budget: needs.total_kernel_bytes }, model },
+	];
+	const figures: VariantFigures[] = [];
+	const variantTicks = VARIANT_SECONDS * BOARD_ADC.sampleRate;
+	for (const v of variants) {
+		const built = await buildM4App(tool, { outDir, model: v.model, ecg, config: v.config, log });
+		log(`running ${v.name} (${VARIANT_SECONDS} s of the record)`);
+		figures.push(variantFigures(v.name, v.config, await runM4App(built.elf, { maxTicks: variantTicks }), input.segments[0]!));
+	}
+	const built = await buildM4App(tool, { outDir, model, ecg, config: {}, log });
+	log(`running the app (policy boot) on ${input.recording.samples.length / BOARD_ADC.sampleRate} s of ECG`);
+	const run = await runM4App(built.elf);
+	const main = variantFigures("policy boot", {}, run, input.segments[0]!);
+	figures.unshift(main);
+	const boot = bootCost(run);
+	const segments = input.segments.map((s) => segmentCost(run, s, BOARD_ADC.sampleRate));
+	const at75 = segments.find((s) => s.name === "75 bpm")!;
+	const noModel = figures.find((f) => f.name === "no model")!;
+	const lazy = figures.find((f) => f.name === "lazy")!;
+	const diff = (a: Split, b: Split): Split => split(a.instructions - b.instructions, a.native - b.native);
+	const power: Record<string, PowerEstimate> = {};
+	for (const s of segments) power[s.name] = powerOf(s.perSecond.instructions);
+	return {
+		summary: {
+			duty_cycle_64mhz_75bpm: power["75 bpm"]!.dutyCycle,
+			instructions_per_ecg_second: at75.perSecond.instructions,
+			instructions_per_beat: at75.perBeat?.instructions ?? NaN,
+			boot_instructions: boot.total.instructions,
+		},
+		command: "npm run bench:m4app",
+		model: { path: o.model ?? "test/fixtures/tiny-hyper.htpw's network restated at 250 Hz (host/m4app/board-model.ts)", note: o.model ? "" : "the board's ADC front end samples at 250 Hz and the app refuses a 360 Hz model" },
+		input: { record, record_seconds: recordSeconds, segments: input.segments, sample_rate: BOARD_ADC.sampleRate },
+		boot,
+		phases: {
+			model_load_validation: diff(lazy.boot, noModel.boot),
+			synthesis_boot: diff(main.boot, lazy.boot),
+			synthesis_lazy_first_use: lazy.firstClassifiedBeat && main.steadyBeat ? diff(lazy.firstClassifiedBeat, main.steadyBeat) : undefined,
+			beat_without_inference: noModel.steadyBeat,
+			inference_per_beat: main.steadyBeat && noModel.steadyBeat ? diff(main.steadyBeat, noModel.steadyBeat) : undefined,
+			variants: figures,
+		},
+		segments,
+		power,
+		assumptions: ASSUMPTIONS,
+		run: { ticks: run.ticks, virtual_ms: run.virtualMs, total_instructions: run.total, beats: run.packets.filter((p) => p.characteristic === "beat").length, wall_seconds: run.wallSeconds },
+		elf: built.elf,
+	};
+}
+
+/** Boot, the first classified beat's excess and the mean excess of the later beats, in the record's segment. */
+function variantFigures(name: string, config: Record<string, unknown>, run: M4AppRun, record: Segment): VariantFigures {
+	const boot = bootCost(run).total;
+	const cost = segmentCost(run, { ...record, count: Math.min(record.count, run.ticks) }, BOARD_ADC.sampleRate);
+	const first = firstClassifiedBeat(run, classified, cost.blockTick);
+	return { name, config, boot, firstClassifiedBeat: first?.excess, steadyBeat: cost.perBeat };
+}

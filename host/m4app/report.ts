@@ -1,0 +1,57 @@
+// results/deploy/m4app.json and m4app.md from one bench:m4app report: the same numbers, the table written from
+// the JSON's fields.
+import type { M4AppReport } from "./bench.ts";
+import type { Split } from "./analyze.ts";
+import { BATTERIES } from "./power.ts";
+
+const n = (x: number): string => Math.round(x).toLocaleString("en-US");
+const pct = (x: number, digits = 2): string => `${(100 * x).toFixed(digits)} %`;
+const jsShare = (s: Split): string => (s.instructions > 0 ? pct(s.js / s.instructions, 1) : "-");
+const row = (what: string, s: Split | undefined, note = ""): string =>
+	s ? `| ${what} | ${n(s.instructions)} | ${n(s.js)} | ${n(s.native)} | ${jsShare(s)} | ${note} |` : `| ${what} | - | - | - | - | ${note} |`;
+
+export function markdownReport(r: M4AppReport): string {
+	const lines: string[] = [];
+	lines.push("# The whole app on the nRF52840's core (QEMU mps2-an386, exact instruction counts)", "");
+	lines.push(`Command: \`${r.command}\`. Model: ${r.model.path}${r.model.note ? ` (${r.model.note})` : ""}.`);
+	lines.push(
+		`Input through the board's ADC front end at ${r.input.sample_rate} Hz: ${r.input.segments.map((s) => `${s.name} ${(s.count / r.input.sample_rate).toFixed(0)} s`).join(", ")}` +
+			` (synthetic segments leave out their first ${(r.input.segments[1]?.settle ?? 0) / r.input.sample_rate} s while the detector re-learns).`,
+		"",
+	);
+	lines.push("## Summary", "");
+	lines.push("| figure | value |", "|---|---:|");
+	lines.push(`| duty cycle at 64 MHz, 75 bpm (CPI ${r.assumptions.cpi}) | ${pct(r.summary.duty_cycle_64mhz_75bpm, 3)} |`);
+	lines.push(`| instructions per second of ECG, 75 bpm | ${n(r.summary.instructions_per_ecg_second)} |`);
+	lines.push(`| instructions per classified beat, 75 bpm | ${n(r.summary.instructions_per_beat)} |`);
+	lines.push(`| boot instructions (VM, app, BLE connection) | ${n(r.summary.boot_instructions)} |`, "");
+	lines.push("## Phases (instructions; JS = XS engine, interpreter and C library; C = our natives and the board's drivers)", "");
+	lines.push("| phase | instructions | JS | C | JS share | note |", "|---|---:|---:|---:|---:|---|");
+	lines.push(row("boot: XS VM (modCloneMachine)", r.boot.vm));
+	lines.push(row("boot: app main module", r.boot.app, "model load, synthesis (boot), BLE server, input start"));
+	lines.push(row("boot: BLE ready, connection, subscriptions", r.boot.ble));
+	lines.push(row("model load + validation", r.phases.model_load_validation, "boot(lazy) - boot(no model)"));
+	lines.push(row("synthesis under boot", r.phases.synthesis_boot, "boot(boot) - boot(lazy)"));
+	lines.push(row("synthesis under lazy (first use)", r.phases.synthesis_lazy_first_use, "first classified beat(lazy) - steady beat(boot)"));
+	lines.push(row("per beat without inference (no model)", r.phases.beat_without_inference, "windowing, rhythm, BLE packets, trace line"));
+	lines.push(row("inference per beat (boot)", r.phases.inference_per_beat, "beat(boot) - beat(no model), record 119"));
+	for (const v of r.phases.variants) {
+		lines.push(row(`${v.name}: boot`, v.boot));
+		lines.push(row(`${v.name}: first classified beat`, v.firstClassifiedBeat, "excess over a block without a beat"));
+		lines.push(row(`${v.name}: later beats (mean)`, v.steadyBeat));
+	}
+	lines.push("", "## ECG pipeline and beats, per input segment", "");
+	lines.push("| segment | beats | per second of ECG | JS share | pipeline per second (no beats) | per beat | per beat JS / C | sample tick | block tick |");
+	lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+	for (const s of r.segments)
+		lines.push(
+			`| ${s.name} | ${s.beats} | ${n(s.perSecond.instructions)} | ${jsShare(s.perSecond)} | ${n(s.pipelinePerSecond.instructions)} | ${s.perBeat ? n(s.perBeat.instructions) : "-"} | ${s.perBeat ? `${n(s.perBeat.js)} / ${n(s.perBeat.native)}` : "-"} | ${n(s.sampleTick.instructions)} | ${n(s.blockTick.instructions)} |`,
+		);
+	lines.push("", `## On a wrist (CPU only; ${r.assumptions.excluded} excluded)`, "");
+	lines.push(`Assumptions: ${r.assumptions.clock_hz / 1e6} MHz, CPI ${r.assumptions.cpi} (${r.assumptions.cpi_note}); active ${r.assumptions.cpu_active_ma} mA, idle ${r.assumptions.system_on_idle_ma * 1000} uA (${r.assumptions.source}).`, "");
+	lines.push(`| segment | duty cycle | average current | ${BATTERIES.cr2032.what} | ${BATTERIES.lipo100.what} |`, "|---|---:|---:|---:|---:|");
+	for (const [name, p] of Object.entries(r.power))
+		lines.push(`| ${name} | ${pct(p.dutyCycle, 3)} | ${(p.averageMa * 1000).toFixed(1)} uA | ${(p.batteryHours.cr2032 / 24).toFixed(0)} days | ${(p.batteryHours.lipo100 / 24).toFixed(0)} days |`);
+	lines.push("", `Run: ${n(r.run.ticks)} ADC ticks, ${n(r.run.beats)} beat packets, ${n(r.run.total_instructions)} guest instructions in all, ${r.run.wall_seconds.toFixed(0)} s under QEMU.`, "");
+	return lines.join("\n");
+}
