@@ -13,6 +13,7 @@ import { writeBoardRateFixture } from "./board-model.ts";
 import { buildM4App } from "./build.ts";
 import { powerOf, ASSUMPTIONS, type PowerEstimate } from "./power.ts";
 import { boardRecording } from "./recording.ts";
+import { profileByFunction, type FunctionShare } from "./profile.ts";
 import { runM4App, type M4AppRun } from "./run.ts";
 import { syntheticEcg } from "./synthetic.ts";
 
@@ -70,10 +71,14 @@ export interface M4AppReport {
 		beat_without_inference: Split | undefined;
 		/** A beat's inference (boot policy): its beat minus a beat without a model. */
 		inference_per_beat: Split | undefined;
+		/** The "beat ..." trace line (config.traceBeats, on by default): a beat minus a beat without it. */
+		trace_line_per_beat: Split | undefined;
 		variants: VariantFigures[];
 	};
 	segments: SegmentCost[];
 	power: Record<string, PowerEstimate>;
+	/** Where the instructions of the record's first seconds go, per C function (policy boot, whole run). */
+	profile: { seconds: number; functions: FunctionShare[] };
 	assumptions: typeof ASSUMPTIONS;
 	run: { ticks: number; virtual_ms: number; total_instructions: number; beats: number; wall_seconds: number };
 	elf: string;
@@ -105,6 +110,7 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 	const variants: { name: string; config: Record<string, unknown>; model: string | undefined }[] = [
 		{ name: "no model", config: {}, model: undefined },
 		{ name: "lazy", config: { policy: "lazy" }, model },
+		{ name: "boot, no trace line per beat", config: { traceBeats: false }, model },
 		{ name: `stream, budget ${needs.max_kernel_bytes} B (largest kernel)`, config: { policy: "stream", budget: needs.max_kernel_bytes }, model },
 		{ name: `stream, budget ${needs.total_kernel_bytes} B (all kernels)`, config: { policy: "stream", budget: needs.total_kernel_bytes }, model },
 	];
@@ -120,11 +126,17 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 	const run = await runM4App(built.elf);
 	const main = variantFigures("policy boot", {}, run, input.segments[0]!);
 	figures.unshift(main);
+	const profilePath = join(outDir, "profile.txt");
+	await runM4App(built.elf, { maxTicks: variantTicks, profile: profilePath });
+	const profile = { seconds: VARIANT_SECONDS, functions: profileByFunction(built.elf, profilePath) };
 	const boot = bootCost(run);
 	const segments = input.segments.map((s) => segmentCost(run, s, BOARD_ADC.sampleRate));
 	const at75 = segments.find((s) => s.name === "75 bpm")!;
 	const noModel = figures.find((f) => f.name === "no model")!;
 	const lazy = figures.find((f) => f.name === "lazy")!;
+	const noTrace = figures.find((f) => f.name === "boot, no trace line per beat")!;
+	// The same first seconds as the variants, so a difference compares the same beats.
+	const mainShort = variantFigures("policy boot", {}, { ...run, ticks: variantTicks, regions: run.regions.filter((r) => r.tick <= variantTicks) }, { ...input.segments[0]!, count: variantTicks });
 	const diff = (a: Split, b: Split): Split => split(a.instructions - b.instructions, a.native - b.native);
 	const power: Record<string, PowerEstimate> = {};
 	for (const s of segments) power[s.name] = powerOf(s.perSecond.instructions);
@@ -144,11 +156,13 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 			synthesis_boot: diff(main.boot, lazy.boot),
 			synthesis_lazy_first_use: lazy.firstClassifiedBeat && main.steadyBeat ? diff(lazy.firstClassifiedBeat, main.steadyBeat) : undefined,
 			beat_without_inference: noModel.steadyBeat,
-			inference_per_beat: main.steadyBeat && noModel.steadyBeat ? diff(main.steadyBeat, noModel.steadyBeat) : undefined,
+			inference_per_beat: mainShort.steadyBeat && noModel.steadyBeat ? diff(mainShort.steadyBeat!, noModel.steadyBeat) : undefined,
+			trace_line_per_beat: noTrace.steadyBeat && mainShort.steadyBeat ? diff(mainShort.steadyBeat!, noTrace.steadyBeat) : undefined,
 			variants: figures,
 		},
 		segments,
 		power,
+		profile,
 		assumptions: ASSUMPTIONS,
 		run: { ticks: run.ticks, virtual_ms: run.virtualMs, total_instructions: run.total, beats: run.packets.filter((p) => p.characteristic === "beat").length, wall_seconds: run.wallSeconds },
 		elf: built.elf,

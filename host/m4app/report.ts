@@ -34,7 +34,8 @@ export function markdownReport(r: M4AppReport): string {
 	lines.push(row("synthesis under boot", r.phases.synthesis_boot, "boot(boot) - boot(lazy)"));
 	lines.push(row("synthesis under lazy (first use)", r.phases.synthesis_lazy_first_use, "first classified beat(lazy) - steady beat(boot)"));
 	lines.push(row("per beat without inference (no model)", r.phases.beat_without_inference, "windowing, rhythm, BLE packets, trace line"));
-	lines.push(row("inference per beat (boot)", r.phases.inference_per_beat, "beat(boot) - beat(no model), record 119"));
+	lines.push(row("inference per beat (boot)", r.phases.inference_per_beat, "beat(boot) - beat(no model), same beats"));
+	lines.push(row("trace line per beat", r.phases.trace_line_per_beat, "beat(boot) - beat(traceBeats false), same beats"));
 	for (const v of r.phases.variants) {
 		lines.push(row(`${v.name}: boot`, v.boot));
 		lines.push(row(`${v.name}: first classified beat`, v.firstClassifiedBeat, "excess over a block without a beat"));
@@ -52,6 +53,9 @@ export function markdownReport(r: M4AppReport): string {
 	lines.push(`| segment | duty cycle | average current | ${BATTERIES.cr2032.what} | ${BATTERIES.lipo100.what} |`, "|---|---:|---:|---:|---:|");
 	for (const [name, p] of Object.entries(r.power))
 		lines.push(`| ${name} | ${pct(p.dutyCycle, 3)} | ${(p.averageMa * 1000).toFixed(1)} uA | ${(p.batteryHours.cr2032 / 24).toFixed(0)} days | ${(p.batteryHours.lipo100 / 24).toFixed(0)} days |`);
+	lines.push("", `## Where the instructions go (boot and the first ${r.profile.seconds} s of the record, per C function)`, "");
+	lines.push("| function | instructions | share |", "|---|---:|---:|");
+	for (const f of r.profile.functions) lines.push(`| \`${f.name}\` | ${n(f.instructions)} | ${pct(f.share, 1)} |`);
 	lines.push("", `Run: ${n(r.run.ticks)} ADC ticks, ${n(r.run.beats)} beat packets, ${n(r.run.total_instructions)} guest instructions in all, ${r.run.wall_seconds.toFixed(0)} s under QEMU.`, "");
 	return lines.join("\n");
 }

@@ -54,7 +54,8 @@ export function ensurePlugin(): string {
 }
 
 /** `maxTicks`: stop after that many ADC ticks (0: play the whole recording). */
-export async function runM4App(elf: string, options: { maxTicks?: number; timeoutMs?: number } = {}): Promise<M4AppRun> {
+/** `profile`: also write the plugin's per-address profile of the whole run there. */
+export async function runM4App(elf: string, options: { maxTicks?: number; timeoutMs?: number; profile?: string } = {}): Promise<M4AppRun> {
 	const plugin = ensurePlugin();
 	const dir = mkdtempSync(join(tmpdir(), "m4app-"));
 	try {
@@ -63,7 +64,7 @@ export async function runM4App(elf: string, options: { maxTicks?: number; timeou
 		const args = [
 			"-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none",
 			"-semihosting-config", "enable=on,target=native",
-			"-plugin", `${plugin},begin=${hex(symbol(elf, "m4app_region_begin"))},end=${hex(symbol(elf, "m4app_region_end"))},split=${split},out=${counts}`,
+			"-plugin", `${plugin},begin=${hex(symbol(elf, "m4app_region_begin"))},end=${hex(symbol(elf, "m4app_region_end"))},split=${split},out=${counts}${options.profile ? `,profile=${options.profile}` : ""}`,
 			"-kernel", elf, "-append", String(options.maxTicks ?? 0),
 		];
 		const started = performance.now();
