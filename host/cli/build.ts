@@ -122,6 +122,9 @@ export async function buildCommand(args: string[]): Promise<number> {
 		return 1;
 	}
 	process.stdout.write(`hypertiny build ${b.name}: built in ${result.seconds.toFixed(0)} s: ${relative(ROOT, result.binDir)}/${ARTIFACT[b.platform]}\n`);
+	if (b.name === "lin") {
+		process.stdout.write(`  run it in Moddable's simulator, its trace in this terminal:\n  (cd ${tool.moddable}/tools/xsbug-log && node xsbug-log ${tool.mcsim} ${result.binDir}/mc.so)\n`);
+	}
 	const memory = parseMemoryUsage(result.output);
 	if (memory) {
 		process.stdout.write(`  flash ${memory.flash} B of 1,048,576; static RAM ${memory.ram} B + heap ${memory.heap} B of 262,144 (npm run bench:firmware splits them)\n`);
