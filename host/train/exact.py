@@ -68,14 +68,18 @@ def mbqm(x, m, s):
     s = torch.as_tensor(s, dtype=torch.int64).clamp(-31, 31)
     left = s.clamp(min=0)
     right = (-s).clamp(min=0)
-    xl = torch.remainder(x * torch.pow(2, left) + TWO_31, 2 * TWO_31) - TWO_31  # << wraps modulo 2^32
+    if bool((left > 0).any()):
+        xl = torch.remainder(x * torch.pow(2, left) + TWO_31, 2 * TWO_31) - TWO_31  # << wraps modulo 2^32
+    else:
+        xl = x
     ab = xl * m
     nudge = torch.where(ab >= 0, torch.tensor(2**30), torch.tensor(1 - 2**30))
     hi = torch.div(ab + nudge, TWO_31, rounding_mode="trunc")
-    mask = torch.pow(2, right) - 1
+    pot = torch.pow(2, right)
+    mask = pot - 1
     rem = torch.bitwise_and(hi, mask)
     thr = torch.div(mask, 2, rounding_mode="floor") + (hi < 0).long()
-    return torch.div(hi, torch.pow(2, right), rounding_mode="floor") + (rem > thr).long()
+    return torch.div(hi, pot, rounding_mode="floor") + (rem > thr).long()
 
 
 def rdiv(n, d):
@@ -104,12 +108,30 @@ def _requant(acc, mult, shift, zp, lo):
     return torch.clamp(mbqm(acc, m, s) + zp, lo, 127)
 
 
-def _acc(kind, xc, wq, bias_q, stride, pad, groups):
-    """Integer accumulators (exact in float64: |acc| < 2^31 by the writer's bound) as int64."""
-    if kind == "fc":
-        y = F.linear(xc.flatten(1), wq, bias_q).unsqueeze(-1)
+FLOAT32_EXACT = 2**24
+
+
+def _acc(kind, xc, wq, bias_q, stride=1, pad=0, groups=1):
+    """Integer accumulators as int64: sum_i w[i]*(x[i] - zi) + bias, exactly.
+
+    float32 convolutions are ~9x faster than float64 ones but exact only below 2^24, so the input (-255..255) is
+    split as 16*hi + lo (hi in -16..15, lo in 0..15): every partial sum of either half is an integer below
+    fan_in*127*16, exact in float32 in any summation order while that is below 2^24."""
+    def run(x, w):
+        if kind == "fc":
+            return F.linear(x.flatten(1), w).unsqueeze(-1)
+        return F.conv1d(x, w, stride=stride, padding=pad, groups=groups)
+
+    fan_in = wq[0].numel()
+    if fan_in * 127 * 16 < FLOAT32_EXACT:
+        hi = torch.div(xc, 16, rounding_mode="floor")
+        lo = xc - 16 * hi
+        w32 = wq.float()
+        y = 16 * run(hi.float(), w32).double() + run(lo.float(), w32).double()
     else:
-        y = F.conv1d(xc, wq, bias_q, stride=stride, padding=pad, groups=groups)
+        y = run(xc, wq)
+    if bias_q is not None:
+        y = y + bias_q.reshape(1, -1, 1)
     return torch.round(y).long()
 
 
@@ -183,7 +205,7 @@ def integer_forward(net, x, tensors=None):
             env[op.output] = _requant(acc, [r[0] for r in rq], [r[1] for r in rq], zo, lo)
         elif isinstance(op, GeneratedPw):
             w, mult, shift = kernels[op.gen_layer]
-            acc = torch.round(F.conv1d(xc, w.unsqueeze(-1))).long()
+            acc = _acc("pwconv", xc, w.unsqueeze(-1), None)
             env[op.output] = _requant(acc, mult, shift, zo, lo)
         elif isinstance(op, AddOp):
             (s1, z1), (s2, z2) = params[op.inputs[0]], params[op.inputs[1]]
