@@ -119,11 +119,14 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 	for (const v of variants) {
 		const built = await buildM4App(tool, { outDir, model: v.model, ecg, config: v.config, log });
 		log(`running ${v.name} (${VARIANT_SECONDS} s of the record)`);
-		figures.push(variantFigures(v.name, v.config, await runM4App(built.elf, { maxTicks: variantTicks }), input.segments[0]!));
+		const run = await runM4App(built.elf, { maxTicks: variantTicks });
+		expectClassification(run, v.model !== undefined, v.name);
+		figures.push(variantFigures(v.name, v.config, run, input.segments[0]!));
 	}
 	const built = await buildM4App(tool, { outDir, model, ecg, config: {}, log });
 	log(`running the app (policy boot) on ${input.recording.samples.length / BOARD_ADC.sampleRate} s of ECG`);
 	const run = await runM4App(built.elf);
+	expectClassification(run, true, "policy boot");
 	const main = variantFigures("policy boot", {}, run, input.segments[0]!);
 	figures.unshift(main);
 	const profilePath = join(outDir, "profile.txt");
@@ -167,6 +170,15 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 		run: { ticks: run.ticks, virtual_ms: run.virtualMs, total_instructions: run.total, beats: run.packets.filter((p) => p.characteristic === "beat").length, wall_seconds: run.wallSeconds },
 		elf: built.elf,
 	};
+}
+
+/** A figure from a build that silently lost its model (or kept one) would be wrong: say so instead. */
+function expectClassification(run: M4AppRun, withModel: boolean, name: string): void {
+	const beats = run.packets.filter((p) => p.characteristic === "beat");
+	const classifiedBeats = beats.filter((p) => classified(p.bytes)).length;
+	if (beats.length === 0) throw new Error(`${name}: the app reported no beat\n${run.trace.slice(0, 5).join("\n")}`);
+	if (withModel ? classifiedBeats === 0 : classifiedBeats > 0)
+		throw new Error(`${name}: ${classifiedBeats} of ${beats.length} beats classified, expected ${withModel ? "all" : "none"}\n${run.trace.slice(0, 3).join("\n")}`);
 }
 
 /** Boot, the first classified beat's excess and the mean excess of the later beats, in the record's segment. */

@@ -3,7 +3,7 @@
 // the ECG recording the board's ADC plays), linked by boards/mps2-an386/Makefile with XS, the project's natives
 // and the board's platform layer into one ELF for qemu-system-arm -M mps2-an386.
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { mcconfig, tail } from "../moddable/moddable.ts";
 import { ROOT, type Toolchain } from "../moddable/toolchain.ts";
@@ -90,6 +90,9 @@ export async function buildM4App(tool: Toolchain, o: M4AppBuildOptions): Promise
 	const made = await mcconfig(tool, { manifest: BOARD_MANIFEST, platform: "nrf52/dk", outDir: join(outDir, "mc"), make: false, config: o.config, env });
 	if (made.status !== 0 || !made.tmpDir) throw new Error(`${made.command} failed (exit ${made.status}):\n${tail(made.output)}`);
 	const gen = made.tmpDir;
+	// make judges mc.resources.c by mtimes alone: a build without the model leaves one newer than the model's copy,
+	// and the next build with it would keep the model out. The resource compiler is cheap: always run it.
+	rmSync(join(gen, "mc.resources.c"), { force: true });
 	await run("make", ["-f", join(gen, "makefile"), join(gen, "mc.xs.c"), join(gen, "mc.resources.c")], { ...tool.env, ...env }, "the archive (make mc.xs.c mc.resources.c)");
 	writeIfChanged(join(elfDir, "m4app_gatt.h"), gattHeader());
 	log("linking XS, natives and the mps2-an386 platform");
