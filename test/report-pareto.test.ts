@@ -108,7 +108,11 @@ test.serial("agreement comes from the float sidecar, and is null with a notice w
 	writeFileSync(join(models, "tiny-hyper.float.json"), sidecar(ds, theirs));
 	try {
 		const row = await evaluateModel({ modelPath: path, split: "test", dataDir: data, notice: () => {} });
-		t.is(row.agreement, Math.round(((ours.length - flipped) / ours.length) * 1e6) / 1e6);
+		t.is(row.agreement_decisions, Math.round(((ours.length - flipped) / ours.length) * 1e6) / 1e6);
+		// Under the float model's rule (P(V) ≥ its t* = 0.5, i.e. q_V ≥ q_rest) instead of the integer t*:
+		const atHalf = testClasses(ds, path, 0);
+		const same = theirs.filter((c, i) => c === atHalf[i]).length;
+		t.is(row.agreement, Math.round((same / theirs.length) * 1e6) / 1e6);
 		t.is(row.agreement_windows, ours.length);
 		t.is(row.train_seconds, 754);
 		t.is(row.float_t_star, 0.5);
@@ -119,6 +123,7 @@ test.serial("agreement comes from the float sidecar, and is null with a notice w
 		const notices: string[] = [];
 		const stale = await evaluateModel({ modelPath: path, split: "test", dataDir: data, notice: (l) => notices.push(l) });
 		t.is(stale.agreement, null);
+		t.is(stale.agreement_decisions, null);
 		t.regex(notices.join("\n"), /made on another dataset/);
 		writeFileSync(join(models, "tiny-hyper.float.json"), "{ not json");
 		await t.throwsAsync(evaluateModel({ modelPath: path, split: "test", dataDir: data }), { message: /tiny-hyper\.float\.json: not readable JSON/ });

@@ -28,7 +28,7 @@ export function formatRow(r: EvalRow): string {
 		lines.push(`  ${name.padEnd(5)} F1 ${fmt(c.f1)} ${ci(c.f1_ci95)}  sens ${fmt(c.sensitivity)} ${ci(c.sensitivity_ci95)}  PPV ${fmt(c.ppv)} ${ci(c.ppv_ci95)}  n ${c.support}`);
 	}
 	lines.push(`  decision: ${r.t_star === null ? r.decision : `t* = ${r.t_star} (validation macro-F1 ${fmt(r.validation_macro_f1)})`}`);
-	lines.push(`  float-vs-integer agreement: ${r.agreement === null ? "- (no usable float sidecar)" : `${fmt(r.agreement)} of ${r.agreement_windows} windows`}`);
+	lines.push(`  float-vs-integer agreement: ${r.agreement === null ? "- (no usable float sidecar)" : `${fmt(r.agreement)} of ${r.agreement_windows} windows under the float model's rule, ${fmt(r.agreement_decisions)} against this row's decisions`}`);
 	lines.push(`  95% CIs: ${r.bootstrap.resamples} bootstrap resamples over records, seed ${r.bootstrap.seed}; engine ${r.engine}`);
 	return lines.join("\n") + "\n";
 }

@@ -11,7 +11,7 @@ import { engineLabel, quantizeWindows, runWindows, type EngineName } from "./eng
 import { paretoFamily } from "./family.ts";
 import { addWindow, emptyConfusion, emptyHistograms, metrics } from "./metrics.ts";
 import { argmaxClasses, marginScores, thresholdClasses } from "./scores.ts";
-import { agreement, readSidecar, sidecarPath } from "./sidecar.ts";
+import { agreement, readSidecar, sidecarPath, type FloatSidecar } from "./sidecar.ts";
 import { tuneThreshold } from "./threshold.ts";
 
 export const TASKS = ["v-vs-rest", "aami5"] as const;
@@ -51,7 +51,10 @@ export interface EvalRow {
 	decision: string;
 	validation_macro_f1: number | null;
 	float_t_star: number | null;
+	/** Float vs integer classes under the float model's own rule (its t*, or argmax): the quantization's effect. */
 	agreement: number | null;
+	/** Float classes vs this row's decisions (integer t*): also counts where the two tuned thresholds differ. */
+	agreement_decisions: number | null;
 	agreement_windows: number | null;
 	engine: string;
 	windows: number;
@@ -149,6 +152,20 @@ function floatClasses(classes: Uint8Array, sidecarTask: string, info: ModelInfo,
 	return classes.map((c) => (c === v ? 1 : 0));
 }
 
+/**
+ * The integer model's classes under the float model's decision rule: for a two-class model, V iff
+ * P(V) = sigmoid((q_V − q_rest)·output scale) ≥ the float t* (host/train/metrics.py's rule on the dequantized
+ * int8 logits); otherwise argmax, which `predicted` already is (null: use it).
+ */
+function floatRuleClasses(outputs: Int8Array, info: ModelInfo, task: Task, f: FloatSidecar, from: number, to: number): Uint8Array | null {
+	const scale = (info.model.meta as { output?: { scale?: unknown } }).output?.scale;
+	if (task !== "v-vs-rest" || info.classes.length !== 2 || f.t_star === null || typeof scale !== "number") return null;
+	const t = f.t_star;
+	const out = new Uint8Array(to - from);
+	for (let w = from; w < to; w++) out[w - from] = 1 / (1 + Math.exp(-(outputs[2 * w + 1] - outputs[2 * w]) * scale)) >= t ? 1 : 0;
+	return out;
+}
+
 export async function evaluateModel(o: EvalOptions): Promise<EvalRow> {
 	const notice = o.notice ?? ((line: string) => process.stderr.write(`NOTICE: ${line}\n`));
 	const info = modelInfo(o.modelPath);
@@ -226,6 +243,7 @@ export async function evaluateModel(o: EvalOptions): Promise<EvalRow> {
 	}
 
 	let agree: number | null = null;
+	let agreeDecisions: number | null = null;
 	let agreeWindows: number | null = null;
 	let floatTStar: number | null = null;
 	let trainSeconds: number | null = null;
@@ -242,7 +260,9 @@ export async function evaluateModel(o: EvalOptions): Promise<EvalRow> {
 		} else if (floatSplit.length !== predicted.length) {
 			notice(`${sidecar}: ${floatSplit.length} ${o.split} classes for ${predicted.length} windows: agreement is null`);
 		} else {
-			agree = agreement(floatClasses(floatSplit, f.task, info, task), predicted);
+			const theirs = floatClasses(floatSplit, f.task, info, task);
+			agreeDecisions = agreement(theirs, predicted);
+			agree = agreement(theirs, floatRuleClasses(outputs, info, task, f, s.from, s.to) ?? predicted);
 			agreeWindows = predicted.length;
 		}
 	}
@@ -277,6 +297,7 @@ export async function evaluateModel(o: EvalOptions): Promise<EvalRow> {
 		validation_macro_f1: r6(validationF1),
 		float_t_star: floatTStar,
 		agreement: r6(agree),
+		agreement_decisions: r6(agreeDecisions),
 		agreement_windows: agreeWindows,
 		engine: engineLabel(engine),
 		windows: predicted.length,
