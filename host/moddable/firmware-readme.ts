@@ -45,6 +45,7 @@ export function firmwareReadme(r: FirmwareReport): string {
 		"## The large CNN",
 		"",
 		r.large_cnn.model === null ? r.large_cnn.why : `${r.large_cnn.model}: ${r.large_cnn.fits ? "fits" : "does not fit"}: ${r.large_cnn.why}.`,
+		...(r.large_cnn.model?.startsWith("/") ? ["", "(That file is outside the repository, passed with `--large`; once the trainer commits `models/cnn-large*.htpw` the bench picks it up by itself.)"] : []),
 		"",
 	];
 	return lines.join("\n");
