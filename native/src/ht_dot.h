@@ -7,7 +7,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && defined(__ARM_FEATURE_SIMD32)
+/* GCC cannot allocate the registers of the DSP asm blocks at -O0 or -Os (Moddable's nRF52 debug builds use -Os):
+ * those builds use the portable kernels, which give the same bits. */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && defined(__ARM_FEATURE_SIMD32) && defined(__OPTIMIZE__) && \
+	!defined(__OPTIMIZE_SIZE__)
 #define HT_DOT_DSP 1
 #include <arm_acle.h>
 #else
