@@ -166,7 +166,7 @@ export async function benchFirmwareCommand(args: string[]): Promise<number> {
 		const report: FirmwareReport = {
 			board: "Nordic nRF52840 DK (pca10056), mcconfig -m -p nrf52/dk -t build",
 			sdk: `Moddable SDK ${MODDABLE_VERSION}, nRF5 SDK 17.0.2, arm-none-eabi-gcc ${tool.env.NRF52_GNU_VERSION ?? "12.2.1"}`,
-			command: "npm run bench:firmware",
+			command: `npm run bench:firmware${args.length ? ` -- ${args.join(" ")}` : ""}`,
 			limits: { flash_bytes: NRF52840_FLASH, ram_bytes: NRF52840_RAM, app_flash_region_bytes: appRegion },
 			flash_bytes: base.flash_bytes,
 			ram_bytes: base.ram_bytes,
