@@ -99,7 +99,6 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetIndex>
     totals,
     source: {
       database: 'MIT-BIH Arrhythmia Database (mitdb)',
-      path: options.mitdb,
       ecgConfig: config,
       builder: 'host/data/dataset-build.ts',
       preprocessing: 'modules/ecg windowsAt at the annotated beats (reference annotator atr), then windowToMillivolts',

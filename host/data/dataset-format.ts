@@ -63,7 +63,7 @@ export interface DatasetIndex {
   splits: Record<SplitName, { records: string[]; first: number; count: number; aami5: Record<string, number>; vrest: Record<string, number> }>;
   records: RecordEntry[];
   totals: BeatCounts;
-  source: { database: string; path: string; ecgConfig: Record<string, number>; builder: string; preprocessing: string };
+  source: { database: string; ecgConfig: Record<string, number>; builder: string; preprocessing: string };
 }
 
 export interface Dataset {
