@@ -2,7 +2,7 @@
 // manifest.json as the boards) runs headless in mcsim on MIT-BIH record 119 through the app's playback input, and
 // every per-beat result (sample index, class, score: the model's logits and the BLE beat packet) equals the
 // embedded-default simulator's (host/sim) bit for bit.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeEcgResource } from "../host/app/ecg-resource.ts";
 import { APP_MANIFEST, defaultModel, modelVariable } from "../host/moddable/boards.ts";
@@ -47,7 +47,9 @@ testWithModdable(`the app in mcsim (mcconfig -d -p lin) equals host/sim per beat
 	mkdirSync(appDir, { recursive: true });
 	writeFileSync(join(appDir, "manifest.json"), JSON.stringify({ include: [APP_MANIFEST], config: CONFIG }, null, "\t"));
 	// The playback input's recording (boards/lin/manifest.json HT_SIM_DATA): the same excerpt host/sim gets.
+	// Only the recording: boards/lin makes every file there a resource, so a stale model.htpw would shadow HT_MODEL.
 	const data = join(OUT, "data");
+	rmSync(data, { recursive: true, force: true });
 	mkdirSync(data, { recursive: true });
 	writeFileSync(join(data, "ecg.bin"), encodeEcgResource(rec));
 

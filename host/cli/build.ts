@@ -38,23 +38,9 @@ export async function writeSimData(dir: string, record: string): Promise<string>
 	return dir;
 }
 
-/**
- * Removes the copies of model.htpw an earlier build left in `outDir`: make copies data only when the source is newer
- * than the copy, so a build with an older model file would otherwise keep the previous model.
- */
-function forgetModelCopies(dir: string): void {
-	if (!existsSync(dir)) return;
-	for (const entry of readdirSync(dir, { withFileTypes: true })) {
-		const path = join(dir, entry.name);
-		if (entry.isDirectory()) forgetModelCopies(path);
-		else if (entry.name === "model.htpw") rmSync(path);
-	}
-}
-
 /** Builds `manifest` for `b` with `model` inside; the caller checks result.status. */
 export function buildBoard(tool: Toolchain, b: Board, options: { debug: boolean; model: string; outDir?: string; manifest?: string; echo?: boolean; make?: boolean; simData?: string }): Promise<BuildResult> {
 	const outDir = options.outDir ?? outDirFor(b, options.debug);
-	forgetModelCopies(join(outDir, "tmp"));
 	return mcconfig(tool, {
 		manifest: options.manifest ?? APP_MANIFEST,
 		platform: b.platform,

@@ -2,7 +2,7 @@
 // app's trace collected through the SDK's xsbug-log, and what a firmware build tells: the memory summary, the
 // Intel HEX image, the linker map.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -66,9 +66,24 @@ function findFile(dir: string, name: string): string | undefined {
 export const ARTIFACT: Record<Platform, string> = { lin: "mc.so", "nrf52/dk": "xs_nrf52.hex", esp32: "xs_esp32.bin" };
 
 /** Runs `mcconfig [-d] -m -p PLATFORM -t build -o OUT MANIFEST [name=value]...` (never launches a debugger). */
+/**
+ * Removes the data copies (the model, the playback recording) an earlier build left under `dir`: make copies
+ * data only when the source is newer than the copy, so a build with an older model file would otherwise keep the
+ * previous model without a word.
+ */
+function forgetDataCopies(dir: string): void {
+	if (!existsSync(dir)) return;
+	for (const entry of readdirSync(dir, { withFileTypes: true })) {
+		const path = join(dir, entry.name);
+		if (entry.isDirectory()) forgetDataCopies(path);
+		else if (entry.name === "model.htpw" || entry.name === "ecg.bin") rmSync(path);
+	}
+}
+
 export function mcconfig(tool: Toolchain, options: BuildOptions): Promise<BuildResult> {
 	const outDir = resolve(options.outDir);
 	mkdirSync(outDir, { recursive: true });
+	forgetDataCopies(join(outDir, "tmp"));
 	const args = [...(options.debug ? ["-d"] : []), ...(options.make === false ? [] : ["-m"]), "-p", options.platform, "-t", options.target ?? "build", "-o", outDir, resolve(options.manifest)];
 	for (const [name, value] of Object.entries(options.config ?? {})) {
 		args.push(`${name}=${typeof value === "string" ? value : JSON.stringify(value)}`);
