@@ -115,15 +115,20 @@ test("the summary, the README and the plot come from the results", (t) => {
 		{ kernel: "pw-relu", macs: 100, insns: 135, insns_per_mac: 1.35, exact: true },
 		{ kernel: "dw", macs: 100, insns: 550, insns_per_mac: 5.5, exact: true },
 		{ kernel: "dw-relu", macs: 100, insns: 560, insns_per_mac: 5.6, exact: true },
+		{ kernel: "portable-pw", macs: 100, insns: 390, insns_per_mac: 3.9, exact: true },
+		{ kernel: "portable-dw", macs: 100, insns: 1970, insns_per_mac: 19.7, exact: true },
 	];
 	const summary = deploySummary(models, kernels);
 	t.is(summary.hyper_vs_stored_steady_ratio, 1.01);
 	t.is(summary.pw_instructions_per_mac, 1.3);
 	t.is(summary.dw_instructions_per_mac, 5.5);
+	t.is(summary.portable_pw_instructions_per_mac, 3.9);
+	t.is(summary.portable_dw_instructions_per_mac, 19.7);
 	t.throws(() => deploySummary(models, [{ ...kernels[0], exact: false }, ...kernels.slice(1)]), { message: /differs from the reference/ });
 	const readme = deployReadme({ command: "npm run bench:deploy", windows: 2, seed: 1, models, kernels, summary, plot: "deploy.svg" });
 	t.regex(readme, /\| h \| boot \| 1,000 \| 2,048 \|/);
 	t.regex(readme, /\*\*1\.0100\*\*/);
+	t.regex(readme, /our portable C kernel 19\.700/);
 	t.regex(readme, /npm run bench:deploy/);
 	const svg = deployPlot(models);
 	t.regex(svg, /^<svg /);

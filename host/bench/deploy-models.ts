@@ -1,6 +1,7 @@
 // Which models `hypertiny bench:deploy` measures: the hyper/stored pair behind the steady-state ratio (given, found
 // in models/, or made from one random architecture), plus any other models (the fixture, models/*.htpw, --model).
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { readModel, type Model } from "../../modules/model/index.ts";
 import { NONE16 } from "../../modules/model/format.ts";
@@ -59,6 +60,28 @@ export function htpwFilesIn(dir: string): string[] {
 		.map((f) => resolve(dir, f));
 }
 
+/** The nRF52840's flash: a model larger than this cannot be linked (the large CNN), so it is not measured. */
+export const FLASH_LIMIT_BYTES = 1024 * 1024;
+
+/** Drops models that cannot fit the flash, and second copies of the same bytes (models/default.htpw). */
+export function measurable(paths: string[], notice: (line: string) => void = () => {}): string[] {
+	const seen = new Set<string>();
+	return paths.filter((p) => {
+		const size = statSync(p).size;
+		if (size > FLASH_LIMIT_BYTES) {
+			notice(`${basename(p)}: ${size} bytes do not fit the nRF52840's ${FLASH_LIMIT_BYTES}-byte flash; not measured`);
+			return false;
+		}
+		const hash = createHash("sha256").update(readFileSync(p)).digest("hex");
+		if (seen.has(hash)) {
+			notice(`${basename(p)}: the same bytes as a model already measured; not measured twice`);
+			return false;
+		}
+		seen.add(hash);
+		return true;
+	});
+}
+
 export interface ModelChoice {
 	/** --pair hyper,stored */
 	pair?: [string, string];
@@ -71,7 +94,7 @@ export interface ModelChoice {
 }
 
 export function chooseModels(choice: ModelChoice): BenchModel[] {
-	const found = htpwFilesIn(choice.modelsDir);
+	const found = measurable(htpwFilesIn(choice.modelsDir), (line) => process.stderr.write(`bench:deploy: ${line}\n`));
 	let pair: { hyper: string; stored: string };
 	let origin: string;
 	if (choice.pair) {

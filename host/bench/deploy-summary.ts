@@ -18,6 +18,9 @@ export interface DeploySummary {
 	dw_instructions_per_mac: number;
 	pw_relu_instructions_per_mac: number;
 	dw_relu_instructions_per_mac: number;
+	/** The same two shapes over the portable C kernels (-DHT_PORTABLE), for comparison. */
+	portable_pw_instructions_per_mac: number;
+	portable_dw_instructions_per_mac: number;
 	targets_instructions_per_mac: typeof TARGET_INSNS_PER_MAC;
 	cmsis_nn_instructions_per_mac: typeof CMSIS_NN_INSNS_PER_MAC;
 	all_checksums_agree: boolean;
@@ -47,6 +50,8 @@ export function deploySummary(models: ModelResult[], kernels: KernelFigure[]): D
 		dw_instructions_per_mac: kernel(kernels, "dw"),
 		pw_relu_instructions_per_mac: kernel(kernels, "pw-relu"),
 		dw_relu_instructions_per_mac: kernel(kernels, "dw-relu"),
+		portable_pw_instructions_per_mac: kernel(kernels, "portable-pw"),
+		portable_dw_instructions_per_mac: kernel(kernels, "portable-dw"),
 		targets_instructions_per_mac: TARGET_INSNS_PER_MAC,
 		cmsis_nn_instructions_per_mac: CMSIS_NN_INSNS_PER_MAC,
 		all_checksums_agree: models.every((m) => m.checksums_agree),

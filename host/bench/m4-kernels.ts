@@ -1,6 +1,6 @@
 // The hot kernels at the deployment shapes on the Cortex-M4 (native/m4/bench/kernels.c under our counting
 // plugin): instructions per MAC of pointwise 187 x 64 -> 64 and depthwise 187 x 64, K 7, each checked bit for bit
-// against the naive reference kernels on the device.
+// against the naive reference kernels on the device; the portable C kernels beside them.
 import { make } from "./native-tools.ts";
 import { parseReport, valuesOf } from "./m4-report.ts";
 
@@ -13,8 +13,13 @@ export interface KernelFigure {
 	exact: boolean;
 }
 
+/** The optimized (DSP) kernels, then the portable C ones (labels "portable-..."), counted the same way. */
 export function runM4Kernels(): KernelFigure[] {
-	const report = parseReport(make(["-s", "m4-kernels"]));
+	return [...countKernels("m4-kernels"), ...countKernels("m4-kernels-portable")];
+}
+
+function countKernels(target: string): KernelFigure[] {
+	const report = parseReport(make(["-s", target]));
 	if (report.errors.length) throw new Error(`the M4 kernel bench reported: ${report.errors.join("; ")}`);
 	const macs = valuesOf(report, "macs").map(Number);
 	const matches = valuesOf(report, "match");

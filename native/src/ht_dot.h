@@ -8,9 +8,10 @@
 #include <string.h>
 
 /* GCC cannot allocate the registers of the DSP asm blocks at -O0 or -Os (Moddable's nRF52 debug builds use -Os):
- * those builds use the portable kernels, which give the same bits. */
-#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && defined(__ARM_FEATURE_SIMD32) && defined(__OPTIMIZE__) && \
-	!defined(__OPTIMIZE_SIZE__)
+ * those builds use the portable kernels, which give the same bits. -DHT_PORTABLE forces them (the M4 bench counts
+ * both). */
+#if !defined(HT_PORTABLE) && defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && defined(__ARM_FEATURE_SIMD32) && \
+	defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
 #define HT_DOT_DSP 1
 #include <arm_acle.h>
 #else
@@ -20,7 +21,7 @@
 /* Host builds with AVX2 (htbatch, -march=native): 16 int8 pairs per step, widened to int16 and summed in
  * pairs by VPMADDWD; every partial sum is exact and int32 lanes wrap like the scalar loop, so results are
  * bit-identical to it. */
-#if !HT_DOT_DSP && defined(__AVX2__)
+#if !HT_DOT_DSP && !defined(HT_PORTABLE) && defined(__AVX2__)
 #define HT_DOT_AVX2 1
 #include <immintrin.h>
 static inline __m256i ht_avx_ld16(const int8_t *p)

@@ -10,6 +10,13 @@
 #include "ref_kernels.h"
 #include "report.h"
 
+/* Built twice: with the DSP kernels, and with -DHT_PORTABLE (the portable C ones), whose labels get a prefix. */
+#ifdef HT_PORTABLE
+#define LABEL(name) "portable-" name
+#else
+#define LABEL(name) name
+#endif
+
 enum { LEN = 187, CH = 64, K = 7 };
 
 static int8_t x[LEN * CH], w[CH * CH], y[LEN * CH], y_ref[LEN * CH];
@@ -88,10 +95,10 @@ int main(void)
 	report_region("empty", 0);
 	region_begin();
 	region_end();
-	int st = bench_pw("pw", -128, 127);
-	st |= bench_pw("pw-relu", 5, 127);
-	st |= bench_dw("dw", -128, 127);
-	st |= bench_dw("dw-relu", -6, 127);
+	int st = bench_pw(LABEL("pw"), -128, 127);
+	st |= bench_pw(LABEL("pw-relu"), 5, 127);
+	st |= bench_dw(LABEL("dw"), -128, 127);
+	st |= bench_dw(LABEL("dw-relu"), -6, 127);
 	report_u32("done", (uint32_t)st);
 	return st;
 }
