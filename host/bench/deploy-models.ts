@@ -91,10 +91,15 @@ export interface ModelChoice {
 	fixture: string;
 	/** Where generated models are written. */
 	workDir: string;
+	/** Told about each model of modelsDir that is not measured, and why. */
+	notice?: (line: string) => void;
 }
 
 export function chooseModels(choice: ModelChoice): BenchModel[] {
-	const found = measurable(htpwFilesIn(choice.modelsDir), (line) => process.stderr.write(`bench:deploy: ${line}\n`));
+	const found = measurable(htpwFilesIn(choice.modelsDir), (line) => {
+		process.stderr.write(`bench:deploy: ${line}\n`);
+		choice.notice?.(line);
+	});
 	let pair: { hyper: string; stored: string };
 	let origin: string;
 	if (choice.pair) {

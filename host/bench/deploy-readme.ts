@@ -12,6 +12,8 @@ export interface ReadmeInput {
 	kernels: KernelFigure[];
 	summary: DeploySummary;
 	plot: string;
+	/** Models found but not measured, each with the reason (too large for the flash, a second copy). */
+	notMeasured?: string[];
 }
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -88,6 +90,7 @@ export function deployReadme(input: ReadmeInput): string {
 		"## Models",
 		"",
 		...input.models.map((m) => `- **${m.name}** (${m.role}): ${int(m.needs.blob_bytes)} B blob, ${m.needs.gen_count} generated layers, ${int(m.macs_per_inference)} MACs per inference; from ${m.origin}.`),
+		...(input.notMeasured ?? []).map((line) => `- Not measured: ${line}.`),
 	];
 	for (const m of input.models) {
 		out.push("", `## ${m.name}: instructions per op (one inference) and per synthesis`, "", ...opTable(m));

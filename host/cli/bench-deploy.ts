@@ -58,12 +58,14 @@ export function benchDeployCommand(args: string[]): number {
 	const workDir = mkdtempSync(join(tmpdir(), "hypertiny-deploy-"));
 	try {
 		make(["htrun", "arm"]);
+		const notMeasured: string[] = [];
 		const models = chooseModels({
 			pair: pair as [string, string] | undefined,
 			models: values.model,
 			modelsDir: join(ROOT, "models"),
 			fixture: join(ROOT, "test/fixtures/tiny-hyper.htpw"),
 			workDir,
+			notice: (line) => notMeasured.push(line),
 		});
 		const kernels = runM4Kernels();
 		const results: ModelResult[] = [];
@@ -87,7 +89,7 @@ export function benchDeployCommand(args: string[]): number {
 		};
 		writeFileSync(join(outDir, "m4.json"), JSON.stringify(json, null, 1) + "\n");
 		writeFileSync(join(outDir, "deploy.svg"), deployPlot(results));
-		writeFileSync(join(outDir, "README.md"), deployReadme({ command, windows, seed, models: results, kernels, summary, plot: "deploy.svg" }));
+		writeFileSync(join(outDir, "README.md"), deployReadme({ command, windows, seed, models: results, kernels, summary, plot: "deploy.svg", notMeasured }));
 		process.stdout.write(`${JSON.stringify({ out: outDir, summary })}\n`);
 		if (values.keep) process.stderr.write(`bench:deploy: build directory kept: ${workDir}\n`);
 		return summary.all_checksums_agree && summary.all_counts_repeatable ? 0 : 1;
