@@ -13,6 +13,7 @@
 
 #include "ht.h"
 #include "ht_cache.h"
+#include "ht_xorshift32.h"
 
 enum { HTRUN_E_USAGE = 64, HTRUN_E_IO = 65, HTRUN_E_LIMIT = 66 };
 
@@ -136,16 +137,6 @@ static int cmd_info(const char *path)
 	return 0;
 }
 
-static uint32_t xorshift32(uint32_t *s)
-{
-	uint32_t x = *s;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	*s = x;
-	return x;
-}
-
 static int parse_u32(const char *s, uint32_t *out)
 {
 	char *end;
@@ -190,7 +181,7 @@ static int cmd_checksum(const char *path, const char *windows_s, const char *see
 	uint32_t crc = 0;
 	for (uint32_t w = 0; w < windows; w++) {
 		for (uint32_t i = 0; i < in_n; i++)
-			r.arena[in_off + i] = (int8_t)(uint8_t)xorshift32(&seed);
+			r.arena[in_off + i] = (int8_t)(uint8_t)ht_xorshift32(&seed);
 		int st = ht_invoke(&r.cache, r.arena, ARENA_MAX);
 		if (st != HT_OK)
 			return fail_status(st, "inference failed");

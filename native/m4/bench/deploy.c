@@ -13,6 +13,7 @@
  * HT_BENCH_SEED. */
 #include "ht.h"
 #include "ht_cache.h"
+#include "ht_xorshift32.h"
 #include "report.h"
 
 #define WORDS(bytes) (((bytes) + 3u) / 4u)
@@ -26,16 +27,6 @@ static ht_cache_slot slots[HT_BENCH_GENS ? HT_BENCH_GENS : 1];
 static uint16_t order[HT_BENCH_GENS ? HT_BENCH_GENS : 1];
 static ht_model model;
 static ht_cache cache;
-
-static uint32_t xorshift32(uint32_t *s)
-{
-	uint32_t x = *s;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	*s = x;
-	return x;
-}
 
 static int8_t *tensor(uint16_t t, uint32_t *n)
 {
@@ -51,7 +42,7 @@ static void fill_input(uint32_t *seed)
 	uint32_t n;
 	int8_t *in = tensor(model.input_tensor, &n);
 	for (uint32_t i = 0; i < n; i++)
-		in[i] = (int8_t)(uint8_t)xorshift32(seed);
+		in[i] = (int8_t)(uint8_t)ht_xorshift32(seed);
 }
 
 static int open_and_init(void)

@@ -7,6 +7,7 @@
 
 #include "ht_bytes.h"
 #include "ht_kernels.h"
+#include "ht_xorshift32.h"
 #include "ref_kernels.h"
 #include "report.h"
 
@@ -23,27 +24,17 @@ static int8_t x[LEN * CH], w[CH * CH], y[LEN * CH], y_ref[LEN * CH];
 static int32_t bias[CH], mult[CH], shift[CH];
 static uint8_t bias_le[4 * CH], mult_le[4 * CH], shift_le[4 * CH];
 
-static uint32_t next(uint32_t *s)
-{
-	uint32_t v = *s;
-	v ^= v << 13;
-	v ^= v >> 17;
-	v ^= v << 5;
-	*s = v;
-	return v;
-}
-
 /* Realistic per-channel requantization: outputs spread over the int8 range, some clamped. */
 static void random_data(uint32_t seed)
 {
 	for (int i = 0; i < LEN * CH; i++)
-		x[i] = (int8_t)next(&seed);
+		x[i] = (int8_t)ht_xorshift32(&seed);
 	for (int i = 0; i < CH * CH; i++)
-		w[i] = (int8_t)next(&seed);
+		w[i] = (int8_t)ht_xorshift32(&seed);
 	for (int c = 0; c < CH; c++) {
-		bias[c] = (int32_t)(next(&seed) % 20001u) - 10000;
-		mult[c] = (int32_t)(0x40000000u + (next(&seed) & 0x3FFFFFFFu));
-		shift[c] = -8 - (int32_t)(next(&seed) % 4u);
+		bias[c] = (int32_t)(ht_xorshift32(&seed) % 20001u) - 10000;
+		mult[c] = (int32_t)(0x40000000u + (ht_xorshift32(&seed) & 0x3FFFFFFFu));
+		shift[c] = -8 - (int32_t)(ht_xorshift32(&seed) % 4u);
 		ht_st32(bias_le + 4 * c, (uint32_t)bias[c]);
 		ht_st32(mult_le + 4 * c, (uint32_t)mult[c]);
 		ht_st32(shift_le + 4 * c, (uint32_t)shift[c]);
