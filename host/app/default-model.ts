@@ -1,6 +1,6 @@
 // The model the demo runs when none is named: the trained default once it exists, else the format fixture.
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { ROOT } from "../cli/sim-runner.ts";
 
 export const TRAINED_DEFAULT = join(ROOT, "models/default.htpw");
@@ -9,4 +9,17 @@ export const FIXTURE_MODEL = join(ROOT, "test/fixtures/tiny-hyper.htpw");
 export function defaultModel(): { path: string; note: string | undefined } {
 	if (existsSync(TRAINED_DEFAULT)) return { path: TRAINED_DEFAULT, note: undefined };
 	return { path: FIXTURE_MODEL, note: "models/default.htpw is not there yet: using test/fixtures/tiny-hyper.htpw (random weights, its classes mean nothing)" };
+}
+
+/** The model of a --model option: "none" for no model, a path that must exist, or the default (its note to `log`). */
+export function modelOption(option: string | undefined, log?: (line: string) => void): string | undefined {
+	if (option === "none") return undefined;
+	if (option) {
+		const path = resolve(option);
+		if (!existsSync(path)) throw new Error(`no model file ${option}`);
+		return path;
+	}
+	const chosen = defaultModel();
+	if (chosen.note) log?.(chosen.note);
+	return chosen.path;
 }

@@ -1,10 +1,8 @@
 // `hypertiny run`: the device app in the simulator on an ECG record, printing what a board prints on its
 // serial log (one trace line per beat, status lines) and, at the end, the app's statistics. No companion.
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureBuilt } from "../app/build.ts";
-import { defaultModel } from "../app/default-model.ts";
+import { modelOption } from "../app/default-model.ts";
 import { loadRecording } from "../app/ecg-resource.ts";
 import { SimApp } from "../app/sim-app.ts";
 
@@ -32,12 +30,7 @@ export async function runCommand(args: string[]): Promise<number> {
 		process.stdout.write(USAGE);
 		return 0;
 	}
-	let model: string | undefined;
-	if (values.model === "none") model = undefined;
-	else if (values.model) {
-		model = resolve(values.model);
-		if (!existsSync(model)) throw new Error(`no model file ${values.model}`);
-	} else model = defaultModel().path;
+	const model = modelOption(values.model);
 	ensureBuilt(["app"], (line) => process.stderr.write(line + "\n"));
 	const recording = await loadRecording(values.record);
 	const budget = values.budget === undefined ? undefined : Number(values.budget);

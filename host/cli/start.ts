@@ -1,10 +1,8 @@
 // `hypertiny start`: the device app in the simulator on a bundled MIT-BIH record, with the companion attached
 // through the simulator's GATT socket, then the run compared with the record's annotations.
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureBuilt } from "../app/build.ts";
-import { defaultModel } from "../app/default-model.ts";
+import { modelOption } from "../app/default-model.ts";
 import { loadRecording } from "../app/ecg-resource.ts";
 import { GattSocket } from "../app/gatt-socket.ts";
 import { WebCompanionServer } from "../app/web-server.ts";
@@ -57,16 +55,7 @@ export async function startCommand(args: string[]): Promise<number> {
 	const port = Number(values.port);
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: not a port number`);
 
-	let model: string | undefined;
-	if (values.model === "none") model = undefined;
-	else if (values.model) {
-		model = resolve(values.model);
-		if (!existsSync(model)) throw new Error(`no model file ${values.model}`);
-	} else {
-		const chosen = defaultModel();
-		model = chosen.path;
-		if (chosen.note) log(chosen.note);
-	}
+	const model = modelOption(values.model, log);
 
 	ensureBuilt(["app"], log);
 	const recording = await loadRecording(values.record);
