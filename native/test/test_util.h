@@ -45,6 +45,7 @@ void test_synth(void);
 void test_models(void);
 void test_cache(void);
 void test_corruptions(void);
+void test_input(void);
 int test_write_blobs(const char *dir);
 
 #endif

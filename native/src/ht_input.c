@@ -1,0 +1,68 @@
+/* A beat's model input tensor (native/include/ht_input.h, docs/FORMAT.md §6). The arithmetic is the TypeScript
+ * rule's, operation by operation, in IEEE doubles (soft-float on the Cortex-M4, SSE2 on hosts: both exact):
+ *   x / scale, then Math.floor(y + 0.5) or -Math.floor(-y + 0.5), then + zero_point, then the clamp;
+ * the ECG lead's x is the double quotient adc / adc_gain rounded to float32, as a Float32Array store rounds it. */
+#include <math.h>
+#include <string.h>
+
+#include "ht.h"
+#include "ht_input.h"
+
+static int valid_quant(double scale, int32_t zero_point)
+{
+	return isfinite(scale) && scale > 0 && zero_point >= -128 && zero_point <= 127;
+}
+
+/* x finite, scale finite > 0 (checked by the callers). y may be infinite (x huge, scale tiny): the clamp holds it. */
+static int8_t quantize(double x, double scale, int32_t zero_point)
+{
+	double y = x / scale;
+	double v = (y < 0 ? -floor(-y + 0.5) : floor(y + 0.5)) + (double)zero_point;
+	return v < -128 ? (int8_t)-128 : v > 127 ? (int8_t)127 : (int8_t)v;
+}
+
+int ht_quantize_value(double x, double scale, int32_t zero_point, int8_t *out)
+{
+	if (!out || !isfinite(x) || !valid_quant(scale, zero_point))
+		return HT_E_ARGUMENT;
+	*out = quantize(x, scale, zero_point);
+	return HT_OK;
+}
+
+int ht_input_beat(int8_t *out, uint32_t out_count, const void *window, uint32_t length, double adc_gain,
+	const void *features, uint32_t feature_count, double scale, int32_t zero_point)
+{
+	enum { MAX_FEATURES = 255 };
+	int8_t fq[MAX_FEATURES];
+	const uint8_t *w = window, *f = features;
+	uint32_t channels, i, k;
+	if (!out || !window || length == 0 || (feature_count && !features) || feature_count > MAX_FEATURES)
+		return HT_E_ARGUMENT;
+	channels = 1 + feature_count;
+	if (out_count / channels != length || out_count % channels != 0)
+		return HT_E_ARGUMENT;
+	if (!isfinite(adc_gain) || !(adc_gain > 0) || !valid_quant(scale, zero_point))
+		return HT_E_ARGUMENT;
+	/* Every value is checked before anything is written: a refused beat leaves the input as it was. */
+	for (k = 0; k < feature_count; k++) {
+		float x;
+		memcpy(&x, f + 4u * k, sizeof x);
+		if (!isfinite(x))
+			return HT_E_ARGUMENT;
+		fq[k] = quantize((double)x, scale, zero_point);
+	}
+	/* |adc| < 2^31 and adc_gain > 0: the quotient is finite, but float32 overflows when adc_gain < ~2^-97. */
+	if (!isfinite((float)((double)INT32_MIN / adc_gain)))
+		return HT_E_ARGUMENT;
+	for (i = 0; i < length; i++) {
+		int32_t a;
+		float x;
+		int8_t *row = out + (size_t)i * channels;
+		memcpy(&a, w + 4u * i, sizeof a);
+		x = (float)((double)a / adc_gain);
+		row[0] = quantize((double)x, scale, zero_point);
+		for (k = 0; k < feature_count; k++)
+			row[1 + k] = fq[k];
+	}
+	return HT_OK;
+}
