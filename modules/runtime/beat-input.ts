@@ -1,0 +1,18 @@
+// Thin TypeScript faces of native/xs/ht_xs_input.c (the pattern of ./native.ts: each body only calls the native,
+// so xsc compiles it to the host function itself). The arithmetic is docs/FORMAT.md §6's, in C
+// (native/src/ht_input.c), bit-identical to ./quantize.ts over ../ecg/normalize.ts (test/runtime-input.test.ts).
+
+/**
+ * Writes a beat's model input [L][C] into `out` (the interpreter's input): channel 0 the band-passed window (ADC
+ * units) as float32(adc / adcGain), channels 1.. the features (each the same along L), all quantized with
+ * scale / zeroPoint. L = window.length, C = 1 + features.length, out.length must be L * C. Throws "htpw ARGUMENT
+ * (20): ..." on any mismatch or a non-finite value, leaving `out` as it was. Allocates nothing.
+ */
+export function writeBeatInput(this: void, out: Int8Array, window: Int32Array, adcGain: number, features: Float32Array, scale: number, zeroPoint: number): void {
+	native("xs_ht_input_beat").call(this, out, window, adcGain, features, scale, zeroPoint);
+}
+
+/** The §6 rule for one value, computed in C (a test's view of what writeBeatInput does per value). */
+export function quantizeValueNative(this: void, x: number, scale: number, zeroPoint: number): number {
+	return native("xs_ht_quantize_value").call(this, x, scale, zeroPoint);
+}

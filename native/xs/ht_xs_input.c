@@ -1,0 +1,146 @@
+/*
+ * Thin xsmc bindings over native/include/ht_input.h: a beat's model input written by C into the interpreter's input
+ * tensor (docs/FORMAT.md §6). Every argument is checked here or in the core; failures throw
+ * new Error("htpw ARGUMENT (20): <what>") as native/xs/ht_xs.c does.
+ *
+ * xsmc hands out the bytes of byte views only, so the Int32Array window and the Float32Array features are taken
+ * apart here: their type by instanceof, then buffer, byteOffset and length (which may run script: all of them are
+ * read before any data pointer is fetched, and nothing runs script or allocates after that), each checked against
+ * the bytes the buffer really has.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "xsmc.h"
+#include "ht.h"
+#include "ht_input.h"
+
+static void throwInput(xsMachine *the, const char *format, ...) XS_FUNCTION_NORETURN;
+static void throwInput(xsMachine *the, const char *format, ...)
+{
+	char message[200];
+	int length = snprintf(message, sizeof(message), "htpw %s (%d): ", ht_status_name(HT_E_ARGUMENT), HT_E_ARGUMENT);
+	va_list arguments;
+	va_start(arguments, format);
+	vsnprintf(message + length, sizeof(message) - (size_t)length, format, arguments);
+	va_end(arguments);
+	xsmcSetString(xsResult, message);
+	xsmcNew(xsResult, xsGlobal, xsID("Error"), &xsResult, NULL);
+	xsThrow(xsResult);
+}
+
+/* A number argument as it is (no coercion: no script runs). */
+static double numberArgument(xsMachine *the, int index, const char *name)
+{
+	xsType type = xsmcTypeOf(xsArg(index));
+	if (type != xsIntegerType && type != xsNumberType)
+		throwInput(the, "%s must be a number", name);
+	return xsmcToNumber(xsArg(index));
+}
+
+typedef struct {
+	int slot;        /* xsVar holding the view's buffer */
+	uint32_t offset; /* byteOffset */
+	uint32_t count;  /* elements */
+} typedView;
+
+/* The view's buffer (into xsVar(slot)), byteOffset and length; its type checked by instanceof globalThis[type]. */
+static typedView typedArgument(xsMachine *the, int index, int slot, const char *type, const char *name)
+{
+	typedView v;
+	double offset, length;
+	v.slot = slot;
+	if (xsmcTypeOf(xsArg(index)) != xsReferenceType)
+		throwInput(the, "%s must be an %s", name, type);
+	xsmcGet(xsVar(slot), xsGlobal, xsID(type));
+	xsmcGet(xsVar(slot), xsVar(slot), xsID("prototype"));
+	if (!xsmcIsInstanceOf(xsArg(index), xsVar(slot)))
+		throwInput(the, "%s must be an %s", name, type);
+	xsmcGet(xsVar(slot), xsArg(index), xsID("byteOffset"));
+	offset = xsmcToNumber(xsVar(slot));
+	xsmcGet(xsVar(slot), xsArg(index), xsID("length"));
+	length = xsmcToNumber(xsVar(slot));
+	if (!(offset >= 0 && offset <= 0x7FFFFFFF && offset == (double)(int32_t)offset))
+		throwInput(the, "%s.byteOffset is not a valid offset", name);
+	if (!(length >= 0 && length <= 0x1FFFFFFF && length == (double)(int32_t)length))
+		throwInput(the, "%s.length is not a valid length", name);
+	xsmcGet(xsVar(slot), xsArg(index), xsID("buffer"));
+	v.offset = (uint32_t)offset;
+	v.count = (uint32_t)length;
+	return v;
+}
+
+/* The view's first byte, once every getter has run: its extent checked against the buffer's real size. */
+static const uint8_t *typedData(xsMachine *the, typedView v, const char *name)
+{
+	void *data = NULL;
+	xsUnsignedValue bytes = 0;
+	xsTry {
+		xsmcGetBufferReadable(xsVar(v.slot), &data, &bytes);
+	}
+	xsCatch {
+		data = NULL;
+	}
+	if (!data)
+		throwInput(the, "%s.buffer must be an ArrayBuffer or host buffer", name);
+	if ((uint64_t)v.offset + 4u * (uint64_t)v.count > (uint64_t)bytes)
+		throwInput(the, "%s (%u values at byte %u) is outside its buffer of %u bytes", name, (unsigned)v.count,
+			(unsigned)v.offset, (unsigned)bytes);
+	return (const uint8_t *)data + v.offset;
+}
+
+/* xs_ht_input_beat(out: Int8Array, window: Int32Array, adcGain, features: Float32Array, scale, zeroPoint):
+ * out[L * (1 + features.length)] = the beat's quantized input (ht_input_beat), L = window.length. */
+void xs_ht_input_beat(xsMachine *the)
+{
+	typedView window, features;
+	double adcGain, scale, zeroPoint;
+	void *out = NULL;
+	xsUnsignedValue outBytes = 0;
+	const uint8_t *w, *f;
+	int status;
+	xsmcVars(2);
+	if (xsmcArgc < 6)
+		throwInput(the, "xs_ht_input_beat expects 6 arguments, got %d", (int)xsmcArgc);
+	adcGain = numberArgument(the, 2, "adcGain");
+	scale = numberArgument(the, 4, "scale");
+	zeroPoint = numberArgument(the, 5, "zeroPoint");
+	if (!(zeroPoint >= -128 && zeroPoint <= 127 && zeroPoint == (double)(int32_t)zeroPoint))
+		throwInput(the, "zeroPoint must be an integer in -128..127, got %g", zeroPoint);
+	window = typedArgument(the, 1, 0, "Int32Array", "window");
+	features = typedArgument(the, 3, 1, "Float32Array", "features");
+	/* No script runs from here on. */
+	xsTry {
+		xsmcGetBufferWritable(xsArg(0), &out, &outBytes);
+	}
+	xsCatch {
+		out = NULL;
+	}
+	if (!out)
+		throwInput(the, "out must be a writable Int8Array (the interpreter's input)");
+	w = typedData(the, window, "window");
+	f = typedData(the, features, "features");
+	status = ht_input_beat(out, (uint32_t)outBytes, w, window.count, adcGain, features.count ? f : NULL, features.count,
+		scale, (int32_t)zeroPoint);
+	if (status != HT_OK)
+		throwInput(the, "cannot write a %u-sample window with %u features into %u input values (adcGain %g, scale %g): "
+			"lengths disagree, or a value, gain or scale is not finite", (unsigned)window.count, (unsigned)features.count,
+			(unsigned)outBytes, adcGain, scale);
+}
+
+/* xs_ht_quantize_value(x, scale, zeroPoint): the §6 rule for one value (C's, for comparison with the TS rule). */
+void xs_ht_quantize_value(xsMachine *the)
+{
+	int8_t q = 0;
+	double x, scale, zeroPoint;
+	if (xsmcArgc < 3)
+		throwInput(the, "xs_ht_quantize_value expects 3 arguments, got %d", (int)xsmcArgc);
+	x = numberArgument(the, 0, "x");
+	scale = numberArgument(the, 1, "scale");
+	zeroPoint = numberArgument(the, 2, "zeroPoint");
+	if (!(zeroPoint >= -128 && zeroPoint <= 127 && zeroPoint == (double)(int32_t)zeroPoint))
+		throwInput(the, "zeroPoint must be an integer in -128..127, got %g", zeroPoint);
+	if (ht_quantize_value(x, scale, (int32_t)zeroPoint, &q) != HT_OK)
+		throwInput(the, "cannot quantize %g at scale %g: not finite, or the scale is not > 0", x, scale);
+	xsmcSetInteger(xsResult, q);
+}
