@@ -1,14 +1,27 @@
 // The beat classifier: the packed model from a flash Resource (zero-copy), synthesized under the configured
 // policy, run on each beat window. A missing, corrupt or mismatched model leaves it "not ready" with a status
 // and an error code instead of throwing: the app keeps measuring heart rate without it.
+// Each beat's model input (docs/FORMAT.md §6: the window in millivolts, then the beat's RR features when the
+// model's META names them) is written and quantized in C (modules/runtime/beat-input.ts); the JS per beat is the
+// RR context, the call, and the softmax.
 import Resource from "Resource";
-import { windowToMillivolts } from "../ecg/normalize.ts";
+import { RR_FEATURE_COUNT, RR_FEATURE_NAMES, RrContext } from "../ecg/rr-features.ts";
+import { writeBeatInput } from "../runtime/beat-input.ts";
 import { Interpreter } from "../runtime/interpreter.ts";
-import { quantizeInto } from "../runtime/quantize.ts";
 import { isPolicy, type SynthesisPolicy } from "../runtime/synthesis-cache.ts";
 import { MAX_CLASSES, MODEL_INCOMPATIBLE, MODEL_INVALID, MODEL_MISSING, MODEL_READY, POLICY_NAMES } from "../ble/protocol.ts";
 /** The class alerts are about (runs of ventricular beats). */
 const ALERT_CLASS_NAME = "V";
+const NO_FEATURES = new Float32Array(0);
+
+/** What classify() reads of a beat (modules/ecg's BeatEvent). */
+export interface ClassifierBeat {
+	/** Band-passed samples in ADC units, as many as the model's window. */
+	window: Int32Array;
+	/** Samples since the previous beat / to the next one; 0 when unknown. */
+	rrPrevious: number;
+	rrNext: number;
+}
 
 export interface ClassifierOptions {
 	resource: string;
@@ -36,8 +49,11 @@ export class Classifier {
 	/** The last beat's result: class index and its probability. */
 	classIndex = -1;
 	confidence = 0;
+	/** META.features the model takes after the ECG lead (none, or RR_FEATURE_NAMES). */
+	features: readonly string[] = [];
 	#adcGain: number;
-	#floats: Float32Array;
+	#rr: RrContext;
+	#featureValues = NO_FEATURES;
 	#probabilities = new Float64Array(MAX_CLASSES);
 	#input: { scale: number; zero_point: number } = { scale: 1, zero_point: 0 };
 	#output: { scale: number; zero_point: number } = { scale: 1, zero_point: 0 };
@@ -45,7 +61,7 @@ export class Classifier {
 	constructor(o: ClassifierOptions) {
 		this.#adcGain = o.adcGain;
 		this.window = o.defaultWindow;
-		this.#floats = new Float32Array(this.window);
+		this.#rr = new RrContext(o.sampleRate);
 		this.#load(o);
 	}
 
@@ -67,22 +83,33 @@ export class Classifier {
 		this.crc = model.crc;
 		const meta = model.meta ?? {};
 		const classes = meta.classes;
-		const inputLength = model.input.length * model.input.channels;
+		const inputLength = model.input.length;
 		const outputLength = model.output.length * model.output.channels;
 		if (!Array.isArray(classes) || classes.length < 2 || classes.length > MAX_CLASSES || classes.some((c: unknown) => typeof c !== "string"))
 			return this.#fail(MODEL_INCOMPATIBLE, 0, `META.classes must list 2..${MAX_CLASSES} class names`);
 		if (outputLength !== classes.length) return this.#fail(MODEL_INCOMPATIBLE, 0, `the model outputs ${outputLength} values for ${classes.length} classes`);
 		if (meta.sample_rate !== o.sampleRate) return this.#fail(MODEL_INCOMPATIBLE, 0, `the model takes ${meta.sample_rate} Hz, the input gives ${o.sampleRate} Hz`);
-		if (model.input.channels !== 1 || (meta.window !== undefined && meta.window !== inputLength))
-			return this.#fail(MODEL_INCOMPATIBLE, 0, `the model input is ${model.input.length}x${model.input.channels}, not one ECG lead`);
-		if (!isQuant(meta.input) || !isQuant(meta.output)) return this.#fail(MODEL_INCOMPATIBLE, 0, "META.input / META.output quantization missing");
+		const features = meta.features;
+		if (features !== undefined) {
+			if (!Array.isArray(features) || features.some((f: unknown) => typeof f !== "string"))
+				return this.#fail(MODEL_INCOMPATIBLE, 0, "META.features must list feature names");
+			const unknown = features.filter((f: string) => !RR_FEATURE_NAMES.includes(f));
+			if (unknown.length) return this.#fail(MODEL_INCOMPATIBLE, 0, `the model takes input features this app does not compute: ${unknown.join(", ")} (known: ${RR_FEATURE_NAMES.join(", ")})`);
+			if (features.length !== RR_FEATURE_COUNT || features.some((f: string, i: number) => f !== RR_FEATURE_NAMES[i]))
+				return this.#fail(MODEL_INCOMPATIBLE, 0, `META.features ${features.join(", ")}: this app computes ${RR_FEATURE_NAMES.join(", ")}, all of them in that order`);
+		}
+		const channels = 1 + (features?.length ?? 0);
+		if (model.input.channels !== channels || (meta.window !== undefined && meta.window !== inputLength))
+			return this.#fail(MODEL_INCOMPATIBLE, 0, `the model input is ${model.input.length}x${model.input.channels}, not ${meta.window ?? inputLength}x${channels} (one ECG lead${channels > 1 ? ` and ${channels - 1} features` : ""})`);
+		if (!isQuant(meta.input) || !isQuant(meta.output)) return this.#fail(MODEL_INCOMPATIBLE, 0, "META.input / META.output quantization missing or out of range (scale > 0, integer zero_point in -128..127)");
 		this.classes = classes;
 		this.alertClass = classes.indexOf(ALERT_CLASS_NAME);
 		this.tStar = typeof meta.t_star === "number" ? meta.t_star : 0.5;
 		this.#input = meta.input;
 		this.#output = meta.output;
 		this.window = inputLength;
-		this.#floats = new Float32Array(inputLength);
+		this.features = features ?? [];
+		this.#featureValues = channels > 1 ? new Float32Array(channels - 1) : NO_FEATURES;
 		this.interpreter = interpreter;
 		this.status = MODEL_READY;
 		this.message = `${meta.name ?? o.resource}: ${classes.join("/")}, ${POLICY_NAMES[POLICY_NAMES.indexOf(o.policy)]}, ${interpreter.cache.synthesized} kernels synthesized`;
@@ -92,14 +119,21 @@ export class Classifier {
 		return this.status === MODEL_READY;
 	}
 
+	/** After a gap in the beat sequence (the signal went bad): the next beats' RR context starts afresh. */
+	resetRhythm(): void {
+		this.#rr.reset();
+	}
+
 	/**
-	 * Classifies a band-passed beat window (ADC units). Two classes: class 1 when its probability reaches t*
+	 * Classifies a beat: its band-passed window (ADC units) and, for a model with RR features, its RR intervals,
+	 * taken into the RR context in the order beats come. Two classes: class 1 when its probability reaches t*
 	 * (the threshold tuned on validation data); more: the most probable. Allocates nothing.
 	 */
-	classify(window: Int32Array): number {
+	classify(beat: ClassifierBeat): number {
 		const interpreter = this.interpreter!;
-		windowToMillivolts(window, this.#adcGain, this.#floats);
-		quantizeInto(this.#floats, this.#input, interpreter.input);
+		const features = this.#featureValues;
+		if (features.length) this.#rr.next(beat.rrPrevious, beat.rrNext, features, 0);
+		writeBeatInput(interpreter.input, beat.window, this.#adcGain, features, this.#input.scale, this.#input.zero_point);
 		interpreter.invoke();
 		const out = interpreter.output;
 		const p = this.#probabilities;
@@ -136,5 +170,5 @@ export class Classifier {
 
 function isQuant(q: unknown): q is { scale: number; zero_point: number } {
 	const o = q as { scale?: unknown; zero_point?: unknown } | null;
-	return !!o && typeof o.scale === "number" && o.scale > 0 && typeof o.zero_point === "number";
+	return !!o && typeof o.scale === "number" && o.scale > 0 && Number.isFinite(o.scale) && Number.isInteger(o.zero_point) && (o.zero_point as number) >= -128 && (o.zero_point as number) <= 127;
 }

@@ -159,7 +159,7 @@ export class Monitor implements SampleSink {
 		let cls = -1;
 		let confidence = 0;
 		if (c.ready) {
-			cls = c.classify(beat.window);
+			cls = c.classify(beat);
 			confidence = c.confidence;
 			this.beatsClassified++;
 			if (this.#options.traceLogits) this.#traceLogits(beat.sampleIndex);
@@ -182,7 +182,10 @@ export class Monitor implements SampleSink {
 			return;
 		}
 		const state = event.reason === "ok" ? P.QUALITY_OK : QUALITY_STATE[event.reason];
-		if (state !== P.QUALITY_OK) this.rhythm.interrupt(event.sampleIndex);
+		if (state !== P.QUALITY_OK) {
+			this.rhythm.interrupt(event.sampleIndex);
+			this.classifier.resetRhythm(); // the beats after it are no continuation of the RR history
+		}
 		if (state === this.quality) return;
 		this.quality = state;
 		this.#event(P.EVENT_QUALITY, state, 0, event.sampleIndex);
