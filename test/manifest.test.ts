@@ -36,7 +36,8 @@ for (const b of Object.values(BOARDS)) {
 			t.deepEqual(m.modules.get("app/input")?.map((f) => f.slice(OWN.length)), ["modules/app/adc-input.ts"]);
 			t.true(m.ble.length >= 2, "the GATT services go to bles2gatt");
 			for (const key of ["adcPin", "sampleRate", "adcBits", "adcGain", "leadOffPlusPin", "leadOffMinusPin"]) t.is(typeof m.config[key], "number", key);
-			t.is(1000 % (m.config.sampleRate as number), 0, "the sample timer ticks a whole number of milliseconds");
+			t.is(m.config.sampleRate, 360, "the boards sample at MIT-BIH's rate, the models' (hardware-timed blocks, boards/adc-block)");
+			t.deepEqual(m.modules.get("app/adc-block")?.map((f) => f.slice(OWN.length)), ["modules/app/adc-block.ts"]);
 		}
 	});
 }
