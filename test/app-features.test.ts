@@ -9,44 +9,13 @@ import { join } from "node:path";
 import * as P from "../modules/ble/protocol.ts";
 import { windowsAt, windowToMillivolts } from "../modules/ecg/index.ts";
 import { RR_FEATURE_COUNT, RR_FEATURE_NAMES, RrContext } from "../modules/ecg/rr-features.ts";
-import { OP_CONV1D, OP_DWCONV1D, OP_FC, OP_PWCONV } from "../modules/model/format.ts";
 import { readModel } from "../modules/model/index.ts";
 import { quantizeInto } from "../modules/runtime/quantize.ts";
-import { ModelBuilder } from "../host/pack/model-builder.ts";
 import { RefEngine } from "../host/pack/ref-engine.ts";
-import { Rng } from "../host/pack/rng.ts";
-import type { ModelSpec } from "../host/pack/spec.ts";
-import { writeModel } from "../host/pack/writer.ts";
 import { built, excerpt, runApp } from "./app-helpers.ts";
-
-const WINDOW = 256;
-const INPUT = { scale: 0.02, zero_point: 0 };
+import { FEATURE_MODEL_WINDOW as WINDOW, featureModel } from "./feature-model.ts";
 
 test.before(() => built(["app-faults", "app"]));
-
-/** A small random-weight network over [256][channels]; META.features as given (undefined: none). */
-function featureModel(channels: number, features: string[] | undefined, seed = 77): Uint8Array {
-	const b = new ModelBuilder(new Rng(seed));
-	const input = b.tensor(WINDOW, channels, INPUT.zero_point, INPUT.scale);
-	const stem = b.weighted(OP_CONV1D, input, 8, 128, { k: 7, stride: 2, padLeft: 3, padRight: 2 }, true);
-	const dw = b.weighted(OP_DWCONV1D, stem, 8, 128, { k: 5, stride: 1, dilation: 1, padLeft: 2, padRight: 2 }, true);
-	const pw = b.weighted(OP_PWCONV, dw, 12, 128, {}, true);
-	const pooled = b.attnpool(pw);
-	const logits = b.weighted(OP_FC, pooled, 2, 1, {}, false);
-	const spec: ModelSpec = {
-		meta: {
-			name: "rr-features-fixture", family: "cnn", task: "v-vs-rest", classes: ["rest", "V"], sample_rate: 360, window: WINDOW,
-			input: INPUT, output: { scale: logits.scale, zero_point: b.shape(logits).zeroPoint }, t_star: 0.5,
-			...(features ? { features } : {}),
-			provenance: { generator: "test/app-features.test.ts", seed, weights: "random (a format fixture)" },
-		},
-		tensors: b.tensors,
-		ops: b.ops,
-		inputTensor: input.tensor,
-		outputTensor: logits.tensor,
-	};
-	return writeModel(spec);
-}
 
 function write(name: string, bytes: Uint8Array): string {
 	const path = join(mkdtempSync(join(tmpdir(), "hypertiny-features-")), name);

@@ -2,56 +2,69 @@
 // beat from known counts, the board's resampling and GATT table, the power model's arithmetic.
 import test from "ava";
 import { CHARACTERISTICS } from "../modules/ble/protocol.ts";
-import { ADC_BLOCK, segmentCost } from "../host/m4app/analyze.ts";
+import { bootCost, segmentBlocks, segmentCost } from "../host/m4app/analyze.ts";
 import { gattHeader } from "../host/m4app/build.ts";
 import { CLOCK_HZ, CPI, CPU_ACTIVE_MA, powerOf, SYSTEM_ON_IDLE_MA } from "../host/m4app/power.ts";
 import { resample } from "../host/m4app/recording.ts";
 import { parseRun } from "../host/m4app/run.ts";
 import { syntheticEcg } from "../host/m4app/synthetic.ts";
 
-/** A run of `ticks` ticks: sample ticks cost 100 (10 native), blocks 1000 (50), a beat adds 5000 (4000). */
-function fakeRun(ticks: number, beatTicks: number[]) {
+const BLOCK = 36;
+
+/** A run of `blocks` ADC blocks of 36 samples: a block costs 1000 (50 native), a beat adds 5000 (4000); a BLE
+ * message after block 3 costs 70 (5). */
+function fakeRun(blocks: number, beatBlocks: number[]) {
 	const out = ["@region boot-vm 0", "@region boot-app 0", "hypertiny: model x", "@region msg 0"];
 	const counts = ["@count 7 0", "@count 900 300", "@count 50 5"];
-	for (let t = 1; t <= ticks; t++) {
-		out.push(`@region tick ${t}`);
-		const beat = beatTicks.includes(t);
-		const [i, n] = t % ADC_BLOCK ? [100, 10] : beat ? [6000, 4050] : [1000, 50];
+	for (let b = 1; b <= blocks; b++) {
+		out.push(`@region block ${b}`);
+		const beat = beatBlocks.includes(b);
+		const [i, n] = beat ? [6000, 4050] : [1000, 50];
 		counts.push(`@count ${i} ${n}`);
-		if (beat) out.push(`beat ${t} rest 100% hr 60`);
+		if (beat) out.push(`beat ${b} rest 100% hr 60`);
+		if (b === 3) {
+			out.push("@region msg 3");
+			counts.push("@count 70 5");
+		}
 	}
-	for (const t of beatTicks) out.push(`@ble ${t} beat 00010203`, `@ble ${t} measurement 1641`);
-	out.push(`@end ms ${ticks * 4} ticks ${ticks}`);
+	for (const b of beatBlocks) out.push(`@ble ${b} beat 00010203`, `@ble ${b} measurement 1641`);
+	out.push(`@end ms ${blocks * 100} ticks ${blocks}`);
 	counts.push("@total 123456");
 	return { ...parseRun(out.join("\n") + "\n", counts.join("\n") + "\n"), wallSeconds: 0 };
 }
 
 test("parseRun pairs each region with its count and keeps packets and trace apart", (t) => {
 	const run = fakeRun(50, [25]);
-	t.is(run.regions.length, 3 + 50);
+	t.is(run.regions.length, 3 + 50 + 1);
 	t.deepEqual(run.regions[1], { kind: "boot-app", tick: 0, instructions: 900, native: 300 });
-	t.deepEqual(run.regions[3], { kind: "tick", tick: 1, instructions: 100, native: 10 });
+	t.deepEqual(run.regions[3], { kind: "block", tick: 1, instructions: 1000, native: 50 });
+	t.deepEqual(run.regions[6], { kind: "msg", tick: 3, instructions: 70, native: 5 });
 	t.is(run.packets.length, 2);
 	t.deepEqual(Array.from(run.packets[0]!.bytes), [0, 1, 2, 3]);
 	t.deepEqual(run.trace, ["hypertiny: model x", "beat 25 rest 100% hr 60"]);
 	t.is(run.ticks, 50);
 	t.is(run.total, 123456);
-	t.throws(() => parseRun("@region tick 1\n@region tick 2\n", "@count 1 0\n"), { message: /has no count/ });
+	t.deepEqual(bootCost(run).total, { instructions: 957, native: 305, js: 652 });
+	t.throws(() => parseRun("@region block 1\n@region block 2\n", "@count 1 0\n"), { message: /has no count/ });
 });
 
-test("segmentCost: per second, pipeline without beats and per beat from the block ticks' excess", (t) => {
-	const run = fakeRun(500, [100, 300]); // 2 s at 250 Hz, 20 blocks, 2 with a beat
-	const cost = segmentCost(run, { name: "s", start: 0, count: 500, settle: 0 }, 250);
-	t.is(cost.seconds, 2);
+test("segmentCost: per second, pipeline without beats and per beat from the blocks' excess", (t) => {
+	const run = fakeRun(50, [10, 30]); // 50 blocks of 36 samples at 360 Hz: 5 s
+	const cost = segmentCost(run, { name: "s", start: 0, count: 50 * BLOCK, settle: 0 }, 360, BLOCK);
+	t.is(cost.seconds, 5);
 	t.is(cost.beats, 2);
-	const total = 480 * 100 + 18 * 1000 + 2 * 6000;
-	t.is(cost.perSecond.instructions, total / 2);
-	t.is(cost.perSecond.native, (480 * 10 + 18 * 50 + 2 * 4050) / 2);
+	const total = 48 * 1000 + 2 * 6000 + 70;
+	t.is(cost.perSecond.instructions, total / 5);
+	t.is(cost.perSecond.native, (48 * 50 + 2 * 4050 + 5) / 5);
 	t.deepEqual(cost.perBeat, { instructions: 5000, native: 4000, js: 1000 });
-	t.is(cost.pipelinePerSecond.instructions, (total - 2 * 5000) / 2);
-	t.deepEqual(cost.sampleTick, { instructions: 100, native: 10, js: 90 });
-	t.is(cost.blockTick.instructions, 1000);
-	t.throws(() => segmentCost(run, { name: "late", start: 400, count: 200, settle: 0 }, 250), { message: /tick 501 was not run/ });
+	t.is(cost.pipelinePerSecond.instructions, (total - 2 * 5000) / 5);
+	t.deepEqual(cost.block, { instructions: 1000, native: 50, js: 950 });
+	// A segment counts the blocks wholly inside it after its settling time.
+	t.deepEqual(segmentBlocks({ name: "x", start: 100, count: 400, settle: 20 }, BLOCK), { first: 5, last: 13 });
+	const late = segmentCost(run, { name: "late", start: 36 * 20, count: 36 * 20, settle: 36 * 5 }, 360, BLOCK);
+	t.is(late.seconds, 1.5);
+	t.is(late.beats, 1);
+	t.throws(() => segmentCost(run, { name: "late", start: 40 * BLOCK, count: 20 * BLOCK, settle: 0 }, 360, BLOCK), { message: /block 51 was not run/ });
 });
 
 test("resample: integer linear interpolation, exact on shared instants", (t) => {

@@ -1,16 +1,19 @@
 // The whole app on the emulated nRF52840 core (boards/mps2-an386, host/m4app): MIT-BIH record 119 played through
-// the board's ADC front end, counted under QEMU. Counts repeat exactly run to run, and every beat the board
-// reports (sample index, class, score, and the logits behind them) equals the simulator's bit for bit.
+// the board's ADC front end at 360 Hz in blocks, counted under QEMU, with a model that takes the beat's RR
+// features as input channels. Counts repeat exactly run to run, and every beat the board reports (sample index,
+// class, score, and the logits behind them) equals the simulator's bit for bit.
 import test from "ava";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as P from "../modules/ble/protocol.ts";
-import { benchInput } from "../host/m4app/bench.ts";
-import { writeBoardRateFixture } from "../host/m4app/board-model.ts";
+import { RR_FEATURE_NAMES } from "../modules/ecg/rr-features.ts";
+import { BOARD_ADC, benchInput } from "../host/m4app/bench.ts";
 import { buildM4App } from "../host/m4app/build.ts";
 import { runM4App } from "../host/m4app/run.ts";
 import { encodeEcgResource } from "../host/app/ecg-resource.ts";
 import { ROOT } from "../host/moddable/toolchain.ts";
 import { built, runApp } from "./app-helpers.ts";
+import { featureModel } from "./feature-model.ts";
 import { missingCommands, testWithModdable, IN_CI } from "./toolchain.ts";
 
 const TOOLS = ["arm-none-eabi-gcc", "qemu-system-arm", "make"];
@@ -26,20 +29,23 @@ if (missing.length && !IN_CI) {
 		t.timeout(30 * 60_000);
 		t.deepEqual(missingCommands(TOOLS), [], "CI=true: .ci/run installs these");
 		const input = await benchInput("119", SECONDS, 0, false);
-		const model = writeBoardRateFixture(join(OUT, "..", "m4app-test-model.htpw"), input.recording.sampleRate);
-		const config = { traceLogits: true };
+		t.is(input.recording.sampleRate, 360, "the board plays MIT-BIH at its own rate");
+		mkdirSync(OUT, { recursive: true });
+		const model = join(OUT, "..", "m4app-test-model.htpw");
+		writeFileSync(model, featureModel(1 + RR_FEATURE_NAMES.length, [...RR_FEATURE_NAMES]));
+		const config = { traceLogits: true, policy: "boot" };
 		const build = await buildM4App(tool, { outDir: OUT, model, ecg: encodeEcgResource(input.recording), config });
 		const first = await runM4App(build.elf);
 		const second = await runM4App(build.elf);
 
-		t.is(first.ticks, SECONDS * input.recording.sampleRate, "one ADC tick per sample, to the last one");
+		t.is(first.ticks * BOARD_ADC.blockSamples, SECONDS * input.recording.sampleRate, "every sample delivered in whole ADC blocks");
 		t.true(first.regions.length > first.ticks);
 		t.deepEqual(second.regions, first.regions, "every region's count (and its native part) repeats exactly");
 		t.is(second.total, first.total);
 		t.true(first.regions.every((r) => r.instructions > 0 && r.native >= 0 && r.native < r.instructions));
 
 		built(["app"]);
-		const sim = await runApp({ recording: input.recording, model, config: { ...config, policy: "boot" } });
+		const sim = await runApp({ recording: input.recording, model, config });
 		t.is(sim.status, 0, sim.stderr);
 		const simBeats = sim.of(P.BEAT);
 		const boardBeats = first.packets.filter((p) => p.characteristic === "beat").map((p) => p.bytes);

@@ -13,7 +13,7 @@ const USAGE = `usage: hypertiny bench:m4app [--record N] [--seconds S] [--segmen
   --record           bundled or MIT-BIH record played first (default 119)
   --seconds          seconds of it (default 60)
   --segment-seconds  seconds of each synthetic segment: 60, 75, 120 bpm and no beats (default 20)
-  --model            a model at the board's 250 Hz (default: the format fixture restated at 250 Hz)
+  --model            the model the app classifies with, at MIT-BIH's 360 Hz (default models/default.htpw)
   --out              results directory (default results/deploy)
 Needs the Moddable SDK (../shared/toolchains/setup), gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm.
 `;

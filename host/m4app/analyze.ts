@@ -1,14 +1,13 @@
 // Turns a run's counted regions into the costs the issue asks for: boot, per second of ECG per input segment
 // (with and without the beats), per classified beat, each split into instructions in the C natives and in XS.
 //
-// How regions map to work (boards/mps2-an386/platform/main.c): tick t is the ADC timer reading sample t-1; every
-// BLOCK-th tick also hands the block to the pipeline (modules/app/adc-input.ts), which detects beats and, for
-// each, windows, classifies and notifies. A beat's cost is its tick's excess over the segment's block ticks
+// How regions map to work (boards/mps2-an386/platform/main.c): the emulated ADC samples without the CPU (as the
+// nRF52840's SAADC does through EasyDMA) and delivers a block of `blockSamples` samples at a time; block region
+// b is everything the app does with samples (b-1)*blockSamples .. b*blockSamples-1: the ECG pipeline, and for
+// each beat found, windowing, inference, rhythm and notifications. Messages and timers between blocks are their
+// own regions, charged to the block before them. A beat's cost is its block's excess over the segment's blocks
 // without a beat.
 import type { M4AppRun, Region } from "./run.ts";
-
-/** Samples per block of the board's ADC front end (modules/app/adc-input.ts BLOCK). */
-export const ADC_BLOCK = 25;
 
 export interface Split {
 	instructions: number;
@@ -47,22 +46,20 @@ export interface SegmentCost {
 	name: string;
 	seconds: number;
 	beats: number;
-	/** Everything the app spent per second of this signal. */
+	/** Everything the app spent per second of this signal (its blocks and the messages and timers after them). */
 	perSecond: Split;
-	/** The same without the beats' excess: filtering, detection, quality gates, the ADC timer. */
+	/** The same without the beats' excess: filtering, detection, quality gates, taking the blocks. */
 	pipelinePerSecond: Split;
-	/** The ADC timer tick that only reads a sample (no block). */
-	sampleTick: Split;
-	/** A block tick without a beat: the pipeline over BLOCK samples. */
-	blockTick: Split;
+	/** A block without a beat: the pipeline over blockSamples samples. */
+	block: Split;
 	/** Per beat: windowing, inference, rhythm, BLE packets and the trace line. */
 	perBeat: Split | undefined;
 }
 
-export function tickRegions(run: M4AppRun): Map<number, Region> {
-	const ticks = new Map<number, Region>();
-	for (const r of run.regions) if (r.kind === "tick") ticks.set(r.tick, r);
-	return ticks;
+export function blockRegions(run: M4AppRun): Map<number, Region> {
+	const blocks = new Map<number, Region>();
+	for (const r of run.regions) if (r.kind === "block") blocks.set(r.tick, r);
+	return blocks;
 }
 
 export function beatTicks(run: M4AppRun): Map<number, number> {
@@ -71,31 +68,36 @@ export function beatTicks(run: M4AppRun): Map<number, number> {
 	return beats;
 }
 
-export function segmentCost(run: M4AppRun, segment: Segment, sampleRate: number): SegmentCost {
-	const ticks = tickRegions(run);
+/** The blocks whose samples lie wholly in the segment after its settling time. */
+export function segmentBlocks(segment: Segment, blockSamples: number): { first: number; last: number } {
+	return { first: Math.ceil((segment.start + segment.settle) / blockSamples) + 1, last: Math.floor((segment.start + segment.count) / blockSamples) };
+}
+
+export function segmentCost(run: M4AppRun, segment: Segment, sampleRate: number, blockSamples: number): SegmentCost {
+	const blocks = blockRegions(run);
 	const beats = beatTicks(run);
-	const first = segment.start + segment.settle + 1;
-	const last = segment.start + segment.count; // tick t reads sample t-1
+	const { first, last } = segmentBlocks(segment, blockSamples);
+	if (last < first) throw new Error(`segment ${segment.name}: no whole block of ${blockSamples} samples`);
 	const all: Region[] = [];
-	const samples: Region[] = [];
-	const blocks: Region[] = [];
+	const quiet: Region[] = [];
 	const withBeats: Region[] = [];
 	let beatCount = 0;
-	for (let t = first; t <= last; t++) {
-		const r = ticks.get(t);
-		if (!r) throw new Error(`segment ${segment.name}: tick ${t} was not run`);
+	for (let b = first; b <= last; b++) {
+		const r = blocks.get(b);
+		if (!r) throw new Error(`segment ${segment.name}: block ${b} was not run`);
 		all.push(r);
-		if (t % ADC_BLOCK !== 0) samples.push(r);
-		else if (beats.has(t)) {
+		if (beats.has(b)) {
 			withBeats.push(r);
-			beatCount += beats.get(t)!;
-		} else blocks.push(r);
+			beatCount += beats.get(b)!;
+		} else quiet.push(r);
 	}
-	const seconds = all.length / sampleRate;
+	// Messages and timers after a block of the segment (BLE events, promise jobs) are part of its cost.
+	for (const r of run.regions) if ((r.kind === "msg" || r.kind === "timer") && r.tick >= first && r.tick <= last) all.push(r);
+	const seconds = ((last - first + 1) * blockSamples) / sampleRate;
 	const total = sumOf(all);
-	const blockMean = scale(sumOf(blocks), 1 / Math.max(1, blocks.length));
-	const beatExcess = sumOf(withBeats);
-	const excess = split(beatExcess.instructions - blockMean.instructions * withBeats.length, beatExcess.native - blockMean.native * withBeats.length);
+	const blockMean = scale(sumOf(quiet), 1 / Math.max(1, quiet.length));
+	const beatBlocks = sumOf(withBeats);
+	const excess = split(beatBlocks.instructions - blockMean.instructions * withBeats.length, beatBlocks.native - blockMean.native * withBeats.length);
 	const pipeline = split(total.instructions - excess.instructions, total.native - excess.native);
 	return {
 		name: segment.name,
@@ -103,8 +105,7 @@ export function segmentCost(run: M4AppRun, segment: Segment, sampleRate: number)
 		beats: beatCount,
 		perSecond: scale(total, 1 / seconds),
 		pipelinePerSecond: scale(pipeline, 1 / seconds),
-		sampleTick: scale(sumOf(samples), 1 / Math.max(1, samples.length)),
-		blockTick: blockMean,
+		block: blockMean,
 		perBeat: beatCount ? scale(excess, 1 / beatCount) : undefined,
 	};
 }
@@ -112,15 +113,15 @@ export function segmentCost(run: M4AppRun, segment: Segment, sampleRate: number)
 export function bootCost(run: M4AppRun): { vm: Split; app: Split; ble: Split; total: Split } {
 	const vm = sumOf(run.regions.filter((r) => r.kind === "boot-vm"));
 	const app = sumOf(run.regions.filter((r) => r.kind === "boot-app"));
-	const ble = sumOf(run.regions.filter((r) => r.kind === "msg" && r.tick === 0));
+	const ble = sumOf(run.regions.filter((r) => (r.kind === "msg" || r.kind === "timer") && r.tick === 0));
 	return { vm, app, ble, total: split(vm.instructions + app.instructions + ble.instructions, vm.native + app.native + ble.native) };
 }
 
-/** The first tick that sent a classified beat, and its excess over a block tick without a beat. */
+/** The first block that sent a classified beat, and its excess over a block without a beat. */
 export function firstClassifiedBeat(run: M4AppRun, classified: (bytes: Uint8Array) => boolean, steady: Split): { tick: number; excess: Split } | undefined {
-	const ticks = tickRegions(run);
+	const blocks = blockRegions(run);
 	const packet = run.packets.find((p) => p.characteristic === "beat" && classified(p.bytes));
 	if (!packet) return undefined;
-	const r = ticks.get(packet.tick)!;
+	const r = blocks.get(packet.tick)!;
 	return { tick: packet.tick, excess: split(r.instructions - steady.instructions, r.native - steady.native) };
 }

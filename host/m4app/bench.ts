@@ -1,25 +1,35 @@
 // npm run bench:m4app: the whole app on the emulated nRF52840 core, counted. One input for every figure: a window
 // of a bundled MIT-BIH record, then synthetic ECG at 60, 75 and 120 bpm and a beat-free baseline ("rest"), played
-// through the board's ADC front end. The app as configured (policy boot) runs it all; the same archive built with
-// other configs (no model, lazy, stream at two budgets) runs the record's first seconds for the boot and
-// first-use figures.
-import { join } from "node:path";
+// through the board's ADC front end at MIT-BIH's 360 Hz. The app with the project's default model
+// (models/default.htpw, or --model) under policy boot runs it all; the same archive built with other configs (no
+// model, lazy, stream at two budgets) runs the record's first seconds for the boot and first-use figures.
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { decodeBeat } from "../../modules/ble/protocol.ts";
+import { readModel } from "../../modules/model/index.ts";
+import { opMacs } from "../../modules/model/work.ts";
 import { encodeEcgResource, type EcgRecording } from "../app/ecg-resource.ts";
 import { BENCH_BUILD, make, modelNeeds } from "../bench/native-tools.ts";
 import { ROOT, type Toolchain } from "../moddable/toolchain.ts";
 import { bootCost, firstClassifiedBeat, segmentCost, split, type Segment, type SegmentCost, type Split } from "./analyze.ts";
-import { writeBoardRateFixture } from "./board-model.ts";
-import { buildM4App } from "./build.ts";
+import { BOARD_MANIFEST, buildM4App } from "./build.ts";
 import { powerOf, ASSUMPTIONS, type PowerEstimate } from "./power.ts";
 import { boardRecording } from "./recording.ts";
-import { profileByFunction, type FunctionShare } from "./profile.ts";
+import { profileByFunction, profileBySource, type FunctionShare, type PartShare } from "./profile.ts";
 import { runM4App, type M4AppRun } from "./run.ts";
 import { syntheticEcg } from "./synthetic.ts";
 
 export const DEFAULT_OUT = join(ROOT, "build/m4app");
-/** The board's ADC (boards/mps2-an386/manifest.json config): MIT-BIH's 11-bit, 200 units/mV front end at 250 Hz. */
-export const BOARD_ADC = { sampleRate: 250, adcBits: 11, adcGain: 200 };
+export const DEFAULT_MODEL = join(ROOT, "models/default.htpw");
+
+/** The board's ADC as its manifest configures it (boards/mps2-an386/manifest.json): MIT-BIH's front end. */
+function boardAdc(): { sampleRate: number; adcBits: number; adcGain: number; blockSamples: number } {
+	const c = JSON.parse(readFileSync(BOARD_MANIFEST, "utf8")).config;
+	const adc = { sampleRate: Number(c.sampleRate), adcBits: Number(c.adcBits), adcGain: Number(c.adcGain), blockSamples: Number(c.adcBlockSamples) };
+	for (const [k, v] of Object.entries(adc)) if (!(Number.isInteger(v) && v > 0)) throw new Error(`${BOARD_MANIFEST}: config for ${k} is not a positive integer`);
+	return adc;
+}
+export const BOARD_ADC = boardAdc();
 const SETTLE_SECONDS = 5;
 const VARIANT_SECONDS = 12;
 
@@ -61,7 +71,7 @@ export interface M4AppReport {
 	summary: { duty_cycle_64mhz_75bpm: number; instructions_per_ecg_second: number; instructions_per_beat: number; boot_instructions: number };
 	command: string;
 	model: { path: string; note: string };
-	input: { record: string; record_seconds: number; segments: Segment[]; sample_rate: number };
+	input: { record: string; record_seconds: number; segments: Segment[]; sample_rate: number; block_samples: number };
 	boot: ReturnType<typeof bootCost>;
 	phases: {
 		model_load_validation: Split;
@@ -77,8 +87,10 @@ export interface M4AppReport {
 	};
 	segments: SegmentCost[];
 	power: Record<string, PowerEstimate>;
-	/** Where the instructions of the record's first seconds go, per C function (policy boot, whole run). */
-	profile: { seconds: number; functions: FunctionShare[] };
+	/** Where the instructions of boot and the record's first seconds go (policy boot): per C function, and per part
+	 * of the app (the sources of the C natives: ECG filtering, detection, quality and windows, model input,
+	 * inference; the rest is XS, the JS, and the C library). */
+	profile: { seconds: number; functions: FunctionShare[]; parts: PartShare[] };
 	assumptions: typeof ASSUMPTIONS;
 	run: { ticks: number; virtual_ms: number; total_instructions: number; beats: number; wall_seconds: number };
 	elf: string;
@@ -91,7 +103,7 @@ export interface BenchOptions {
 	record?: string;
 	recordSeconds?: number;
 	segmentSeconds?: number;
-	/** A model at the board's rate; default: the format fixture restated at 250 Hz (board-model.ts). */
+	/** The model the app classifies with (at the board's 360 Hz); default models/default.htpw. */
 	model?: string;
 	log?: (line: string) => void;
 }
@@ -103,19 +115,20 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 	const recordSeconds = o.recordSeconds ?? 60;
 	const input = await benchInput(record, recordSeconds, o.segmentSeconds ?? 20);
 	const ecg = encodeEcgResource(input.recording);
-	const model = o.model ?? writeBoardRateFixture(join(outDir, "board-model.htpw"), BOARD_ADC.sampleRate);
+	const model = o.model ?? DEFAULT_MODEL;
 	make([`${BENCH_BUILD}/htrun`]);
 	const needs = modelNeeds(model);
 
 	const variants: { name: string; config: Record<string, unknown>; model: string | undefined }[] = [
 		{ name: "no model", config: {}, model: undefined },
 		{ name: "lazy", config: { policy: "lazy" }, model },
-		{ name: "boot, no trace line per beat", config: { traceBeats: false }, model },
+		{ name: "boot, no trace line per beat", config: { policy: "boot", traceBeats: false }, model },
 		{ name: `stream, budget ${needs.max_kernel_bytes} B (largest kernel)`, config: { policy: "stream", budget: needs.max_kernel_bytes }, model },
 		{ name: `stream, budget ${needs.total_kernel_bytes} B (all kernels)`, config: { policy: "stream", budget: needs.total_kernel_bytes }, model },
 	];
 	const figures: VariantFigures[] = [];
-	const variantTicks = VARIANT_SECONDS * BOARD_ADC.sampleRate;
+	// Blocks of the ADC front end in the record's first VARIANT_SECONDS.
+	const variantTicks = Math.floor((VARIANT_SECONDS * BOARD_ADC.sampleRate) / BOARD_ADC.blockSamples);
 	for (const v of variants) {
 		const built = await buildM4App(tool, { outDir, model: v.model, ecg, config: v.config, log });
 		log(`running ${v.name} (${VARIANT_SECONDS} s of the record)`);
@@ -123,7 +136,7 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 		expectClassification(run, v.model !== undefined, v.name);
 		figures.push(variantFigures(v.name, v.config, run, input.segments[0]!));
 	}
-	const built = await buildM4App(tool, { outDir, model, ecg, config: {}, log });
+	const built = await buildM4App(tool, { outDir, model, ecg, config: { policy: "boot" }, log });
 	log(`running the app (policy boot) on ${input.recording.samples.length / BOARD_ADC.sampleRate} s of ECG`);
 	const run = await runM4App(built.elf);
 	expectClassification(run, true, "policy boot");
@@ -131,15 +144,15 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 	figures.unshift(main);
 	const profilePath = join(outDir, "profile.txt");
 	await runM4App(built.elf, { maxTicks: variantTicks, profile: profilePath });
-	const profile = { seconds: VARIANT_SECONDS, functions: profileByFunction(built.elf, profilePath) };
+	const profile = { seconds: VARIANT_SECONDS, functions: profileByFunction(built.elf, profilePath), parts: profileBySource(built.elf, profilePath) };
 	const boot = bootCost(run);
-	const segments = input.segments.map((s) => segmentCost(run, s, BOARD_ADC.sampleRate));
+	const segments = input.segments.map((s) => segmentCost(run, s, BOARD_ADC.sampleRate, BOARD_ADC.blockSamples));
 	const at75 = segments.find((s) => s.name === "75 bpm")!;
 	const noModel = figures.find((f) => f.name === "no model")!;
 	const lazy = figures.find((f) => f.name === "lazy")!;
 	const noTrace = figures.find((f) => f.name === "boot, no trace line per beat")!;
 	// The same first seconds as the variants, so a difference compares the same beats.
-	const mainShort = variantFigures("policy boot", {}, { ...run, ticks: variantTicks, regions: run.regions.filter((r) => r.tick <= variantTicks) }, { ...input.segments[0]!, count: variantTicks });
+	const mainShort = variantFigures("policy boot", {}, { ...run, ticks: variantTicks, regions: run.regions.filter((r) => r.tick <= variantTicks) }, { ...input.segments[0]!, count: variantTicks * BOARD_ADC.blockSamples });
 	const diff = (a: Split, b: Split): Split => split(a.instructions - b.instructions, a.native - b.native);
 	const power: Record<string, PowerEstimate> = {};
 	for (const s of segments) power[s.name] = powerOf(s.perSecond.instructions);
@@ -151,8 +164,8 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 			boot_instructions: boot.total.instructions,
 		},
 		command: "npm run bench:m4app",
-		model: { path: o.model ?? "test/fixtures/tiny-hyper.htpw's network restated at 250 Hz (host/m4app/board-model.ts)", note: o.model ? "" : "the board's ADC front end samples at 250 Hz and the app refuses a 360 Hz model" },
-		input: { record, record_seconds: recordSeconds, segments: input.segments, sample_rate: BOARD_ADC.sampleRate },
+		model: { path: relative(ROOT, model), note: modelNote(model) },
+		input: { record, record_seconds: recordSeconds, segments: input.segments, sample_rate: BOARD_ADC.sampleRate, block_samples: BOARD_ADC.blockSamples },
 		boot,
 		phases: {
 			model_load_validation: diff(lazy.boot, noModel.boot),
@@ -184,7 +197,17 @@ function expectClassification(run: M4AppRun, withModel: boolean, name: string): 
 /** Boot, the first classified beat's excess and the mean excess of the later beats, in the record's segment. */
 function variantFigures(name: string, config: Record<string, unknown>, run: M4AppRun, record: Segment): VariantFigures {
 	const boot = bootCost(run).total;
-	const cost = segmentCost(run, { ...record, count: Math.min(record.count, run.ticks) }, BOARD_ADC.sampleRate);
-	const first = firstClassifiedBeat(run, classified, cost.blockTick);
+	const cost = segmentCost(run, { ...record, count: Math.min(record.count, run.ticks * BOARD_ADC.blockSamples) }, BOARD_ADC.sampleRate, BOARD_ADC.blockSamples);
+	const first = firstClassifiedBeat(run, classified, cost.block);
 	return { name, config, boot, firstClassifiedBeat: first?.excess, steadyBeat: cost.perBeat };
+}
+
+/** What the model is, from the blob itself (the report names the model it measured). */
+function modelNote(path: string): string {
+	const blob = readFileSync(path);
+	const m = readModel(new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength));
+	let macs = 0;
+	for (let i = 0; i < m.ops.length; i++) macs += opMacs(m, i);
+	const features = Array.isArray(m.meta.features) ? `, features ${m.meta.features.join(", ")}` : "";
+	return `${m.meta.name ?? "unnamed"}: ${blob.length.toLocaleString("en-US")} bytes, input ${m.input.length}x${m.input.channels}${features}, ${(macs / 1e6).toFixed(2)} M MACs per inference, crc32 ${m.crc.toString(16).padStart(8, "0")}`;
 }

@@ -22,10 +22,9 @@ function functions(elf: string): { start: number; end: number; name: string }[] 
 	return out.sort((a, b) => a.start - b.start);
 }
 
-/** The `top` functions by instructions executed, from a profile file ("<hex address> <count>" lines). */
-export function profileByFunction(elf: string, profilePath: string, top = 15): FunctionShare[] {
-	const fns = functions(elf);
-	const totals = new Map<string, number>();
+/** Instructions per function (by start address), and in all, from a profile file ("<hex address> <count>" lines). */
+function totalsByFunction(fns: { start: number; end: number; name: string }[], profilePath: string): { totals: Map<number, number>; all: number } {
+	const totals = new Map<number, number>();
 	let all = 0;
 	for (const line of readFileSync(profilePath, "utf8").split("\n")) {
 		if (!line) continue;
@@ -35,12 +34,12 @@ export function profileByFunction(elf: string, profilePath: string, top = 15): F
 		all += n;
 		let lo = 0;
 		let hi = fns.length - 1;
-		let found = "(outside any function)";
+		let found = -1;
 		while (lo <= hi) {
 			const mid = (lo + hi) >> 1;
 			if (fns[mid]!.start <= at) {
 				if (at < fns[mid]!.end) {
-					found = fns[mid]!.name;
+					found = fns[mid]!.start;
 					break;
 				}
 				lo = mid + 1;
@@ -48,8 +47,70 @@ export function profileByFunction(elf: string, profilePath: string, top = 15): F
 		}
 		totals.set(found, (totals.get(found) ?? 0) + n);
 	}
+	return { totals, all };
+}
+
+/** The `top` functions by instructions executed, from a profile file ("<hex address> <count>" lines). */
+export function profileByFunction(elf: string, profilePath: string, top = 15): FunctionShare[] {
+	const fns = functions(elf);
+	const { totals: byStart, all } = totalsByFunction(fns, profilePath);
+	const nameAt = new Map(fns.map((f) => [f.start, f.name]));
+	const totals = new Map<string, number>();
+	for (const [start, n] of byStart) {
+		const name = nameAt.get(start) ?? "(outside any function)";
+		totals.set(name, (totals.get(name) ?? 0) + n);
+	}
 	return [...totals]
 		.sort((a, b) => b[1] - a[1])
 		.slice(0, top)
 		.map(([name, instructions]) => ({ name, instructions, share: instructions / all }));
+}
+
+export interface PartShare {
+	part: string;
+	/** The C sources whose functions it counts (empty: everything else). */
+	sources: string[];
+	instructions: number;
+	share: number;
+}
+
+/** The app's parts by the C source their instructions ran in (static functions and inlined code included). */
+export const PARTS: { part: string; sources: RegExp }[] = [
+	{ part: "ECG filtering (C)", sources: /^ht_ecg_filter\.c$/ },
+	{ part: "ECG detection (C)", sources: /^ht_ecg_detect\.c$/ },
+	{ part: "ECG quality gates, windows, events (C)", sources: /^ht_ecg\.c$/ },
+	{ part: "ECG binding (C)", sources: /^ht_xs_ecg\.c$/ },
+	{ part: "model input (C)", sources: /^ht_(xs_)?input\.c$/ },
+	{ part: "inference and synthesis (C)", sources: /^ht_(?!ecg|adc|xs_ecg|xs_input|input).*\.c$/ },
+	{ part: "ADC block input (C)", sources: /^(ht_adc_.*|board_adc)\.c$/ },
+	{ part: "board: BLE recorder, pins (C)", sources: /^board_.*\.c$/ },
+];
+export const JS_PART = "XS: the JS, the engine, the C library";
+
+/** The source file of each function symbol (by start address), from the ELF's debug information (`nm -l`). */
+function sourceOfFunctions(elf: string): Map<number, string> {
+	const r = spawnSync(process.env.ARM_NM ?? "arm-none-eabi-nm", ["-l", elf], { encoding: "utf8", maxBuffer: 64 << 20 });
+	if (r.status !== 0) throw new Error(`arm-none-eabi-nm -l ${elf} failed: ${r.stderr}`);
+	const out = new Map<number, string>();
+	for (const line of r.stdout.split("\n")) {
+		const m = /^([0-9a-f]+) [tT] \S+\t(.+):\d+$/.exec(line);
+		if (m) out.set(parseInt(m[1]!, 16) & ~1, m[2]!.split("/").pop()!);
+	}
+	return out;
+}
+
+/** Instructions per part of the app (PARTS, then the rest as JS_PART), over the whole profiled run. */
+export function profileBySource(elf: string, profilePath: string): PartShare[] {
+	const { totals, all } = totalsByFunction(functions(elf), profilePath);
+	const sourceOf = sourceOfFunctions(elf);
+	const parts = new Map<string, { sources: Set<string>; instructions: number }>();
+	for (const p of [...PARTS.map((p) => p.part), JS_PART]) parts.set(p, { sources: new Set(), instructions: 0 });
+	for (const [start, n] of totals) {
+		const source = sourceOf.get(start);
+		const part = (source && PARTS.find((p) => p.sources.test(source))?.part) || JS_PART;
+		const entry = parts.get(part)!;
+		entry.instructions += n;
+		if (source && part !== JS_PART) entry.sources.add(source);
+	}
+	return [...parts].map(([part, e]) => ({ part, sources: [...e.sources].sort(), instructions: e.instructions, share: all ? e.instructions / all : 0 }));
 }

@@ -1,6 +1,6 @@
-// What the emulated board's ADC plays: a window of an MIT-BIH record, resampled to the board's sample rate (the
-// app's ADC front end samples on a whole-millisecond timer, so 360 Hz cannot be played as is), described as the
-// board's ADC describes it (modules/app/adc-input.ts: adcZero = top >> 1, rails 0 and top).
+// What the emulated board's ADC plays: a window of an MIT-BIH record at the board's sample rate (MIT-BIH's 360 Hz:
+// played as recorded; another rate is resampled), described as the board's ADC describes it
+// (modules/app/adc-input.ts: adcZero = top >> 1, rails 0 and top).
 import { loadRecording, type EcgRecording } from "../app/ecg-resource.ts";
 
 export interface BoardAdc {

@@ -13,9 +13,9 @@ const row = (what: string, s: Split | undefined, note = ""): string =>
 export function markdownReport(r: M4AppReport): string {
 	const lines: string[] = [];
 	lines.push("# The whole app on the nRF52840's core (QEMU mps2-an386, exact instruction counts)", "");
-	lines.push(`Command: \`${r.command}\`. Model: ${r.model.path}${r.model.note ? ` (${r.model.note})` : ""}.`);
+	lines.push(`Command: \`${r.command}\`. Model: \`${r.model.path}\`${r.model.note ? ` (${r.model.note})` : ""}.`);
 	lines.push(
-		`Input through the board's ADC front end at ${r.input.sample_rate} Hz: ${r.input.segments.map((s) => `${s.name} ${(s.count / r.input.sample_rate).toFixed(0)} s`).join(", ")}` +
+		`Input through the board's ADC front end at ${r.input.sample_rate} Hz in blocks of ${r.input.block_samples} samples (sampled without the CPU, as the nRF52840's SAADC does through EasyDMA): ${r.input.segments.map((s) => `${s.name} ${(s.count / r.input.sample_rate).toFixed(0)} s`).join(", ")}` +
 			` (synthetic segments leave out their first ${(r.input.segments[1]?.settle ?? 0) / r.input.sample_rate} s while the detector re-learns).`,
 		"",
 	);
@@ -42,20 +42,23 @@ export function markdownReport(r: M4AppReport): string {
 		lines.push(row(`${v.name}: later beats (mean)`, v.steadyBeat));
 	}
 	lines.push("", "## ECG pipeline and beats, per input segment", "");
-	lines.push("| segment | beats | per second of ECG | JS share | pipeline per second (no beats) | per beat | per beat JS / C | sample tick | block tick |");
+	lines.push(`| segment | beats | per second of ECG | JS share | pipeline per second (no beats) | pipeline JS share | per beat | per beat JS / C | block of ${r.input.block_samples} samples (no beat) |`);
 	lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 	for (const s of r.segments)
 		lines.push(
-			`| ${s.name} | ${s.beats} | ${n(s.perSecond.instructions)} | ${jsShare(s.perSecond)} | ${n(s.pipelinePerSecond.instructions)} | ${s.perBeat ? n(s.perBeat.instructions) : "-"} | ${s.perBeat ? `${n(s.perBeat.js)} / ${n(s.perBeat.native)}` : "-"} | ${n(s.sampleTick.instructions)} | ${n(s.blockTick.instructions)} |`,
+			`| ${s.name} | ${s.beats} | ${n(s.perSecond.instructions)} | ${jsShare(s.perSecond)} | ${n(s.pipelinePerSecond.instructions)} | ${jsShare(s.pipelinePerSecond)} | ${s.perBeat ? n(s.perBeat.instructions) : "-"} | ${s.perBeat ? `${n(s.perBeat.js)} / ${n(s.perBeat.native)}` : "-"} | ${n(s.block.instructions)} |`,
 		);
 	lines.push("", `## On a wrist (CPU only; ${r.assumptions.excluded} excluded)`, "");
 	lines.push(`Assumptions: ${r.assumptions.clock_hz / 1e6} MHz, CPI ${r.assumptions.cpi} (${r.assumptions.cpi_note}); active ${r.assumptions.cpu_active_ma} mA, idle ${r.assumptions.system_on_idle_ma * 1000} uA (${r.assumptions.source}).`, "");
 	lines.push(`| segment | duty cycle | average current | ${BATTERIES.cr2032.what} | ${BATTERIES.lipo100.what} |`, "|---|---:|---:|---:|---:|");
 	for (const [name, p] of Object.entries(r.power))
 		lines.push(`| ${name} | ${pct(p.dutyCycle, 3)} | ${(p.averageMa * 1000).toFixed(1)} uA | ${(p.batteryHours.cr2032 / 24).toFixed(0)} days | ${(p.batteryHours.lipo100 / 24).toFixed(0)} days |`);
+	lines.push("", `## Where the instructions go, by part (boot and the first ${r.profile.seconds} s of the record; C parts by the source file their code is in)`, "");
+	lines.push("| part | instructions | share | sources |", "|---|---:|---:|---|");
+	for (const p of r.profile.parts) lines.push(`| ${p.part} | ${n(p.instructions)} | ${pct(p.share, 1)} | ${p.sources.join(", ")} |`);
 	lines.push("", `## Where the instructions go (boot and the first ${r.profile.seconds} s of the record, per C function)`, "");
 	lines.push("| function | instructions | share |", "|---|---:|---:|");
 	for (const f of r.profile.functions) lines.push(`| \`${f.name}\` | ${n(f.instructions)} | ${pct(f.share, 1)} |`);
-	lines.push("", `Run: ${n(r.run.ticks)} ADC ticks, ${n(r.run.beats)} beat packets, ${n(r.run.total_instructions)} guest instructions in all, ${r.run.wall_seconds.toFixed(0)} s under QEMU.`, "");
+	lines.push("", `Run: ${n(r.run.ticks)} ADC blocks, ${n(r.run.beats)} beat packets, ${n(r.run.total_instructions)} guest instructions in all, ${r.run.wall_seconds.toFixed(0)} s under QEMU.`, "");
 	return lines.join("\n");
 }

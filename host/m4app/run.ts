@@ -1,6 +1,6 @@
 // Runs the app's ELF on qemu-system-arm -M mps2-an386 under the project's counting plugin
 // (native/m4/plugin/region_count.c) and reads back what the board printed: one counted region per phase
-// (boards/mps2-an386/platform/main.c), split into instructions in the C natives and in XS, the BLE recorder's
+// (boards/mps2-an386/platform/main.c: boot, ADC blocks, messages, timers), split into instructions in the C natives and in XS, the BLE recorder's
 // notifications, and the app's own trace lines.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -12,8 +12,8 @@ const PLUGIN_TARGET = `${BENCH_BUILD}/m4/libregion_count.so`;
 export const PLUGIN = join(NATIVE, PLUGIN_TARGET);
 
 export interface Region {
-	kind: "boot-vm" | "boot-app" | "msg" | "tick";
-	/** The tick it ran in (msg: the tick before it; boot: 0). */
+	kind: "boot-vm" | "boot-app" | "msg" | "block" | "timer";
+	/** The ADC block (from 1) it delivered (msg, timer: the block before it; boot: 0). */
 	tick: number;
 	instructions: number;
 	/** Of which in the C natives (native/src, native/xs, the board's drivers). */
@@ -31,6 +31,7 @@ export interface M4AppRun {
 	packets: BlePacket[];
 	/** The app's trace output, in order. */
 	trace: string[];
+	/** ADC blocks delivered. */
 	ticks: number;
 	virtualMs: number;
 	/** Every guest instruction of the run (start-up and the final dump included). */
@@ -53,7 +54,7 @@ export function ensurePlugin(): string {
 	return PLUGIN;
 }
 
-/** `maxTicks`: stop after that many ADC ticks (0: play the whole recording). */
+/** `maxTicks`: stop after that many ADC blocks (0: play the whole recording). */
 /** `profile`: also write the plugin's per-address profile of the whole run there. */
 export async function runM4App(elf: string, options: { maxTicks?: number; timeoutMs?: number; profile?: string } = {}): Promise<M4AppRun> {
 	const plugin = ensurePlugin();
