@@ -1,6 +1,6 @@
 // The ECG monitor: samples in, the ECG pipeline, the beat classifier and rhythm tracking, packets out over
-// BLE (modules/ble/protocol.ts) and lines out over trace. Every buffer is made here; the per-sample path
-// (block → pipeline.push → strip) allocates nothing.
+// BLE (modules/ble/protocol.ts) and lines out over trace. Every buffer is made here; the per-block path
+// (block → pipeline.pushBlock, in C; the strip's stride loop when enabled) allocates nothing.
 import { EcgPipeline } from "../ecg/pipeline.ts";
 import type { BeatEvent, QualityEvent } from "../ecg/events.ts";
 import * as P from "../ble/protocol.ts";
@@ -111,15 +111,15 @@ export class Monitor implements SampleSink {
 	block(samples: SampleBlock, offset: number, count: number): void {
 		if (offset < 0 || count < 0 || offset + count > samples.length) throw new RangeError(`block ${offset}+${count} outside ${samples.length} samples`);
 		const pipeline = this.pipeline;
+		const first = pipeline.samples;
+		pipeline.pushBlock(samples, offset, count);
 		const decimation = this.#stripDecimation;
-		const zero = this.description.adcZero;
-		for (let i = offset, end = offset + count; i < end; i++) {
-			const sample = samples[i];
-			pipeline.push(sample);
-			if (decimation !== 0 && ++this.#stripPhase >= decimation) {
-				this.#stripPhase = 0;
-				this.#stripSample(sample - zero);
-			}
+		if (decimation !== 0) {
+			// every decimation-th sample, continuing the phase of the previous block
+			const zero = this.description.adcZero;
+			const end = offset + count;
+			for (let i = offset + decimation - 1 - this.#stripPhase; i < end; i += decimation) this.#stripSample(samples[i] - zero, first + i - offset);
+			this.#stripPhase = (this.#stripPhase + count) % decimation;
 		}
 		if (pipeline.samples >= this.#nextSummary) {
 			this.#nextSummary = pipeline.samples + this.#summaryEvery;
@@ -239,9 +239,9 @@ export class Monitor implements SampleSink {
 		this.#transport.setReadValue(P.CLASS_NAMES, packet, P.encodeClassNames(packet, c.classes));
 	}
 
-	#stripSample(value: number): void {
+	#stripSample(value: number, sampleIndex: number): void {
 		const strip = this.#strip;
-		if (this.#stripCount === 0) P.encodeStripHeader(strip, this.pipeline.samples - 1, this.#stripDecimation, P.STRIP_SAMPLES);
+		if (this.#stripCount === 0) P.encodeStripHeader(strip, sampleIndex, this.#stripDecimation, P.STRIP_SAMPLES);
 		P.encodeStripSample(strip, this.#stripCount++, value);
 		if (this.#stripCount === P.STRIP_SAMPLES) {
 			this.#stripCount = 0;

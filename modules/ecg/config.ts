@@ -160,3 +160,51 @@ export function resolveConfig(config: EcgConfig): EcgSettings {
 		historyLength: nextPowerOfTwo(windowLength + maxRr + samples(600, rate) + refineRadius),
 	});
 }
+
+/**
+ * The integer settings the C pipeline (native/include/ht_ecg.h, HT_ECG_S_*) takes, in its order. adcGain is not
+ * among them: only energyShift and flatlineAmplitude depend on it, and they are derived here.
+ */
+export const ECG_SETTING_NAMES = [
+	"sampleRate",
+	"adcZero",
+	"adcMin",
+	"adcMax",
+	"windowLength",
+	"windowPre",
+	"windowPost",
+	"lowpassLength",
+	"lowpassSmoothLength",
+	"highpassLength",
+	"filterDelay",
+	"detectHighpassLength",
+	"derivativeSpan",
+	"integrationLength",
+	"energyShift",
+	"refractory",
+	"tWaveLimit",
+	"preBlank",
+	"peakTimeout",
+	"refineRadius",
+	"learning",
+	"relearnAfter",
+	"maxRr",
+	"leadOffSamples",
+	"flatlineSamples",
+	"flatlineAmplitude",
+	"saturationWindow",
+	"saturationCount",
+	"railMargin",
+	"historyLength",
+] as const;
+
+/** `settings` as the Int32Array the C pipeline checks and keeps (ECG_SETTING_NAMES order). */
+export function settingsArray(settings: EcgSettings): Int32Array {
+	const out = new Int32Array(ECG_SETTING_NAMES.length);
+	for (let i = 0; i < ECG_SETTING_NAMES.length; i++) {
+		const value = settings[ECG_SETTING_NAMES[i]];
+		if (value !== (value | 0)) throw new RangeError(`ecg config: ${ECG_SETTING_NAMES[i]} ${value} does not fit 32 bits`);
+		out[i] = value;
+	}
+	return out;
+}

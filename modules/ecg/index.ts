@@ -1,7 +1,5 @@
 export { resolveConfig, type EcgConfig, type EcgSettings } from "./config.ts";
 export type { BeatEvent, BeatListener, QualityEvent, QualityListener, QualityReason } from "./events.ts";
-export { EcgFilter } from "./filter.ts";
 export { windowToMillivolts } from "./normalize.ts";
 export { EcgPipeline } from "./pipeline.ts";
-export { QrsDetector } from "./qrs-detector.ts";
 export { detectBeats, filterRecord, windowsAt, type WindowSet } from "./record.ts";

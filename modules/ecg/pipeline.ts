@@ -1,20 +1,33 @@
-import { BeatQueue } from "./beat-queue.ts";
-import { resolveConfig, type EcgConfig, type EcgSettings } from "./config.ts";
+import { resolveConfig, settingsArray, type EcgConfig, type EcgSettings } from "./config.ts";
 import type { BeatEvent, BeatListener, QualityEvent, QualityListener, QualityReason } from "./events.ts";
-import { EcgFilter } from "./filter.ts";
-import { GarbageSpans } from "./garbage-spans.ts";
-import { QrsDetector } from "./qrs-detector.ts";
-import { FLATLINE, LEAD_OFF, QualityMonitor, SATURATION } from "./quality.ts";
-import { SignalHistory } from "./signal-history.ts";
-import { isValidSample } from "./valid-sample.ts";
+import {
+	EV_BEAT,
+	EV_NONE,
+	INVALID_SAMPLE,
+	ecgCounters,
+	ecgEvent,
+	ecgFlush,
+	ecgOpen,
+	ecgPush,
+	ecgPushBlock,
+	ecgSetLeadOff,
+	type EcgHandle,
+} from "./native.ts";
 
-const NONE = -1;
-const QUEUE_CAPACITY = 16;
+/** Quality reasons by event kind (EV_OK..EV_GARBAGE). */
+const REASONS: QualityReason[] = ["ok", "ok", "ok", "lead-off", "flatline", "saturation", "garbage"];
+
+/** The int32 C takes for a sample: itself when it is an integer within int32, else INVALID_SAMPLE. */
+export function sampleValue(sample: number): number {
+	return Number.isInteger(sample) && sample >= -2147483647 && sample <= 2147483647 ? sample : INVALID_SAMPLE;
+}
 
 /**
  * Streaming ECG front end at the input's native rate: push raw ADC samples, get one BeatEvent per detected
  * beat (band-passed window centred on the R peak, RR intervals, heart rate) and QualityEvents when the
- * signal is unusable. Everything is allocated here; push() allocates nothing.
+ * signal is unusable. The work is done in C (native/src/ht_ecg*.c; WebAssembly in Node); this class hands it
+ * the samples and turns its events into calls of onBeat and onQuality. Everything is allocated here; push()
+ * and pushBlock() allocate nothing.
  *
  * Timing: a beat is delivered once its window is complete and the next beat is known (or maxRrMs passed),
  * about one RR interval plus the filter delay (0.87 s) after the R peak.
@@ -23,164 +36,107 @@ export class EcgPipeline {
 	readonly settings: EcgSettings;
 	onBeat: BeatListener | undefined;
 	onQuality: QualityListener | undefined;
-	/** Samples pushed, samples rejected as garbage, beats detected, delivered, and suppressed. */
-	samples = 0;
-	rejectedSamples = 0;
-	beatsDetected = 0;
-	beatsDelivered = 0;
-	beatsSuppressed = 0;
-	#filter: EcgFilter;
-	#history: SignalHistory;
-	#detector: QrsDetector;
-	#quality: QualityMonitor;
-	#garbage: GarbageSpans;
-	#queue = new BeatQueue(QUEUE_CAPACITY);
+	#handle: EcgHandle;
 	#beat: BeatEvent;
 	#event: QualityEvent = { reason: "ok", sampleIndex: 0, rejectedSamples: 0 };
-	#lastValid: number;
-	#qualityBits = 0;
-	/** Index of the first sample since the last (re)start; NONE before the first sample. */
-	#epoch = NONE;
-	#announced = false;
-	#lastBeat = NONE;
-	#badFrom = Infinity;
+	#fields = new Float64Array(5);
+	#counters = new Float64Array(5);
+	#windowBuffer: ArrayBufferLike;
 
 	constructor(config: EcgConfig, onBeat?: BeatListener, onQuality?: QualityListener) {
 		const s = (this.settings = resolveConfig(config));
 		this.onBeat = onBeat;
 		this.onQuality = onQuality;
-		this.#filter = new EcgFilter(s);
-		this.#history = new SignalHistory(s.historyLength);
-		this.#detector = new QrsDetector(s, this.#history, (position) => this.#detected(position));
-		this.#quality = new QualityMonitor(s);
-		this.#garbage = new GarbageSpans(Math.ceil(s.historyLength / s.windowLength) + 2, s.windowLength);
-		this.#beat = { sampleIndex: 0, rrPrevious: 0, rrNext: 0, heartRate: 0, window: new Int32Array(s.windowLength) };
-		this.#lastValid = s.adcZero;
+		this.#handle = ecgOpen(settingsArray(s).buffer);
+		const window = new Int32Array(s.windowLength);
+		this.#windowBuffer = window.buffer;
+		this.#beat = { sampleIndex: 0, rrPrevious: 0, rrNext: 0, heartRate: 0, window };
+	}
+
+	/** Samples pushed. */
+	get samples(): number {
+		return this.#counter(0);
+	}
+
+	/** Samples rejected as garbage (NaN, non-finite, non-integer or outside adcMin..adcMax). */
+	get rejectedSamples(): number {
+		return this.#counter(1);
+	}
+
+	get beatsDetected(): number {
+		return this.#counter(2);
+	}
+
+	get beatsDelivered(): number {
+		return this.#counter(3);
+	}
+
+	get beatsSuppressed(): number {
+		return this.#counter(4);
 	}
 
 	/** Lead-off status from the analog front end (AD8232 LO pins, ADS1292 status), if it has one. */
 	setLeadOff(on: boolean): void {
-		this.#quality.setLeadOff(on);
+		ecgSetLeadOff(this.#handle, on ? true : false);
 	}
 
-	pushBlock(data: Int16Array | Int32Array, offset = 0, count = data.length - offset): void {
-		if (offset < 0 || count < 0 || offset + count > data.length) throw new RangeError(`block ${offset}+${count} outside ${data.length} samples`);
-		for (let i = offset; i < offset + count; i++) this.push(data[i]);
+	/** Int16Array and Int32Array blocks go to C whole; other arrays sample by sample, as push() takes them. */
+	pushBlock(data: ArrayLike<number>, offset = 0, count = data.length - offset): void {
+		if (!(Number.isInteger(offset) && Number.isInteger(count) && offset >= 0 && count >= 0 && offset + count <= data.length))
+			throw new RangeError(`block ${offset}+${count} outside ${data.length} samples`);
+		const bytes = data instanceof Int16Array ? 2 : data instanceof Int32Array ? 4 : 0;
+		const end = offset + count;
+		if (bytes === 0) {
+			for (let i = offset; i < end; i++) this.push(data[i]);
+			return;
+		}
+		const handle = this.#handle;
+		const buffer = (data as Int16Array | Int32Array).buffer;
+		const base = (data as Int16Array | Int32Array).byteOffset;
+		for (let i = offset; i < end; ) {
+			i += ecgPushBlock(handle, buffer, bytes, base + i * bytes, end - i);
+			this.#deliver();
+		}
 	}
 
 	push(sample: number): void {
-		const index = this.samples++;
-		let value = sample;
-		if (isValidSample(sample, this.settings)) this.#lastValid = sample;
-		else {
-			value = this.#lastValid;
-			this.rejectedSamples++;
-			if (this.#garbage.add(index)) this.#emitQuality("garbage", index);
-		}
-
-		const bits = this.#quality.step(index, value);
-		if (bits !== this.#qualityBits) this.#qualityChanged(index, bits);
-		if (bits !== 0) return;
-		if (this.#epoch === NONE) this.#restart(index, value);
-
-		const t = index - this.settings.filterDelay;
-		const filtered = this.#filter.step(value);
-		this.#history.write(t, filtered);
-		if (t < this.#epoch) return;
-		this.#detector.step(t, filtered);
-		if (!this.#announced && !this.#detector.learning) {
-			this.#announced = true;
-			this.#emitQuality("ok", this.#epoch);
-		}
-		if (this.#queue.size > 0) this.#release(t, false);
+		if (ecgPush(this.#handle, sampleValue(sample)) > 0) this.#deliver();
 	}
 
 	/** End of the stream: delivers the beats still waiting for their successor (rrNext 0). */
 	flush(): void {
-		const s = this.settings;
-		while (this.#queue.size > 0 && this.#history.newest >= this.#queue.position(0) + s.windowPost - 1) this.#deliverOldest();
-		this.beatsSuppressed += this.#queue.size;
-		this.#queue.clear();
+		if (ecgFlush(this.#handle) > 0) this.#deliver();
 	}
 
-	#restart(index: number, value: number): void {
-		this.#filter.reset(value);
-		this.#detector.restart(index);
-		this.#epoch = index;
-		this.#announced = false;
-		this.#lastBeat = NONE;
+	#counter(k: number): number {
+		ecgCounters(this.#handle, this.#counters.buffer);
+		return this.#counters[k];
 	}
 
-	#qualityChanged(index: number, bits: number): void {
-		const quality = this.#quality;
-		const added = bits & ~this.#qualityBits;
-		if (this.#qualityBits === 0) {
-			// Conditions are recognised late: refuse queued windows reaching into the bad stretch.
-			let onset = index;
-			if (added & LEAD_OFF) onset = Math.min(onset, quality.since(LEAD_OFF, index));
-			if (added & FLATLINE) onset = Math.min(onset, quality.since(FLATLINE, index));
-			if (added & SATURATION) onset = Math.min(onset, quality.since(SATURATION, index));
-			this.#badFrom = onset;
-			this.#release(this.#history.newest, true);
-			this.#badFrom = Infinity;
-			this.#epoch = NONE;
+	/** The events C queued, in order, to the listeners. */
+	#deliver(): void {
+		const handle = this.#handle;
+		const fields = this.#fields;
+		const fieldBuffer = fields.buffer;
+		const windowBuffer = this.#windowBuffer;
+		const beat = this.#beat;
+		for (;;) {
+			const kind = ecgEvent(handle, fieldBuffer, windowBuffer);
+			if (kind === EV_NONE) return;
+			if (kind === EV_BEAT) {
+				if (!this.onBeat) continue;
+				beat.sampleIndex = fields[0];
+				beat.rrPrevious = fields[1];
+				beat.rrNext = fields[2];
+				beat.heartRate = fields[3];
+				this.onBeat(beat);
+			} else if (this.onQuality) {
+				const event = this.#event;
+				event.reason = REASONS[kind];
+				event.sampleIndex = fields[0];
+				event.rejectedSamples = fields[4];
+				this.onQuality(event);
+			}
 		}
-		this.#qualityBits = bits;
-		if (added & LEAD_OFF) this.#emitQuality("lead-off", quality.since(LEAD_OFF, index));
-		if (added & FLATLINE) this.#emitQuality("flatline", quality.since(FLATLINE, index));
-		if (added & SATURATION) this.#emitQuality("saturation", quality.since(SATURATION, index));
-	}
-
-	#detected(position: number): void {
-		if (this.#lastBeat !== NONE && position <= this.#lastBeat) return;
-		this.beatsDetected++;
-		const rrPrevious = this.#lastBeat === NONE ? 0 : position - this.#lastBeat;
-		const median = this.#detector.rr.median();
-		const heartRate = median === 0 ? 0 : Math.round((60 * this.settings.sampleRate) / median);
-		this.#lastBeat = position;
-		if (this.#queue.size === this.#queue.capacity) this.#deliverOldest();
-		this.#queue.push(position, rrPrevious, heartRate);
-	}
-
-	/** Delivers queued beats whose window is complete and whose successor is known (all of them when `flush`). */
-	#release(newest: number, flush: boolean): void {
-		const queue = this.#queue;
-		while (queue.size > 0) {
-			const position = queue.position(0);
-			if (!flush && newest < position + this.settings.windowPost - 1) return;
-			if (!flush && queue.size === 1 && newest < position + this.settings.maxRr) return;
-			this.#deliverOldest();
-		}
-	}
-
-	#deliverOldest(): void {
-		const queue = this.#queue;
-		const s = this.settings;
-		const position = queue.position(0);
-		const first = position - s.windowPre;
-		const last = first + s.windowLength - 1;
-		const usable =
-			first >= this.#epoch + s.filterDelay && last < this.#badFrom && this.#history.holds(first, last) && !this.#garbage.overlaps(first, last);
-		if (usable && this.onBeat) {
-			const beat = this.#beat;
-			beat.sampleIndex = position;
-			beat.rrPrevious = queue.rrPrevious(0);
-			beat.rrNext = queue.size > 1 ? queue.position(1) - position : 0;
-			beat.heartRate = queue.heartRate(0);
-			this.#history.copy(first, beat.window);
-			this.onBeat(beat);
-		}
-		if (usable) this.beatsDelivered++;
-		else this.beatsSuppressed++;
-		queue.shift();
-	}
-
-	#emitQuality(reason: QualityReason, sampleIndex: number): void {
-		if (!this.onQuality) return;
-		const event = this.#event;
-		event.reason = reason;
-		event.sampleIndex = sampleIndex;
-		event.rejectedSamples = this.rejectedSamples;
-		this.onQuality(event);
 	}
 }

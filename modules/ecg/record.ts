@@ -1,10 +1,9 @@
-// Whole-record helpers for the host dataset builder. They run the same filter (same code, same state from
+// Whole-record helpers for the host dataset builder. They run the same filter (the same C, same state from
 // the record start, same garbage handling) as EcgPipeline, so a training window equals the window the
 // device computes for a beat at the same sample.
-import { resolveConfig, type EcgConfig } from "./config.ts";
-import { EcgFilter } from "./filter.ts";
-import { EcgPipeline } from "./pipeline.ts";
-import { isValidSample } from "./valid-sample.ts";
+import { resolveConfig, settingsArray, type EcgConfig } from "./config.ts";
+import { ecgFilter, ecgOpen } from "./native.ts";
+import { EcgPipeline, sampleValue } from "./pipeline.ts";
 
 export interface WindowSet {
 	/** One window of windowLength filtered samples per position, back to back (ADC units, R at windowPre). */
@@ -19,15 +18,15 @@ export interface WindowSet {
  */
 export function filterRecord(samples: Int16Array | Int32Array, config: EcgConfig): Int32Array {
 	const settings = resolveConfig(config);
-	const filter = new EcgFilter(settings);
-	const out = new Int32Array(samples.length);
-	let lastValid = settings.adcZero;
-	for (let n = 0; n < samples.length; n++) {
-		if (isValidSample(samples[n], settings)) lastValid = samples[n];
-		if (n === 0) filter.reset(lastValid);
-		const y = filter.step(lastValid);
-		if (n >= filter.delay) out[n - filter.delay] = y;
-	}
+	const handle = ecgOpen(settingsArray(settings).buffer);
+	let data: Int16Array | Int32Array = samples;
+	if (!(samples instanceof Int16Array) && !(samples instanceof Int32Array)) data = Int32Array.from(samples as ArrayLike<number>, sampleValue);
+	const out = new Int32Array(data.length);
+	ecgFilter(handle, data.buffer, data instanceof Int16Array ? 2 : 4, data.byteOffset, data.length, out.buffer, 0);
+	// out[n] is the filtered value of sample n - filterDelay: move it to n - filterDelay.
+	const delay = settings.filterDelay;
+	out.copyWithin(0, delay);
+	out.fill(0, Math.max(0, out.length - delay));
 	return out;
 }
 

@@ -17,6 +17,7 @@ int main(int argc, char **argv)
 	test_cache();
 	test_corruptions();
 	test_input();
+	test_ecg();
 	if (ht_test_failures) {
 		printf("ht_test: FAIL (%ld of %ld checks failed)\n", ht_test_failures, ht_test_checks);
 		return 1;

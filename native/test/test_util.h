@@ -46,6 +46,7 @@ void test_models(void);
 void test_cache(void);
 void test_corruptions(void);
 void test_input(void);
+void test_ecg(void);
 int test_write_blobs(const char *dir);
 
 #endif

@@ -1,0 +1,69 @@
+// Thin TypeScript faces of the C ECG pipeline (native/src/ht_ecg*.c) through its xsmc binding
+// (native/xs/ht_xs_ecg.c) on the device and in the simulator; in Node the same names are backed by the same C
+// compiled to WebAssembly (host/ecg-wasm). Each wrapper body is only `return native("name").call(this, ...)`
+// (see modules/runtime/native.ts for why). Typed arrays travel as their ArrayBuffer and a byte offset (xsmc
+// reads only byte views and buffers); C checks every length, offset and alignment against the buffer.
+
+export type EcgHandle = object;
+
+/** Event kinds xs_ecg_event returns (HT_ECG_EV_* in native/include/ht_ecg.h). */
+export const EV_NONE = 0;
+export const EV_BEAT = 1;
+export const EV_OK = 2;
+export const EV_LEAD_OFF = 3;
+export const EV_FLATLINE = 4;
+export const EV_SATURATION = 5;
+export const EV_GARBAGE = 6;
+
+/** What push() hands C for a sample isValidSample would refuse (NaN, fractions, ...): always out of range. */
+export const INVALID_SAMPLE = -2147483648;
+
+/** A pipeline state for these settings (the buffer of settingsArray()); C checks every value. */
+export function ecgOpen(this: void, settings: ArrayBufferLike): EcgHandle {
+	return native("xs_ecg_open").call(this, settings);
+}
+
+/** One sample (an int32; INVALID_SAMPLE for garbage); returns the events now waiting. */
+export function ecgPush(this: void, handle: EcgHandle, sample: number): number {
+	return native("xs_ecg_push").call(this, handle, sample);
+}
+
+/**
+ * count samples of elementBytes (2: int16, 4: int32) at byteOffset in buffer, until they end or a sample queued
+ * events; returns how many it consumed (at least one when count > 0).
+ */
+export function ecgPushBlock(this: void, handle: EcgHandle, buffer: ArrayBufferLike, elementBytes: number, byteOffset: number, count: number): number {
+	return native("xs_ecg_push_block").call(this, handle, buffer, elementBytes, byteOffset, count);
+}
+
+/**
+ * The oldest waiting event: returns its kind (EV_NONE when none); fields (a Float64Array(5)'s buffer) gets
+ * sampleIndex, rrPrevious, rrNext, heartRate, rejectedSamples; window (an Int32Array(windowLength)'s buffer) a
+ * beat's window.
+ */
+export function ecgEvent(this: void, handle: EcgHandle, fields: ArrayBufferLike, window: ArrayBufferLike): number {
+	return native("xs_ecg_event").call(this, handle, fields, window);
+}
+
+export function ecgSetLeadOff(this: void, handle: EcgHandle, on: boolean): void {
+	native("xs_ecg_set_lead_off").call(this, handle, on);
+}
+
+/** End of the stream; returns the events now waiting. */
+export function ecgFlush(this: void, handle: EcgHandle): number {
+	return native("xs_ecg_flush").call(this, handle);
+}
+
+/** out (a Float64Array(5)'s buffer) gets samples, rejectedSamples, beatsDetected, beatsDelivered, beatsSuppressed. */
+export function ecgCounters(this: void, handle: EcgHandle, out: ArrayBufferLike): void {
+	native("xs_ecg_counters").call(this, handle, out);
+}
+
+/**
+ * Whole-record filtering on a fresh handle: count int32 outputs at outByteOffset in out get the filter's output
+ * for the count samples at byteOffset in buffer (each the filtered value of the sample filterDelay earlier); the
+ * first sample resets the filter.
+ */
+export function ecgFilter(this: void, handle: EcgHandle, buffer: ArrayBufferLike, elementBytes: number, byteOffset: number, count: number, out: ArrayBufferLike, outByteOffset: number): void {
+	native("xs_ecg_filter").call(this, handle, buffer, elementBytes, byteOffset, count, out, outByteOffset);
+}

@@ -1,0 +1,259 @@
+/*
+ * Thin xsmc binding of the C ECG pipeline (native/include/ht_ecg.h) for modules/ecg/native.ts. Typed arrays come
+ * as their ArrayBuffer plus a byte offset (xsmc hands out only byte views and buffers); every length, offset and
+ * alignment is checked here against the buffer; failures throw new Error("ecg: ..."). A handle is a host object
+ * owning its state (allocated once, when the pipeline is made; nothing is allocated per sample).
+ * host/ecg-wasm/native.ts gives Node the same functions over the same C compiled to WebAssembly.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "xsmc.h"
+#include "ht_ecg.h"
+
+#ifndef c_malloc /* builds without INCLUDE_XSPLATFORM */
+	#include <stdlib.h>
+	#define c_calloc calloc
+	#define c_free free
+#endif
+
+#define kFields 5
+
+static void ecgThrow(xsMachine *the, const char *format, ...) XS_FUNCTION_NORETURN;
+static void ecgThrow(xsMachine *the, const char *format, ...)
+{
+	char message[192];
+	int length = snprintf(message, sizeof(message), "ecg: ");
+	va_list arguments;
+	va_start(arguments, format);
+	vsnprintf(message + length, sizeof(message) - (size_t)length, format, arguments);
+	va_end(arguments);
+	xsmcSetString(xsResult, message);
+	xsmcNew(xsResult, xsGlobal, xsID("Error"), &xsResult, NULL);
+	xsThrow(xsResult);
+}
+
+static void ecgArgc(xsMachine *the, int count, const char *function)
+{
+	if (xsmcArgc < count)
+		ecgThrow(the, "%s expects %d arguments, got %d", function, count, (int)xsmcArgc);
+}
+
+/* A number that is an integer in min..max (no coercion). */
+static int64_t ecgInteger(xsMachine *the, int index, int64_t min, int64_t max, const char *name)
+{
+	xsType type = xsmcTypeOf(xsArg(index));
+	double value;
+	if (type != xsIntegerType && type != xsNumberType)
+		ecgThrow(the, "%s must be a number", name);
+	value = xsmcToNumber(xsArg(index));
+	if (!(value >= (double)min && value <= (double)max && value == (double)(int64_t)value))
+		ecgThrow(the, "%s must be an integer in %lld..%lld, got %g", name, (long long)min, (long long)max, value);
+	return (int64_t)value;
+}
+
+static void *ecgBuffer(xsMachine *the, int index, int writable, uint32_t *bytes, const char *name)
+{
+	void *data = NULL;
+	xsUnsignedValue count = 0;
+	xsTry {
+		if (writable)
+			xsmcGetBufferWritable(xsArg(index), &data, &count);
+		else
+			xsmcGetBufferReadable(xsArg(index), &data, &count);
+	}
+	xsCatch {
+		data = NULL;
+	}
+	if (!data)
+		ecgThrow(the, "%s must be a%s ArrayBuffer", name, writable ? " writable" : "n");
+	*bytes = (uint32_t)count;
+	return data;
+}
+
+void xs_ecg_destructor(void *data)
+{
+	if (data)
+		c_free(data);
+}
+
+static ht_ecg *ecgHandle(xsMachine *the, int index)
+{
+	ht_ecg *volatile e = NULL;
+	xsTry {
+		e = xsmcGetHostDataValidate(xsArg(index), (void *)xs_ecg_destructor);
+	}
+	xsCatch {
+		e = NULL;
+	}
+	if (!e)
+		ecgThrow(the, "handle must be made by xs_ecg_open");
+	return e;
+}
+
+/* xs_ecg_open(settings: Int32Array) */
+void xs_ecg_open(xsMachine *the)
+{
+	uint32_t bytes, need = 0, i;
+	const int32_t *view;
+	int32_t settings[HT_ECG_S_COUNT], check;
+	void *state;
+	ecgArgc(the, 1, "xs_ecg_open");
+	view = ecgBuffer(the, 0, 0, &bytes, "settings");
+	if (((uintptr_t)view & 3u) || bytes % 4u)
+		ecgThrow(the, "settings must be an Int32Array's buffer");
+	if (bytes / 4u != HT_ECG_S_COUNT)
+		ecgThrow(the, "settings must hold %d values, got %u", HT_ECG_S_COUNT, (unsigned)(bytes / 4u));
+	for (i = 0; i < HT_ECG_S_COUNT; i++) /* a copy: allocating below may move the view's bytes */
+		settings[i] = view[i];
+	check = ht_ecg_check_settings(settings, HT_ECG_S_COUNT, &need);
+	if (check != HT_ECG_SETTINGS_OK)
+		ecgThrow(the, "setting %s (%d) is invalid: %d", ht_ecg_setting_name(check), (int)check, (int)settings[check]);
+	xsResult = xsNewHostObject(xs_ecg_destructor);
+	state = c_calloc(1, need);
+	if (!state)
+		ecgThrow(the, "cannot allocate the pipeline state (%u bytes)", (unsigned)need);
+	xsmcSetHostData(xsResult, state); /* the destructor owns it from here */
+	if (ht_ecg_init(state, need, settings, HT_ECG_S_COUNT) != HT_ECG_SETTINGS_OK)
+		ecgThrow(the, "pipeline state not initialized");
+}
+
+/* xs_ecg_push(handle, sample): returns the events waiting. */
+void xs_ecg_push(xsMachine *the)
+{
+	ht_ecg *e;
+	int32_t sample;
+	ecgArgc(the, 2, "xs_ecg_push");
+	e = ecgHandle(the, 0);
+	sample = (int32_t)ecgInteger(the, 1, INT32_MIN, INT32_MAX, "sample");
+	ht_ecg_push_i32(e, &sample, 1);
+	xsmcSetInteger(xsResult, (xsIntegerValue)ht_ecg_pending(e));
+}
+
+/* count elements of elementBytes (2: int16, 4: int32) at byteOffset in the buffer argument index (then
+ * elementBytes, byteOffset, count), checked against the buffer. */
+static const void *ecgBlock(xsMachine *the, int index, uint32_t *element, uint32_t *count, const char *function)
+{
+	uint32_t bytes, offset;
+	const uint8_t *data;
+	*element = (uint32_t)ecgInteger(the, index + 1, 2, 4, "elementBytes");
+	if (*element == 3)
+		ecgThrow(the, "%s: elementBytes must be 2 (int16) or 4 (int32)", function);
+	data = ecgBuffer(the, index, 0, &bytes, "data");
+	offset = (uint32_t)ecgInteger(the, index + 2, 0, bytes, "byteOffset");
+	if ((uintptr_t)(data + offset) & (*element - 1u))
+		ecgThrow(the, "%s: data is not aligned to its elements", function);
+	*count = (uint32_t)ecgInteger(the, index + 3, 0, (bytes - offset) / *element, "count");
+	return data + offset;
+}
+
+/* xs_ecg_push_block(handle, data, elementBytes, offset, count): returns the samples consumed. */
+void xs_ecg_push_block(xsMachine *the)
+{
+	ht_ecg *e;
+	uint32_t element, count, done;
+	const void *data;
+	ecgArgc(the, 5, "xs_ecg_push_block");
+	e = ecgHandle(the, 0);
+	data = ecgBlock(the, 1, &element, &count, "xs_ecg_push_block");
+	done = element == 2 ? ht_ecg_push_i16(e, data, count) : ht_ecg_push_i32(e, data, count);
+	xsmcSetInteger(xsResult, (xsIntegerValue)done);
+}
+
+/* An output buffer of at least need doubles (written with byte copies: no alignment needed). */
+static uint8_t *ecgFields(xsMachine *the, int index, uint32_t need, const char *function)
+{
+	uint32_t bytes;
+	uint8_t *out = ecgBuffer(the, index, 1, &bytes, "fields");
+	if (bytes < need * 8u)
+		ecgThrow(the, "%s: expects a Float64Array of at least %u values", function, (unsigned)need);
+	return out;
+}
+
+static void ecgPutDouble(uint8_t *out, uint32_t k, double value)
+{
+	const uint8_t *bytes = (const uint8_t *)&value;
+	uint32_t i;
+	for (i = 0; i < 8; i++)
+		out[8 * k + i] = bytes[i];
+}
+
+/* xs_ecg_event(handle, fields: Float64Array(5), window: Int32Array(windowLength)): the kind of the oldest event. */
+void xs_ecg_event(xsMachine *the)
+{
+	ht_ecg *e;
+	ht_ecg_event event;
+	uint8_t *fields;
+	int32_t *window;
+	uint32_t bytes, length;
+	int32_t kind;
+	ecgArgc(the, 3, "xs_ecg_event");
+	e = ecgHandle(the, 0);
+	length = (uint32_t)e->s[HT_ECG_S_WINDOW_LENGTH];
+	window = ecgBuffer(the, 2, 1, &bytes, "window");
+	if (((uintptr_t)window & 3u) || bytes != length * 4u)
+		ecgThrow(the, "xs_ecg_event: window must be an Int32Array of %u samples", (unsigned)length);
+	fields = ecgFields(the, 1, kFields, "xs_ecg_event");
+	kind = ht_ecg_next_event(e, &event, window, length);
+	if (kind != HT_ECG_EV_NONE) {
+		ecgPutDouble(fields, 0, (double)event.sample_index);
+		ecgPutDouble(fields, 1, event.rr_previous);
+		ecgPutDouble(fields, 2, event.rr_next);
+		ecgPutDouble(fields, 3, event.heart_rate);
+		ecgPutDouble(fields, 4, (double)event.rejected);
+	}
+	xsmcSetInteger(xsResult, kind);
+}
+
+void xs_ecg_set_lead_off(xsMachine *the)
+{
+	ecgArgc(the, 2, "xs_ecg_set_lead_off");
+	ht_ecg_set_lead_off(ecgHandle(the, 0), xsmcTest(xsArg(1)));
+}
+
+/* xs_ecg_flush(handle): returns the events waiting. */
+void xs_ecg_flush(xsMachine *the)
+{
+	ht_ecg *e;
+	ecgArgc(the, 1, "xs_ecg_flush");
+	e = ecgHandle(the, 0);
+	ht_ecg_flush(e);
+	xsmcSetInteger(xsResult, (xsIntegerValue)ht_ecg_pending(e));
+}
+
+/* xs_ecg_counters(handle, out: Float64Array(5)) */
+void xs_ecg_counters(xsMachine *the)
+{
+	ht_ecg *e;
+	uint8_t *out;
+	int64_t counters[HT_ECG_COUNTER_COUNT];
+	int i;
+	ecgArgc(the, 2, "xs_ecg_counters");
+	e = ecgHandle(the, 0);
+	out = ecgFields(the, 1, HT_ECG_COUNTER_COUNT, "xs_ecg_counters");
+	ht_ecg_counters(e, counters);
+	for (i = 0; i < HT_ECG_COUNTER_COUNT; i++)
+		ecgPutDouble(out, (uint32_t)i, (double)counters[i]);
+}
+
+/* xs_ecg_filter(handle, buffer, elementBytes, byteOffset, count, out, outByteOffset) */
+void xs_ecg_filter(xsMachine *the)
+{
+	ht_ecg *e;
+	uint32_t element, count, bytes, at;
+	const void *data;
+	uint8_t *out;
+	ecgArgc(the, 7, "xs_ecg_filter");
+	e = ecgHandle(the, 0);
+	data = ecgBlock(the, 1, &element, &count, "xs_ecg_filter");
+	out = ecgBuffer(the, 5, 1, &bytes, "out");
+	at = (uint32_t)ecgInteger(the, 6, 0, bytes, "outByteOffset");
+	if ((uintptr_t)(out + at) & 3u)
+		ecgThrow(the, "xs_ecg_filter: out is not aligned to int32");
+	if (count > (bytes - at) / 4u)
+		ecgThrow(the, "xs_ecg_filter: %u outputs at byte %u exceed out (%u bytes)", (unsigned)count, (unsigned)at, (unsigned)bytes);
+	if (element == 2)
+		ht_ecg_filter_i16(e, data, count, (int32_t *)(out + at));
+	else
+		ht_ecg_filter_i32(e, data, count, (int32_t *)(out + at));
+}
