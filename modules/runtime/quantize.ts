@@ -1,4 +1,6 @@
 // Input quantization of docs/FORMAT.md §6, the one definition shared by the device pipeline and host tools.
+// The device app writes each beat's input with the same rule in C (native/src/ht_input.c, through
+// ./beat-input.ts), operation by operation in doubles; test/runtime-input.test.ts holds the two equal bit for bit.
 
 export interface QuantParams {
 	scale: number;
