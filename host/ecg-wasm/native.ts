@@ -3,6 +3,7 @@
 // so modules/ecg runs unchanged in Node, in the simulator and on the device. Every argument is checked here as
 // the binding checks it. One wasm instance per handle (its own linear memory: state, event and staging space).
 import { readFileSync } from "node:fs";
+import { ECG_SETTING_NAMES } from "../../modules/ecg/config.ts";
 
 export const ECG_WASM = new URL("./ht_ecg.wasm", import.meta.url);
 
@@ -41,13 +42,7 @@ interface Exports {
 	ht_ecg_filter_i32(e: number, samples: number, count: number, out: number): void;
 }
 
-const SETTING_NAMES = [
-	"sampleRate", "adcZero", "adcMin", "adcMax", "windowLength", "windowPre", "windowPost", "lowpassLength",
-	"lowpassSmoothLength", "highpassLength", "filterDelay", "detectHighpassLength", "derivativeSpan",
-	"integrationLength", "energyShift", "refractory", "tWaveLimit", "preBlank", "peakTimeout", "refineRadius",
-	"learning", "relearnAfter", "maxRr", "leadOffSamples", "flatlineSamples", "flatlineAmplitude",
-	"saturationWindow", "saturationCount", "railMargin", "historyLength",
-];
+const SETTING_NAMES = ECG_SETTING_NAMES;
 
 let compiled: object | undefined;
 
@@ -134,34 +129,53 @@ function integer(value: unknown, min: number, max: number, what: string, name: s
 	return value;
 }
 
-function bufferOf(value: unknown, what: string): ArrayBuffer {
-	if (!(value instanceof ArrayBuffer)) fail(`${what} must be an ArrayBuffer`);
-	return value;
+/** The bytes xsmc would hand out for value: an ArrayBuffer or a byte view (Uint8Array, Int8Array, DataView). */
+function bufferOf(value: unknown, what: string, writable = false): Uint8Array {
+	if (value instanceof ArrayBuffer) return new Uint8Array(value);
+	if (value instanceof DataView || value instanceof Uint8Array || value instanceof Int8Array || value instanceof Uint8ClampedArray)
+		return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+	fail(`${what} must be ${writable ? "a writable" : "an"} ArrayBuffer`);
 }
 
 /** count elements of elementBytes (2: int16, 4: int32) at byteOffset in buffer, checked as the binding checks them. */
 function block(buffer: unknown, elementBytes: unknown, byteOffset: unknown, count: unknown, name: string): Int16Array | Int32Array {
-	const data = bufferOf(buffer, "data");
 	const bytes = integer(elementBytes, 2, 4, "elementBytes", name);
 	if (bytes === 3) fail(`${name}: elementBytes must be 2 (int16) or 4 (int32)`);
+	const data = bufferOf(buffer, "data");
 	const at = integer(byteOffset, 0, data.byteLength, "byteOffset", name);
-	if (at % bytes !== 0) fail(`${name}: data is not aligned to its elements`);
+	if ((data.byteOffset + at) % bytes !== 0) fail(`${name}: data is not aligned to its elements`);
 	const n = integer(count, 0, Math.floor((data.byteLength - at) / bytes), "count", name);
-	return bytes === 2 ? new Int16Array(data, at, n) : new Int32Array(data, at, n);
+	const start = data.byteOffset + at;
+	return bytes === 2 ? new Int16Array(data.buffer, start, n) : new Int32Array(data.buffer, start, n);
 }
 
-function float64Out(out: unknown, length: number, name: string): Float64Array {
-	const buffer = bufferOf(out, "fields");
-	if (buffer.byteLength < 8 * length) fail(`${name}: expects a Float64Array of at least ${length} values`);
-	return new Float64Array(buffer, 0, length);
+/** Writes doubles k = 0, 1, ... (through a DataView: a byte view need not be 8-byte aligned; the binding copies bytes too). */
+function float64Out(out: unknown, length: number, name: string): (k: number, value: number) => void {
+	const bytes = bufferOf(out, "fields", true);
+	if (bytes.byteLength < 8 * length) fail(`${name}: expects a Float64Array of at least ${length} values`);
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	return (k, value) => view.setFloat64(8 * k, value, true);
 }
+
+/** Arguments each function needs (checked first, as the binding does). */
+const ARGC: Record<string, number> = {
+	xs_ecg_open: 1,
+	xs_ecg_push: 2,
+	xs_ecg_push_block: 5,
+	xs_ecg_event: 3,
+	xs_ecg_set_lead_off: 2,
+	xs_ecg_flush: 1,
+	xs_ecg_counters: 2,
+	xs_ecg_filter: 7,
+};
 
 /** The host functions, by the names native() finds them under in XS. */
-export const ECG_NATIVES: Record<string, (...args: any[]) => any> = {
+const FUNCTIONS: Record<string, (...args: any[]) => any> = {
 	xs_ecg_open(settings: unknown): object {
-		const buffer = bufferOf(settings, "settings");
-		if (buffer.byteLength !== 4 * SETTING_NAMES.length) fail(`settings must hold ${SETTING_NAMES.length} values, got ${buffer.byteLength / 4}`);
-		return new WasmEcg(new Int32Array(buffer));
+		const bytes = bufferOf(settings, "settings");
+		if (bytes.byteOffset % 4 !== 0 || bytes.byteLength % 4 !== 0) fail("settings must be an Int32Array's buffer");
+		if (bytes.byteLength !== 4 * SETTING_NAMES.length) fail(`settings must hold ${SETTING_NAMES.length} values, got ${bytes.byteLength / 4}`);
+		return new WasmEcg(new Int32Array(bytes.buffer, bytes.byteOffset, SETTING_NAMES.length).slice());
 	},
 	xs_ecg_push(handle: unknown, sample: unknown): number {
 		const e = handleOf(handle, "xs_ecg_push");
@@ -180,20 +194,20 @@ export const ECG_NATIVES: Record<string, (...args: any[]) => any> = {
 	},
 	xs_ecg_event(handle: unknown, fields: unknown, window: unknown): number {
 		const e = handleOf(handle, "xs_ecg_event");
-		const target = bufferOf(window, "window");
-		if (target.byteLength !== 4 * e.windowLength) fail(`xs_ecg_event: window must be an Int32Array of ${e.windowLength} samples`);
+		const target = bufferOf(window, "window", true);
+		if (target.byteOffset % 4 !== 0 || target.byteLength !== 4 * e.windowLength) fail(`xs_ecg_event: window must be an Int32Array of ${e.windowLength} samples`);
 		const out = float64Out(fields, 5, "xs_ecg_event");
 		const kind = e.x.ht_ecg_next_event(e.state, e.event, e.window, e.windowLength);
 		if (kind === 0) return 0;
 		const memory = e.x.memory.buffer;
 		const head = new Int32Array(memory, e.event, 4);
 		const wide = new BigInt64Array(memory, e.event + 16, 3);
-		out[0] = Number(wide[0]);
-		out[1] = head[1];
-		out[2] = head[2];
-		out[3] = head[3];
-		out[4] = Number(wide[1]);
-		if (kind === 1) new Int32Array(target).set(new Int32Array(memory, e.window, e.windowLength));
+		out(0, Number(wide[0]));
+		out(1, head[1]);
+		out(2, head[2]);
+		out(3, head[3]);
+		out(4, Number(wide[1]));
+		if (kind === 1) new Int32Array(target.buffer, target.byteOffset, e.windowLength).set(new Int32Array(memory, e.window, e.windowLength));
 		return kind;
 	},
 	xs_ecg_set_lead_off(handle: unknown, on: unknown): void {
@@ -210,17 +224,17 @@ export const ECG_NATIVES: Record<string, (...args: any[]) => any> = {
 		const target = float64Out(out, COUNTERS, "xs_ecg_counters");
 		e.x.ht_ecg_counters(e.state, e.counters);
 		const values = new BigInt64Array(e.x.memory.buffer, e.counters, COUNTERS);
-		for (let i = 0; i < COUNTERS; i++) target[i] = Number(values[i]);
+		for (let i = 0; i < COUNTERS; i++) target(i, Number(values[i]));
 	},
 	xs_ecg_filter(handle: unknown, buffer: unknown, elementBytes: unknown, byteOffset: unknown, count: unknown, out: unknown, outByteOffset: unknown): void {
 		const e = handleOf(handle, "xs_ecg_filter");
 		const samples = block(buffer, elementBytes, byteOffset, count, "xs_ecg_filter");
-		const outputs = bufferOf(out, "out");
+		const outputs = bufferOf(out, "out", true);
 		const at = integer(outByteOffset, 0, outputs.byteLength, "outByteOffset", "xs_ecg_filter");
-		if (at % 4 !== 0) fail("xs_ecg_filter: out is not aligned to int32");
+		if ((outputs.byteOffset + at) % 4 !== 0) fail("xs_ecg_filter: out is not aligned to int32");
 		const n = samples.length;
-		if (n > (outputs.byteLength - at) / 4) fail(`xs_ecg_filter: ${n} outputs at byte ${at} exceed out (${outputs.byteLength} bytes)`);
-		const target = new Int32Array(outputs, at, n);
+		if (n > Math.floor((outputs.byteLength - at) / 4)) fail(`xs_ecg_filter: ${n} outputs at byte ${at} exceed out (${outputs.byteLength} bytes)`);
+		const target = new Int32Array(outputs.buffer, outputs.byteOffset + at, n);
 		for (let done = 0; done < n; ) {
 			const chunk = Math.min(n - done, CHUNK);
 			e.stage(samples.subarray(done, done + chunk), chunk);
@@ -231,6 +245,14 @@ export const ECG_NATIVES: Record<string, (...args: any[]) => any> = {
 		}
 	},
 };
+
+export const ECG_NATIVES: Record<string, (...args: unknown[]) => unknown> = {};
+for (const [name, f] of Object.entries(FUNCTIONS)) {
+	ECG_NATIVES[name] = function (this: unknown, ...args: unknown[]) {
+		if (args.length < ARGC[name]) fail(`${name} expects ${ARGC[name]} arguments, got ${args.length}`);
+		return f.apply(this, args);
+	};
+}
 
 /**
  * Makes native(name) find the ECG functions in Node (modules/ecg calls it as XS code does). Any native()

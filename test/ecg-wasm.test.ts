@@ -1,0 +1,108 @@
+// The ECG core in Node is WebAssembly built from native/src/ht_ecg*.c (host/ecg-wasm): the committed .wasm must be
+// what the sources build to, the settings order must be the header's, and the Node functions must check their
+// arguments and answer exactly as the xsmc binding does in XS (native/xs/ht_xs_ecg.c).
+import test from "ava";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ECG_SETTING_NAMES, resolveConfig, settingsArray } from "../modules/ecg/config.ts";
+// @ts-expect-error plain JavaScript build script, no declarations
+import { buildWasm } from "../host/ecg-wasm/build.mjs";
+import { testWithTools } from "./toolchain.ts";
+
+const WASM = fileURLToPath(new URL("../host/ecg-wasm/ht_ecg.wasm", import.meta.url));
+const HEADER = fileURLToPath(new URL("../native/include/ht_ecg.h", import.meta.url));
+const SIM = fileURLToPath(new URL("../host/sim/out/hypertiny-sim", import.meta.url));
+
+testWithTools("the committed ht_ecg.wasm is what native/src/ht_ecg*.c build to (clang --target=wasm32)", ["clang", "wasm-ld"], (t) => {
+	const out = join(mkdtempSync(join(tmpdir(), "hypertiny-ecg-wasm-")), "ht_ecg.wasm");
+	buildWasm(out);
+	const built = readFileSync(out);
+	const committed = readFileSync(WASM);
+	t.true(built.equals(committed), `rebuilt ${built.length} bytes differ from the committed ${committed.length}: run node host/ecg-wasm/build.mjs and commit the .wasm`);
+});
+
+test("ECG_SETTING_NAMES follow the HT_ECG_S_* order of ht_ecg.h", (t) => {
+	const header = readFileSync(HEADER, "utf8");
+	const block = header.slice(header.indexOf("HT_ECG_S_SAMPLE_RATE"), header.indexOf("HT_ECG_S_COUNT"));
+	const names = [...block.matchAll(/HT_ECG_S_(\w+),/g)].map((m) => m[1]);
+	const upper = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+	t.deepEqual(names, ECG_SETTING_NAMES.map(upper));
+	const settings = settingsArray(resolveConfig({ sampleRate: 360, adcGain: 200, adcZero: 1024, adcMin: 0, adcMax: 2047 }));
+	t.is(settings.length, names.length);
+	t.is(settings[ECG_SETTING_NAMES.indexOf("historyLength")], 2048);
+});
+
+// Calls with wrong arguments and a few right ones; run as plain script in Node and in XS, results compared.
+const PROBE = `
+const attempt = (f) => { try { return String(f()); } catch (e) { return "throws " + e.message; } };
+const settings = new Int32Array(${JSON.stringify(Array.from(settingsArray(resolveConfig({ sampleRate: 360, adcGain: 200, adcZero: 1024, adcMin: 0, adcMax: 2047 }))))});
+const bad = settings.slice(); bad[9] = 5;
+const h = native("xs_ecg_open")(settings.buffer);
+const fields = new Float64Array(5), window = new Int32Array(256), counters = new Float64Array(5);
+const block = new Int16Array(4000);
+for (let i = 0; i < block.length; i++) block[i] = 1024 + ((i * 37) % 11) + (i % 300 < 6 ? 300 : 0);
+block[7] = 3000;
+const out = {
+	openNumber: attempt(() => native("xs_ecg_open")(7)),
+	openShort: attempt(() => native("xs_ecg_open")(new Int32Array(3).buffer)),
+	openOdd: attempt(() => native("xs_ecg_open")(new ArrayBuffer(6))),
+	openBad: attempt(() => native("xs_ecg_open")(bad.buffer)),
+	openNone: attempt(() => native("xs_ecg_open")()),
+	pushHandle: attempt(() => native("xs_ecg_push")({}, 1)),
+	pushFraction: attempt(() => native("xs_ecg_push")(h, 1.5)),
+	pushString: attempt(() => native("xs_ecg_push")(h, "1")),
+	pushArgs: attempt(() => native("xs_ecg_push")(h)),
+	pushOk: attempt(() => native("xs_ecg_push")(h, 1024)),
+	pushInvalid: attempt(() => native("xs_ecg_push")(h, -2147483648)),
+	blockBytes: attempt(() => native("xs_ecg_push_block")(h, block.buffer, 3, 0, 1)),
+	blockView: attempt(() => native("xs_ecg_push_block")(h, block, 2, 0, 1)),
+	blockBytes8: attempt(() => native("xs_ecg_push_block")(h, new Uint8Array(block.buffer, 2, 40), 2, 0, 20)),
+	blockBytesOdd: attempt(() => native("xs_ecg_push_block")(h, new Uint8Array(block.buffer, 1, 40), 2, 0, 1)),
+	blockOffset: attempt(() => native("xs_ecg_push_block")(h, block.buffer, 2, 8001, 0)),
+	blockAlign: attempt(() => native("xs_ecg_push_block")(h, block.buffer, 4, 2, 1)),
+	blockCount: attempt(() => native("xs_ecg_push_block")(h, block.buffer, 2, 8, 3997)),
+	eventWindow: attempt(() => native("xs_ecg_event")(h, fields.buffer, new Int32Array(255).buffer)),
+	eventFields: attempt(() => native("xs_ecg_event")(h, new Float64Array(4).buffer, window.buffer)),
+	eventNotBuffer: attempt(() => native("xs_ecg_event")(h, fields, window.buffer)),
+	countersSmall: attempt(() => native("xs_ecg_counters")(h, new ArrayBuffer(32))),
+	filterOut: attempt(() => native("xs_ecg_filter")(native("xs_ecg_open")(settings.buffer), block.buffer, 2, 0, 10, new ArrayBuffer(36), 0)),
+	filterOutAlign: attempt(() => native("xs_ecg_filter")(native("xs_ecg_open")(settings.buffer), block.buffer, 2, 0, 1, new ArrayBuffer(36), 2)),
+};
+// a run: events in order with their fields, then the counters
+const log = [];
+for (let i = 0; i < block.length; ) {
+	const n = native("xs_ecg_push_block")(h, block.buffer, 2, 2 * i, block.length - i);
+	log.push("+" + n);
+	i += n;
+	for (let k; (k = native("xs_ecg_event")(h, fields.buffer, window.buffer)) !== 0; ) log.push(k + ":" + Array.from(fields).join(","));
+}
+native("xs_ecg_set_lead_off")(h, true);
+for (let i = 0; i < 3; i++) log.push("p" + native("xs_ecg_push")(h, 1024));
+for (let k; (k = native("xs_ecg_event")(h, fields.buffer, window.buffer)) !== 0; ) log.push(k + ":" + Array.from(fields).join(","));
+log.push("flush" + native("xs_ecg_flush")(h));
+native("xs_ecg_counters")(h, counters.buffer);
+out.log = log.join(" ");
+out.counters = Array.from(counters).join(",");
+const filtered = new Int32Array(10);
+native("xs_ecg_filter")(native("xs_ecg_open")(settings.buffer), block.buffer, 2, 20, 10, filtered.buffer, 0);
+out.filtered = Array.from(filtered).join(",");
+`;
+
+(existsSync(SIM) ? test : test.skip)("the Node functions answer as the xsmc binding in XS: same checks, same messages, same results", (t) => {
+	const node = new Function(`${PROBE}; return out;`)() as Record<string, string>;
+	t.is(node.openBad, "throws ecg: setting highpassLength (9) is invalid: 5");
+	t.is(node.pushFraction, "throws ecg: sample must be an integer in -2147483648..2147483647, got 1.5");
+	// pushInvalid's garbage event still waits: the first push stops after one sample; sample 7 joins its span
+	t.regex(node.log, /^\+1 6:1,0,0,0,1 \+\d+ 2:0,0,0,0,2 /);
+	t.true(node.log.split(" ").filter((e) => e.startsWith("1:")).length >= 10, "beats");
+	t.regex(node.log, / 1:3306,301,0,72,2 3:4003,0,0,0,2 flush0$/, "lead-off from the input at sample 4003 (3 probe samples + 4000) releases the last beat first; nothing waits at the end");
+	const dir = mkdtempSync(join(tmpdir(), "hypertiny-ecg-probe-"));
+	writeFileSync(join(dir, "probe.js"), `${PROBE}\ntrace(JSON.stringify(out) + "\\n");\n`);
+	const run = spawnSync(SIM, [join(dir, "probe.js")], { encoding: "utf8", timeout: 60000 });
+	t.is(run.status, 0, run.stderr);
+	const lines = run.stdout.trim().split("\n");
+	t.deepEqual(JSON.parse(lines[lines.length - 1]), node);
+});
