@@ -11,8 +11,11 @@ import { DATASET_FILES, readDataset, SPLIT_NAMES, type Dataset } from '../host/d
 import { ecgConfigOf } from '../host/data/dataset-record.ts';
 import { mitdbPath } from '../host/data/mitdb-path.ts';
 import { loadRecord } from '../host/data/records.ts';
+import { isBeatSymbol } from '../host/data/wfdb/codes.ts';
+import { RR_FEATURE_NAMES } from '../modules/ecg/rr-features.ts';
 
 const SPLITS = { train: ['119', '114'], validation: ['116'], test: ['100'] };
+const F = RR_FEATURE_NAMES.length;
 
 let built: Promise<{ dir: string; ds: Dataset }> | undefined;
 const dataset = () =>
@@ -84,12 +87,69 @@ test('windows are windowsAt at the annotated beats, in mV, on the MLII lead', as
   }
 });
 
+/** The RR context of FORMAT §6 computed here from its definition, independently of RrContext. */
+function expectedFeatures(beatSamples: number[], i: number): number[] {
+  const clamp = (x: number) => Math.max(-2, Math.min(2, x));
+  const rr = (k: number) => (k >= 1 && k < beatSamples.length ? beatSamples[k]! - beatSamples[k - 1]! : 0);
+  const before = [];
+  for (let k = Math.max(1, i - 8); k < i; k++) before.push(rr(k));
+  const sorted = before.sort((a, b) => a - b);
+  const median = sorted.length ? sorted[(sorted.length - 1) >> 1]! : 0;
+  if (median === 0) return [0, 0, 0];
+  return [clamp(rr(i) / median - 1), i + 1 < beatSamples.length ? clamp(rr(i + 1) / median - 1) : 0, clamp(median / 360 - 0.8)].map(Math.fround);
+}
+
+test('features are the RR context of each beat among all beat annotations of its record', async (t) => {
+  const { ds } = await dataset();
+  t.deepEqual(ds.index.features, [...RR_FEATURE_NAMES]);
+  t.is(ds.features.length, ds.index.count * F);
+  for (const r of ds.index.records) {
+    const { annotations } = await loadRecord(await mitdbPath(), r.name);
+    const beats = annotations.filter((a) => isBeatSymbol(a.symbol) || aamiClassOf(a.symbol) !== undefined).map((a) => a.sample);
+    for (let i = r.first; i < r.first + r.count; i++) {
+      const b = beats.indexOf(ds.sample[i]!);
+      t.true(b >= 0);
+      const got = Array.from(ds.features.subarray(i * F, (i + 1) * F));
+      const want = expectedFeatures(beats, b);
+      if (got.some((v, k) => v !== want[k])) t.fail(`${r.name} window ${i}: ${got} != ${want}`);
+    }
+  }
+  t.pass();
+});
+
+test('a premature V beat comes early and is followed by a compensatory pause', async (t) => {
+  const { ds } = await dataset();
+  const r100 = ds.index.records.find((r) => r.name === '100')!;
+  const v = AAMI_CLASSES.indexOf('V');
+  const vBeats = [];
+  for (let i = r100.first; i < r100.first + r100.count; i++) if (ds.aami5[i] === v) vBeats.push(i);
+  t.is(vBeats.length, 1, "record 100's single PVC (sample 546792)");
+  t.is(ds.sample[vBeats[0]!], 546792);
+  const [pre, post, local] = ds.features.subarray(vBeats[0]! * F, (vBeats[0]! + 1) * F);
+  t.true(pre! < -0.25, `rr_pre_ratio ${pre}`);
+  t.true(post! > 0.25, `rr_post_ratio ${post}`);
+  t.true(Math.abs(local!) < 0.1, `rr_local_s ${local} (about 75 bpm)`);
+  // Record 119's V beats (bigeminy/trigeminy): nearly all early and followed by a pause; its normal beats are not.
+  const r119 = ds.index.records.find((r) => r.name === '119')!;
+  let vEarly = 0, vCount = 0, nEarly = 0, nCount = 0;
+  for (let i = r119.first; i < r119.first + r119.count; i++) {
+    const early = ds.features[i * F]! < -0.15 && ds.features[i * F + 1]! > 0.15;
+    if (ds.aami5[i] === v) (vCount++, early && vEarly++);
+    else if (ds.aami5[i] === 0) (nCount++, early && nEarly++);
+  }
+  t.true(vEarly > 0.95 * vCount, `${vEarly}/${vCount} V beats early with a pause`);
+  t.true(nEarly < 0.05 * nCount, `${nEarly}/${nCount} N beats early with a pause`);
+});
+
 test('readDataset rejects a file whose size disagrees with the index', async (t) => {
   const copy = await mkdtemp(join(tmpdir(), 'hypertiny-dataset-bad-'));
   try {
     await buildDataset({ mitdb: await mitdbPath(), out: copy, splits: { train: ['100'], validation: [], test: [] } });
     await truncate(join(copy, DATASET_FILES.aami5), 10);
     await t.throwsAsync(readDataset(copy), { message: /aami5\.u8 holds 10 values/ });
+    await buildDataset({ mitdb: await mitdbPath(), out: copy, splits: { train: ['100'], validation: [], test: [] } });
+    await truncate(join(copy, DATASET_FILES.features), 40);
+    await t.throwsAsync(readDataset(copy), { message: /features\.f32 holds 10 values/ });
   } finally {
     await rm(copy, { recursive: true, force: true });
   }

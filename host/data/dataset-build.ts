@@ -8,6 +8,7 @@ import { AAMI_CLASSES, interPatientSplit } from './aami.ts';
 import {
   DATASET_FILES, DATASET_FORMAT, DATASET_VERSION, SPLIT_NAMES, type BeatCounts, type DatasetIndex, type RecordEntry, type SplitName,
 } from './dataset-format.ts';
+import { RR_FEATURE_NAMES } from '../../modules/ecg/rr-features.ts';
 import { recordWindows, WINDOW_LENGTH, WINDOW_PRE, type RecordWindows } from './dataset-record.ts';
 
 export const DEFAULT_DATASET_DIR = 'results/tmp/mitbih-windows';
@@ -90,6 +91,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetIndex>
     count: first,
     window: WINDOW_LENGTH,
     pre: WINDOW_PRE,
+    features: [...RR_FEATURE_NAMES],
     sampleRate: config['sampleRate'] ?? 360,
     units: 'mV',
     classes: { aami5: AAMI_CLASSES, vrest: ['rest', 'V'] },
@@ -101,7 +103,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetIndex>
       database: 'MIT-BIH Arrhythmia Database (mitdb)',
       ecgConfig: config,
       builder: 'host/data/dataset-build.ts',
-      preprocessing: 'modules/ecg windowsAt at the annotated beats (reference annotator atr), then windowToMillivolts',
+      preprocessing: 'modules/ecg windowsAt at the annotated beats (reference annotator atr), then windowToMillivolts; features: modules/ecg/rr-features.ts RrContext over all beat annotations in order',
     },
   };
   const files: [string, Uint8Array][] = [
@@ -111,6 +113,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetIndex>
     [DATASET_FILES.record, bytesOf(concat(recordIds, (n) => new Uint16Array(n)))],
     [DATASET_FILES.split, concat(splitCodes, (n) => new Uint8Array(n))],
     [DATASET_FILES.sample, bytesOf(concat(parts.map((p) => p.samples), (n) => new Uint32Array(n)))],
+    [DATASET_FILES.features, bytesOf(concat(parts.map((p) => p.features), (n) => new Float32Array(n)))],
   ];
   await mkdir(options.out, { recursive: true });
   // No index.json while the binaries change: an interrupted build leaves no readable dataset behind.

@@ -8,6 +8,9 @@
  *   record.u16     uint16 LE [count]: record number (e.g. 101), the cluster of the record bootstrap
  *   split.u8       uint8 [count]: 0 train, 1 validation, 2 test
  *   sample.u32     uint32 LE [count]: annotated R-peak sample index in the record (window sample `pre` is this)
+ *   features.f32   float32 LE [count][features.length]: the beat's RR context (modules/ecg/rr-features.ts RrContext
+ *                  fed the record's beat annotations in order), names in index.json `features`; the model's input
+ *                  channels 1.. (docs/FORMAT.md §6)
  *
  * Windows are in split order (train, validation, test), record by record, in annotation order.
  */
@@ -15,7 +18,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const DATASET_FORMAT = 'hypertiny-beat-windows';
-export const DATASET_VERSION = 1;
+/** 2: features.f32 and index.features (RR context). */
+export const DATASET_VERSION = 2;
 
 export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];
@@ -27,6 +31,7 @@ export const DATASET_FILES = {
   record: 'record.u16',
   split: 'split.u8',
   sample: 'sample.u32',
+  features: 'features.f32',
 } as const;
 
 /** Kept and dropped beats of one record (or a sum of records), per AAMI class. */
@@ -56,6 +61,8 @@ export interface DatasetIndex {
   window: number;
   /** Window sample of the R peak. */
   pre: number;
+  /** Names of the per-window features in features.f32 (RR_FEATURE_NAMES). */
+  features: string[];
   sampleRate: number;
   units: 'mV';
   classes: { aami5: readonly string[]; vrest: readonly string[] };
@@ -74,6 +81,8 @@ export interface Dataset {
   record: Uint16Array;
   split: Uint8Array;
   sample: Uint32Array;
+  /** [count][index.features.length] */
+  features: Float32Array;
 }
 
 async function typed<T>(dir: string, file: string, make: (b: ArrayBuffer) => T): Promise<T> {
@@ -98,11 +107,13 @@ export async function readDataset(dir: string): Promise<Dataset> {
     record: await typed(dir, f.record, (b) => new Uint16Array(b)),
     split: await typed(dir, f.split, (b) => new Uint8Array(b)),
     sample: await typed(dir, f.sample, (b) => new Uint32Array(b)),
+    features: await typed(dir, f.features, (b) => new Float32Array(b)),
   };
   const n = index.count;
   const sizes: [string, number, number][] = [
     [f.windows, ds.windows.length, n * index.window], [f.aami5, ds.aami5.length, n], [f.vrest, ds.vrest.length, n],
     [f.record, ds.record.length, n], [f.split, ds.split.length, n], [f.sample, ds.sample.length, n],
+    [f.features, ds.features.length, n * index.features.length],
   ];
   for (const [file, actual, expected] of sizes) {
     if (actual !== expected) throw new Error(`${dir}/${file} holds ${actual} values, index.json says ${expected}`);

@@ -4,6 +4,7 @@
  */
 import type { EcgConfig } from '../../modules/ecg/config.ts';
 import { windowsAt, windowToMillivolts } from '../../modules/ecg/index.ts';
+import { RR_FEATURE_COUNT, RrContext } from '../../modules/ecg/rr-features.ts';
 import { AAMI_CLASSES, aamiClassOf } from './aami.ts';
 import { loadRecord } from './records.ts';
 import { isBeatSymbol } from './wfdb/codes.ts';
@@ -24,6 +25,8 @@ export interface RecordWindows {
   aami5: Uint8Array;
   /** Annotated sample of each kept window's R peak. */
   samples: Uint32Array;
+  /** [count][RR_FEATURE_COUNT]: rrFeaturesOf() of each kept window's beat. */
+  features: Float32Array;
   kept: Record<string, number>;
   dropped: Record<string, number>;
   unmapped: number;
@@ -54,6 +57,23 @@ function zeroCounts(): Record<string, number> {
   return Object.fromEntries(AAMI_CLASSES.map((c) => [c, 0]));
 }
 
+/**
+ * RR context (modules/ecg/rr-features.ts) of every beat annotation of a record, in annotation order: beat i gets
+ * rrPrevious = sample[i] - sample[i-1] and rrNext = sample[i+1] - sample[i] (0 at the record's ends), the
+ * neighbours being the adjacent beat annotations, whatever their class. [beats][RR_FEATURE_COUNT].
+ */
+export function rrFeaturesOf(beatSamples: ArrayLike<number>, sampleRate: number): Float32Array {
+  const n = beatSamples.length;
+  const out = new Float32Array(n * RR_FEATURE_COUNT);
+  const context = new RrContext(sampleRate);
+  for (let i = 0; i < n; i++) {
+    const pre = i > 0 ? beatSamples[i]! - beatSamples[i - 1]! : 0;
+    const post = i + 1 < n ? beatSamples[i + 1]! - beatSamples[i]! : 0;
+    context.next(pre, post, out, i * RR_FEATURE_COUNT);
+  }
+  return out;
+}
+
 export async function recordWindows(dir: string, name: string): Promise<RecordWindows> {
   const { header, signals, annotations } = await loadRecord(dir, name);
   const channel = leadChannel(header);
@@ -61,11 +81,14 @@ export async function recordWindows(dir: string, name: string): Promise<RecordWi
   const beats = annotations.filter((a) => isBeatSymbol(a.symbol) || aamiClassOf(a.symbol) !== undefined);
   const labelled = beats.filter((a) => aamiClassOf(a.symbol) !== undefined);
   const set = windowsAt(signals[channel]!, labelled.map((a) => a.sample), config);
+  const allFeatures = rrFeaturesOf(beats.map((a) => a.sample), config.sampleRate);
+  const beatIndex = new Map(beats.map((a, i) => [a, i]));
 
   const keptCount = set.valid.reduce((s, v) => s + v, 0);
   const windows = new Float32Array(keptCount * WINDOW_LENGTH);
   const aami5 = new Uint8Array(keptCount);
   const samples = new Uint32Array(keptCount);
+  const features = new Float32Array(keptCount * RR_FEATURE_COUNT);
   const kept = zeroCounts();
   const dropped = zeroCounts();
   let k = 0;
@@ -79,9 +102,11 @@ export async function recordWindows(dir: string, name: string): Promise<RecordWi
     windowToMillivolts(src, config.adcGain, windows.subarray(k * WINDOW_LENGTH, (k + 1) * WINDOW_LENGTH));
     aami5[k] = AAMI_CLASSES.indexOf(cls);
     samples[k] = a.sample;
+    const b = beatIndex.get(a)!;
+    features.set(allFeatures.subarray(b * RR_FEATURE_COUNT, (b + 1) * RR_FEATURE_COUNT), k * RR_FEATURE_COUNT);
     kept[cls]!++;
     k++;
   });
   const lead = header.signals[channel]!.description;
-  return { name, channel, lead, config, windows, aami5, samples, kept, dropped, unmapped: beats.length - labelled.length };
+  return { name, channel, lead, config, windows, aami5, samples, features, kept, dropped, unmapped: beats.length - labelled.length };
 }
