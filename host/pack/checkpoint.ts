@@ -106,6 +106,8 @@ export interface Checkpoint {
 	classes: string[];
 	sample_rate: number;
 	window: number;
+	/** Names of input channels 1.. (docs/FORMAT.md §6); absent or empty: the window only. */
+	features?: string[];
 	input: QuantJson;
 	output: QuantJson;
 	/** Validation-tuned threshold on P(class 1) for two-class tasks; null for multi-class (argmax). */
@@ -129,6 +131,10 @@ export function parseCheckpoint(text: string, source = "checkpoint"): Checkpoint
 	if (c.version !== CHECKPOINT_VERSION) throw new Error(`${source}: checkpoint version ${c.version}, this exporter reads ${CHECKPOINT_VERSION}`);
 	if (!Array.isArray(c.tensors) || !Array.isArray(c.ops) || c.ops.length === 0) throw new Error(`${source}: no tensors or ops`);
 	const n = c.tensors.length;
+	const features = c.features ?? [];
+	if (!Array.isArray(features) || features.some((f) => typeof f !== "string")) throw new Error(`${source}: features must be a list of names`);
+	const input = c.tensors[c.input_tensor];
+	if (input && input.channels !== 1 + features.length) throw new Error(`${source}: the input has ${input.channels} channels, the window and ${features.length} features make ${1 + features.length}`);
 	c.ops.forEach((op, i) => {
 		if (!op.in.every((t) => Number.isInteger(t) && t >= 0 && t < n) || !(op.out >= 0 && op.out < n)) throw new Error(`${source}: op ${i} names a tensor outside 0..${n - 1}`);
 		if (isGeneratedPw(op) && !(c.generator && op.gen_layer < c.generator.layers.length)) throw new Error(`${source}: op ${i} uses generated layer ${op.gen_layer}, which the generator lacks`);

@@ -11,10 +11,16 @@ import { writeModel } from "./writer.ts";
 
 /** META (docs/FORMAT.md §6): what a reader needs to run and interpret the model, plus where it came from. */
 function metaOf(c: Checkpoint, source: Record<string, unknown>): Record<string, unknown> {
-	const summary = (split: string) => (c.metrics?.[split] as { macro_f1?: number } | undefined)?.macro_f1;
+	const integer = c.metrics?.["integer_rule"] as { validation_macro_f1?: number; test_macro_f1?: number } | undefined;
+	const summary = (split: "validation" | "test") =>
+		integer ? integer[`${split}_macro_f1`] : (c.metrics?.[split] as { macro_f1?: number } | undefined)?.macro_f1;
+	const score = (c as Checkpoint & { t_star_score?: unknown }).t_star_score;
 	return {
 		name: c.name, family: c.family, task: c.task, classes: c.classes,
-		sample_rate: c.sample_rate, window: c.window, input: c.input, output: c.output, t_star: c.t_star,
+		sample_rate: c.sample_rate, window: c.window, ...(c.features?.length ? { features: c.features } : {}),
+		input: c.input, output: c.output, t_star: c.t_star,
+		// t_star is P(V) ≥ t_star; t_star_score the same decision as q_V − q_rest ≥ t_star_score (host/eval/threshold.ts).
+		...(typeof score === "number" ? { t_star_score: score } : {}),
 		provenance: {
 			...source,
 			trainer: c.provenance["trainer"], command: c.provenance["command"], seed: c.provenance["seed"],

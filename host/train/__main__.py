@@ -29,6 +29,8 @@ def parse(argv=None):
     p.add_argument("--max-val", type=int, default=None)
     p.add_argument("--max-test", type=int, default=None)
     p.add_argument("--skip-test", action="store_true", help="do not evaluate DS2")
+    p.add_argument("--no-features", action="store_true",
+                   help="the ECG window only (C = 1), without the dataset's RR-context feature channels")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     g = p.add_argument_group("generator (hyper-* families)")

@@ -72,8 +72,9 @@ def generator_record(gen):
     return rec
 
 
-def checkpoint(net, *, name, task, classes, t_star, metrics, provenance, predictions=None, sample_rate=360):
-    """net: fake-quantized (after QAT) and in float64."""
+def checkpoint(net, *, name, task, classes, t_star, metrics, provenance, predictions=None, sample_rate=360, features=()):
+    """net: fake-quantized (after QAT) and in float64. features: names of input channels 1.. (docs/FORMAT.md §6)."""
+    assert net.shapes[0][1] == 1 + len(features), "input channels are the window plus one per feature"
     assert net.quantized and next(net.parameters()).dtype == torch.float64
     tensors = []
     for t, (length, channels) in enumerate(net.shapes):
@@ -83,7 +84,7 @@ def checkpoint(net, *, name, task, classes, t_star, metrics, provenance, predict
     return {
         "format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION,
         "name": name, "family": net.meta["family"], "task": task, "classes": list(classes),
-        "sample_rate": sample_rate, "window": net.shapes[0][0],
+        "sample_rate": sample_rate, "window": net.shapes[0][0], "features": list(features),
         "input": {"scale": tensors[0]["scale"], "zero_point": tensors[0]["zero_point"]},
         "output": {"scale": out["scale"], "zero_point": out["zero_point"]},
         "t_star": t_star,

@@ -20,6 +20,14 @@ def class_bytes(classes):
     return base64.b64encode(np.asarray(classes, dtype=np.uint8).tobytes()).decode("ascii")
 
 
+def int8_bytes(dnet, logits):
+    """base64 of the engine's int8 output tensor [window][classes] (exact logits back on the int8 grid)."""
+    scale, zp = dnet.act(dnet.output).params()
+    q = np.rint(logits / scale).astype(np.int64) + zp
+    assert q.min() >= -128 and q.max() <= 127
+    return base64.b64encode(q.astype(np.int8).tobytes()).decode("ascii")
+
+
 def git_commit():
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
@@ -36,14 +44,14 @@ def calibrate(net, split, batches, batch):
     rng = np.random.default_rng(0)
     for _ in range(batches):
         idx = np.sort(rng.choice(len(split), size=min(batch, len(split)), replace=False))
-        net(torch.from_numpy(split.x[idx]).unsqueeze(1))
+        net(split.inputs(idx))
 
 
 def reference_outputs(dnet, split, count, seed):
     """The fake-quantized net's int8 outputs for `count` windows: what the integer engine must reproduce."""
     rng = np.random.default_rng(seed)
     pick = np.sort(rng.choice(len(split), size=min(count, len(split)), replace=False))
-    _, logits = predict(dnet, split.x[pick], dtype=torch.float64, exact=True)
+    _, logits = predict(dnet, split.x[pick], split.features_of(pick), dtype=torch.float64, exact=True)
     out = dnet.act(dnet.output).params()
     q = np.rint(logits / out[0]).astype(np.int64) + out[1]
     return {"dataset_index": split.index[pick].tolist(), "output_q": q.tolist(), "class": q.argmax(1).tolist()}
@@ -54,7 +62,7 @@ def fit(args):
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     torch.set_num_threads(args.threads)
-    index, classes, splits = data.load(args.data, args.task)
+    index, classes, splits, features = data.load(args.data, args.task, features=not args.no_features)
     index_sha256 = data.index_sha256(args.data)
     k = len(classes)
     train = splits["train"].subset(args.max_train, args.seed)
@@ -65,12 +73,13 @@ def fit(args):
 
     overrides = {key: getattr(args, key) for key in ("rank", "head_bits", "code_dim", "hidden", "head_dim")
                  if getattr(args, key, None) is not None}
-    net = models.build(args.model, k, size=args.size, window=index["window"], generator_overrides=overrides)
+    net = models.build(args.model, k, size=args.size, window=index["window"], generator_overrides=overrides,
+                       channels=1 + len(features))
     in_scale = float(np.percentile(np.abs(train.x), args.input_percentile)) / 127.0
     net.acts[0].fix(in_scale, 0)
     params = sum(p.numel() for p in net.parameters())
     log(f"model {args.model} ({args.size}): {params} parameters, ~{estimate_bytes(net)['file']} bytes packed, "
-        f"{macs_per_window(net)} MACs per window; "
+        f"{macs_per_window(net)} MACs per window; input channels: window{''.join(', ' + n for n in features)}; "
         f"input scale {in_scale:.5f} mV")
 
     weights = class_weights(train.y, k, args.class_weight_power)
@@ -88,19 +97,23 @@ def fit(args):
 
     dnet = copy.deepcopy(net).double()
     dnet.set_quant(True, False)
-    val_prob, _ = predict(dnet, val.x, dtype=torch.float64, exact=True)
+    val_prob, val_logits = predict(dnet, val.x, val.f, dtype=torch.float64, exact=True)
     t_star = tune_threshold(val.y, val_prob) if k == 2 else None
     metrics = {"float_validation_macro_f1": float_f1, "qat_validation_macro_f1": qat_f1,
                "validation": summary(val.y, val_prob, t_star, classes)}
     # Per-window classes of whole splits (dataset order): `hypertiny eval` compares the integer engine with them.
+    # The integer output tensors too ("<split>_outputs", int8 [window][classes]): host/cli/train.ts derives t* and the
+    # sidecar's classes from them by host/eval's one rule (threshold.ts).
     predictions = {}
     if len(val) == len(splits["validation"]):
         predictions["validation"] = class_bytes(decide(val_prob, t_star))
+        predictions["validation_outputs"] = int8_bytes(dnet, val_logits)
     if len(test) and not args.skip_test:
-        test_prob, _ = predict(dnet, test.x, dtype=torch.float64, exact=True)
+        test_prob, test_logits = predict(dnet, test.x, test.f, dtype=torch.float64, exact=True)
         metrics["test"] = summary(test.y, test_prob, t_star, classes)
         if len(test) == len(splits["test"]):
             predictions["test"] = class_bytes(decide(test_prob, t_star))
+            predictions["test_outputs"] = int8_bytes(dnet, test_logits)
     metrics["bytes_estimate"] = estimate_bytes(dnet)
     metrics["macs_per_window"] = macs_per_window(dnet)
     for split in ("validation", "test"):
@@ -122,7 +135,7 @@ def fit(args):
         "cpu_seconds": round(time.process_time(), 1), "threads": args.threads,
         "selection": "best validation macro-F1 epoch; t* tuned on validation only",
     }
-    ckpt = export.checkpoint(dnet, name=args.name, task=args.task, classes=classes, t_star=t_star, metrics=metrics,
+    ckpt = export.checkpoint(dnet, features=features, name=args.name, task=args.task, classes=classes, t_star=t_star, metrics=metrics,
                              provenance=provenance, predictions=predictions)
     os.makedirs(os.path.dirname(os.path.abspath(args.checkpoint)), exist_ok=True)
     export.write(args.checkpoint, ckpt)

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .data import net_input
 from .exact import integer_forward
 from .metrics import macro_f1, decide, tune_threshold
 
@@ -28,6 +29,13 @@ def class_weights(y, k, power=1.0, cap=50.0):
 
 
 def augment(x, gen, amplitude=(0.8, 1.2), offset=0.0):
+    """Augments channel 0 (the ECG window) of inputs [B][C][L]; feature channels (1..) pass unchanged."""
+    if x.shape[1] > 1:
+        return torch.cat([augment_window(x[:, :1], gen, amplitude, offset), x[:, 1:]], dim=1)
+    return augment_window(x, gen, amplitude, offset)
+
+
+def augment_window(x, gen, amplitude=(0.8, 1.2), offset=0.0):
     """Amplitude x log-uniform `amplitude` per window, a shift of up to ±3 samples (the detector's R-peak jitter),
     a baseline offset of up to ±`offset` mV, 0.02 mV noise. R amplitudes differ ~4x between MIT-BIH patients
     (0.6 to 2.5 mV), so inter-patient models want a wide amplitude range."""
@@ -41,21 +49,21 @@ def augment(x, gen, amplitude=(0.8, 1.2), offset=0.0):
 
 
 @torch.no_grad()
-def predict(net, x, batch=1024, dtype=torch.float32, exact=False):
-    """Softmax probabilities and logits for windows x [n][window] (numpy).
+def predict(net, x, f=None, batch=1024, dtype=torch.float32, exact=False):
+    """Softmax probabilities and logits for windows x [n][window] and their features f [n][F] (numpy; None: none).
 
     exact: the quantized net with the integer engine's rounding (exact.py), as the .htpw will compute it."""
     net.eval()
     logits = []
     for i in range(0, len(x), batch):
-        xb = torch.from_numpy(np.ascontiguousarray(x[i:i + batch])).to(dtype).unsqueeze(1)
+        xb = net_input(x[i:i + batch], None if f is None else f[i:i + batch], dtype)
         logits.append((integer_forward(net, xb) if exact else net(xb)).double())
     z = torch.cat(logits) if logits else torch.zeros(0, 2, dtype=torch.float64)
     return torch.softmax(z, dim=1).numpy(), z.numpy()
 
 
 def evaluate(net, split, k):
-    prob, _ = predict(net, split.x)
+    prob, _ = predict(net, split.x, split.f)
     t = tune_threshold(split.y, prob)
     return macro_f1(split.y, decide(prob, t), k), t
 
@@ -86,7 +94,7 @@ def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weig
             if step >= total:
                 break
             idx = np.sort(order[i:i + batch])
-            xb = torch.from_numpy(train.x[idx]).unsqueeze(1)
+            xb = train.inputs(idx)
             yb = torch.from_numpy(train.y[idx])
             if aug:
                 xb = augment(xb, gen, amplitude, offset)

@@ -55,9 +55,10 @@ def separable(net, classes, arch, pw_source):
     return net
 
 
-def build(family, classes, size="default", window=256, generator_overrides=None):
+def build(family, classes, size="default", window=256, generator_overrides=None, channels=1):
+    """channels: input channels (1 + feature count, docs/FORMAT.md §6)."""
     meta = dict(family=family, size=size)
-    net = Net(window, meta)
+    net = Net(window, meta, channels)
     if family.startswith("cnn"):
         arch = CNN["cnn-tiny" if size == "tiny" else family]
         x = 0

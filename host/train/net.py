@@ -20,10 +20,10 @@ class TiedQuant(nn.Module):
 
 
 class Net(nn.Module):
-    def __init__(self, window, meta):
+    def __init__(self, window, meta, channels=1):
         super().__init__()
         self.meta = dict(meta)
-        self.shapes = [(window, 1)]  # (length, channels) per tensor
+        self.shapes = [(window, channels)]  # (length, channels) per tensor; tensor 0: window + feature channels
         self.acts = nn.ModuleList([ActQuant()])
         self.ops = nn.ModuleList()
         self.generator = None

@@ -77,3 +77,36 @@ class ModelTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FeatureChannelsTest(unittest.TestCase):
+    """Input [B][1+F][L] (docs/FORMAT.md §6): the window, then each feature constant along the window."""
+
+    def test_net_input_layout_and_augmentation(self):
+        import numpy as np
+        import torch
+
+        from host.train.data import net_input
+        from host.train.loop import augment
+
+        x = np.arange(2 * 8, dtype=np.float32).reshape(2, 8)
+        f = np.array([[0.5, -1.0, 2.0], [0.0, 0.25, -0.5]], dtype=np.float32)
+        t = net_input(x, f)
+        self.assertEqual(tuple(t.shape), (2, 4, 8))
+        self.assertTrue(torch.equal(t[:, 0], torch.from_numpy(x)))
+        for i in range(3):
+            self.assertTrue(torch.equal(t[:, 1 + i], torch.from_numpy(f[:, i:i + 1]).expand(2, 8)))
+        self.assertEqual(tuple(net_input(x).shape), (2, 1, 8))
+        a = augment(t, torch.Generator().manual_seed(0))
+        self.assertTrue(torch.equal(a[:, 1:], t[:, 1:]), "features are not augmented")
+        self.assertFalse(torch.equal(a[:, 0], t[:, 0]))
+
+    def test_models_take_feature_channels(self):
+        import torch
+
+        from host.train import models
+
+        for family in models.FAMILIES:
+            net = models.build(family, 2, size="tiny", channels=4)
+            self.assertEqual(net.shapes[0], (256, 4))
+            self.assertEqual(tuple(net(torch.zeros(3, 4, 256)).shape), (3, 2))
