@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readDataset } from "../host/data/dataset-format.ts";
-import { runWindows, quantizeWindows } from "../host/eval/engine.ts";
+import { runWindows, quantizeInputs } from "../host/eval/engine.ts";
 import { evaluateModel, type EvalRow } from "../host/eval/evaluate.ts";
 import { argmaxClasses } from "../host/eval/scores.ts";
 import { hasTorch, REPO_ROOT } from "../host/train/python.ts";
@@ -69,9 +69,15 @@ register(TITLE, async (t) => {
 	const m = readModel(blob);
 	const ref = JSON.parse(await readFile(join(dir, "ref.json"), "utf8")) as { dataset_index: number[]; class: number[] };
 	t.true(ref.dataset_index.length >= 300);
+	const F = ds.index.features.length;
+	t.is(m.input.channels, 1 + F, "the model takes the window and the RR-context features");
 	const windows = new Float32Array(ref.dataset_index.length * 256);
-	ref.dataset_index.forEach((at, k) => windows.set(ds.windows.subarray(at * 256, (at + 1) * 256), k * 256));
-	const inputs = quantizeWindows(windows, 256, (m.meta as { input: QuantParams }).input);
+	const features = new Float32Array(ref.dataset_index.length * F);
+	ref.dataset_index.forEach((at, k) => {
+		windows.set(ds.windows.subarray(at * 256, (at + 1) * 256), k * 256);
+		features.set(ds.features.subarray(at * F, (at + 1) * F), k * F);
+	});
+	const inputs = quantizeInputs(windows, 256, (m.meta as { input: QuantParams }).input, features, F);
 	const native = runWindows(model, m, inputs, { engine: "native" });
 	t.deepEqual(native, runWindows(model, m, inputs, { engine: "ref" }));
 	const classes = argmaxClasses(native, 2);

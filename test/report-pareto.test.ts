@@ -16,6 +16,9 @@ import { marginScores, thresholdClasses } from "../host/eval/scores.ts";
 import { randomModel } from "../host/pack/random-model.ts";
 import { writeModel } from "../host/pack/writer.ts";
 import { readModel } from "../modules/model/index.ts";
+import { RR_FEATURE_NAMES } from "../modules/ecg/rr-features.ts";
+import { quantizeValue, type QuantParams } from "../modules/runtime/quantize.ts";
+import { tuneThreshold } from "../host/eval/threshold.ts";
 
 const SPLITS = { train: ["119"], validation: ["116"], test: ["233", "200"] };
 const root = mkdtempSync(join(tmpdir(), "hypertiny-report-"));
@@ -162,5 +165,62 @@ test.serial("eval: t* comes from validation only; an aami5 model can be scored a
 		const r = cli(args);
 		t.is(r.status, 1, args.join(" "));
 		t.regex(r.stderr, message);
+	}
+});
+
+/** The [L][C] inputs of windows first..first+count, built here from FORMAT §6 element by element. */
+function manualInputs(ds: Dataset, first: number, count: number, input: QuantParams, zeroFeatures = false): Int8Array {
+	const F = ds.index.features.length;
+	const C = 1 + F;
+	const out = new Int8Array(count * 256 * C);
+	for (let w = 0; w < count; w++) {
+		for (let l = 0; l < 256; l++) {
+			out[(w * 256 + l) * C] = quantizeValue(ds.windows[(first + w) * 256 + l]!, input);
+			for (let f = 0; f < F; f++) out[(w * 256 + l) * C + 1 + f] = quantizeValue(zeroFeatures ? 0 : ds.features[(first + w) * F + f]!, input);
+		}
+	}
+	return out;
+}
+
+test.serial("a model with META.features takes the RR context as input channels 1.. (FORMAT §6); bad feature META is refused", async (t) => {
+	const ds = await setup();
+	const spec = randomModel(11, { family: "lowrank", length: 256, channels: 1 + RR_FEATURE_NAMES.length, classes: 2 });
+	const input = (spec.meta as { input: QuantParams }).input;
+	spec.meta = { ...(spec.meta as object), name: "rand-rr", family: "hyper-lowrank", task: "v-vs-rest", classes: ["rest", "V"], features: [...RR_FEATURE_NAMES] };
+	const path = join(root, "rand-rr.htpw");
+	writeFileSync(path, writeModel(spec));
+	const row = await evaluateModel({ modelPath: path, split: "test", dataDir: data, notice: () => {} });
+	const model = readModel(new Uint8Array(readFileSync(path)));
+	const { first, count } = ds.index.splits.validation;
+	const v = (inputs: Int8Array) => marginScores(runWindows(path, model, inputs, { engine: "native" }), 2).filter((_, i) => i % 2 === 1);
+	const tuned = tuneThreshold(v(manualInputs(ds, first, count, input)), ds.vrest.subarray(first, first + count));
+	t.is(row.t_star, tuned.t_star);
+	t.is(row.validation_macro_f1, Math.round(tuned.macro_f1 * 1e6) / 1e6);
+	// The features reach the network: zeroing them changes the scores.
+	t.notDeepEqual(v(manualInputs(ds, first, count, input, true)), v(manualInputs(ds, first, count, input)));
+
+	spec.meta = { ...(spec.meta as object), features: ["rr_pre_ratio", "qrs_width"] };
+	writeFileSync(path, writeModel(spec));
+	await t.throwsAsync(evaluateModel({ modelPath: path, split: "test", dataDir: data }), { message: /META features .*qrs_width.* are not names of RR_FEATURE_NAMES/ });
+	spec.meta = { ...(spec.meta as object), features: ["rr_pre_ratio"] };
+	writeFileSync(path, writeModel(spec));
+	await t.throwsAsync(evaluateModel({ modelPath: path, split: "test", dataDir: data }), { message: /the input has 4 channels, META names 1 features/ });
+});
+
+test.serial("a sidecar of `hypertiny train` (version 2) decides by eval's own integer rule and t*", async (t) => {
+	const ds = await setup();
+	const path = join(models, "tiny-hyper.htpw");
+	const base = await evaluateModel({ modelPath: path, split: "test", dataDir: data, notice: () => {} });
+	const ours = testClasses(ds, path, base.t_star as number);
+	const sha = createHash("sha256").update(readFileSync(join(data, "index.json"))).digest("hex");
+	const side = JSON.parse(sidecar(ds, ours, sha));
+	writeFileSync(join(models, "tiny-hyper.float.json"), JSON.stringify({ ...side, version: 2, rule: "integer", t_star: base.t_star }));
+	try {
+		const row = await evaluateModel({ modelPath: path, split: "test", dataDir: data, notice: () => {} });
+		t.is(row.agreement, 1);
+		t.is(row.agreement_decisions, 1);
+		t.is(row.float_t_star, base.t_star);
+	} finally {
+		rmSync(join(models, "tiny-hyper.float.json"), { force: true });
 	}
 });

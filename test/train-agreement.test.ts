@@ -16,7 +16,9 @@ import { RefEngine } from "../host/pack/ref-engine.ts";
 import { hasTorch, runTrainer } from "../host/train/python.ts";
 import { IN_CI } from "./toolchain.ts";
 import { readModel } from "../modules/model/index.ts";
-import { quantizeInto, type QuantParams } from "../modules/runtime/quantize.ts";
+import type { QuantParams } from "../modules/runtime/quantize.ts";
+import { RR_FEATURE_NAMES } from "../modules/ecg/rr-features.ts";
+import { quantizeInputs } from "../host/eval/engine.ts";
 
 const SPLITS = { train: ["119", "208"], validation: ["116"], test: ["233"] };
 const FAMILIES = ["hyper-lowrank", "hyper-paper", "separable-int8", "cnn-32k"];
@@ -83,13 +85,23 @@ for (const family of FAMILIES) {
 		if (family.startsWith("hyper")) t.truthy(inspectBlob(blob).generator, "generated layers in the blob");
 
 		const ref = JSON.parse(await readFile(reference, "utf8")) as Reference;
+		// The model takes the window and the dataset's RR-context features as channels (docs/FORMAT.md §6).
+		const F = ds.index.features.length;
+		t.deepEqual((model.meta as { features?: string[] }).features, [...RR_FEATURE_NAMES]);
+		t.deepEqual(ds.index.features, [...RR_FEATURE_NAMES]);
+		t.is(model.input.channels, 1 + F);
 		const engine = new RefEngine(model, "boot");
-		const input = new Int8Array(256);
 		let agree = 0;
 		let exact = 0;
+		let featureMatters = 0;
 		ref.dataset_index.forEach((at, k) => {
-			quantizeInto(ds.windows.subarray(at * 256, (at + 1) * 256), meta.input, input);
+			const input = quantizeInputs(ds.windows.subarray(at * 256, (at + 1) * 256), 256, meta.input, ds.features.subarray(at * F, (at + 1) * F), F);
 			const out = engine.invoke(input);
+			// Feature channels are wired in: the same window with every feature 0 gives other outputs somewhere.
+			if (k < 50) {
+				const flat = quantizeInputs(ds.windows.subarray(at * 256, (at + 1) * 256), 256, meta.input, new Float32Array(F), F);
+				if (engine.invoke(flat).some((v, i) => v !== out[i])) featureMatters++;
+			}
 			if (argmax(out) === ref.class[k]) agree++;
 			if (out.every((v, i) => v === ref.output_q[k][i])) exact++;
 		});
@@ -99,5 +111,6 @@ for (const family of FAMILIES) {
 		t.true(agree >= 0.99 * n, `class agreement ${agree}/${n}`);
 		// The trainer evaluates the quantized net with the engine's rounding (host/train/exact.py): bit for bit.
 		t.is(exact, n, `identical int8 outputs ${exact}/${n}`);
+		t.true(featureMatters > 0, "the RR features change the outputs of some windows");
 	});
 }

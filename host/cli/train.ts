@@ -1,18 +1,22 @@
 // `hypertiny train`: dataset (built when missing) -> PyTorch training + QAT (host/train) -> float checkpoint
 // -> integer model (host/pack/export-model.ts) -> .htpw.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildDataset, DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
+import { DATASET_VERSION } from "../data/dataset-format.ts";
 import { mitdbPath } from "../data/mitdb-path.ts";
-import { readCheckpoint } from "../pack/checkpoint.ts";
+import { readCheckpoint, type Checkpoint } from "../pack/checkpoint.ts";
 import { exportCheckpoint } from "../pack/export-model.ts";
 import { inspectBlob } from "../pack/inspect.ts";
 import { hasTorch, pythonPath, REPO_ROOT, runTrainer } from "../train/python.ts";
-import { buildSidecar, sidecarPath, writeSidecar } from "../train/sidecar.ts";
+import { applyDecisions, buildSidecar, integerDecisions, sidecarPath, splitLabels, writeSidecar } from "../train/sidecar.ts";
 
 export const TRAIN_USAGE = `hypertiny train --model <family> --task v-vs-rest|aami5 --out <model.htpw> [--epochs N] [--qat-epochs N]
-        [--size tiny|default|wide] [--data <dir>] [--checkpoint <file>] [--epoch-size N] [--seed N] [-- <trainer options>]
+        [--size tiny|default|wide] [--data <dir>] [--checkpoint <file>] [--epoch-size N] [--seed N] [--reuse-checkpoint]
+        [-- <trainer options>]
+    --reuse-checkpoint: pack an existing checkpoint (made by the trainer with these options) instead of training
+    trainer options: --no-features (the ECG window only, no RR-context channels), --class-weight-power P, ...
     families: separable-int8, hyper-lowrank, hyper-paper, cnn-32k, cnn-64k, cnn-large
     trainer options: python -m host.train --help (e.g. --rank 8 --head-bits 4 --max-train 20000 --threads 2)`;
 
@@ -28,6 +32,7 @@ export async function trainCommand(args: string[]): Promise<number> {
 			model: { type: "string" }, task: { type: "string", default: "v-vs-rest" }, out: { type: "string" },
 			data: { type: "string" }, checkpoint: { type: "string" }, epochs: { type: "string" }, "qat-epochs": { type: "string" },
 			size: { type: "string" }, "epoch-size": { type: "string" }, seed: { type: "string" }, name: { type: "string" },
+			"reuse-checkpoint": { type: "boolean", default: false },
 		},
 	});
 	if (!values.model || !values.out) throw new Error(`--model and --out are required\nusage: ${TRAIN_USAGE}`);
@@ -39,8 +44,9 @@ export async function trainCommand(args: string[]): Promise<number> {
 	if (!hasTorch()) {
 		throw new Error(`${pythonPath()} cannot import torch and numpy: install them with \`apt install python3-torch python3-numpy\` (or set HYPERTINY_PYTHON to a python3 that has them)`);
 	}
-	if (!existsSync(join(data, "index.json"))) {
-		process.stderr.write(`building the dataset in ${data}\n`);
+	const stale = existsSync(join(data, "index.json")) && (JSON.parse(readFileSync(join(data, "index.json"), "utf8")) as { version?: number }).version !== DATASET_VERSION;
+	if (!existsSync(join(data, "index.json")) || (stale && !values["reuse-checkpoint"])) {
+		process.stderr.write(`building the dataset in ${data}${stale ? " (the one there is from another dataset version)" : ""}\n`);
 		await buildDataset({ mitdb: await mitdbPath(), out: data });
 	}
 	const trainerArgs = ["--data", data, "--model", values.model, "--task", values.task as string, "--checkpoint", checkpoint];
@@ -48,29 +54,46 @@ export async function trainCommand(args: string[]): Promise<number> {
 		const v = key === "name" ? name : values[key];
 		if (v !== undefined) trainerArgs.push(`--${key}`, v);
 	}
-	const started = Date.now();
-	const status = await runTrainer([...trainerArgs, ...extra]);
-	if (status !== 0) throw new Error(`the trainer exited with status ${status}`);
-	const trainSeconds = (Date.now() - started) / 1000;
+	let trainSeconds: number;
+	if (values["reuse-checkpoint"]) {
+		if (!existsSync(checkpoint)) throw new Error(`--reuse-checkpoint: ${checkpoint} does not exist`);
+		const seconds = readCheckpoint(checkpoint).provenance["seconds"];
+		trainSeconds = typeof seconds === "number" ? seconds : 0;
+		process.stderr.write(`packing the existing ${checkpoint} (trained in ${trainSeconds} s)\n`);
+	} else {
+		const started = Date.now();
+		const status = await runTrainer([...trainerArgs, ...extra]);
+		if (status !== 0) throw new Error(`the trainer exited with status ${status}`);
+		trainSeconds = (Date.now() - started) / 1000;
+	}
 
+	// t* by host/eval's rule from the trainer's int8 outputs, into the checkpoint before packing (META.t_star).
+	const ckpt: Checkpoint = readCheckpoint(checkpoint);
+	const decisions = integerDecisions(ckpt, splitLabels(data, ckpt.task));
+	if (decisions) {
+		applyDecisions(ckpt, decisions);
+		writeFileSync(checkpoint, JSON.stringify(ckpt) + "\n");
+	}
 	const blob = exportCheckpoint(checkpoint, out);
 	const report = inspectBlob(blob);
-	const ckpt = readCheckpoint(checkpoint);
-	const metrics = ckpt.metrics as Record<string, { macro_f1?: number; t_star?: number } | undefined>;
 	let sidecar = "";
 	try {
-		const command = ["hypertiny", "train", ...args].map((a) => (/^[\w.\/=:-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
+		const command = ["hypertiny", "train", ...args.filter((a) => a !== "--reuse-checkpoint")].map((a) => (/^[\w.\/=:-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
 		const path = sidecarPath(out);
-		writeSidecar(path, buildSidecar(ckpt, data, command, trainSeconds));
+		writeSidecar(path, buildSidecar(ckpt, data, command, trainSeconds, decisions));
 		sidecar = `\nfloat sidecar: ${path}`;
 	} catch (e) {
 		sidecar = `\nno float sidecar: ${(e as Error).message}`;
 	}
-	const f1 = (s: string) => (metrics[s]?.macro_f1 === undefined ? "-" : (metrics[s]!.macro_f1 as number).toFixed(4));
+	const metrics = ckpt.metrics as Record<string, { macro_f1?: number; t_star?: number } | undefined>;
+	const f4 = (x: number | null | undefined) => (typeof x === "number" ? x.toFixed(4) : "-");
+	const result = decisions
+		? `macro-F1 by the integer rule (host/eval): validation ${f4(decisions.validation_macro_f1)}, test ${f4(decisions.test_macro_f1)} (${decisions.t_star === null ? "argmax" : `t* = ${decisions.t_star} on s_V, P(V) ≥ ${decisions.t_star_probability!.toFixed(6)}`}, from validation)`
+		: `fake-quant macro-F1 (trainer's rule, subsets): validation ${f4(metrics["validation"]?.macro_f1)}, test ${f4(metrics["test"]?.macro_f1)} (t* ${metrics["validation"]?.t_star ?? "-"})`;
 	process.stdout.write(
 		`${out}: ${report.file_size} bytes (all PW as INT8: ${report.all_pw_int8_bytes})` +
 			(report.generator ? `, generator+heads+codes+their qparams ${report.generator_total_bytes} replacing ${report.generated_pw_int8_bytes} bytes of INT8 PW` : "") +
-			`\nfake-quant macro-F1: validation ${f1("validation")}, test ${f1("test")} (t* ${metrics["validation"]?.t_star ?? "-"}, from validation)\ntrain_seconds: ${trainSeconds.toFixed(0)}\ncheckpoint: ${checkpoint}${sidecar}\n`,
+			`\n${result}\ntrain_seconds: ${trainSeconds.toFixed(0)}\ncheckpoint: ${checkpoint}${sidecar}\n`,
 	);
 	return 0;
 }

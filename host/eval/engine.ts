@@ -33,14 +33,36 @@ export function buildHtbatch(): string {
 	return HTBATCH;
 }
 
-/** Quantizes windows [count][window] (float, mV) with the model's input params: the device's one rule. */
-export function quantizeWindows(windows: Float32Array, windowLength: number, input: QuantParams): Int8Array {
+/**
+ * The int8 model inputs [count][L][C] (docs/FORMAT.md §6) of windows [count][L] (float, mV) and their features
+ * [count][F] (C = 1 + F; F = 0 for a window-only model): channel 0 the window, channel 1+i feature i at every
+ * position, quantized with the model's input params by the device's one rule (modules/runtime/quantize.ts).
+ */
+export function quantizeInputs(windows: Float32Array, windowLength: number, input: QuantParams, features?: Float32Array, featureCount = 0): Int8Array {
 	if (windows.length % windowLength !== 0) throw new Error(`${windows.length} samples are not whole windows of ${windowLength}`);
-	const out = new Int8Array(windows.length);
-	for (let at = 0; at < windows.length; at += windowLength) {
-		quantizeInto(windows.subarray(at, at + windowLength), input, out.subarray(at, at + windowLength));
+	const count = windows.length / windowLength;
+	if (featureCount > 0 && features?.length !== count * featureCount) throw new Error(`${features?.length ?? 0} feature values for ${count} windows of ${featureCount} features`);
+	const C = 1 + featureCount;
+	const size = windowLength * C;
+	const out = new Int8Array(count * size);
+	const scratch = new Float32Array(size);
+	for (let w = 0; w < count; w++) {
+		if (C === 1) {
+			quantizeInto(windows.subarray(w * windowLength, (w + 1) * windowLength), input, out.subarray(w * size, (w + 1) * size));
+			continue;
+		}
+		for (let l = 0; l < windowLength; l++) {
+			scratch[l * C] = windows[w * windowLength + l];
+			for (let f = 0; f < featureCount; f++) scratch[l * C + 1 + f] = features![w * featureCount + f];
+		}
+		quantizeInto(scratch, input, out.subarray(w * size, (w + 1) * size));
 	}
 	return out;
+}
+
+/** Window-only inputs (C = 1). */
+export function quantizeWindows(windows: Float32Array, windowLength: number, input: QuantParams): Int8Array {
+	return quantizeInputs(windows, windowLength, input);
 }
 
 function sha256(data: Uint8Array | Int8Array): string {

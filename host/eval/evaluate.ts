@@ -7,7 +7,8 @@ import { readDataset, type Dataset, type SplitName } from "../data/dataset-forma
 import { readModel, type Model } from "../../modules/model/index.ts";
 import type { QuantParams } from "../../modules/runtime/quantize.ts";
 import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, recordBootstrap, type Interval, type RecordPart } from "./bootstrap.ts";
-import { engineLabel, quantizeWindows, runWindows, type EngineName } from "./engine.ts";
+import { RR_FEATURE_NAMES } from "../../modules/ecg/rr-features.ts";
+import { engineLabel, quantizeInputs, runWindows, type EngineName } from "./engine.ts";
 import { paretoFamily } from "./family.ts";
 import { addWindow, emptyConfusion, emptyHistograms, metrics } from "./metrics.ts";
 import { argmaxClasses, marginScores, thresholdClasses } from "./scores.ts";
@@ -102,6 +103,8 @@ interface ModelInfo {
 	task: Task;
 	classes: string[];
 	input: QuantParams;
+	/** META.features: names of input channels 1.. (docs/FORMAT.md §6); [] for a window-only model. */
+	features: string[];
 }
 
 function modelInfo(path: string): ModelInfo {
@@ -115,9 +118,14 @@ function modelInfo(path: string): ModelInfo {
 		throw new Error(`${path}: META classes must list one name per output value (${model.output.length * model.output.channels})`);
 	}
 	if (!input || !(input.scale > 0) || !Number.isInteger(input.zero_point)) throw new Error(`${path}: META has no valid input quantization`);
+	const features = meta["features"] ?? [];
+	if (!Array.isArray(features) || features.some((f) => typeof f !== "string" || !RR_FEATURE_NAMES.includes(f))) {
+		throw new Error(`${path}: META features ${JSON.stringify(features)} are not names of RR_FEATURE_NAMES (${RR_FEATURE_NAMES.join(", ")})`);
+	}
+	if (model.input.channels !== 1 + features.length) throw new Error(`${path}: the input has ${model.input.channels} channels, META names ${features.length} features (the window plus one channel each)`);
 	const task = meta["task"];
 	if (!TASKS.includes(task as Task)) throw new Error(`${path}: META task "${String(task)}" is not one of ${TASKS.join(", ")}`);
-	return { model, blob, name: String(meta["name"] ?? path), family: String(meta["family"] ?? "unknown"), task: task as Task, classes: classes as string[], input };
+	return { model, blob, name: String(meta["name"] ?? path), family: String(meta["family"] ?? "unknown"), task: task as Task, classes: classes as string[], input, features: features as string[] };
 }
 
 /** Scores [window][task classes] and the task's class count from the model's outputs. */
@@ -161,6 +169,12 @@ function floatRuleClasses(outputs: Int8Array, info: ModelInfo, task: Task, f: Fl
 	const scale = (info.model.meta as { output?: { scale?: unknown } }).output?.scale;
 	if (task !== "v-vs-rest" || info.classes.length !== 2 || f.t_star === null || typeof scale !== "number") return null;
 	const t = f.t_star;
+	if (f.rule === "integer") {
+		// host/eval's rule with the sidecar's own t* (equal to this row's when float and integer outputs agree).
+		const out = new Uint8Array(to - from);
+		for (let w = from; w < to; w++) out[w - from] = outputs[2 * w + 1] - outputs[2 * w] >= t ? 1 : 0;
+		return out;
+	}
 	const out = new Uint8Array(to - from);
 	for (let w = from; w < to; w++) out[w - from] = 1 / (1 + Math.exp(-(outputs[2 * w + 1] - outputs[2 * w]) * scale)) >= t ? 1 : 0;
 	return out;
@@ -176,9 +190,12 @@ export async function evaluateModel(o: EvalOptions): Promise<EvalRow> {
 	if (expected && JSON.stringify(expected) !== JSON.stringify(info.classes)) {
 		throw new Error(`${o.modelPath}: META classes ${JSON.stringify(info.classes)} differ from the dataset's ${JSON.stringify(expected)}`);
 	}
-	if (ds.index.window !== info.model.input.length * info.model.input.channels) {
-		throw new Error(`${o.modelPath}: the model takes ${info.model.input.length * info.model.input.channels} samples, the dataset's windows have ${ds.index.window}`);
+	if (ds.index.window !== info.model.input.length) {
+		throw new Error(`${o.modelPath}: the model takes windows of ${info.model.input.length} samples, the dataset's have ${ds.index.window}`);
 	}
+	const dsFeatures = ds.index.features ?? [];
+	const columns = info.features.map((name) => dsFeatures.indexOf(name));
+	if (columns.some((c) => c < 0)) throw new Error(`${o.modelPath}: the model takes features ${info.features.join(", ")}; the dataset has ${dsFeatures.join(", ") || "none"} (rebuild it with \`hypertiny dataset\`)`);
 
 	// Validation always (t*), then the split evaluated; the dataset stores splits contiguously.
 	const val = ds.index.splits.validation;
@@ -188,7 +205,14 @@ export async function evaluateModel(o: EvalOptions): Promise<EvalRow> {
 	const end = o.split === "test" ? test.first + test.count : val.first + val.count;
 	if (o.split === "test" && test.first !== val.first + val.count) throw new Error("the dataset's validation and test windows are not contiguous");
 	const W = ds.index.window;
-	const inputs = quantizeWindows(ds.windows.subarray(first * W, end * W), W, info.input);
+	const F = columns.length;
+	let features: Float32Array | undefined;
+	if (F > 0) {
+		const all = dsFeatures.length;
+		features = new Float32Array((end - first) * F);
+		for (let w = first; w < end; w++) for (let f = 0; f < F; f++) features[(w - first) * F + f] = ds.features[w * all + columns[f]];
+	}
+	const inputs = quantizeInputs(ds.windows.subarray(first * W, end * W), W, info.input, features, F);
 	const engine = o.engine ?? "native";
 	const outputs = runWindows(o.modelPath, info.model, inputs, { engine, threads: o.threads, cacheDir: o.cacheDir });
 	const { scores, classes } = taskScores(outputs, info, task);

@@ -13,6 +13,8 @@ export interface FloatSidecar {
 	command: unknown;
 	seed: unknown;
 	dataset: { count: number; index_sha256: string };
+	/** "integer": t_star is host/eval's threshold on s_V (sidecar version 2); "probability": on P(V) (version 1). */
+	rule: "integer" | "probability";
 	t_star: number | null;
 	classes: { validation: Uint8Array; test: Uint8Array };
 }
@@ -55,6 +57,7 @@ export function readSidecar(path: string): FloatSidecar {
 		command: raw.command,
 		seed: raw.seed,
 		dataset: { count: ds.count, index_sha256: ds.index_sha256 },
+		rule: raw.version === 2 && raw.rule === "integer" ? "integer" : "probability",
 		t_star: typeof raw.t_star === "number" ? raw.t_star : null,
 		classes: {
 			validation: decodeClasses(raw.classes.validation, `${where}: classes.validation`),

@@ -35,3 +35,13 @@ export function tuneThreshold(vScores: ArrayLike<number>, isV: ArrayLike<number>
 	const tied = candidates.filter((c) => c.f === best).map((c) => c.t).sort((a, b) => a - b);
 	return { t_star: tied[Math.floor((tied.length - 1) / 2)], macro_f1: best };
 }
+
+/**
+ * The same decision as a threshold on P(V) = sigmoid(s_V · output scale), the form the device app applies
+ * (META.t_star, modules/app/classifier.ts): s_V ≥ t ⟺ P(V) ≥ sigmoid((t − ½)·scale) for integer s_V, the half
+ * step keeping float rounding away from the boundary.
+ */
+export function probabilityThreshold(tStar: number, outputScale: number): number {
+	if (!Number.isInteger(tStar) || !(outputScale > 0)) throw new Error(`t* must be an integer and the output scale positive (${tStar}, ${outputScale})`);
+	return 1 / (1 + Math.exp(-(tStar - 0.5) * outputScale));
+}
