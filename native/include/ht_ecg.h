@@ -119,7 +119,7 @@ typedef struct {
 
 typedef struct {
 	ht_ecg_history minima;
-	int32_t block;
+	int32_t block_shift; /* blocks of 1 << block_shift sample indices */
 	int64_t current;
 	int32_t lowest;
 } ht_ecg_block_minima;

@@ -11,6 +11,12 @@ static inline int64_t ht_ecg_floor_div(int64_t a, int64_t b)
 	return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
+/* floor(v / 2^n) */
+static inline int64_t ht_ecg_sar64(int64_t v, int n)
+{
+	return v >= 0 ? v >> n : (int64_t)~(~(uint64_t)v >> n);
+}
+
 static inline int32_t ht_ecg_sar(int32_t v, int n)
 {
 	return v >= 0 ? v >> n : (int32_t)~(~(uint32_t)v >> n);

@@ -19,9 +19,10 @@
 /* The quiet test remembers the energy's minimum per block of this many samples, for the learning period plus
  * QUIET_MARGIN_SECONDS (0.5 s: peaks found while learning are judged when it ends). */
 #define QUIET_BLOCK 4
+#define QUIET_BLOCK_SHIFT 2
 
-/* ---- block minima: the minimum of a non-negative signal per block of `block` sample indices, last `length`
- * blocks (a power of two); -1 marks an unknown block. */
+/* ---- block minima: the minimum of a non-negative signal per block of 2^block_shift sample indices, last
+ * `length` blocks (a power of two); -1 marks an unknown block. */
 
 void ht_ecg_minima_clear(ht_ecg_block_minima *b)
 {
@@ -32,7 +33,7 @@ void ht_ecg_minima_clear(ht_ecg_block_minima *b)
 /* Sample indices arrive in increasing order; values are non-negative. */
 void ht_ecg_minima_push(ht_ecg_block_minima *b, int64_t index, int32_t value)
 {
-	int64_t block = ht_ecg_floor_div(index, b->block);
+	int64_t block = ht_ecg_sar64(index, b->block_shift);
 	if (block != b->current) {
 		b->current = block;
 		b->lowest = value;
@@ -46,8 +47,8 @@ int32_t ht_ecg_minima_lowest(const ht_ecg_block_minima *b, int64_t first, int64_
 {
 	const ht_ecg_history *m = &b->minima;
 	int64_t oldest = m->newest - m->length + 1;
-	int64_t from = ht_ecg_floor_div(first, b->block);
-	int64_t to = ht_ecg_floor_div(last, b->block);
+	int64_t from = ht_ecg_sar64(first, b->block_shift);
+	int64_t to = ht_ecg_sar64(last, b->block_shift);
 	int64_t k;
 	int32_t lowest = -1;
 	if (to > m->newest)
@@ -176,7 +177,7 @@ void ht_ecg_detector_setup(ht_ecg *e, uint32_t minima_blocks)
 	e->picker.timeout = s[HT_ECG_S_PEAK_TIMEOUT];
 	e->picker.pre_blank = s[HT_ECG_S_PRE_BLANK];
 	picker_reset(&e->picker);
-	e->energy_minima.block = QUIET_BLOCK;
+	e->energy_minima.block_shift = QUIET_BLOCK_SHIFT;
 	e->energy_minima.minima.length = minima_blocks;
 	e->energy_minima.minima.mask = minima_blocks - 1;
 	e->energy_minima.minima.newest = -1;

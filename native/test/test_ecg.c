@@ -279,7 +279,7 @@ static void test_block_minima(void)
 	ht_ecg_block_minima b;
 	static const int32_t values[] = { 9, 7, 8, 9, 5, 6, 9, 9, 9, 9, 9, 3, 8, 8 };
 	int64_t i;
-	b.block = 4;
+	b.block_shift = 2;
 	b.minima.ring = ring;
 	b.minima.length = 8;
 	b.minima.mask = 7;
@@ -306,6 +306,10 @@ static void test_block_minima(void)
 	CHECK_EQ(ht_ecg_floor_div(-1, 4), -1);
 	CHECK_EQ(ht_ecg_floor_div(-4, 4), -1);
 	CHECK_EQ(ht_ecg_floor_div(-5, 4), -2);
+	CHECK_EQ(ht_ecg_sar64(-1, 2), -1);
+	CHECK_EQ(ht_ecg_sar64(-5, 2), -2);
+	CHECK_EQ(ht_ecg_sar64(-4, 2), -1);
+	CHECK_EQ(ht_ecg_sar64(7, 2), 1);
 	CHECK_EQ(ht_ecg_sar(-9, 2), -3);
 	CHECK_EQ(ht_ecg_wrap32(((int64_t)1 << 32) + 5), 5);
 	CHECK_EQ(ht_ecg_wrap32(((int64_t)1 << 31)), INT32_MIN);
