@@ -27,7 +27,11 @@ _Static_assert(offsetof(ht_fast_q, k) == 0 && offsetof(ht_fast_q, mult) == 8 && 
 static inline int32_t ht_ld32_word(const uint8_t *p)
 {
 	int32_t v;
+#if defined(__GNUC__)
+	__builtin_memcpy(&v, p, 4); /* one load even under Moddable's -fno-builtin */
+#else
 	memcpy(&v, p, 4);
+#endif
 	return v;
 }
 

@@ -8,6 +8,14 @@
 #include "ht.h"
 #include "ht_input.h"
 
+/* Four bytes at any alignment, one load (the builtin: Moddable's nRF52 flags include -fno-builtin, which would
+ * turn memcpy into a call per value). */
+#if defined(__GNUC__)
+#define HT_LOAD4(dst, src) __builtin_memcpy((dst), (src), 4)
+#else
+#define HT_LOAD4(dst, src) memcpy((dst), (src), 4)
+#endif
+
 static int valid_quant(double scale, int32_t zero_point)
 {
 	return isfinite(scale) && scale > 0 && zero_point >= -128 && zero_point <= 127;
@@ -46,7 +54,7 @@ int ht_input_beat(int8_t *out, uint32_t out_count, const void *window, uint32_t 
 	/* Every value is checked before anything is written: a refused beat leaves the input as it was. */
 	for (k = 0; k < feature_count; k++) {
 		float x;
-		memcpy(&x, f + 4u * k, sizeof x);
+		HT_LOAD4(&x, f + 4u * k);
 		if (!isfinite(x))
 			return HT_E_ARGUMENT;
 		fq[k] = quantize((double)x, scale, zero_point);
@@ -58,7 +66,7 @@ int ht_input_beat(int8_t *out, uint32_t out_count, const void *window, uint32_t 
 		int32_t a;
 		float x;
 		int8_t *row = out + (size_t)i * channels;
-		memcpy(&a, w + 4u * i, sizeof a);
+		HT_LOAD4(&a, w + 4u * i);
 		x = (float)((double)a / adc_gain);
 		row[0] = quantize((double)x, scale, zero_point);
 		for (k = 0; k < feature_count; k++)
