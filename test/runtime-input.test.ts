@@ -1,4 +1,5 @@
-// The beat input in C (native/src/ht_input.c through native/xs/ht_xs_input.c, modules/runtime/beat-input.ts) equals
+// The beat input in C (native/src/ht_input.c through native/xs/ht_xs_input.c, modules/runtime/beat-input.ts: a plan
+// per gain and quantization, then each beat) equals
 // the TypeScript rule (modules/runtime/quantize.ts over modules/ecg/normalize.ts) bit for bit: many values (halves
 // at several scales, negatives, zero points, the clamp, extremes), random windows with and without feature
 // channels, and the same refusals (non-finite values, mismatched lengths). Run in the embedded-default XS host.
@@ -91,29 +92,32 @@ function transpile(entryCode: string): Plugin {
 }
 
 async function runInXs(input: unknown): Promise<any> {
-	const entry = `import { quantizeValueNative, writeBeatInput } from "../modules/runtime/beat-input.ts";
+	const entry = `import { beatInputPlan, quantizeValueNative, writeBeatInput } from "../modules/runtime/beat-input.ts";
 const input = JSON.parse(String.fromArrayBuffer(new Resource("input.json").slice(0)));
 const refusal = (f) => { try { f(); return "no error"; } catch (e) { return String(e.message); } };
 const values = input.quants.map(([s, z]) => input.values.map((x) => quantizeValueNative(x, s, z)));
 const beats = input.beats.map((b) => {
 	const out = new Int8Array(b.window.length * (1 + b.features.length));
-	writeBeatInput(out, Int32Array.from(b.window), b.adcGain, Float32Array.from(b.features), b.q[0], b.q[1]);
+	writeBeatInput(out, Int32Array.from(b.window), beatInputPlan(b.adcGain, b.q[0], b.q[1]), Float32Array.from(b.features));
 	return Array.from(out);
 });
 const w = new Int32Array([1, 2, 3, 4]);
 const out8 = new Int8Array(8).fill(0x33);
+const plan = beatInputPlan(200, 0.02, 0);
 const refusals = {
 	nanValue: refusal(() => quantizeValueNative(NaN, 0.02, 0)),
 	infValue: refusal(() => quantizeValueNative(-Infinity, 0.02, 0)),
-	nanFeature: refusal(() => writeBeatInput(out8, w, 200, new Float32Array([NaN]), 0.02, 0)),
-	wrongLength: refusal(() => writeBeatInput(out8, w, 200, new Float32Array(3), 0.02, 0)),
-	zeroGain: refusal(() => writeBeatInput(out8, w, 0, new Float32Array(1), 0.02, 0)),
-	badZeroPoint: refusal(() => writeBeatInput(out8, w, 200, new Float32Array(1), 0.02, 0.5)),
-	notInt32: refusal(() => writeBeatInput(out8, new Uint32Array(4), 200, new Float32Array(1), 0.02, 0)),
-	notFloat32: refusal(() => writeBeatInput(out8, w, 200, [0.5], 0.02, 0)),
-	readOnlyOut: refusal(() => writeBeatInput(new Int8Array(new Resource("input.json"), 0, 8), w, 200, new Float32Array(1), 0.02, 0)),
+	nanFeature: refusal(() => writeBeatInput(out8, w, plan, new Float32Array([NaN]))),
+	wrongLength: refusal(() => writeBeatInput(out8, w, plan, new Float32Array(3))),
+	zeroGain: refusal(() => beatInputPlan(0, 0.02, 0)),
+	tinyGain: refusal(() => beatInputPlan(1e-300, 0.02, 0)),
+	badZeroPoint: refusal(() => beatInputPlan(200, 0.02, 0.5)),
+	notAPlan: refusal(() => writeBeatInput(out8, w, {}, new Float32Array(1))),
+	notInt32: refusal(() => writeBeatInput(out8, new Uint32Array(4), plan, new Float32Array(1))),
+	notFloat32: refusal(() => writeBeatInput(out8, w, plan, [0.5])),
+	readOnlyOut: refusal(() => writeBeatInput(new Int8Array(new Resource("input.json"), 0, 8), w, plan, new Float32Array(1))),
 	untouched: Array.from(out8),
-	subarray: (() => { const big = new Int32Array([9, 9, 400, -400, 9]); const o = new Int8Array(2); writeBeatInput(o, big.subarray(2, 4), 200, new Float32Array(0), 0.02, 0); return Array.from(o); })(),
+	subarray: (() => { const big = new Int32Array([9, 9, 400, -400, 9]); const o = new Int8Array(2); writeBeatInput(o, big.subarray(2, 4), plan, new Float32Array(0)); return Array.from(o); })(),
 };
 trace(JSON.stringify({ values, beats, refusals }) + "\\n");
 `;
@@ -142,9 +146,10 @@ trace(JSON.stringify({ values, beats, refusals }) + "\\n");
 	bs.forEach((b, i) => t.deepEqual(got.beats[i], tsBeat(b), `beat ${i}: ${b.window.length} samples, ${b.features.length} features, gain ${b.adcGain}`));
 	t.true(bs.some((b) => b.features.length === 3 && b.window.length === 256));
 	const r = got.refusals;
-	for (const k of ["nanValue", "infValue", "nanFeature", "wrongLength", "zeroGain", "badZeroPoint", "notInt32", "notFloat32", "readOnlyOut"])
+	for (const k of ["nanValue", "infValue", "nanFeature", "wrongLength", "zeroGain", "tinyGain", "badZeroPoint", "notAPlan", "notInt32", "notFloat32", "readOnlyOut"])
 		t.regex(r[k], /^htpw ARGUMENT \(20\): /, k);
 	t.regex(r.notInt32, /window must be an Int32Array/);
+	t.regex(r.notAPlan, /plan must be made by xs_ht_input_plan/);
 	t.deepEqual(r.untouched, new Array(8).fill(0x33), "a refused beat leaves the input as it was");
 	t.deepEqual(r.subarray, [quantizeValue(Math.fround(2), { scale: 0.02, zero_point: 0 }), quantizeValue(Math.fround(-2), { scale: 0.02, zero_point: 0 })].map((v) => Math.max(-128, Math.min(127, v))));
 	// The TS rule refuses the same non-finite inputs.

@@ -6,7 +6,7 @@
 // RR context, the call, and the softmax.
 import Resource from "Resource";
 import { RR_FEATURE_COUNT, RR_FEATURE_NAMES, RrContext } from "../ecg/rr-features.ts";
-import { writeBeatInput } from "../runtime/beat-input.ts";
+import { beatInputPlan, writeBeatInput, type BeatInputPlan } from "../runtime/beat-input.ts";
 import { Interpreter } from "../runtime/interpreter.ts";
 import { isPolicy, type SynthesisPolicy } from "../runtime/synthesis-cache.ts";
 import { MAX_CLASSES, MODEL_INCOMPATIBLE, MODEL_INVALID, MODEL_MISSING, MODEL_READY, POLICY_NAMES } from "../ble/protocol.ts";
@@ -52,10 +52,10 @@ export class Classifier {
 	/** META.features the model takes after the ECG lead (none, or RR_FEATURE_NAMES). */
 	features: readonly string[] = [];
 	#adcGain: number;
+	#plan: BeatInputPlan | undefined;
 	#rr: RrContext;
 	#featureValues = NO_FEATURES;
 	#probabilities = new Float64Array(MAX_CLASSES);
-	#input: { scale: number; zero_point: number } = { scale: 1, zero_point: 0 };
 	#output: { scale: number; zero_point: number } = { scale: 1, zero_point: 0 };
 
 	constructor(o: ClassifierOptions) {
@@ -105,8 +105,12 @@ export class Classifier {
 		this.classes = classes;
 		this.alertClass = classes.indexOf(ALERT_CLASS_NAME);
 		this.tStar = typeof meta.t_star === "number" ? meta.t_star : 0.5;
-		this.#input = meta.input;
 		this.#output = meta.output;
+		try {
+			this.#plan = beatInputPlan(this.#adcGain, meta.input.scale, meta.input.zero_point);
+		} catch (error) {
+			return this.#fail(MODEL_INCOMPATIBLE, 0, `no input for this front end: ${String((error as Error).message ?? error)}`);
+		}
 		this.window = inputLength;
 		this.features = features ?? [];
 		this.#featureValues = channels > 1 ? new Float32Array(channels - 1) : NO_FEATURES;
@@ -133,7 +137,7 @@ export class Classifier {
 		const interpreter = this.interpreter!;
 		const features = this.#featureValues;
 		if (features.length) this.#rr.next(beat.rrPrevious, beat.rrNext, features, 0);
-		writeBeatInput(interpreter.input, beat.window, this.#adcGain, features, this.#input.scale, this.#input.zero_point);
+		writeBeatInput(interpreter.input, beat.window, this.#plan!, features);
 		interpreter.invoke();
 		const out = interpreter.output;
 		const p = this.#probabilities;

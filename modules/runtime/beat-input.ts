@@ -2,14 +2,25 @@
 // so xsc compiles it to the host function itself). The arithmetic is docs/FORMAT.md §6's, in C
 // (native/src/ht_input.c), bit-identical to ./quantize.ts over ../ecg/normalize.ts (test/runtime-input.test.ts).
 
+export type BeatInputPlan = object;
+
+/**
+ * The ECG lead's quantization for one model and front end, precomputed in C (a table of the smallest ADC value
+ * reaching each int8 level, found with the rule itself): made once, used for every beat. Throws "htpw ARGUMENT
+ * (20): ..." for a gain or scale that is not a finite number > 0 or a zero point outside -128..127.
+ */
+export function beatInputPlan(this: void, adcGain: number, scale: number, zeroPoint: number): BeatInputPlan {
+	return native("xs_ht_input_plan").call(this, adcGain, scale, zeroPoint);
+}
+
 /**
  * Writes a beat's model input [L][C] into `out` (the interpreter's input): channel 0 the band-passed window (ADC
- * units) as float32(adc / adcGain), channels 1.. the features (each the same along L), all quantized with
- * scale / zeroPoint. L = window.length, C = 1 + features.length, out.length must be L * C. Throws "htpw ARGUMENT
- * (20): ..." on any mismatch or a non-finite value, leaving `out` as it was. Allocates nothing.
+ * units) as float32(adc / adcGain), channels 1.. the features (each the same along L), all quantized with the
+ * plan's scale / zero point. L = window.length, C = 1 + features.length, out.length must be L * C. Throws "htpw
+ * ARGUMENT (20): ..." on any mismatch or a non-finite feature, leaving `out` as it was. Allocates nothing.
  */
-export function writeBeatInput(this: void, out: Int8Array, window: Int32Array, adcGain: number, features: Float32Array, scale: number, zeroPoint: number): void {
-	native("xs_ht_input_beat").call(this, out, window, adcGain, features, scale, zeroPoint);
+export function writeBeatInput(this: void, out: Int8Array, window: Int32Array, plan: BeatInputPlan, features: Float32Array): void {
+	native("xs_ht_input_beat").call(this, out, window, plan, features);
 }
 
 /** The §6 rule for one value, computed in C (a test's view of what writeBeatInput does per value). */

@@ -29,6 +29,27 @@ int ht_quantize_value(double x, double scale, int32_t zero_point, int8_t *out);
 int ht_input_beat(int8_t *out, uint32_t out_count, const void *window, uint32_t length, double adc_gain,
 	const void *features, uint32_t feature_count, double scale, int32_t zero_point);
 
+/* The ECG lead's rule precomputed for one (adc_gain, scale, zero_point): q(adc) is a non-decreasing step function
+ * of the int32 sample, so it is fully described by the smallest sample reaching each level -127..127. A beat then
+ * costs a search of that table per sample instead of soft-float double divisions; the values are the same (the
+ * thresholds are found with the rule itself). */
+#define HT_INPUT_LEVELS 255
+typedef struct {
+	uint32_t magic;
+	int32_t zero_point;
+	double adc_gain, scale;
+	int64_t threshold[HT_INPUT_LEVELS]; /* threshold[k]: smallest adc with q >= k - 127; INT64_MAX if none */
+} ht_input_plan;
+
+/* HT_E_ARGUMENT when adc_gain or scale is not a finite number > 0, zero_point is outside -128..127 or
+ * float32(adc / adc_gain) overflows for some int32 adc; else fills *plan, HT_OK. */
+int ht_input_plan_init(ht_input_plan *plan, double adc_gain, double scale, int32_t zero_point);
+
+/* ht_input_beat with the plan's gain and quantization: the same bytes, the same refusals (a plan not made by
+ * ht_input_plan_init is refused). */
+int ht_input_beat_planned(int8_t *out, uint32_t out_count, const void *window, uint32_t length,
+	const ht_input_plan *plan, const void *features, uint32_t feature_count);
+
 #ifdef __cplusplus
 }
 #endif

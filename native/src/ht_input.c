@@ -74,3 +74,118 @@ int ht_input_beat(int8_t *out, uint32_t out_count, const void *window, uint32_t 
 	}
 	return HT_OK;
 }
+
+#define PLAN_MAGIC 0x4E4C5049u /* "IPLN" */
+
+static int8_t lead(int32_t adc, double adc_gain, double scale, int32_t zero_point)
+{
+	float x = (float)((double)adc / adc_gain);
+	return quantize((double)x, scale, zero_point);
+}
+
+/* Smallest adc in (lo, INT32_MAX] with lead(adc) >= level, given lead(lo) < level and lead(INT32_MAX) >= level;
+ * the search gallops from an estimate, then bisects (lead is non-decreasing in adc). */
+static int64_t first_reaching(int64_t lo, int32_t level, double estimate, const ht_input_plan *p)
+{
+	int64_t hi, step;
+	if (!(estimate > (double)lo))
+		estimate = (double)lo + 1;
+	if (estimate > (double)INT32_MAX)
+		estimate = (double)INT32_MAX;
+	hi = (int64_t)estimate;
+	if (lead((int32_t)hi, p->adc_gain, p->scale, p->zero_point) < level) {
+		for (step = 1;; step *= 2) {
+			lo = hi;
+			hi = lo + step > INT32_MAX ? INT32_MAX : lo + step;
+			if (lead((int32_t)hi, p->adc_gain, p->scale, p->zero_point) >= level)
+				break;
+		}
+	} else {
+		for (step = 1;; step *= 2) {
+			int64_t probe = hi - step;
+			if (probe <= lo)
+				break;
+			if (lead((int32_t)probe, p->adc_gain, p->scale, p->zero_point) < level) {
+				lo = probe;
+				break;
+			}
+			hi = probe;
+		}
+	}
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (lead((int32_t)mid, p->adc_gain, p->scale, p->zero_point) >= level)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+int ht_input_plan_init(ht_input_plan *plan, double adc_gain, double scale, int32_t zero_point)
+{
+	int32_t level;
+	int64_t previous;
+	if (!plan || !isfinite(adc_gain) || !(adc_gain > 0) || !valid_quant(scale, zero_point))
+		return HT_E_ARGUMENT;
+	if (!isfinite((float)((double)INT32_MIN / adc_gain)))
+		return HT_E_ARGUMENT;
+	memset(plan, 0, sizeof *plan);
+	plan->zero_point = zero_point;
+	plan->adc_gain = adc_gain;
+	plan->scale = scale;
+	previous = (int64_t)INT32_MIN - 1; /* below every sample: lead(previous) "<" any level */
+	for (level = -127; level <= 127; level++) {
+		int64_t t;
+		if (lead(INT32_MIN, adc_gain, scale, zero_point) >= level)
+			t = INT32_MIN;
+		else if (lead(INT32_MAX, adc_gain, scale, zero_point) < level)
+			t = INT64_MAX;
+		else
+			t = first_reaching(previous < INT32_MIN ? INT32_MIN : previous - 1 < INT32_MIN ? INT32_MIN : previous - 1,
+				level, ((double)(level - zero_point) - 0.5) * scale * adc_gain, plan);
+		plan->threshold[level + 127] = t;
+		if (t != INT64_MAX)
+			previous = t;
+	}
+	plan->magic = PLAN_MAGIC;
+	return HT_OK;
+}
+
+int ht_input_beat_planned(int8_t *out, uint32_t out_count, const void *window, uint32_t length,
+	const ht_input_plan *plan, const void *features, uint32_t feature_count)
+{
+	enum { MAX_FEATURES = 255 };
+	int8_t fq[MAX_FEATURES];
+	const uint8_t *w = window, *f = features;
+	const int64_t *t;
+	uint32_t channels, i, k;
+	if (!plan || plan->magic != PLAN_MAGIC || !out || !window || length == 0 || (feature_count && !features) ||
+		feature_count > MAX_FEATURES)
+		return HT_E_ARGUMENT;
+	channels = 1 + feature_count;
+	if (out_count / channels != length || out_count % channels != 0)
+		return HT_E_ARGUMENT;
+	for (k = 0; k < feature_count; k++) {
+		float x;
+		HT_LOAD4(&x, f + 4u * k);
+		if (!isfinite(x))
+			return HT_E_ARGUMENT;
+		fq[k] = quantize((double)x, plan->scale, plan->zero_point);
+	}
+	t = plan->threshold;
+	for (i = 0; i < length; i++) {
+		int32_t a;
+		uint32_t n = 0, step;
+		int8_t *row = out + (size_t)i * channels;
+		HT_LOAD4(&a, w + 4u * i);
+		/* n = how many thresholds a reaches (they are sorted): the level is n - 128. */
+		for (step = 128; step; step >>= 1)
+			if (n + step <= HT_INPUT_LEVELS && t[n + step - 1] <= a)
+				n += step;
+		row[0] = (int8_t)((int32_t)n - 128);
+		for (k = 0; k < feature_count; k++)
+			row[1 + k] = fq[k];
+	}
+	return HT_OK;
+}

@@ -152,8 +152,71 @@ static void test_refusals(void)
 	CHECK_EQ(out[6], 1); /* float32(4 / 200) = 0.99999997 step */
 }
 
+/* The plan gives ht_input_beat's bytes: every adc in -4000..4000 and the int32 extremes, with and without features,
+ * at ordinary and pathological gains, scales and zero points; its refusals are ht_input_beat's. */
+static void test_plan(void)
+{
+	static ht_input_plan plan;
+	const double gains[6] = {200, 1241, 3, 7.3, 1e-30, 1e30};
+	const double scales[6] = {0.02, 0.0137, 1.0 / 3, 1e-12, 1e12, 0.1};
+	const int32_t zeros[3] = {0, -7, 127};
+	enum { N = 8001 + 8 };
+	static int32_t window[N];
+	static int8_t direct[N * 4], planned[N * 4];
+	const float features[3] = {0.3046875f, -1.03f, 2.0f};
+	uint32_t seed = 99;
+	long bad = 0, levels = 0;
+	int g, s, z, i;
+	for (i = 0; i < 8001; i++)
+		window[i] = i - 4000;
+	const int32_t extremes[8] = {INT32_MIN, INT32_MIN + 1, INT32_MAX, INT32_MAX - 1, 1 << 30, -(1 << 30), 123456789, -98765};
+	for (i = 0; i < 8; i++)
+		window[8001 + i] = extremes[i];
+	for (g = 0; g < 6; g++)
+		for (s = 0; s < 6; s++)
+			for (z = 0; z < 3; z++) {
+				if (ht_input_plan_init(&plan, gains[g], scales[s], zeros[z]) != HT_OK) {
+					CHECK(gains[g] < 1e-20); /* float32 overflow: refused like ht_input_beat */
+					CHECK_EQ(ht_input_beat(direct, N, window, N, gains[g], NULL, 0, scales[s], zeros[z]), HT_E_ARGUMENT);
+					continue;
+				}
+				CHECK_EQ(ht_input_beat(direct, N * 4, window, N, gains[g], features, 3, scales[s], zeros[z]), HT_OK);
+				CHECK_EQ(ht_input_beat_planned(planned, N * 4, window, N, &plan, features, 3), HT_OK);
+				if (memcmp(direct, planned, sizeof direct) != 0)
+					bad++;
+				for (i = 1; i < N; i++)
+					levels += direct[i * 4] != direct[(i - 1) * 4];
+			}
+	CHECK_EQ(bad, 0);
+	CHECK(levels > 1000); /* the ranges cross many levels */
+	/* Random int32 samples at the default input. */
+	CHECK_EQ(ht_input_plan_init(&plan, 200, 0.02, 0), HT_OK);
+	for (i = 0; i < N; i++)
+		window[i] = (int32_t)test_rand(&seed) >> (test_rand(&seed) % 31);
+	CHECK_EQ(ht_input_beat(direct, N, window, N, 200, NULL, 0, 0.02, 0), HT_OK);
+	CHECK_EQ(ht_input_beat_planned(planned, N, window, N, &plan, NULL, 0), HT_OK);
+	CHECK(memcmp(direct, planned, N) == 0);
+	/* Refusals. */
+	float nan_feature[1] = {NAN};
+	memset(planned, 0x33, 16);
+	CHECK_EQ(ht_input_beat_planned(planned, 7, window, 4, &plan, features, 1), HT_E_ARGUMENT);
+	CHECK_EQ(ht_input_beat_planned(planned, 8, window, 4, &plan, nan_feature, 1), HT_E_ARGUMENT);
+	CHECK_EQ(ht_input_beat_planned(planned, 8, window, 4, NULL, features, 1), HT_E_ARGUMENT);
+	CHECK_EQ(ht_input_beat_planned(planned, 0, window, 0x80000000u, &plan, features, 1), HT_E_ARGUMENT);
+	for (i = 0; i < 16; i++)
+		CHECK_EQ(planned[i], 0x33);
+	ht_input_plan forged = plan;
+	forged.magic = 0;
+	CHECK_EQ(ht_input_beat_planned(planned, 4, window, 4, &forged, NULL, 0), HT_E_ARGUMENT);
+	CHECK_EQ(ht_input_plan_init(&plan, 0, 0.02, 0), HT_E_ARGUMENT);
+	CHECK_EQ(ht_input_plan_init(&plan, 200, NAN, 0), HT_E_ARGUMENT);
+	CHECK_EQ(ht_input_plan_init(&plan, 200, 0.02, 128), HT_E_ARGUMENT);
+	CHECK_EQ(ht_input_plan_init(NULL, 200, 0.02, 0), HT_E_ARGUMENT);
+}
+
 void test_input(void)
 {
+	test_plan();
 	test_rule();
 	test_layout();
 	test_float32_rounding();

@@ -1,6 +1,6 @@
 /*
  * Thin xsmc bindings over native/include/ht_input.h: a beat's model input written by C into the interpreter's input
- * tensor (docs/FORMAT.md §6). Every argument is checked here or in the core; failures throw
+ * tensor (docs/FORMAT.md §6), through a plan made once per model (the ECG lead's rule as a threshold table). Every argument is checked here or in the core; failures throw
  * new Error("htpw ARGUMENT (20): <what>") as native/xs/ht_xs.c does.
  *
  * xsmc hands out the bytes of byte views only, so the Int32Array window and the Float32Array features are taken
@@ -89,24 +89,75 @@ static const uint8_t *typedData(xsMachine *the, typedView v, const char *name)
 	return (const uint8_t *)data + v.offset;
 }
 
-/* xs_ht_input_beat(out: Int8Array, window: Int32Array, adcGain, features: Float32Array, scale, zeroPoint):
- * out[L * (1 + features.length)] = the beat's quantized input (ht_input_beat), L = window.length. */
+#ifndef c_malloc /* builds without INCLUDE_XSPLATFORM */
+	#include <stdlib.h>
+	#define c_free free
+	#define c_malloc malloc
+#endif
+
+void xs_ht_input_plan_destructor(void *data)
+{
+	if (data)
+		c_free(data);
+}
+
+static double zeroPointArgument(xsMachine *the, int index)
+{
+	double zeroPoint = numberArgument(the, index, "zeroPoint");
+	if (!(zeroPoint >= -128 && zeroPoint <= 127 && zeroPoint == (double)(int32_t)zeroPoint))
+		throwInput(the, "zeroPoint must be an integer in -128..127, got %g", zeroPoint);
+	return zeroPoint;
+}
+
+/* xs_ht_input_plan(adcGain, scale, zeroPoint): the ECG lead's rule precomputed (ht_input_plan_init), a host object
+ * outside the XS heap for xs_ht_input_beat. */
+void xs_ht_input_plan(xsMachine *the)
+{
+	ht_input_plan *plan;
+	double adcGain, scale, zeroPoint;
+	if (xsmcArgc < 3)
+		throwInput(the, "xs_ht_input_plan expects 3 arguments, got %d", (int)xsmcArgc);
+	adcGain = numberArgument(the, 0, "adcGain");
+	scale = numberArgument(the, 1, "scale");
+	zeroPoint = zeroPointArgument(the, 2);
+	xsResult = xsNewHostObject(xs_ht_input_plan_destructor);
+	plan = c_malloc(sizeof(ht_input_plan));
+	if (!plan)
+		xsUnknownError("xs_ht_input_plan: out of memory");
+	xsmcSetHostBuffer(xsResult, plan, 0); /* an empty buffer: a view of the plan shows nothing */
+	if (ht_input_plan_init(plan, adcGain, scale, (int32_t)zeroPoint) != HT_OK)
+		throwInput(the, "no input plan for adcGain %g, scale %g: not finite numbers > 0, or float32(adc / adcGain) overflows",
+			adcGain, scale);
+}
+
+static ht_input_plan *planArgument(xsMachine *the, int index)
+{
+	ht_input_plan *volatile plan = NULL;
+	xsTry {
+		plan = xsmcGetHostDataValidate(xsArg(index), (void *)xs_ht_input_plan_destructor);
+	}
+	xsCatch {
+		plan = NULL;
+	}
+	if (!plan)
+		throwInput(the, "plan must be made by xs_ht_input_plan");
+	return plan;
+}
+
+/* xs_ht_input_beat(out: Int8Array, window: Int32Array, plan, features: Float32Array):
+ * out[L * (1 + features.length)] = the beat's quantized input (ht_input_beat_planned), L = window.length. */
 void xs_ht_input_beat(xsMachine *the)
 {
 	typedView window, features;
-	double adcGain, scale, zeroPoint;
+	ht_input_plan *plan;
 	void *out = NULL;
 	xsUnsignedValue outBytes = 0;
 	const uint8_t *w, *f;
 	int status;
 	xsmcVars(2);
-	if (xsmcArgc < 6)
-		throwInput(the, "xs_ht_input_beat expects 6 arguments, got %d", (int)xsmcArgc);
-	adcGain = numberArgument(the, 2, "adcGain");
-	scale = numberArgument(the, 4, "scale");
-	zeroPoint = numberArgument(the, 5, "zeroPoint");
-	if (!(zeroPoint >= -128 && zeroPoint <= 127 && zeroPoint == (double)(int32_t)zeroPoint))
-		throwInput(the, "zeroPoint must be an integer in -128..127, got %g", zeroPoint);
+	if (xsmcArgc < 4)
+		throwInput(the, "xs_ht_input_beat expects 4 arguments, got %d", (int)xsmcArgc);
+	plan = planArgument(the, 2);
 	window = typedArgument(the, 1, 0, "Int32Array", "window");
 	features = typedArgument(the, 3, 1, "Float32Array", "features");
 	/* No script runs from here on. */
@@ -120,12 +171,11 @@ void xs_ht_input_beat(xsMachine *the)
 		throwInput(the, "out must be a writable Int8Array (the interpreter's input)");
 	w = typedData(the, window, "window");
 	f = typedData(the, features, "features");
-	status = ht_input_beat(out, (uint32_t)outBytes, w, window.count, adcGain, features.count ? f : NULL, features.count,
-		scale, (int32_t)zeroPoint);
+	status = ht_input_beat_planned(out, (uint32_t)outBytes, w, window.count, plan, features.count ? f : NULL,
+		features.count);
 	if (status != HT_OK)
-		throwInput(the, "cannot write a %u-sample window with %u features into %u input values (adcGain %g, scale %g): "
-			"lengths disagree, or a value, gain or scale is not finite", (unsigned)window.count, (unsigned)features.count,
-			(unsigned)outBytes, adcGain, scale);
+		throwInput(the, "cannot write a %u-sample window with %u features into %u input values: lengths disagree, or a "
+			"feature is not finite", (unsigned)window.count, (unsigned)features.count, (unsigned)outBytes);
 }
 
 /* xs_ht_quantize_value(x, scale, zeroPoint): the §6 rule for one value (C's, for comparison with the TS rule). */
@@ -137,9 +187,7 @@ void xs_ht_quantize_value(xsMachine *the)
 		throwInput(the, "xs_ht_quantize_value expects 3 arguments, got %d", (int)xsmcArgc);
 	x = numberArgument(the, 0, "x");
 	scale = numberArgument(the, 1, "scale");
-	zeroPoint = numberArgument(the, 2, "zeroPoint");
-	if (!(zeroPoint >= -128 && zeroPoint <= 127 && zeroPoint == (double)(int32_t)zeroPoint))
-		throwInput(the, "zeroPoint must be an integer in -128..127, got %g", zeroPoint);
+	zeroPoint = zeroPointArgument(the, 2);
 	if (ht_quantize_value(x, scale, (int32_t)zeroPoint, &q) != HT_OK)
 		throwInput(the, "cannot quantize %g at scale %g: not finite, or the scale is not > 0", x, scale);
 	xsmcSetInteger(xsResult, q);
