@@ -3,6 +3,7 @@
 // through the board's ADC front end at MIT-BIH's 360 Hz. The app with the project's default model
 // (models/default.htpw, or --model) under policy boot runs it all; the same archive built with other configs (no
 // model, lazy, stream at two budgets) runs the record's first seconds for the boot and first-use figures.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { decodeBeat } from "../../modules/ble/protocol.ts";
@@ -70,6 +71,8 @@ export interface VariantFigures {
 export interface M4AppReport {
 	summary: { duty_cycle_64mhz_75bpm: number; instructions_per_ecg_second: number; instructions_per_beat: number; boot_instructions: number };
 	command: string;
+	/** The commit the app was built from, and whether the checkout had changes beyond it. */
+	source: { commit: string; modified: boolean };
 	model: { path: string; note: string };
 	input: { record: string; record_seconds: number; segments: Segment[]; sample_rate: number; block_samples: number };
 	boot: ReturnType<typeof bootCost>;
@@ -164,6 +167,7 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 			boot_instructions: boot.total.instructions,
 		},
 		command: "npm run bench:m4app",
+		source: sourceState(),
 		model: { path: relative(ROOT, model), note: modelNote(model) },
 		input: { record, record_seconds: recordSeconds, segments: input.segments, sample_rate: BOARD_ADC.sampleRate, block_samples: BOARD_ADC.blockSamples },
 		boot,
@@ -210,4 +214,15 @@ function modelNote(path: string): string {
 	for (let i = 0; i < m.ops.length; i++) macs += opMacs(m, i);
 	const features = Array.isArray(m.meta.features) ? `, features ${m.meta.features.join(", ")}` : "";
 	return `${m.meta.name ?? "unnamed"}: ${blob.length.toLocaleString("en-US")} bytes, input ${m.input.length}x${m.input.channels}${features}, ${(macs / 1e6).toFixed(2)} M MACs per inference, crc32 ${m.crc.toString(16).padStart(8, "0")}`;
+}
+
+function sourceState(): { commit: string; modified: boolean } {
+	const git = (args: string[]): string => {
+		const r = spawnSync("git", args, { cwd: ROOT, encoding: "utf8" });
+		return r.status === 0 ? r.stdout.trim() : "";
+	};
+	const commit = git(["rev-parse", "HEAD"]) || "unknown";
+	// Changes to what the app is built from (tracked files under these paths).
+	const modified = git(["status", "--porcelain", "--untracked-files=no", "--", "modules", "native", "boards", "manifest.json", "host/m4app", "models"]) !== "";
+	return { commit, modified };
 }

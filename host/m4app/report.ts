@@ -13,7 +13,7 @@ const row = (what: string, s: Split | undefined, note = ""): string =>
 export function markdownReport(r: M4AppReport): string {
 	const lines: string[] = [];
 	lines.push("# The whole app on the nRF52840's core (QEMU mps2-an386, exact instruction counts)", "");
-	lines.push(`Command: \`${r.command}\`. Model: \`${r.model.path}\`${r.model.note ? ` (${r.model.note})` : ""}.`);
+	lines.push(`Command: \`${r.command}\` at ${r.source.commit.slice(0, 12)}${r.source.modified ? " (with uncommitted changes to the app's sources)" : ""}. Model: \`${r.model.path}\`${r.model.note ? ` (${r.model.note})` : ""}.`);
 	lines.push(
 		`Input through the board's ADC front end at ${r.input.sample_rate} Hz in blocks of ${r.input.block_samples} samples (sampled without the CPU, as the nRF52840's SAADC does through EasyDMA): ${r.input.segments.map((s) => `${s.name} ${(s.count / r.input.sample_rate).toFixed(0)} s`).join(", ")}` +
 			` (synthetic segments leave out their first ${(r.input.segments[1]?.settle ?? 0) / r.input.sample_rate} s while the detector re-learns).`,
