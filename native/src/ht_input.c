@@ -124,7 +124,7 @@ static int64_t first_reaching(int64_t lo, int32_t level, double estimate, const 
 
 int ht_input_plan_init(ht_input_plan *plan, double adc_gain, double scale, int32_t zero_point)
 {
-	int32_t level;
+	int32_t level, lowest, highest;
 	int64_t previous;
 	if (!plan || !isfinite(adc_gain) || !(adc_gain > 0) || !valid_quant(scale, zero_point))
 		return HT_E_ARGUMENT;
@@ -135,11 +135,13 @@ int ht_input_plan_init(ht_input_plan *plan, double adc_gain, double scale, int32
 	plan->adc_gain = adc_gain;
 	plan->scale = scale;
 	previous = (int64_t)INT32_MIN - 1; /* below every sample: lead(previous) "<" any level */
+	lowest = lead(INT32_MIN, adc_gain, scale, zero_point);
+	highest = lead(INT32_MAX, adc_gain, scale, zero_point);
 	for (level = -127; level <= 127; level++) {
 		int64_t t;
-		if (lead(INT32_MIN, adc_gain, scale, zero_point) >= level)
+		if (lowest >= level)
 			t = INT32_MIN;
-		else if (lead(INT32_MAX, adc_gain, scale, zero_point) < level)
+		else if (highest < level)
 			t = INT64_MAX;
 		else
 			t = first_reaching(previous < INT32_MIN ? INT32_MIN : previous - 1 < INT32_MIN ? INT32_MIN : previous - 1,
