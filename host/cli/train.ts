@@ -15,7 +15,8 @@ import { applyDecisions, buildSidecar, integerDecisions, sidecarPath, splitLabel
 export const TRAIN_USAGE = `hypertiny train --model <family> --task v-vs-rest|aami5 --out <model.htpw> [--epochs N] [--qat-epochs N]
         [--size tiny|default|wide] [--data <dir>] [--checkpoint <file>] [--epoch-size N] [--seed N] [--reuse-checkpoint]
         [-- <trainer options>]
-    --reuse-checkpoint: pack an existing checkpoint (made by the trainer with these options) instead of training
+    --reuse-checkpoint: pack an existing checkpoint (made by the trainer with these options) instead of training,
+        under this command's name
     trainer options: --no-features (the ECG window only, no RR-context channels), --class-weight-power P, ...
     families: separable-int8, hyper-lowrank, hyper-paper, cnn-32k, cnn-64k, cnn-large
     trainer options: python -m host.train --help (e.g. --rank 8 --head-bits 4 --max-train 20000 --threads 2)`;
@@ -69,11 +70,14 @@ export async function trainCommand(args: string[]): Promise<number> {
 
 	// t* by host/eval's rule from the trainer's int8 outputs, into the checkpoint before packing (META.t_star).
 	const ckpt: Checkpoint = readCheckpoint(checkpoint);
-	const decisions = integerDecisions(ckpt, splitLabels(data, ckpt.task));
-	if (decisions) {
-		applyDecisions(ckpt, decisions);
-		writeFileSync(checkpoint, JSON.stringify(ckpt) + "\n");
+	// A reused checkpoint (e.g. from a trial run) is packed under this command's name.
+	if (values["reuse-checkpoint"] && ckpt.name !== name) {
+		ckpt.provenance["trained_as"] = ckpt.name;
+		ckpt.name = name;
 	}
+	const decisions = integerDecisions(ckpt, splitLabels(data, ckpt.task));
+	if (decisions) applyDecisions(ckpt, decisions);
+	if (decisions || values["reuse-checkpoint"]) writeFileSync(checkpoint, JSON.stringify(ckpt) + "\n");
 	const blob = exportCheckpoint(checkpoint, out);
 	const report = inspectBlob(blob);
 	let sidecar = "";

@@ -75,6 +75,9 @@ def fit(args):
                  if getattr(args, key, None) is not None}
     net = models.build(args.model, k, size=args.size, window=index["window"], generator_overrides=overrides,
                        channels=1 + len(features))
+    if features and args.feature_init_gain != 1.0:
+        with torch.no_grad():  # the first op reads the input; its feature-channel taps start larger
+            net.ops[0].weight[:, 1:].mul_(args.feature_init_gain)
     in_scale = float(np.percentile(np.abs(train.x), args.input_percentile)) / 127.0
     net.acts[0].fix(in_scale, 0)
     params = sum(p.numel() for p in net.parameters())
