@@ -92,8 +92,9 @@ export interface M4AppReport {
 	power: Record<string, PowerEstimate>;
 	/** Where the instructions of boot and the record's first seconds go (policy boot): per C function, and per part
 	 * of the app (the sources of the C natives: ECG filtering, detection, quality and windows, model input,
-	 * inference; the rest is XS, the JS, and the C library). */
-	profile: { seconds: number; functions: FunctionShare[]; parts: PartShare[] };
+	 * inference; the rest is XS, the JS, and the C library), in all and per second of ECG after boot (the same run
+	 * stopped after its first block, subtracted). */
+	profile: { seconds: number; functions: FunctionShare[]; parts: (PartShare & { per_ecg_second: number })[] };
 	assumptions: typeof ASSUMPTIONS;
 	run: { ticks: number; virtual_ms: number; total_instructions: number; beats: number; wall_seconds: number };
 	elf: string;
@@ -146,8 +147,13 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 	const main = variantFigures("policy boot", {}, run, input.segments[0]!);
 	figures.unshift(main);
 	const profilePath = join(outDir, "profile.txt");
+	const bootProfilePath = join(outDir, "profile-boot.txt");
 	await runM4App(built.elf, { maxTicks: variantTicks, profile: profilePath });
-	const profile = { seconds: VARIANT_SECONDS, functions: profileByFunction(built.elf, profilePath), parts: profileBySource(built.elf, profilePath) };
+	await runM4App(built.elf, { maxTicks: 1, profile: bootProfilePath });
+	const bootParts = new Map(profileBySource(built.elf, bootProfilePath).map((p) => [p.part, p.instructions]));
+	const ecgSeconds = ((variantTicks - 1) * BOARD_ADC.blockSamples) / BOARD_ADC.sampleRate;
+	const parts = profileBySource(built.elf, profilePath).map((p) => ({ ...p, per_ecg_second: Math.round((p.instructions - (bootParts.get(p.part) ?? 0)) / ecgSeconds) }));
+	const profile = { seconds: VARIANT_SECONDS, functions: profileByFunction(built.elf, profilePath), parts };
 	const boot = bootCost(run);
 	const segments = input.segments.map((s) => segmentCost(run, s, BOARD_ADC.sampleRate, BOARD_ADC.blockSamples));
 	const at75 = segments.find((s) => s.name === "75 bpm")!;

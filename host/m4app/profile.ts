@@ -76,14 +76,15 @@ export interface PartShare {
 
 /** The app's parts by the C source their instructions ran in (static functions and inlined code included). */
 export const PARTS: { part: string; sources: RegExp }[] = [
-	{ part: "ECG filtering (C)", sources: /^ht_ecg_filter\.c$/ },
-	{ part: "ECG detection (C)", sources: /^ht_ecg_detect\.c$/ },
-	{ part: "ECG quality gates, windows, events (C)", sources: /^ht_ecg\.c$/ },
+	{ part: "ECG filtering (C)", sources: /^ht_ecg_filter\.[ch]$/ },
+	{ part: "ECG detection (C)", sources: /^ht_ecg_detect\.[ch]$/ },
+	{ part: "ECG quality gates, windows, events (C)", sources: /^ht_ecg(_stages)?\.[ch]$/ },
 	{ part: "ECG binding (C)", sources: /^ht_xs_ecg\.c$/ },
-	{ part: "model input (C)", sources: /^ht_(xs_)?input\.c$/ },
-	{ part: "inference and synthesis (C)", sources: /^ht_(?!ecg|adc|xs_ecg|xs_input|input).*\.c$/ },
-	{ part: "ADC block input (C)", sources: /^(ht_adc_.*|board_adc)\.c$/ },
-	{ part: "board: BLE recorder, pins (C)", sources: /^board_.*\.c$/ },
+	{ part: "model input (C)", sources: /^ht_(xs_)?input\.[ch]$/ },
+	// The kernels' inline DSP helpers live in headers (ht_pwconv_dsp.h, ht_dwconv_dsp.h, ht_dot.h, ...).
+	{ part: "inference and synthesis (C)", sources: /^ht_(?!ecg|adc|xs_ecg|xs_input|input).*\.[ch]$/ },
+	{ part: "ADC block input (C)", sources: /^(ht_adc_.*|board_adc)\.[ch]$/ },
+	{ part: "board: BLE recorder, pins (C)", sources: /^board_.*\.[ch]$/ },
 ];
 export const JS_PART = "XS: the JS, the engine, the C library";
 

@@ -53,9 +53,9 @@ export function markdownReport(r: M4AppReport): string {
 	lines.push(`| segment | duty cycle | average current | ${BATTERIES.cr2032.what} | ${BATTERIES.lipo100.what} |`, "|---|---:|---:|---:|---:|");
 	for (const [name, p] of Object.entries(r.power))
 		lines.push(`| ${name} | ${pct(p.dutyCycle, 3)} | ${(p.averageMa * 1000).toFixed(1)} uA | ${(p.batteryHours.cr2032 / 24).toFixed(0)} days | ${(p.batteryHours.lipo100 / 24).toFixed(0)} days |`);
-	lines.push("", `## Where the instructions go, by part (boot and the first ${r.profile.seconds} s of the record; C parts by the source file their code is in)`, "");
-	lines.push("| part | instructions | share | sources |", "|---|---:|---:|---|");
-	for (const p of r.profile.parts) lines.push(`| ${p.part} | ${n(p.instructions)} | ${pct(p.share, 1)} | ${p.sources.join(", ")} |`);
+	lines.push("", `## Where the instructions go, by part (policy boot: boot and the first ${r.profile.seconds} s of the record; C parts by the source file their code is in; per second of ECG: after the first block, beats included)`, "");
+	lines.push("| part | instructions | share | per second of ECG | sources |", "|---|---:|---:|---:|---|");
+	for (const p of r.profile.parts) lines.push(`| ${p.part} | ${n(p.instructions)} | ${pct(p.share, 1)} | ${n(p.per_ecg_second)} | ${p.sources.join(", ")} |`);
 	lines.push("", `## Where the instructions go (boot and the first ${r.profile.seconds} s of the record, per C function)`, "");
 	lines.push("| function | instructions | share |", "|---|---:|---:|");
 	for (const f of r.profile.functions) lines.push(`| \`${f.name}\` | ${n(f.instructions)} | ${pct(f.share, 1)} |`);
