@@ -1,6 +1,6 @@
 // Runs the device app (dist/sim/app.js) in the embedded-default simulator and turns its output back into what
 // a board would send: GATT packets ("@gatt" trace lines), read values, connection changes, and trace text.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { bundlePath, ROOT, SIM_BINARY } from "../cli/sim-runner.ts";
 import { encodeEcgResource, type EcgRecording } from "./ecg-resource.ts";
 import { encodeGattScript, type ScriptEntry } from "./gatt-script.ts";
 import { LineSplitter, parseTraceLine } from "../companion/trace-lines.ts";
+import { encodeFrame, FRAME_WRITE } from "../companion/frames.ts";
 
 export const APP_MANIFEST = join(ROOT, "modules/app/manifest.json");
 
@@ -45,6 +46,7 @@ export interface SimAppResult {
  */
 export class SimApp extends EventEmitter {
 	readonly done: Promise<SimAppResult>;
+	#child: ChildProcess | undefined;
 
 	constructor(options: SimAppOptions) {
 		super();
@@ -73,9 +75,23 @@ export class SimApp extends EventEmitter {
 		}
 	}
 
+	/**
+	 * A client's write to characteristic `id`, relayed live to the app (a frame on its stdin, read by
+	 * modules/ble/trace-transport.ts between input blocks), which validates and answers it as a BLE write.
+	 * False when the app is not running (any more).
+	 */
+	write(id: number, bytes: Uint8Array): boolean {
+		const stdin = this.#child?.stdin;
+		if (!stdin || stdin.destroyed || !stdin.writable) return false;
+		stdin.write(encodeFrame(FRAME_WRITE, id, bytes));
+		return true;
+	}
+
 	#spawn(argv: string[]): Promise<SimAppResult> {
 		const started = performance.now();
-		const child = spawn(SIM_BINARY, argv, { stdio: ["ignore", "pipe", "pipe"] });
+		const child = spawn(SIM_BINARY, argv, { stdio: ["pipe", "pipe", "pipe"] });
+		this.#child = child;
+		child.stdin.on("error", () => {}); // EPIPE: the app ended before a write reached it
 		const lines = new LineSplitter();
 		let stderr = "";
 		let stats: Record<string, any> | undefined;
@@ -108,6 +124,7 @@ export class SimApp extends EventEmitter {
 		return new Promise((resolve, reject) => {
 			child.on("error", reject);
 			child.on("close", (code) => {
+				child.stdin.destroy();
 				lines.flush(line);
 				resolve({ status: code ?? 1, stderr, stats, wallSeconds: (performance.now() - started) / 1000, traceLines });
 			});

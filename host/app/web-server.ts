@@ -1,7 +1,9 @@
 // Serves the web companion (host/companion/web) and the simulated device's GATT frames over a WebSocket
 // (/gatt, one frame of host/companion/frames.ts per binary message). The page's protocol decoders are
 // modules/ble/protocol.ts itself, transpiled when served. A page that connects late first gets every frame
-// so far, so it can draw what already happened.
+// so far, so it can draw what already happened. The page's control buttons send write frames (kind 7) back on
+// the same WebSocket; a write to the control characteristic goes to the app live (SimApp.write), which
+// validates and answers it on the result characteristic as over BLE; anything else is dropped and counted.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -9,7 +11,8 @@ import type { Socket } from "node:net";
 import { join } from "node:path";
 import ts from "typescript";
 import { ROOT } from "../cli/sim-runner.ts";
-import { encodeFrame, FRAME_CONNECTED, FRAME_DEVICE, FRAME_DISCONNECTED, FRAME_END, FRAME_NOTIFY, FRAME_VALUE } from "../companion/frames.ts";
+import { CONTROL } from "../../modules/ble/protocol.ts";
+import { encodeFrame, FRAME_CONNECTED, FRAME_DEVICE, FRAME_DISCONNECTED, FRAME_END, FRAME_NOTIFY, FRAME_VALUE, FRAME_WRITE } from "../companion/frames.ts";
 import type { SimApp } from "./sim-app.ts";
 
 const WEB = join(ROOT, "host/companion/web");
@@ -33,10 +36,51 @@ function wsMessage(payload: Uint8Array): Buffer {
 	return Buffer.concat([header, payload]);
 }
 
+/** The largest client message accepted: one write frame (3 + 255 bytes). */
+const MAX_CLIENT_MESSAGE = 258;
+
+/**
+ * Client-to-server WebSocket messages (RFC 6455: always masked) from a stream of chunks. Calls `message`
+ * with each binary or text payload; returns false when the client must be dropped (a close frame, a frame
+ * too long for a write, an unmasked frame).
+ */
+export class WsReader {
+	#pending: Buffer = Buffer.alloc(0);
+
+	push(chunk: Buffer, message: (opcode: number, payload: Buffer) => void): boolean {
+		this.#pending = this.#pending.length ? Buffer.concat([this.#pending, chunk]) : chunk;
+		for (;;) {
+			const p = this.#pending;
+			if (p.length < 2) return true;
+			const opcode = p[0] & 0x0f;
+			if (!(p[1] & 0x80)) return false;
+			let length = p[1] & 0x7f;
+			let at = 2;
+			if (length === 126) {
+				if (p.length < 4) return true;
+				length = p.readUInt16BE(2);
+				at = 4;
+			} else if (length === 127) return false;
+			if (opcode === 8 || length > MAX_CLIENT_MESSAGE) return false;
+			if (p.length < at + 4 + length) return true;
+			const mask = p.subarray(at, at + 4);
+			const payload = Buffer.alloc(length);
+			for (let i = 0; i < length; i++) payload[i] = p[at + 4 + i] ^ mask[i & 3];
+			this.#pending = p.subarray(at + 4 + length);
+			message(opcode, payload);
+		}
+	}
+}
+
 export class WebCompanionServer {
 	readonly server: Server;
 	#history: Buffer[] = [];
 	#sockets = new Set<Socket>();
+	#app: SimApp | undefined;
+	/** Control writes relayed to the app. */
+	writes = 0;
+	/** Client messages dropped: not a write frame to the control characteristic, or no app running. */
+	refusedWrites = 0;
 
 	constructor() {
 		this.server = createServer((req, res) => {
@@ -57,8 +101,15 @@ export class WebCompanionServer {
 			socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
 			socket.on("error", () => this.#sockets.delete(socket));
 			socket.on("close", () => this.#sockets.delete(socket));
+			const reader = new WsReader();
 			socket.on("data", (data: Buffer) => {
-				if ((data[0] & 0x0f) === 8) socket.end(); // close frame
+				const keep = reader.push(data, (opcode, payload) => {
+					if (opcode !== 2) return; // text, ping, pong: nothing to do
+					const ok = payload.length >= 3 && payload[0] === FRAME_WRITE && payload[1] === CONTROL && payload.length === 3 + payload[2];
+					if (ok && this.#app?.write(CONTROL, payload.subarray(3))) this.writes++;
+					else this.refusedWrites++;
+				});
+				if (!keep) socket.end(); // a close frame, or a message that cannot be a write
 			});
 			for (const m of this.#history) socket.write(m);
 			this.#sockets.add(socket);
@@ -73,6 +124,7 @@ export class WebCompanionServer {
 	}
 
 	attach(app: SimApp): void {
+		this.#app = app;
 		app.on("device", (name: string) => this.#send(encodeFrame(FRAME_DEVICE, 0, new TextEncoder().encode(name))));
 		app.on("value", (id: number, bytes: Uint8Array) => this.#send(encodeFrame(FRAME_VALUE, id, bytes)));
 		app.on("packet", (id: number, bytes: Uint8Array) => this.#send(encodeFrame(FRAME_NOTIFY, id, bytes)));

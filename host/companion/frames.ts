@@ -1,5 +1,7 @@
 // The simulator link's byte stream (docs/ble-protocol.md, "Simulator link"): each GATT packet in a 3-byte
-// frame header, so a companion reads the simulator exactly as it reads a board.
+// frame header, so a companion reads the simulator exactly as it reads a board. Kinds 1-6 go from the device to
+// companions; kind 7 (a client's write to a characteristic) goes the other way, on the same socket, and on to
+// the simulated app on its stdin.
 
 export const FRAME_NOTIFY = 1;
 export const FRAME_VALUE = 2;
@@ -7,6 +9,7 @@ export const FRAME_CONNECTED = 3;
 export const FRAME_DISCONNECTED = 4;
 export const FRAME_DEVICE = 5;
 export const FRAME_END = 6;
+export const FRAME_WRITE = 7;
 
 export const DEFAULT_PORT = 8723;
 
@@ -38,7 +41,7 @@ export class FrameReader {
 		let at = 0;
 		while (at + 3 <= data.length && at + 3 + data[at + 2] <= data.length) {
 			const length = data[at + 2];
-			if (data[at] < FRAME_NOTIFY || data[at] > FRAME_END) throw new RangeError(`simulator link: unknown frame kind ${data[at]}`);
+			if (data[at] < FRAME_NOTIFY || data[at] > FRAME_WRITE) throw new RangeError(`simulator link: unknown frame kind ${data[at]}`);
 			frames.push({ kind: data[at], id: data[at + 1], bytes: data.slice(at + 3, at + 3 + length) });
 			at += 3 + length;
 		}

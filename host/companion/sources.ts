@@ -3,16 +3,31 @@
 // what to install.
 import { connect } from "node:net";
 import * as P from "../../modules/ble/protocol.ts";
-import { FrameReader, FRAME_CONNECTED, FRAME_DEVICE, FRAME_DISCONNECTED, FRAME_END, FRAME_NOTIFY, FRAME_VALUE } from "./frames.ts";
+import type { SendControl } from "./control.ts";
+import { encodeFrame, FrameReader, FRAME_CONNECTED, FRAME_DEVICE, FRAME_DISCONNECTED, FRAME_END, FRAME_NOTIFY, FRAME_VALUE, FRAME_WRITE } from "./frames.ts";
 import type { CompanionState } from "./state.ts";
 import { LineSplitter, parseTraceLine } from "./trace-lines.ts";
 
 export class CompanionError extends Error {}
 
-/** Reads the simulator link until the recording ends or the socket closes; resolves to the device name. */
-export function followSimulator(port: number, state: CompanionState, host = "127.0.0.1"): Promise<string> {
+/**
+ * Reads the simulator link until the recording ends or the socket closes; resolves to the device name.
+ * `onControl` gets, once connected, the function that sends control writes to the app over the same socket.
+ */
+export function followSimulator(port: number, state: CompanionState, host = "127.0.0.1", onControl?: (send: SendControl) => void): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const socket = connect({ port, host });
+		if (onControl)
+			socket.once("connect", () =>
+				onControl(
+					(bytes) =>
+						new Promise<void>((done, fail) => {
+							if (bytes.length > 255) return fail(new CompanionError(`a control write holds at most 255 bytes here, got ${bytes.length}`));
+							if (socket.destroyed || !socket.writable) return fail(new CompanionError("the simulator link is closed"));
+							socket.write(encodeFrame(FRAME_WRITE, P.CONTROL, bytes), (error) => (error ? fail(error) : done()));
+						}),
+				),
+			);
 		const reader = new FrameReader();
 		let device = "";
 		// As a central does: read values when connecting, then follow notifications (summary and counts are both).
@@ -60,8 +75,11 @@ function shortUuid(uuid: string): string {
 	return uuid.replace(/-/g, "").toLowerCase();
 }
 
-/** Connects to a board advertising the Heart Rate Service (and, optionally, named `name`), subscribes, follows until it disconnects. */
-export async function followBle(name: string | undefined, state: CompanionState, log: (line: string) => void): Promise<string> {
+/**
+ * Connects to a board advertising the Heart Rate Service (and, optionally, named `name`), subscribes, follows until
+ * it disconnects. `onControl` gets the function that writes the control characteristic (with response).
+ */
+export async function followBle(name: string | undefined, state: CompanionState, log: (line: string) => void, onControl?: (send: SendControl) => void): Promise<string> {
 	const noble = await optional("@abandonware/noble", NOBLE_HELP);
 	if (noble.state !== "poweredOn") {
 		await new Promise<void>((resolve, reject) => {
@@ -103,6 +121,11 @@ export async function followBle(name: string | undefined, state: CompanionState,
 		await c.subscribeAsync();
 	}
 	const device = peripheral.advertisement?.localName ?? peripheral.address;
+	if (onControl) {
+		const control = find(P.CONTROL);
+		if (!control) log("this device has no control characteristic: control writes are off");
+		else onControl(async (bytes) => void (await control.writeAsync(Buffer.from(bytes), false)));
+	}
 	await new Promise<void>((resolve) => peripheral.once("disconnect", () => resolve()));
 	state.connection(false);
 	return device;

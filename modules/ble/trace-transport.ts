@@ -1,7 +1,9 @@
 // The simulators' BLE link (host/sim and Moddable's mcsim): every notification and read value goes out as one
 // trace line "@gatt <id> <hex>\n" that the Node side turns back into the same GATT packets for companions.
 // Client writes and connection changes come from an optional script Resource ("gatt-script.bin", see
-// docs/ble-protocol.md), replayed at the sample index each entry names.
+// docs/ble-protocol.md), replayed at the sample index each entry names, and, in host/sim, live from a companion:
+// write frames (kind 7 of host/companion/frames.ts) that the Node side relays on the simulator's stdin, read
+// between input blocks without waiting and handed to onControl exactly as a BLE write would be.
 import Resource from "Resource";
 import type { BleTransport } from "./transport-api.ts";
 import { MAX_PACKET } from "./protocol.ts";
@@ -12,6 +14,11 @@ const SCRIPT_WRITE = 0;
 const SCRIPT_DISCONNECT = 1;
 const SCRIPT_CONNECT = 2;
 const SCRIPT_ENTRY_HEADER = 6;
+const FRAME_WRITE = 7;
+const FRAME_HEADER = 3;
+const CONTROL = 8; // protocol.ts CONTROL
+/** host/sim's stdin reader (host/sim/src/modules/host-input.c); a name, not a literal: Moddable never links it. */
+const HOST_INPUT = "xs_sim_host_input";
 
 export default class TraceTransport implements BleTransport {
 	connected = true;
@@ -20,10 +27,21 @@ export default class TraceTransport implements BleTransport {
 	dropped = 0;
 	#script: Uint8Array | undefined;
 	#next = 0;
+	#input: ((buffer: ArrayBuffer) => number) | undefined;
+	#inBuffer: ArrayBuffer | undefined;
+	#inBytes: Uint8Array | undefined;
+	#pending: Uint8Array | undefined;
+	#pendingLength = 0;
 
 	constructor(options: { deviceName: string; traceGatt?: boolean }) {
 		trace(`@gatt-device ${options.deviceName}\n`);
 		if (Resource.exists(SCRIPT)) this.#script = new Uint8Array(new Resource(SCRIPT));
+		if (typeof $sim === "object" && $sim) {
+			this.#input = native(HOST_INPUT);
+			this.#inBuffer = new ArrayBuffer(256);
+			this.#inBytes = new Uint8Array(this.#inBuffer);
+			this.#pending = new Uint8Array(FRAME_HEADER + 255 + 256);
+		}
 	}
 
 	notify(id: number, bytes: Uint8Array, length: number): boolean {
@@ -42,6 +60,7 @@ export default class TraceTransport implements BleTransport {
 	}
 
 	service(sampleIndex: number): void {
+		if (this.#input) this.#readLive();
 		const s = this.#script;
 		if (!s) return;
 		while (this.#next + SCRIPT_ENTRY_HEADER <= s.length) {
@@ -58,6 +77,35 @@ export default class TraceTransport implements BleTransport {
 			else if (kind === SCRIPT_WRITE) {
 				if (this.connected && this.onControl) this.onControl(s.subarray(at + SCRIPT_ENTRY_HEADER, end), length);
 			} else throw new RangeError(`${SCRIPT}: unknown entry kind ${kind} at byte ${at}`);
+		}
+	}
+
+	/** Takes every complete write frame waiting on the host's input; a frame of any other kind ends the input. */
+	#readLive(): void {
+		const pending = this.#pending!;
+		const chunk = this.#inBytes!;
+		for (;;) {
+			const n = this.#input!.call(undefined, this.#inBuffer!);
+			if (n < 0) {
+				this.#input = undefined;
+				return;
+			}
+			if (n === 0) return;
+			pending.set(chunk.subarray(0, n), this.#pendingLength);
+			this.#pendingLength += n;
+			let at = 0;
+			while (this.#pendingLength - at >= FRAME_HEADER && this.#pendingLength - at >= FRAME_HEADER + pending[at + 2]) {
+				const length = pending[at + 2];
+				if (pending[at] !== FRAME_WRITE || pending[at + 1] !== CONTROL) {
+					trace(`hypertiny: host input: frame kind ${pending[at]} for characteristic ${pending[at + 1]} is not a control write; live input closed\n`);
+					this.#input = undefined;
+					return;
+				}
+				if (this.connected && this.onControl) this.onControl(pending.subarray(at + FRAME_HEADER, at + FRAME_HEADER + length), length);
+				at += FRAME_HEADER + length;
+			}
+			pending.copyWithin(0, at, this.#pendingLength);
+			this.#pendingLength -= at;
 		}
 	}
 

@@ -1,8 +1,10 @@
 // The web companion: a live ECG strip with class markers, heart rate, counts and alerts. Packets come from
 // the simulator over a WebSocket (/gatt, frames of host/companion/frames.ts) or from a board over Web
-// Bluetooth; both are decoded by modules/ble/protocol.ts, served transpiled as /protocol.js.
+// Bluetooth; both are decoded by modules/ble/protocol.ts, served transpiled as /protocol.js. The buttons send
+// control writes (encoded by the same module) back: a write frame on the WebSocket, or a write to the board's
+// control characteristic; the device's answer comes back on the result characteristic.
 import * as P from "/protocol.js";
-import { FRAME_NOTIFY, FRAME_VALUE, FRAME_CONNECTED, FRAME_DISCONNECTED, FRAME_DEVICE, FRAME_END } from "/frames.js";
+import { FRAME_NOTIFY, FRAME_VALUE, FRAME_CONNECTED, FRAME_DISCONNECTED, FRAME_DEVICE, FRAME_END, FRAME_WRITE } from "/frames.js";
 
 const SECONDS = 8;
 const $ = (id) => document.getElementById(id);
@@ -11,6 +13,8 @@ const ctx = canvas.getContext("2d");
 
 const state = { sampleRate: 360, classes: [], counts: [], beats: 0, heartRate: 0, quality: 1, model: undefined, alerts: [], lastSample: 0 };
 const samples = []; // [sampleIndex, value] raw ADC minus zero
+let sendControl; // (bytes) => Promise, once a simulator or a board is connected
+let stripOn = false;
 const markers = []; // [sampleIndex, className]
 
 function packet(id, bytes) {
@@ -53,6 +57,13 @@ function packet(id, bytes) {
 		case P.CLASS_NAMES:
 			state.classes = P.decodeClassNames(bytes);
 			break;
+		case P.CONTROL_RESULT: {
+			const r = P.decodeControlResult(bytes);
+			$("result").textContent = `control ${r.op}: ${r.result === P.RESULT_OK ? "ok" : `refused (${P.RESULT_NAMES[r.result] ?? r.result})`}`;
+			document.body.dataset.lastResult = `${r.op}:${r.result}`;
+			document.body.dataset.results = String(Number(document.body.dataset.results ?? 0) + 1);
+			break;
+		}
 		case P.STRIP: {
 			const s = P.decodeStrip(bytes);
 			s.samples.forEach((v, i) => samples.push([s.sampleIndex + i * s.decimation, v]));
@@ -109,7 +120,10 @@ function draw() {
 function followSimulator() {
 	const ws = new WebSocket(`ws://${location.host}/gatt`);
 	ws.binaryType = "arraybuffer";
-	ws.onopen = () => ($("status").textContent = "simulator connected");
+	ws.onopen = () => {
+		$("status").textContent = "simulator connected";
+		enableControls(async (bytes) => ws.send(Uint8Array.of(FRAME_WRITE, P.CONTROL, bytes.length, ...bytes)));
+	};
 	ws.onmessage = (m) => {
 		const b = new Uint8Array(m.data);
 		const kind = b[0], id = b[1], bytes = b.subarray(3, 3 + b[2]);
@@ -138,6 +152,7 @@ async function followBoard() {
 		} catch {
 			continue;
 		}
+		if (info.id === P.CONTROL) enableControls((bytes) => c.writeValueWithResponse(bytes));
 		if (c.properties.read) packet(info.id, new Uint8Array((await c.readValue()).buffer));
 		if (c.properties.notify) {
 			c.addEventListener("characteristicvaluechanged", (e) => packet(info.id, new Uint8Array(e.target.value.buffer)));
@@ -145,6 +160,24 @@ async function followBoard() {
 		}
 	}
 }
+
+function enableControls(send) {
+	sendControl = send;
+	for (const id of ["reset-counts", "send-summary", "strip-toggle"]) $(id).disabled = false;
+}
+
+function control(command) {
+	if (!sendControl) return;
+	sendControl(P.encodeControl(command)).catch((e) => ($("result").textContent = `control write failed: ${e.message}`));
+}
+
+$("reset-counts").onclick = () => control({ op: "reset-counts" });
+$("send-summary").onclick = () => control({ op: "send-summary" });
+$("strip-toggle").onclick = () => {
+	stripOn = !stripOn;
+	$("strip-toggle").textContent = stripOn ? "Strip off" : "Strip on";
+	control({ op: "strip", decimation: stripOn ? 2 : 0 });
+};
 
 if (location.protocol.startsWith("http") && location.host) followSimulator();
 if (navigator.bluetooth) {
