@@ -17,7 +17,11 @@ const SCRIPT_ENTRY_HEADER = 6;
 const FRAME_WRITE = 7;
 const FRAME_HEADER = 3;
 const CONTROL = 8; // protocol.ts CONTROL
-/** host/sim's stdin reader (host/sim/src/modules/host-input.c); a name, not a literal: Moddable never links it. */
+/**
+ * host/sim's stdin reader (host/sim/src/modules/host-input.c), looked up at run time through globalThis.native
+ * (xsc compiles a literal `native("...")` call into a host function the firmware would have to link; only
+ * host/sim has this one).
+ */
 const HOST_INPUT = "xs_sim_host_input";
 
 export default class TraceTransport implements BleTransport {
@@ -37,7 +41,12 @@ export default class TraceTransport implements BleTransport {
 		trace(`@gatt-device ${options.deviceName}\n`);
 		if (Resource.exists(SCRIPT)) this.#script = new Uint8Array(new Resource(SCRIPT));
 		if (typeof $sim === "object" && $sim) {
-			this.#input = native(HOST_INPUT);
+			try {
+				this.#input = (globalThis as unknown as { native: (name: string) => (buffer: ArrayBuffer) => number }).native(HOST_INPUT);
+			} catch {
+				trace(`hypertiny: this simulator has no ${HOST_INPUT} (rebuild it: node host/sim/build.mjs); live control writes are off\n`);
+				return;
+			}
 			this.#inBuffer = new ArrayBuffer(256);
 			this.#inBytes = new Uint8Array(this.#inBuffer);
 			this.#pending = new Uint8Array(FRAME_HEADER + 255 + 256);
