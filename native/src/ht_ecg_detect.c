@@ -220,8 +220,12 @@ static int32_t energy_of(ht_ecg *e, int32_t value)
 	ht_ecg_msum_push(&e->d_highpass, value);
 	centred = (int64_t)ht_ecg_msum_at(&e->d_highpass, (uint32_t)e->d_centre_ago) * e->d_highpass.length - e->d_highpass.sum;
 	ht_ecg_msum_push(&e->d_derivative, centred);
-	slope64 = (centred - ht_ecg_msum_at(&e->d_derivative, e->d_derivative.length - 1)) / e->d_energy_divisor;
-	slope = ht_ecg_wrap32(slope64);
+	slope64 = centred - ht_ecg_msum_at(&e->d_derivative, e->d_derivative.length - 1);
+	/* truncating division; 32-bit when the difference fits (always, in practice: one SDIV on the M4) */
+	if (slope64 >= INT32_MIN && slope64 <= INT32_MAX)
+		slope = (int32_t)slope64 / e->d_energy_divisor;
+	else
+		slope = ht_ecg_wrap32(slope64 / e->d_energy_divisor);
 	energy = (int64_t)slope * slope;
 	return energy > e->d_max_energy ? e->d_max_energy : (int32_t)energy;
 }

@@ -55,5 +55,12 @@ int32_t ht_ecg_filter_step(ht_ecg *e, int32_t sample)
 	int64_t baseline = ht_ecg_msum_push(&e->f_base2, ht_ecg_msum_push(&e->f_base1, lowpassed));
 	/* exceeds 32 bits: int64 (the settings checks keep it far inside) */
 	int64_t numerator = (int64_t)ht_ecg_msum_at(&e->f_base1, e->f_base1.length - 1) * e->f_centre_gain - baseline;
-	return ht_ecg_wrap32(ht_ecg_floor_div(numerator + e->f_half, e->f_scale));
+	int64_t rounded = numerator + e->f_half;
+	/* floor division; in 32 bits when the operands fit (the numerator is the small difference of two large
+	 * terms: it fits unless the output nears ±2^31 / scale ADC units), one SDIV on the M4 instead of a call */
+	if (rounded >= INT32_MIN && rounded <= INT32_MAX && e->f_scale <= INT32_MAX) {
+		int32_t a = (int32_t)rounded, b = (int32_t)e->f_scale, q = a / b;
+		return (a % b != 0 && a < 0) ? q - 1 : q;
+	}
+	return ht_ecg_wrap32(ht_ecg_floor_div(rounded, e->f_scale));
 }
