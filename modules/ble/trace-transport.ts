@@ -40,7 +40,8 @@ export default class TraceTransport implements BleTransport {
 	constructor(options: { deviceName: string; traceGatt?: boolean }) {
 		trace(`@gatt-device ${options.deviceName}\n`);
 		if (Resource.exists(SCRIPT)) this.#script = new Uint8Array(new Resource(SCRIPT));
-		if (typeof $sim === "object" && $sim) {
+		// Only host/sim defines $sim (modules/types/sim.d.ts is not part of a Moddable build: read it untyped).
+		if ((globalThis as unknown as { $sim?: object }).$sim) {
 			try {
 				this.#input = (globalThis as unknown as { native: (name: string) => (buffer: ArrayBuffer) => number }).native(HOST_INPUT);
 			} catch {
