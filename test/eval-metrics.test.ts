@@ -3,7 +3,8 @@ import test from "ava";
 import { pooled, quantile, recordBootstrap, type RecordPart } from "../host/eval/bootstrap.ts";
 import { addWindow, auc, emptyConfusion, emptyHistograms, metrics } from "../host/eval/metrics.ts";
 import { argmaxClasses, marginScores, thresholdClasses } from "../host/eval/scores.ts";
-import { tuneThreshold } from "../host/eval/threshold.ts";
+import { tuneDecider } from "../host/eval/decide.ts";
+import { probabilityThreshold, tuneThreshold } from "../host/eval/threshold.ts";
 import { Rng } from "../host/pack/rng.ts";
 
 test("margin scores are q_k minus the best other class; argmax ties go to the lower index", (t) => {
@@ -154,4 +155,40 @@ test("quantiles interpolate between order statistics", (t) => {
 	t.is(quantile([1, 2, 3, 4, 5], 0.5), 3);
 	t.is(quantile([1, 2, 3, 4], 0.25), 1.75);
 	t.is(quantile([7], 0.975), 7);
+});
+
+test("META.t_star (a P(V) threshold, what the device applies) decides exactly like the integer t* on s_V", (t) => {
+	// The device's P(V): softmax of the dequantized int8 logits (modules/app/classifier.ts).
+	const pV = (qRest: number, qV: number, scale: number, zero: number) => {
+		const a = (qRest - zero) * scale, b = (qV - zero) * scale, m = Math.max(a, b);
+		const ea = Math.exp(a - m), eb = Math.exp(b - m);
+		return eb / (ea + eb);
+	};
+	for (const scale of [0.0123, 0.05, 0.0937, 0.13]) {
+		for (const tStar of [-255, -40, -16, -1, 0, 1, 7, 100, 255, 256]) {
+			const p = probabilityThreshold(tStar, scale);
+			let mismatches = 0;
+			for (let qRest = -128; qRest <= 127; qRest += 3) for (let qV = -128; qV <= 127; qV++) {
+				if ((pV(qRest, qV, scale, -5) >= p) !== (qV - qRest >= tStar)) mismatches++;
+			}
+			t.is(mismatches, 0, `scale ${scale}, t* ${tStar}`);
+		}
+	}
+	t.throws(() => probabilityThreshold(0.5, 0.1), { message: /integer/ });
+	// Where P(V) would round to 0 or 1 in doubles the two forms part: refused, not silently wrong.
+	t.throws(() => probabilityThreshold(255, 0.25), { message: /cannot be told apart/ });
+});
+
+test("tuneDecider: the trainer's t* and classes are eval's (tuneThreshold, thresholdClasses); argmax for more classes", (t) => {
+	const outputs = Int8Array.from([10, -20, 0, 5, -3, 30, 40, 41, 7, 7, -100, 90]);
+	const labels = [0, 1, 1, 0, 0, 1];
+	const d = tuneDecider(outputs, labels, 2);
+	const v = Array.from({ length: 6 }, (_, i) => outputs[2 * i + 1] - outputs[2 * i]);
+	const tuned = tuneThreshold(v, labels);
+	t.deepEqual({ t_star: d.t_star, validation_macro_f1: d.validation_macro_f1 }, { t_star: tuned.t_star, validation_macro_f1: tuned.macro_f1 });
+	t.deepEqual(d.decide(outputs), thresholdClasses(v, d.t_star as number));
+	const three = tuneDecider(Int8Array.from([1, 2, 3, 9, 0, 0]), [2, 0], 3);
+	t.is(three.t_star, null);
+	t.deepEqual(Array.from(three.decide(Int8Array.from([1, 2, 3, 9, 0, 0]))), [2, 0]);
+	t.throws(() => tuneDecider(outputs, [0, 1], 2), { message: /12 outputs for 2 windows/ });
 });

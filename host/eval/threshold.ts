@@ -43,5 +43,7 @@ export function tuneThreshold(vScores: ArrayLike<number>, isV: ArrayLike<number>
  */
 export function probabilityThreshold(tStar: number, outputScale: number): number {
 	if (!Number.isInteger(tStar) || !(outputScale > 0)) throw new Error(`t* must be an integer and the output scale positive (${tStar}, ${outputScale})`);
+	// Beyond ±34 the logistic is within 2^-49 of 0 or 1: neighbouring scores' P(V) cannot be told apart in doubles.
+	if (Math.abs((Math.abs(tStar) + 1) * outputScale) > 34) throw new Error(`t* ${tStar} at output scale ${outputScale}: P(V) of neighbouring scores cannot be told apart in doubles`);
 	return 1 / (1 + Math.exp(-(tStar - 0.5) * outputScale));
 }
