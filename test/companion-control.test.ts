@@ -3,13 +3,16 @@
 // as a BLE write would, the result comes back on the result characteristic, and its effect shows (counts reset).
 // Malformed and oversized writes are refused with the protocol's result codes; a client that sends garbage is
 // dropped; the app never crashes.
+import { spawn, spawnSync } from "node:child_process";
 import { connect, type Socket } from "node:net";
+import { join } from "node:path";
 import { createHash } from "node:crypto";
 import test from "ava";
 import * as P from "../modules/ble/protocol.ts";
 import { FIXTURE_MODEL } from "../host/app/default-model.ts";
 import { GattSocket } from "../host/app/gatt-socket.ts";
 import { SimApp } from "../host/app/sim-app.ts";
+import { ROOT } from "../host/cli/sim-runner.ts";
 import { WebCompanionServer, WsReader } from "../host/app/web-server.ts";
 import { controlForKey, parseControl } from "../host/companion/control.ts";
 import { encodeFrame, FrameReader, FRAME_NOTIFY, FRAME_WRITE, type Frame } from "../host/companion/frames.ts";
@@ -183,4 +186,46 @@ test("WsReader: masked messages in any chunking; close frames and oversized mess
 	t.false(new WsReader().push(frame(8, []), () => {}), "close");
 	t.false(new WsReader().push(Buffer.from([0x82, 0x80 | 126, 0x01, 0x03, ...mask]), () => {}), "259 bytes: longer than any write frame");
 	t.false(new WsReader().push(Buffer.from([0x82, 0x01, 0x07]), () => {}), "unmasked");
+});
+
+test("hypertiny companion --sim PORT --control ... --json: the CLI sends the writes and prints the device's answers; bad --control is refused before connecting", async (t) => {
+	const rec = await excerpt(20 * 60);
+	const gatt = new GattSocket();
+	const port = await gatt.listen(0);
+	// strip=99 would be refused before sending (encodeControl); raw bytes reach the device, which refuses them.
+	const cli = spawn(process.execPath, [join(ROOT, "bin/hypertiny.js"), "companion", "--sim", String(port), "--json", "--control", "send-summary", "--control", "hex:0263"], { cwd: ROOT });
+	let stdout = "";
+	let stderr = "";
+	cli.stdout.on("data", (c) => (stdout += c));
+	cli.stderr.on("data", (c) => (stderr += c));
+	t.teardown(() => cli.kill());
+	const exited = new Promise<number>((resolve) => cli.on("close", (code) => resolve(code ?? 1)));
+	const first = await Promise.race([gatt.client().then(() => "connected"), exited.then((code) => `the CLI exited (${code}) before connecting: ${stderr}`)]);
+	if (first !== "connected") {
+		await gatt.close();
+		return t.fail(first);
+	}
+	const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: { traceBeats: false } });
+	gatt.attach(app);
+	const result = await app.done;
+	await gatt.close();
+	t.is(await exited, 0, stderr);
+	t.is(result.status, 0, result.stderr);
+	const control = stdout
+		.split("\n")
+		.filter((l) => l.startsWith("{"))
+		.map((l) => JSON.parse(l))
+		.filter((u) => u.type === "control")
+		.map((u) => [u.result.op, u.result.result]);
+	t.deepEqual(control, [
+		[P.OP_SEND_SUMMARY, P.RESULT_OK],
+		[P.OP_STRIP, P.RESULT_OUT_OF_RANGE],
+	]);
+
+	const bad = spawnSync(process.execPath, [join(ROOT, "bin/hypertiny.js"), "companion", "--sim", "1", "--control", "reboot"], { cwd: ROOT, encoding: "utf8" });
+	t.is(bad.status, 2);
+	t.regex(bad.stderr, /--control reboot: not a control write/);
+	const serial = spawnSync(process.execPath, [join(ROOT, "bin/hypertiny.js"), "companion", "--serial", "/dev/null", "--control", "reset-counts"], { cwd: ROOT, encoding: "utf8" });
+	t.is(serial.status, 2);
+	t.regex(serial.stderr, /--control needs --sim or --ble/);
 });
