@@ -93,7 +93,7 @@ test("npm run typecheck (modules/tsconfig.json) covers every TypeScript module t
 			for (const f of files) if (f.endsWith(".ts") && f.startsWith(OWN)) t.true(checked.has(f), `${b.platform} ${specifier}: ${f} is type-checked`);
 		}
 	}
-	for (const typing of ["xs.d.ts", "Resource.d.ts", "timer.d.ts", "mc/config.d.ts", "pins/analog.d.ts", "pins/digital.d.ts", "ble/bleserver.d.ts"]) {
+	for (const typing of ["xs.d.ts", "Resource.d.ts", "timer.d.ts", "mc/config.d.ts", "pins/digital.d.ts", "ble/bleserver.d.ts"]) {
 		t.true(checked.has(join(ROOT, "node_modules/@moddable/typings", typing)), `@moddable/typings/${typing}`);
 	}
 });

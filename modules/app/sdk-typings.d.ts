@@ -2,7 +2,6 @@
 // every file here). mcconfig brings its own copy of these typings: referencing them from the modules
 // themselves would declare them twice in a real build.
 /// <reference path="../../node_modules/@moddable/typings/mc/config.d.ts" />
-/// <reference path="../../node_modules/@moddable/typings/pins/analog.d.ts" />
 /// <reference path="../../node_modules/@moddable/typings/pins/digital.d.ts" />
 /// <reference path="../../node_modules/@moddable/typings/ble/btutils.d.ts" />
 /// <reference path="../../node_modules/@moddable/typings/ble/gap.d.ts" />

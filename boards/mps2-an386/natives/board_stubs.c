@@ -1,4 +1,4 @@
-/* Natives the archive references that the app never calls on this board (preferences, bonding lists, pins/analog:
+/* Natives the archive references that the app never calls on this board (preferences, bonding lists;
  * the ECG comes through the block input, natives/board_adc.c): they throw, so a call would be a clear error rather
  * than a silent no-op. */
 #include "xsmc.h"
@@ -15,8 +15,3 @@ UNSUPPORTED(xs_ble_sm_delete_bonding)
 UNSUPPORTED(xs_gap_whitelist_add)
 UNSUPPORTED(xs_gap_whitelist_clear)
 UNSUPPORTED(xs_gap_whitelist_remove)
-UNSUPPORTED(xs_analog)
-UNSUPPORTED(xs_analog_static_read)
-UNSUPPORTED(xs_analog_close)
-UNSUPPORTED(xs_analog_read)
-void xs_analog_destructor(void *data) { (void)data; }
