@@ -39,7 +39,7 @@ register(TITLE, async (t) => {
 	t.teardown(() => rm(dir, { recursive: true, force: true }));
 	const model = join(dir, "e2e-tiny.htpw");
 	const train = await cli([
-		"train", "--model", "hyper-lowrank", "--task", "v-vs-rest", "--size", "tiny", "--epochs", "0.1", "--qat-epochs", "0.05",
+		"train", "--model", "hyper-lowrank", "--task", "v-vs-rest", "--size", "tiny", "--epochs", "1", "--qat-epochs", "0.05",
 		"--epoch-size", "4000", "--data", data, "--out", model, "--checkpoint", join(dir, "ckpt.json"),
 		"--", "--threads", "2", "--max-val", "3000", "--max-test", "1000", "--reference", join(dir, "ref.json"), "--reference-count", "300",
 	]);
