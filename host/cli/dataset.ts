@@ -10,7 +10,7 @@ import { mitdbPath } from "../data/mitdb-path.ts";
 export const DATASET_USAGE = "hypertiny dataset [--out <dir>] [--quiet]   (MIT-BIH: $HYPERTINY_MITDB or the shared archive)";
 
 export function formatDatasetSummary(index: DatasetIndex, out: string): string {
-	const lines = [`${index.count} windows of ${index.window} samples (R at ${index.pre}) in ${out}`];
+	const lines = [`${index.count} windows of ${index.window} samples (R at ${index.pre}) in ${out}; per-window features: ${index.features.join(", ") || "none"}`];
 	for (const split of SPLIT_NAMES) {
 		const s = index.splits[split];
 		const classes = AAMI_CLASSES.map((c) => `${c} ${s.aami5[c]}`).join(", ");
