@@ -49,6 +49,9 @@ function client(port: number): { socket: Socket; frames: Frame[]; until(test: (f
 	};
 }
 
+// One block per 1 ms timer tick at the least: blocks of 0.2 s keep a 20-minute excerpt running for 6 s or more,
+// however fast the pipeline is, so the writes sent while it runs reach it on a loaded machine too.
+const PACED = { traceBeats: false, blockSamples: 72 };
 const notified = (id: number) => (f: Frame) => f.kind === FRAME_NOTIFY && f.id === id;
 const results = (frames: Frame[]) => frames.filter(notified(P.CONTROL_RESULT)).map((f) => P.decodeControlResult(f.bytes));
 
@@ -58,7 +61,7 @@ test("a control write over the simulator socket reaches the app's validated hand
 	const port = await gatt.listen(0);
 	const c = client(port);
 	await gatt.client();
-	const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: { traceBeats: false } });
+	const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: PACED });
 	gatt.attach(app);
 	try {
 		// Wait until the app has counted beats, then reset them.
@@ -117,7 +120,7 @@ test("hypertiny companion's control path: --control writes and keys go to the ap
 		sent.push(send(parseControl("send-summary")), send(parseControl("hex:0300")), send(controlForKey("s")!));
 	});
 	await gatt.client();
-	const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: { traceBeats: false } });
+	const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: PACED });
 	gatt.attach(app);
 	await Promise.all(sent);
 	const result = await app.done;
@@ -140,7 +143,7 @@ test("the web companion's WebSocket carries the page's control writes to the app
 	const rec = await excerpt(20 * 60);
 	const page = new WebCompanionServer();
 	const port = await page.listen(0);
-	const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: { traceBeats: false } });
+	const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: PACED });
 	page.attach(app);
 	const got: P.ControlResultPacket[] = [];
 	app.on("packet", (id: number, bytes: Uint8Array) => id === P.CONTROL_RESULT && got.push(P.decodeControlResult(bytes)));
@@ -205,7 +208,7 @@ test("hypertiny companion --sim PORT --control ... --json: the CLI sends the wri
 		await gatt.close();
 		return t.fail(first);
 	}
-	const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: { traceBeats: false } });
+	const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: PACED });
 	gatt.attach(app);
 	const result = await app.done;
 	await gatt.close();

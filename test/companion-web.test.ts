@@ -132,9 +132,10 @@ testWithTools("web companion buttons: pressing Reset counts in headless Chromium
 	const rec = await excerpt(30 * 60);
 	const page = new WebCompanionServer();
 	const port = await page.listen(0);
-	// A 30-minute record in blocks of one second keeps the app running (tens of seconds here) while the page loads
-	// and the button is pressed, and picks the write up within a second of signal.
-	const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: { traceBeats: false, realtime: false, blockSamples: 360 } });
+	// The playback pushes one block per 1 ms timer tick at the least: a 30-minute record in blocks of 0.1 s keeps
+	// the app running for 18 s or more however fast the C pipeline is, while a loaded machine starts Chromium and
+	// the button is pressed; the write is picked up between two blocks.
+	const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: { traceBeats: false, realtime: false, blockSamples: 36 } });
 	page.attach(app);
 	const browser = await devtools(`http://127.0.0.1:${port}/`);
 	try {
