@@ -37,21 +37,20 @@ int ht_quantize_value(double x, double scale, int32_t zero_point, int8_t *out)
 	return HT_OK;
 }
 
-int ht_input_beat(int8_t *out, uint32_t out_count, const void *window, uint32_t length, double adc_gain,
-	const void *features, uint32_t feature_count, double scale, int32_t zero_point)
+enum { MAX_FEATURES = 255 };
+
+/* The checks both beat writers share: the tensor's shape ([length][1 + feature_count] in out_count values) and
+ * finite features, quantized into fq (they are constant along the window). Nothing is written to out. */
+static int prepare_features(const int8_t *out, uint32_t out_count, const void *window, uint32_t length,
+	const void *features, uint32_t feature_count, double scale, int32_t zero_point, int8_t *fq, uint32_t *channels)
 {
-	enum { MAX_FEATURES = 255 };
-	int8_t fq[MAX_FEATURES];
-	const uint8_t *w = window, *f = features;
-	uint32_t channels, i, k;
+	const uint8_t *f = features;
+	uint32_t k;
 	if (!out || !window || length == 0 || (feature_count && !features) || feature_count > MAX_FEATURES)
 		return HT_E_ARGUMENT;
-	channels = 1 + feature_count;
-	if (out_count / channels != length || out_count % channels != 0)
+	*channels = 1 + feature_count;
+	if (out_count / *channels != length || out_count % *channels != 0)
 		return HT_E_ARGUMENT;
-	if (!isfinite(adc_gain) || !(adc_gain > 0) || !valid_quant(scale, zero_point))
-		return HT_E_ARGUMENT;
-	/* Every value is checked before anything is written: a refused beat leaves the input as it was. */
 	for (k = 0; k < feature_count; k++) {
 		float x;
 		HT_LOAD4(&x, f + 4u * k);
@@ -59,6 +58,22 @@ int ht_input_beat(int8_t *out, uint32_t out_count, const void *window, uint32_t 
 			return HT_E_ARGUMENT;
 		fq[k] = quantize((double)x, scale, zero_point);
 	}
+	return HT_OK;
+}
+
+int ht_input_beat(int8_t *out, uint32_t out_count, const void *window, uint32_t length, double adc_gain,
+	const void *features, uint32_t feature_count, double scale, int32_t zero_point)
+{
+	int8_t fq[MAX_FEATURES];
+	const uint8_t *w = window;
+	uint32_t channels, i, k;
+	int status;
+	/* Every value is checked before anything is written: a refused beat leaves the input as it was. */
+	if (!isfinite(adc_gain) || !(adc_gain > 0) || !valid_quant(scale, zero_point))
+		return HT_E_ARGUMENT;
+	status = prepare_features(out, out_count, window, length, features, feature_count, scale, zero_point, fq, &channels);
+	if (status != HT_OK)
+		return status;
 	/* |adc| < 2^31 and adc_gain > 0: the quotient is finite, but float32 overflows when adc_gain < ~2^-97. */
 	if (!isfinite((float)((double)INT32_MIN / adc_gain)))
 		return HT_E_ARGUMENT;
@@ -157,24 +172,17 @@ int ht_input_plan_init(ht_input_plan *plan, double adc_gain, double scale, int32
 int ht_input_beat_planned(int8_t *out, uint32_t out_count, const void *window, uint32_t length,
 	const ht_input_plan *plan, const void *features, uint32_t feature_count)
 {
-	enum { MAX_FEATURES = 255 };
 	int8_t fq[MAX_FEATURES];
-	const uint8_t *w = window, *f = features;
+	const uint8_t *w = window;
 	const int64_t *t;
 	uint32_t channels, i, k;
-	if (!plan || plan->magic != PLAN_MAGIC || !out || !window || length == 0 || (feature_count && !features) ||
-		feature_count > MAX_FEATURES)
+	int status;
+	if (!plan || plan->magic != PLAN_MAGIC)
 		return HT_E_ARGUMENT;
-	channels = 1 + feature_count;
-	if (out_count / channels != length || out_count % channels != 0)
-		return HT_E_ARGUMENT;
-	for (k = 0; k < feature_count; k++) {
-		float x;
-		HT_LOAD4(&x, f + 4u * k);
-		if (!isfinite(x))
-			return HT_E_ARGUMENT;
-		fq[k] = quantize((double)x, plan->scale, plan->zero_point);
-	}
+	status = prepare_features(out, out_count, window, length, features, feature_count, plan->scale, plan->zero_point,
+		fq, &channels);
+	if (status != HT_OK)
+		return status;
 	t = plan->threshold;
 	for (i = 0; i < length; i++) {
 		int32_t a;

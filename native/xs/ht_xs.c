@@ -9,11 +9,10 @@
  * derives addresses from (PLAN, GENERATOR), so a rewritten blob changes numbers, never memory safety.
  * A Resource (flash, or a read-only mapping in the simulator) is used in place with no copy.
  */
-#include <stdarg.h>
-#include <stdio.h>
 
 #include "xsmc.h"
 #include "ht.h"
+#include "ht_xs_args.h"
 
 #ifndef c_malloc /* builds without INCLUDE_XSPLATFORM */
 	#include <stdlib.h>
@@ -33,37 +32,20 @@ typedef struct {
 	uint8_t *records;              /* private PLAN and GENERATOR, or NULL when the blob is immutable */
 } xsHtModel;
 
-static void throwStatus(xsMachine *the, int status, const char *format, ...) XS_FUNCTION_NORETURN;
-static void throwStatus(xsMachine *the, int status, const char *format, ...)
-{
-	char message[256];
-	int length = snprintf(message, sizeof(message), "htpw %s (%d): ", ht_status_name(status), status);
-	va_list arguments;
-	va_start(arguments, format);
-	vsnprintf(message + length, sizeof(message) - (size_t)length, format, arguments);
-	va_end(arguments);
-	/* new Error(message) rather than xsUnknownError: the message stays exactly this in debug builds too */
-	xsmcSetString(xsResult, message);
-	xsmcNew(xsResult, xsGlobal, xsID("Error"), &xsResult, NULL);
-	xsThrow(xsResult);
-}
-
 static void requireArgc(xsMachine *the, int count, const char *function)
 {
 	if (xsmcArgc < count)
-		throwStatus(the, HT_E_ARGUMENT, "%s expects %d arguments, got %d", function, count, (int)xsmcArgc);
+		htxs_throw_status(the, HT_E_ARGUMENT, "%s expects %d arguments, got %d", function, count, (int)xsmcArgc);
 }
 
 /* A number that is an integer in 0..max (no coercion: nothing runs a script between buffer fetches). */
 static uint32_t integerArgument(xsMachine *the, int index, uint32_t max, const char *name)
 {
-	xsType type = xsmcTypeOf(xsArg(index));
 	double value;
-	if (type != xsIntegerType && type != xsNumberType)
-		throwStatus(the, HT_E_ARGUMENT, "%s must be a number", name);
-	value = xsmcToNumber(xsArg(index));
+	if (!htxs_number(the, index, &value))
+		htxs_throw_status(the, HT_E_ARGUMENT, "%s must be a number", name);
 	if (!(value >= 0 && value <= (double)max && value == (double)(int64_t)value))
-		throwStatus(the, HT_E_ARGUMENT, "%s must be an integer in 0..%u, got %g", name, (unsigned)max, value);
+		htxs_throw_status(the, HT_E_ARGUMENT, "%s must be an integer in 0..%u, got %g", name, (unsigned)max, value);
 	return (uint32_t)value;
 }
 
@@ -77,21 +59,10 @@ static int isPresent(xsMachine *the, int index)
 /* Bytes of a buffer argument; writable ones must not be read-only (a Resource). */
 static uint8_t *bufferArgument(xsMachine *the, int index, int writable, uint32_t *length, const char *name)
 {
-	void *data = NULL;
-	xsUnsignedValue count = 0;
-	xsTry {
-		if (writable)
-			xsmcGetBufferWritable(xsArg(index), &data, &count);
-		else
-			xsmcGetBufferReadable(xsArg(index), &data, &count);
-	}
-	xsCatch {
-		data = NULL;
-	}
+	uint8_t *data = htxs_buffer(the, index, writable, length);
 	if (!data)
-		throwStatus(the, HT_E_ARGUMENT, "%s must be a %sbuffer (ArrayBuffer, host buffer or byte view)", name,
+		htxs_throw_status(the, HT_E_ARGUMENT, "%s must be a %sbuffer (ArrayBuffer, host buffer or byte view)", name,
 			writable ? "writable " : "");
-	*length = (uint32_t)count;
 	return data;
 }
 
@@ -146,15 +117,9 @@ void xs_ht_model_destructor(void *data)
 
 static xsHtModel *modelArgument(xsMachine *the, int index)
 {
-	xsHtModel *volatile hm = NULL;
-	xsTry {
-		hm = xsmcGetHostDataValidate(xsArg(index), (void *)xs_ht_model_destructor);
-	}
-	xsCatch {
-		hm = NULL;
-	}
+	xsHtModel *hm = htxs_host_data(the, index, (void *)xs_ht_model_destructor);
 	if (!hm || !hm->model.blob)
-		throwStatus(the, HT_E_ARGUMENT, "model must be a model made by xs_ht_model_open");
+		htxs_throw_status(the, HT_E_ARGUMENT, "model must be a model made by xs_ht_model_open");
 	return hm;
 }
 
@@ -193,7 +158,7 @@ void xs_ht_model_open(xsMachine *the)
 	status = ht_model_open(&hm->model, blob, size);
 	if (status != HT_OK) {
 		c_memset(&hm->model, 0, sizeof(hm->model));
-		throwStatus(the, status, "the blob (%u bytes) is not a valid model", (unsigned)size);
+		htxs_throw_status(the, status, "the blob (%u bytes) is not a valid model", (unsigned)size);
 	}
 	for (s = 0; s < HT_SEC_COUNT; s++)
 		hm->offset[s] = hm->model.sec[s] ? (uint32_t)(hm->model.sec[s] - blob) : 0;
@@ -213,13 +178,13 @@ static void rebase(xsMachine *the, xsHtModel *hm, int index)
 	uint8_t *blob = bufferArgument(the, index, 0, &size, "blob");
 	int s;
 	if (size != m->size)
-		throwStatus(the, HT_E_ARGUMENT, "blob has %u bytes, the model was opened on %u", (unsigned)size,
+		htxs_throw_status(the, HT_E_ARGUMENT, "blob has %u bytes, the model was opened on %u", (unsigned)size,
 			(unsigned)m->size);
 	if ((uintptr_t)blob & 3u)
-		throwStatus(the, HT_E_SECTION_ALIGN, "blob is not 4-byte aligned");
+		htxs_throw_status(the, HT_E_SECTION_ALIGN, "blob is not 4-byte aligned");
 	/* Without private records the core reads the plan from the blob: it must be the validated one. */
 	if (!hm->records && blob != m->blob)
-		throwStatus(the, HT_E_ARGUMENT, "blob is not the read-only buffer the model was opened on");
+		htxs_throw_status(the, HT_E_ARGUMENT, "blob is not the read-only buffer the model was opened on");
 	m->blob = blob;
 	for (s = 0; s < HT_SEC_COUNT; s++) {
 		int private = hm->records && (s == HT_SEC_PLAN || s == HT_SEC_GENERATOR);
@@ -243,7 +208,7 @@ void xs_ht_model_arena_bytes(xsMachine *the)
 static uint16_t generatedLayerArgument(xsMachine *the, xsHtModel *hm, int index)
 {
 	if (hm->model.gen_count == 0)
-		throwStatus(the, HT_E_ARGUMENT, "the model has no generated layers");
+		htxs_throw_status(the, HT_E_ARGUMENT, "the model has no generated layers");
 	return (uint16_t)integerArgument(the, index, hm->model.gen_count - 1u, "generated layer");
 }
 
@@ -262,7 +227,7 @@ static int8_t *arenaArgument(xsMachine *the, xsHtModel *hm, int index, uint32_t 
 {
 	int8_t *arena = (int8_t *)bufferArgument(the, index, 1, length, "arena");
 	if (*length < hm->model.arena_bytes)
-		throwStatus(the, HT_E_ARGUMENT, "arena has %u bytes, the model needs %u", (unsigned)*length,
+		htxs_throw_status(the, HT_E_ARGUMENT, "arena has %u bytes, the model needs %u", (unsigned)*length,
 			(unsigned)hm->model.arena_bytes);
 	return arena;
 }
@@ -274,10 +239,10 @@ static uint8_t *kernelArgument(xsMachine *the, xsHtModel *hm, int index, uint32_
 	uint8_t *kernels = bufferArgument(the, index, writable, &length, "kernel buffer");
 	uint32_t bytes = ht_gen_kernel_bytes(&hm->model, g);
 	if ((uint64_t)offset + bytes > length)
-		throwStatus(the, HT_E_ARGUMENT, "kernel of layer %u (%u bytes at %u) exceeds the kernel buffer (%u bytes)",
+		htxs_throw_status(the, HT_E_ARGUMENT, "kernel of layer %u (%u bytes at %u) exceeds the kernel buffer (%u bytes)",
 			(unsigned)g, (unsigned)bytes, (unsigned)offset, (unsigned)length);
 	if ((uintptr_t)(kernels + offset) & 3u)
-		throwStatus(the, HT_E_ARGUMENT, "kernel of layer %u is not 4-byte aligned", (unsigned)g);
+		htxs_throw_status(the, HT_E_ARGUMENT, "kernel of layer %u is not 4-byte aligned", (unsigned)g);
 	return kernels + offset;
 }
 
@@ -304,17 +269,17 @@ void xs_ht_run_op(xsMachine *the)
 	arena = arenaArgument(the, hm, 3, &arena_len);
 	g = ht_op_gen_layer(&hm->model, (uint16_t)op);
 	if (g != HT_NONE16 && !has_kernel)
-		throwStatus(the, HT_E_ARGUMENT, "op %u is a generated PW (layer %u): pass its synthesized kernel",
+		htxs_throw_status(the, HT_E_ARGUMENT, "op %u is a generated PW (layer %u): pass its synthesized kernel",
 			(unsigned)op, (unsigned)g);
 	if (g == HT_NONE16 && has_kernel)
-		throwStatus(the, HT_E_ARGUMENT, "op %u is not a generated PW: pass no kernel", (unsigned)op);
+		htxs_throw_status(the, HT_E_ARGUMENT, "op %u is not a generated PW: pass no kernel", (unsigned)op);
 	if (has_kernel) {
 		kernel = kernelArgument(the, hm, 4, offset, g, 0);
 		kernel_len = ht_gen_kernel_bytes(&hm->model, g);
 	}
 	status = ht_run_op(&hm->model, (uint16_t)op, arena, arena_len, kernel, kernel_len);
 	if (status != HT_OK)
-		throwStatus(the, status, "op %u failed", (unsigned)op);
+		htxs_throw_status(the, status, "op %u failed", (unsigned)op);
 }
 
 /* xs_ht_run_ops(model, blob, firstOp, endOp, arena): ops firstOp..endOp-1, none of them generated. */
@@ -328,19 +293,19 @@ void xs_ht_run_ops(xsMachine *the)
 	first = integerArgument(the, 2, hm->model.op_count, "first op");
 	end = integerArgument(the, 3, hm->model.op_count, "end op");
 	if (end < first)
-		throwStatus(the, HT_E_ARGUMENT, "end op %u is before first op %u", (unsigned)end, (unsigned)first);
+		htxs_throw_status(the, HT_E_ARGUMENT, "end op %u is before first op %u", (unsigned)end, (unsigned)first);
 	rebase(the, hm, 1);
 	arena = arenaArgument(the, hm, 4, &arena_len);
 	for (op = first; op < end; op++) {
 		uint16_t g = ht_op_gen_layer(&hm->model, (uint16_t)op);
 		if (g != HT_NONE16)
-			throwStatus(the, HT_E_ARGUMENT, "op %u is a generated PW (layer %u): run it with xs_ht_run_op",
+			htxs_throw_status(the, HT_E_ARGUMENT, "op %u is a generated PW (layer %u): run it with xs_ht_run_op",
 				(unsigned)op, (unsigned)g);
 	}
 	for (op = first; op < end; op++) {
 		int status = ht_run_op(&hm->model, (uint16_t)op, arena, arena_len, NULL, 0);
 		if (status != HT_OK)
-			throwStatus(the, status, "op %u failed", (unsigned)op);
+			htxs_throw_status(the, status, "op %u failed", (unsigned)op);
 	}
 }
 
@@ -360,11 +325,11 @@ void xs_ht_synthesize(xsMachine *the)
 	kernel = kernelArgument(the, hm, 3, offset, g, 1);
 	scratch = bufferArgument(the, 5, 1, &scratch_len, "scratch");
 	if (scratch_len < hm->model.synth_scratch_bytes)
-		throwStatus(the, HT_E_ARGUMENT, "scratch has %u bytes, the model needs %u", (unsigned)scratch_len,
+		htxs_throw_status(the, HT_E_ARGUMENT, "scratch has %u bytes, the model needs %u", (unsigned)scratch_len,
 			(unsigned)hm->model.synth_scratch_bytes);
 	if ((uintptr_t)scratch & 3u)
-		throwStatus(the, HT_E_ARGUMENT, "scratch is not 4-byte aligned");
+		htxs_throw_status(the, HT_E_ARGUMENT, "scratch is not 4-byte aligned");
 	status = ht_synthesize(&hm->model, g, kernel, ht_gen_kernel_bytes(&hm->model, g), scratch, scratch_len);
 	if (status != HT_OK)
-		throwStatus(the, status, "synthesis of generated layer %u failed", (unsigned)g);
+		htxs_throw_status(the, status, "synthesis of generated layer %u failed", (unsigned)g);
 }

@@ -6,10 +6,10 @@
  * host/ecg-wasm/native.ts gives Node the same functions over the same C compiled to WebAssembly.
  */
 #include <stdarg.h>
-#include <stdio.h>
 
 #include "xsmc.h"
 #include "ht_ecg.h"
+#include "ht_xs_args.h"
 
 #ifndef c_malloc /* builds without INCLUDE_XSPLATFORM */
 	#include <stdlib.h>
@@ -22,15 +22,9 @@
 static void ecgThrow(xsMachine *the, const char *format, ...) XS_FUNCTION_NORETURN;
 static void ecgThrow(xsMachine *the, const char *format, ...)
 {
-	char message[192];
-	int length = snprintf(message, sizeof(message), "ecg: ");
 	va_list arguments;
 	va_start(arguments, format);
-	vsnprintf(message + length, sizeof(message) - (size_t)length, format, arguments);
-	va_end(arguments);
-	xsmcSetString(xsResult, message);
-	xsmcNew(xsResult, xsGlobal, xsID("Error"), &xsResult, NULL);
-	xsThrow(xsResult);
+	htxs_throw(the, "ecg: ", format, arguments);
 }
 
 static void ecgArgc(xsMachine *the, int count, const char *function)
@@ -42,11 +36,9 @@ static void ecgArgc(xsMachine *the, int count, const char *function)
 /* A number that is an integer in min..max (no coercion). */
 static int64_t ecgInteger(xsMachine *the, int index, int64_t min, int64_t max, const char *name)
 {
-	xsType type = xsmcTypeOf(xsArg(index));
 	double value;
-	if (type != xsIntegerType && type != xsNumberType)
+	if (!htxs_number(the, index, &value))
 		ecgThrow(the, "%s must be a number", name);
-	value = xsmcToNumber(xsArg(index));
 	if (!(value >= (double)min && value <= (double)max && value == (double)(int64_t)value))
 		ecgThrow(the, "%s must be an integer in %lld..%lld, got %g", name, (long long)min, (long long)max, value);
 	return (int64_t)value;
@@ -54,20 +46,9 @@ static int64_t ecgInteger(xsMachine *the, int index, int64_t min, int64_t max, c
 
 static void *ecgBuffer(xsMachine *the, int index, int writable, uint32_t *bytes, const char *name)
 {
-	void *data = NULL;
-	xsUnsignedValue count = 0;
-	xsTry {
-		if (writable)
-			xsmcGetBufferWritable(xsArg(index), &data, &count);
-		else
-			xsmcGetBufferReadable(xsArg(index), &data, &count);
-	}
-	xsCatch {
-		data = NULL;
-	}
+	void *data = htxs_buffer(the, index, writable, bytes);
 	if (!data)
 		ecgThrow(the, "%s must be a%s ArrayBuffer", name, writable ? " writable" : "n");
-	*bytes = (uint32_t)count;
 	return data;
 }
 
@@ -79,13 +60,7 @@ void xs_ecg_destructor(void *data)
 
 static ht_ecg *ecgHandle(xsMachine *the, int index)
 {
-	ht_ecg *volatile e = NULL;
-	xsTry {
-		e = xsmcGetHostDataValidate(xsArg(index), (void *)xs_ecg_destructor);
-	}
-	xsCatch {
-		e = NULL;
-	}
+	ht_ecg *e = htxs_host_data(the, index, (void *)xs_ecg_destructor);
 	if (!e)
 		ecgThrow(the, "handle must be made by xs_ecg_open");
 	return e;

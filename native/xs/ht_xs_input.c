@@ -8,34 +8,21 @@
  * read before any data pointer is fetched, and nothing runs script or allocates after that), each checked against
  * the bytes the buffer really has.
  */
-#include <stdarg.h>
-#include <stdio.h>
 
 #include "xsmc.h"
 #include "ht.h"
 #include "ht_input.h"
+#include "ht_xs_args.h"
 
-static void throwInput(xsMachine *the, const char *format, ...) XS_FUNCTION_NORETURN;
-static void throwInput(xsMachine *the, const char *format, ...)
-{
-	char message[200];
-	int length = snprintf(message, sizeof(message), "htpw %s (%d): ", ht_status_name(HT_E_ARGUMENT), HT_E_ARGUMENT);
-	va_list arguments;
-	va_start(arguments, format);
-	vsnprintf(message + length, sizeof(message) - (size_t)length, format, arguments);
-	va_end(arguments);
-	xsmcSetString(xsResult, message);
-	xsmcNew(xsResult, xsGlobal, xsID("Error"), &xsResult, NULL);
-	xsThrow(xsResult);
-}
+#define throwInput(the, ...) htxs_throw_status(the, HT_E_ARGUMENT, __VA_ARGS__)
 
 /* A number argument as it is (no coercion: no script runs). */
 static double numberArgument(xsMachine *the, int index, const char *name)
 {
-	xsType type = xsmcTypeOf(xsArg(index));
-	if (type != xsIntegerType && type != xsNumberType)
+	double value;
+	if (!htxs_number(the, index, &value))
 		throwInput(the, "%s must be a number", name);
-	return xsmcToNumber(xsArg(index));
+	return value;
 }
 
 typedef struct {
@@ -132,13 +119,7 @@ void xs_ht_input_plan(xsMachine *the)
 
 static ht_input_plan *planArgument(xsMachine *the, int index)
 {
-	ht_input_plan *volatile plan = NULL;
-	xsTry {
-		plan = xsmcGetHostDataValidate(xsArg(index), (void *)xs_ht_input_plan_destructor);
-	}
-	xsCatch {
-		plan = NULL;
-	}
+	ht_input_plan *plan = htxs_host_data(the, index, (void *)xs_ht_input_plan_destructor);
 	if (!plan)
 		throwInput(the, "plan must be made by xs_ht_input_plan");
 	return plan;
@@ -150,8 +131,8 @@ void xs_ht_input_beat(xsMachine *the)
 {
 	typedView window, features;
 	ht_input_plan *plan;
-	void *out = NULL;
-	xsUnsignedValue outBytes = 0;
+	void *out;
+	uint32_t outBytes;
 	const uint8_t *w, *f;
 	int status;
 	xsmcVars(2);
@@ -161,12 +142,7 @@ void xs_ht_input_beat(xsMachine *the)
 	window = typedArgument(the, 1, 0, "Int32Array", "window");
 	features = typedArgument(the, 3, 1, "Float32Array", "features");
 	/* No script runs from here on. */
-	xsTry {
-		xsmcGetBufferWritable(xsArg(0), &out, &outBytes);
-	}
-	xsCatch {
-		out = NULL;
-	}
+	out = htxs_buffer(the, 0, 1, &outBytes);
 	if (!out)
 		throwInput(the, "out must be a writable Int8Array (the interpreter's input)");
 	w = typedData(the, window, "window");
