@@ -19,17 +19,20 @@ import { buildBoard } from "./build.ts";
 
 const USAGE = `usage: hypertiny bench:firmware [--model M.htpw] [--stored S.htpw] [--large L.htpw] [--out DIR]
   --model   the default HyperTinyPW model (default: models/default.htpw, else test/fixtures/tiny-hyper.htpw)
-  --stored  the all-stored INT8 baseline (default: models/separable-int8*.htpw, else the default model's
+  --stored  the all-stored INT8 baseline (default: models/separable-int8-<the default's task>.htpw, else
+            any models/separable-int8*.htpw, else the default model's
             all-stored twin: the same network with every generated PW synthesized once and stored as INT8)
-  --large   the paper's large CNN (default: models/cnn-large*.htpw; without one its row says so)
+  --large   the paper's large CNN (default: models/cnn-large-<task>.htpw, else cnn-large*; without one its row says so)
   --out     results directory (default: results/firmware)
 `;
 
-function firstModel(prefix: string): string | undefined {
+/** models/<prefix>-<task>.htpw for the default model's task (the comparison the README makes), else the first <prefix>*. */
+function firstModel(prefix: string, task: unknown): string | undefined {
 	const dir = join(ROOT, "models");
 	if (!existsSync(dir)) return undefined;
 	const found = readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith(".htpw")).sort();
-	return found.length ? join(dir, found[0]) : undefined;
+	const sameTask = found.find((f) => f === `${prefix}-${String(task)}.htpw`);
+	return sameTask ? join(dir, sameTask) : found.length ? join(dir, found[0]) : undefined;
 }
 
 const label = (path: string) => (path.startsWith(ROOT + "/") ? relative(ROOT, path) : path);
@@ -105,8 +108,9 @@ export async function benchFirmwareCommand(args: string[]): Promise<number> {
 	const work = mkdtempSync(join(tmpdir(), "hypertiny-firmware-"));
 	try {
 		const defaultPath = resolve(values.model ?? defaultModel());
+		const task = readModel(new Uint8Array(readFileSync(defaultPath))).meta?.task;
 		const candidates: Candidate[] = [{ name: "default", title: "default HyperTinyPW model", path: defaultPath, label: label(defaultPath) }];
-		const storedPath = values.stored ?? firstModel("separable-int8");
+		const storedPath = values.stored ?? firstModel("separable-int8", task);
 		if (storedPath) candidates.push({ name: "stored", title: "all-stored INT8 baseline", path: resolve(storedPath), label: label(resolve(storedPath)) });
 		else {
 			const twin = join(work, "stored-twin.htpw");
@@ -134,7 +138,7 @@ export async function benchFirmwareCommand(args: string[]): Promise<number> {
 			}));
 		}
 
-		const largePath = values.large ?? firstModel("cnn-large");
+		const largePath = values.large ?? firstModel("cnn-large", task);
 		let large: LargeReport | { model: null; why: string };
 		const base = images[0];
 		const appRegion = 0xc8000;
