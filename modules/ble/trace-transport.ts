@@ -6,7 +6,7 @@
 // between input blocks without waiting and handed to onControl exactly as a BLE write would be.
 import Resource from "Resource";
 import type { BleTransport } from "./transport-api.ts";
-import { MAX_PACKET } from "./protocol.ts";
+import { CONTROL, MAX_PACKET } from "./protocol.ts";
 import { gattTraceLine } from "./trace-line.ts";
 
 const SCRIPT = "gatt-script.bin";
@@ -16,7 +16,6 @@ const SCRIPT_CONNECT = 2;
 const SCRIPT_ENTRY_HEADER = 6;
 const FRAME_WRITE = 7;
 const FRAME_HEADER = 3;
-const CONTROL = 8; // protocol.ts CONTROL
 /**
  * host/sim's stdin reader (host/sim/src/modules/host-input.c), looked up at run time through globalThis.native
  * (xsc compiles a literal `native("...")` call into a host function the firmware would have to link; only
