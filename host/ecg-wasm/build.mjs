@@ -3,7 +3,8 @@
 // clang and wasm-ld (package lld). The .wasm is committed so that `npm install` needs no clang;
 // test/ecg-wasm.test.ts rebuilds it and compares bytes.
 //   node host/ecg-wasm/build.mjs [--out FILE] [--if-clang]
-// --if-clang: when clang or wasm-ld is missing, say so and keep the committed file (npm install / build).
+// --if-clang: when clang or wasm-ld is missing, say so and keep the committed file (npm run build). npm install
+// never rebuilds it: on a fresh clone the committed file is what runs, and test/ecg-wasm.test.ts checks it.
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
