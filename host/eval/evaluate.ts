@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { readDataset, type Dataset, type SplitName } from "../data/dataset-format.ts";
 import { readModel, type Model } from "../../modules/model/index.ts";
 import type { QuantParams } from "../../modules/runtime/quantize.ts";
+import { vScores } from "./decide.ts";
 import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, recordBootstrap, type Interval, type RecordPart } from "./bootstrap.ts";
 import { RR_FEATURE_NAMES } from "../../modules/ecg/rr-features.ts";
 import { engineLabel, quantizeInputs, runWindows, type EngineName } from "./engine.ts";
@@ -169,12 +170,8 @@ function floatRuleClasses(outputs: Int8Array, info: ModelInfo, task: Task, f: Fl
 	const scale = (info.model.meta as { output?: { scale?: unknown } }).output?.scale;
 	if (task !== "v-vs-rest" || info.classes.length !== 2 || f.t_star === null || typeof scale !== "number") return null;
 	const t = f.t_star;
-	if (f.rule === "integer") {
-		// host/eval's rule with the sidecar's own t* (equal to this row's when float and integer outputs agree).
-		const out = new Uint8Array(to - from);
-		for (let w = from; w < to; w++) out[w - from] = outputs[2 * w + 1] - outputs[2 * w] >= t ? 1 : 0;
-		return out;
-	}
+	// host/eval's rule with the sidecar's own t* (equal to this row's when float and integer outputs agree).
+	if (f.rule === "integer") return thresholdClasses(vScores(outputs.subarray(2 * from, 2 * to)), t);
 	const out = new Uint8Array(to - from);
 	for (let w = from; w < to; w++) out[w - from] = 1 / (1 + Math.exp(-(outputs[2 * w + 1] - outputs[2 * w]) * scale)) >= t ? 1 : 0;
 	return out;
