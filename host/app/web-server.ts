@@ -12,7 +12,7 @@ import { join } from "node:path";
 import ts from "typescript";
 import { ROOT } from "../cli/sim-runner.ts";
 import { CONTROL } from "../../modules/ble/protocol.ts";
-import { encodeFrame, FRAME_CONNECTED, FRAME_DEVICE, FRAME_DISCONNECTED, FRAME_END, FRAME_NOTIFY, FRAME_VALUE, FRAME_WRITE } from "../companion/frames.ts";
+import { decodeFrame, encodeFrame, FRAME_CONNECTED, FRAME_DEVICE, FRAME_DISCONNECTED, FRAME_END, FRAME_NOTIFY, FRAME_VALUE, FRAME_WRITE } from "../companion/frames.ts";
 import type { SimApp } from "./sim-app.ts";
 
 const WEB = join(ROOT, "host/companion/web");
@@ -105,8 +105,8 @@ export class WebCompanionServer {
 			socket.on("data", (data: Buffer) => {
 				const keep = reader.push(data, (opcode, payload) => {
 					if (opcode !== 2) return; // text, ping, pong: nothing to do
-					const ok = payload.length >= 3 && payload[0] === FRAME_WRITE && payload[1] === CONTROL && payload.length === 3 + payload[2];
-					if (ok && this.#app?.write(CONTROL, payload.subarray(3))) this.writes++;
+					const frame = decodeFrame(payload);
+					if (frame?.kind === FRAME_WRITE && frame.id === CONTROL && this.#app?.write(CONTROL, frame.bytes)) this.writes++;
 					else this.refusedWrites++;
 				});
 				if (!keep) socket.end(); // a close frame, or a message that cannot be a write

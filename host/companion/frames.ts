@@ -29,6 +29,12 @@ export function encodeFrame(kind: number, id: number, bytes: Uint8Array = new Ui
 	return out;
 }
 
+/** A message that is exactly one frame of a known kind (a WebSocket message), else undefined. */
+export function decodeFrame(message: Uint8Array): Frame | undefined {
+	if (message.length < 3 || message.length !== 3 + message[2] || message[0] < FRAME_NOTIFY || message[0] > FRAME_WRITE) return undefined;
+	return { kind: message[0], id: message[1], bytes: message.slice(3) };
+}
+
 /** Reassembles frames from stream chunks of any size. */
 export class FrameReader {
 	#pending = new Uint8Array(0);
