@@ -95,17 +95,53 @@ class WasmEcg {
 		if (status !== SETTINGS_OK) throw settingsError(status, settings);
 	}
 
+	#memory: ArrayBuffer | undefined;
+	#views: MemoryViews | undefined;
+
+	/** Views of the instance's fixed areas, made again only when its memory grows (no allocation per call). */
+	views(): MemoryViews {
+		const buffer = this.x.memory.buffer;
+		if (buffer !== this.#memory || !this.#views) {
+			this.#memory = buffer;
+			this.#views = {
+				event: new Int32Array(buffer, this.event, EVENT_BYTES / 4),
+				window: new Int32Array(buffer, this.window, this.windowLength),
+				counters: new Int32Array(buffer, this.counters, 2 * COUNTERS),
+				input16: new Int16Array(buffer, this.input, CHUNK),
+				input32: new Int32Array(buffer, this.input, CHUNK),
+				output: new Int32Array(buffer, this.output, CHUNK),
+			};
+		}
+		return this.#views;
+	}
+
 	#reserve(end: number): void {
 		const memory = this.x.memory;
 		if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
 	}
 
-	/** Copies the first count (<= CHUNK) samples into the input staging area. */
-	stage(data: Int16Array | Int32Array, count: number): void {
-		const buffer = this.x.memory.buffer;
-		if (data instanceof Int16Array) new Int16Array(buffer, this.input, count).set(data.subarray(0, count));
-		else new Int32Array(buffer, this.input, count).set(data.subarray(0, count));
+	/** Copies count (<= CHUNK) samples from data[first..] into the input staging area (a loop: no view per call). */
+	stage(data: Int16Array | Int32Array, first: number, count: number): void {
+		const v = this.views();
+		const input = data instanceof Int16Array ? v.input16 : v.input32;
+		for (let i = 0; i < count; i++) input[i] = data[first + i];
 	}
+}
+
+/** An int64 the C wrote (little-endian words lo, hi; exact below 2^53) as a number, without a BigInt. */
+function int64At(words: Int32Array, k: number): number {
+	return (words[2 * k] >>> 0) + words[2 * k + 1] * 4294967296;
+}
+
+interface MemoryViews {
+	/** The event record as int32 words: [0..3] kind, rrPrevious, rrNext, heartRate; int64s from word 4. */
+	event: Int32Array;
+	window: Int32Array;
+	/** COUNTERS int64s as int32 word pairs. */
+	counters: Int32Array;
+	input16: Int16Array;
+	input32: Int32Array;
+	output: Int32Array;
 }
 
 function settingsError(check: number, settings: Int32Array): Error {
@@ -137,24 +173,83 @@ function bufferOf(value: unknown, what: string, writable = false): Uint8Array {
 	fail(`${what} must be ${writable ? "a writable" : "an"} ArrayBuffer`);
 }
 
-/** count elements of elementBytes (2: int16, 4: int32) at byteOffset in buffer, checked as the binding checks them. */
-function block(buffer: unknown, elementBytes: unknown, byteOffset: unknown, count: unknown, name: string): Int16Array | Int32Array {
-	const bytes = integer(elementBytes, 2, 4, "elementBytes", name);
-	if (bytes === 3) fail(`${name}: elementBytes must be 2 (int16) or 4 (int32)`);
-	const data = bufferOf(buffer, "data");
-	const at = integer(byteOffset, 0, data.byteLength, "byteOffset", name);
-	if ((data.byteOffset + at) % bytes !== 0) fail(`${name}: data is not aligned to its elements`);
-	const n = integer(count, 0, Math.floor((data.byteLength - at) / bytes), "count", name);
-	const start = data.byteOffset + at;
-	return bytes === 2 ? new Int16Array(data.buffer, start, n) : new Int32Array(data.buffer, start, n);
+// modules/ecg pushes blocks of the same few ArrayBuffers again and again: a view of each, per element type, is made once.
+const int16Sources = new WeakMap<ArrayBufferLike, Int16Array>();
+const int32Sources = new WeakMap<ArrayBufferLike, Int32Array>();
+
+function sourceView(buffer: ArrayBufferLike, bytes: number): Int16Array | Int32Array {
+	if (bytes === 2) {
+		let view = int16Sources.get(buffer);
+		if (!view) int16Sources.set(buffer, (view = new Int16Array(buffer, 0, Math.floor(buffer.byteLength / 2))));
+		return view;
+	}
+	let view = int32Sources.get(buffer);
+	if (!view) int32Sources.set(buffer, (view = new Int32Array(buffer, 0, Math.floor(buffer.byteLength / 4))));
+	return view;
 }
 
-/** Writes doubles k = 0, 1, ... (through a DataView: a byte view need not be 8-byte aligned; the binding copies bytes too). */
-function float64Out(out: unknown, length: number, name: string): (k: number, value: number) => void {
-	const bytes = bufferOf(out, "fields", true);
-	if (bytes.byteLength < 8 * length) fail(`${name}: expects a Float64Array of at least ${length} values`);
-	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-	return (k, value) => view.setFloat64(8 * k, value, true);
+/** The samples of a block argument: all of its buffer as the element type, from element `first`, `count` of them. */
+interface Block {
+	data: Int16Array | Int32Array;
+	first: number;
+	count: number;
+}
+const BLOCK: Block = { data: new Int16Array(0), first: 0, count: 0 };
+
+/**
+ * count elements of elementBytes (2: int16, 4: int32) at byteOffset in buffer, checked as the binding checks them.
+ * Returns the one shared Block (no allocation for an ArrayBuffer seen before): use it before the next call.
+ */
+function block(buffer: unknown, elementBytes: unknown, byteOffset: unknown, count: unknown, name: string): Block {
+	const bytes = integer(elementBytes, 2, 4, "elementBytes", name);
+	if (bytes === 3) fail(`${name}: elementBytes must be 2 (int16) or 4 (int32)`);
+	let source: ArrayBufferLike;
+	let base = 0;
+	let length: number;
+	if (buffer instanceof ArrayBuffer) {
+		source = buffer;
+		length = buffer.byteLength;
+	} else {
+		const data = bufferOf(buffer, "data");
+		source = data.buffer;
+		base = data.byteOffset;
+		length = data.byteLength;
+	}
+	const at = integer(byteOffset, 0, length, "byteOffset", name);
+	if ((base + at) % bytes !== 0) fail(`${name}: data is not aligned to its elements`);
+	BLOCK.count = integer(count, 0, Math.floor((length - at) / bytes), "count", name);
+	BLOCK.data = sourceView(source, bytes);
+	BLOCK.first = (base + at) / bytes;
+	return BLOCK;
+}
+
+// modules/ecg hands the same ArrayBuffers (its fields, counters and window) to every call: their views are made once.
+const dataViews = new WeakMap<ArrayBuffer, DataView>();
+const int32Views = new WeakMap<ArrayBuffer, Int32Array>();
+
+/** Where doubles k = 0, 1, ... go: setFloat64(8k, value, true) (a DataView: a byte view need not be 8-byte aligned; the binding copies bytes too). */
+function float64Out(out: unknown, length: number, name: string): DataView {
+	let view = out instanceof ArrayBuffer ? dataViews.get(out) : undefined;
+	if (!view) {
+		const bytes = bufferOf(out, "fields", true);
+		view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+		if (out instanceof ArrayBuffer) dataViews.set(out, view);
+	}
+	if (view.byteLength < 8 * length) fail(`${name}: expects a Float64Array of at least ${length} values`);
+	return view;
+}
+
+/** The int32 view of a window argument (an Int32Array's buffer of exactly windowLength samples). */
+function windowOut(window: unknown, windowLength: number): Int32Array {
+	let view = window instanceof ArrayBuffer ? int32Views.get(window) : undefined;
+	if (!view) {
+		const target = bufferOf(window, "window", true);
+		if (target.byteOffset % 4 !== 0 || target.byteLength % 4 !== 0) fail(`xs_ecg_event: window must be an Int32Array of ${windowLength} samples`);
+		view = new Int32Array(target.buffer, target.byteOffset, target.byteLength / 4);
+		if (window instanceof ArrayBuffer) int32Views.set(window, view);
+	}
+	if (view.length !== windowLength) fail(`xs_ecg_event: window must be an Int32Array of ${windowLength} samples`);
+	return view;
 }
 
 /** Arguments each function needs (checked first, as the binding does). */
@@ -186,28 +281,26 @@ const FUNCTIONS: Record<string, (...args: any[]) => any> = {
 	},
 	xs_ecg_push_block(handle: unknown, buffer: unknown, elementBytes: unknown, byteOffset: unknown, count: unknown): number {
 		const e = handleOf(handle, "xs_ecg_push_block");
-		const samples = block(buffer, elementBytes, byteOffset, count, "xs_ecg_push_block");
-		const chunk = Math.min(samples.length, CHUNK);
+		const b = block(buffer, elementBytes, byteOffset, count, "xs_ecg_push_block");
+		const chunk = Math.min(b.count, CHUNK);
 		if (chunk === 0) return 0;
-		e.stage(samples, chunk);
-		return samples instanceof Int16Array ? e.x.ht_ecg_push_i16(e.state, e.input, chunk) : e.x.ht_ecg_push_i32(e.state, e.input, chunk);
+		e.stage(b.data, b.first, chunk);
+		return b.data instanceof Int16Array ? e.x.ht_ecg_push_i16(e.state, e.input, chunk) : e.x.ht_ecg_push_i32(e.state, e.input, chunk);
 	},
 	xs_ecg_event(handle: unknown, fields: unknown, window: unknown): number {
 		const e = handleOf(handle, "xs_ecg_event");
-		const target = bufferOf(window, "window", true);
-		if (target.byteOffset % 4 !== 0 || target.byteLength !== 4 * e.windowLength) fail(`xs_ecg_event: window must be an Int32Array of ${e.windowLength} samples`);
+		const target = windowOut(window, e.windowLength);
 		const out = float64Out(fields, 5, "xs_ecg_event");
 		const kind = e.x.ht_ecg_next_event(e.state, e.event, e.window, e.windowLength);
 		if (kind === 0) return 0;
-		const memory = e.x.memory.buffer;
-		const head = new Int32Array(memory, e.event, 4);
-		const wide = new BigInt64Array(memory, e.event + 16, 3);
-		out(0, Number(wide[0]));
-		out(1, head[1]);
-		out(2, head[2]);
-		out(3, head[3]);
-		out(4, Number(wide[1]));
-		if (kind === 1) new Int32Array(target.buffer, target.byteOffset, e.windowLength).set(new Int32Array(memory, e.window, e.windowLength));
+		const v = e.views();
+		const event = v.event;
+		out.setFloat64(0, int64At(event, 2), true);
+		out.setFloat64(8, event[1], true);
+		out.setFloat64(16, event[2], true);
+		out.setFloat64(24, event[3], true);
+		out.setFloat64(32, int64At(event, 3), true);
+		if (kind === 1) target.set(v.window);
 		return kind;
 	},
 	xs_ecg_set_lead_off(handle: unknown, on: unknown): void {
@@ -223,24 +316,23 @@ const FUNCTIONS: Record<string, (...args: any[]) => any> = {
 		const e = handleOf(handle, "xs_ecg_counters");
 		const target = float64Out(out, COUNTERS, "xs_ecg_counters");
 		e.x.ht_ecg_counters(e.state, e.counters);
-		const values = new BigInt64Array(e.x.memory.buffer, e.counters, COUNTERS);
-		for (let i = 0; i < COUNTERS; i++) target(i, Number(values[i]));
+		const values = e.views().counters;
+		for (let i = 0; i < COUNTERS; i++) target.setFloat64(8 * i, int64At(values, i), true);
 	},
 	xs_ecg_filter(handle: unknown, buffer: unknown, elementBytes: unknown, byteOffset: unknown, count: unknown, out: unknown, outByteOffset: unknown): void {
 		const e = handleOf(handle, "xs_ecg_filter");
-		const samples = block(buffer, elementBytes, byteOffset, count, "xs_ecg_filter");
+		const { data, first, count: n } = block(buffer, elementBytes, byteOffset, count, "xs_ecg_filter");
 		const outputs = bufferOf(out, "out", true);
 		const at = integer(outByteOffset, 0, outputs.byteLength, "outByteOffset", "xs_ecg_filter");
 		if ((outputs.byteOffset + at) % 4 !== 0) fail("xs_ecg_filter: out is not aligned to int32");
-		const n = samples.length;
 		if (n > Math.floor((outputs.byteLength - at) / 4)) fail(`xs_ecg_filter: ${n} outputs at byte ${at} exceed out (${outputs.byteLength} bytes)`);
 		const target = new Int32Array(outputs.buffer, outputs.byteOffset + at, n);
 		for (let done = 0; done < n; ) {
 			const chunk = Math.min(n - done, CHUNK);
-			e.stage(samples.subarray(done, done + chunk), chunk);
-			if (samples instanceof Int16Array) e.x.ht_ecg_filter_i16(e.state, e.input, chunk, e.output);
+			e.stage(data, first + done, chunk);
+			if (data instanceof Int16Array) e.x.ht_ecg_filter_i16(e.state, e.input, chunk, e.output);
 			else e.x.ht_ecg_filter_i32(e.state, e.input, chunk, e.output);
-			target.set(new Int32Array(e.x.memory.buffer, e.output, chunk), done);
+			target.set(e.views().output.subarray(0, chunk), done);
 			done += chunk;
 		}
 	},
