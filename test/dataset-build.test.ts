@@ -12,10 +12,12 @@ import { ecgConfigOf } from '../host/data/dataset-record.ts';
 import { mitdbPath } from '../host/data/mitdb-path.ts';
 import { loadRecord } from '../host/data/records.ts';
 import { isBeatSymbol } from '../host/data/wfdb/codes.ts';
-import { RR_FEATURE_NAMES } from '../modules/ecg/rr-features.ts';
+import { BEAT_FEATURE_COUNT, BEAT_FEATURE_NAMES, TEMPLATE_FEATURE_OFFSET } from '../modules/ecg/beat-features.ts';
+import { BeatTemplate, TEMPLATE_FEATURE_COUNT } from '../modules/ecg/beat-template.ts';
+import { RR_FEATURE_COUNT } from '../modules/ecg/rr-features.ts';
 
 const SPLITS = { train: ['119', '114'], validation: ['116'], test: ['100'] };
-const F = RR_FEATURE_NAMES.length;
+const F = BEAT_FEATURE_COUNT;
 
 let built: Promise<{ dir: string; ds: Dataset }> | undefined;
 const dataset = () =>
@@ -101,7 +103,7 @@ function expectedFeatures(beatSamples: number[], i: number): number[] {
 
 test('features are the RR context of each beat among all beat annotations of its record', async (t) => {
   const { ds } = await dataset();
-  t.deepEqual(ds.index.features, [...RR_FEATURE_NAMES]);
+  t.deepEqual(ds.index.features, [...BEAT_FEATURE_NAMES]);
   t.is(ds.features.length, ds.index.count * F);
   for (const r of ds.index.records) {
     const { annotations } = await loadRecord(await mitdbPath(), r.name);
@@ -109,12 +111,44 @@ test('features are the RR context of each beat among all beat annotations of its
     for (let i = r.first; i < r.first + r.count; i++) {
       const b = beats.indexOf(ds.sample[i]!);
       t.true(b >= 0);
-      const got = Array.from(ds.features.subarray(i * F, (i + 1) * F));
+      const got = Array.from(ds.features.subarray(i * F, i * F + RR_FEATURE_COUNT));
       const want = expectedFeatures(beats, b);
       if (got.some((v, k) => v !== want[k])) t.fail(`${r.name} window ${i}: ${got} != ${want}`);
     }
   }
   t.pass();
+});
+
+test("template features are a BeatTemplate fed each record's kept windows in order; V beats look unlike the dominant beat", async (t) => {
+  const { ds } = await dataset();
+  const mitdb = await mitdbPath();
+  const got = new Float32Array(TEMPLATE_FEATURE_COUNT);
+  for (const r of ds.index.records) {
+    const { header, signals } = await loadRecord(mitdb, r.name);
+    const config = ecgConfigOf(header, r.channel);
+    const set = windowsAt(signals[r.channel]!, Array.from(ds.sample.subarray(r.first, r.first + r.count)), config);
+    t.true(set.valid.every((v) => v === 1));
+    const template = new BeatTemplate(config.sampleRate, ds.index.pre, ds.index.window);
+    let differ = 0;
+    for (let k = 0; k < r.count; k++) {
+      template.next(set.windows.subarray(k * ds.index.window, (k + 1) * ds.index.window), got, 0);
+      const i = r.first + k;
+      for (let f = 0; f < TEMPLATE_FEATURE_COUNT; f++) if (got[f] !== ds.features[i * F + TEMPLATE_FEATURE_OFFSET + f]) differ++;
+    }
+    t.is(differ, 0, `record ${r.name}`);
+  }
+  // Record 119: its PVCs (bigeminy) look unlike its dominant normal beat, its normal beats like it.
+  const r119 = ds.index.records.find((r) => r.name === '119')!;
+  const v = AAMI_CLASSES.indexOf('V');
+  const corr = (cls: number) => {
+    const values = [];
+    for (let i = r119.first; i < r119.first + r119.count; i++) if (ds.aami5[i] === cls) values.push(ds.features[i * F + TEMPLATE_FEATURE_OFFSET]!);
+    return values.sort((a, b) => a - b);
+  };
+  const vCorr = corr(v);
+  const nCorr = corr(0);
+  t.true(vCorr[Math.floor(vCorr.length * 0.9)]! < 0.8, `90 % of V beats correlate < 0.8 with the template (${vCorr[Math.floor(vCorr.length * 0.9)]})`);
+  t.true(nCorr[Math.floor(nCorr.length * 0.1)]! > 0.95, `90 % of N beats correlate > 0.95 (${nCorr[Math.floor(nCorr.length * 0.1)]})`);
 });
 
 test('a premature V beat comes early and is followed by a compensatory pause', async (t) => {

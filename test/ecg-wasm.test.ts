@@ -89,6 +89,37 @@ out.counters = Array.from(counters).join(",");
 const filtered = new Int32Array(10);
 native("xs_ecg_filter")(native("xs_ecg_open")(settings.buffer), block.buffer, 2, 20, 10, filtered.buffer, 0);
 out.filtered = Array.from(filtered).join(",");
+// the beat template (native/include/ht_ecg_template.h): argument checks, then features of a few beats
+const tpl = native("xs_ecg_template_open")(360, 128, 256);
+const beats = new Int32Array(3 * 256 + 1);
+for (let i = 0; i < 256; i++) {
+	const d = i - 128;
+	beats[1 + i] = Math.round(400 * Math.exp(-(d * d) / 32));
+	beats[257 + i] = Math.round(380 * Math.exp(-(d * d) / 40)) + (i % 7);
+	beats[513 + i] = Math.round(-700 * Math.exp(-(d * d) / 392));
+}
+const features = new Float32Array(7);
+Object.assign(out, {
+	tplSmall: attempt(() => native("xs_ecg_template_open")(360, 20, 256)),
+	tplRate: attempt(() => native("xs_ecg_template_open")(0, 128, 256)),
+	tplPre: attempt(() => native("xs_ecg_template_open")(360, 256, 256)),
+	tplArgs: attempt(() => native("xs_ecg_template_open")(360, 128)),
+	tplHandle: attempt(() => native("xs_ecg_template_next")(h, beats.buffer, 4, features.buffer, 0)),
+	tplAlign: attempt(() => native("xs_ecg_template_next")(tpl, beats.buffer, 2, features.buffer, 0)),
+	tplShort: attempt(() => native("xs_ecg_template_next")(tpl, beats.buffer, 2056, features.buffer, 0)),
+	tplOut: attempt(() => native("xs_ecg_template_next")(tpl, beats.buffer, 4, features.buffer, 24)),
+	tplView: attempt(() => native("xs_ecg_template_next")(tpl, beats, 4, features.buffer, 0)),
+	tplReset: attempt(() => native("xs_ecg_template_reset")(h)),
+});
+const tplLog = [];
+for (const k of [0, 0, 1, 2, 0, 2, 1]) {
+	native("xs_ecg_template_next")(tpl, beats.buffer, 4 + 1024 * k, features.buffer, 4);
+	tplLog.push(features[1] + "," + features[2]);
+}
+native("xs_ecg_template_reset")(tpl);
+native("xs_ecg_template_next")(tpl, beats.buffer, 4 + 1024 * 2, features.buffer, 4);
+tplLog.push(features[1] + "," + features[2]);
+out.template = tplLog.join(" ");
 `;
 
 (existsSync(SIM) ? test : test.skip)("the Node functions answer as the xsmc binding in XS: same checks, same messages, same results", (t) => {
@@ -98,6 +129,9 @@ out.filtered = Array.from(filtered).join(",");
 	// pushInvalid's garbage event still waits: the first push stops after one sample; sample 7 joins its span
 	t.regex(node.log, /^\+1 6:1,0,0,0,1 \+\d+ 2:0,0,0,0,2 /);
 	t.true(node.log.split(" ").filter((e) => e.startsWith("1:")).length >= 10, "beats");
+	t.is(node.tplSmall, "throws ecg: beat template: the QRS segment (36 before, 72 after the R peak at 20) does not fit a 256-sample window");
+	t.is(node.tplHandle, "throws ecg: handle must be made by xs_ecg_template_open");
+	t.regex(node.template, /^1,0 1,0 0\.9\d+,0\.\d+ -0\.[3-9]\d*,[1-4][.\d]* 0\.99\d+,0\.\d+ .* 1,0$/, "first beat, a repeat, a like beat, an unlike beat, the first again (now against the blended template), ...; after a reset the first beat reads as usual");
 	t.regex(node.log, / 1:3306,301,0,72,2 3:4003,0,0,0,2 flush0$/, "lead-off from the input at sample 4003 (3 probe samples + 4000) releases the last beat first; nothing waits at the end");
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-ecg-probe-"));
 	writeFileSync(join(dir, "probe.js"), `${PROBE}\ntrace(JSON.stringify(out) + "\\n");\n`);

@@ -1,5 +1,5 @@
 // A small random-weight model over [256][channels] with META.features (docs/FORMAT.md §6), for the tests of
-// models that take the beat's RR features as input channels (test/app-features.test.ts, test/m4app.test.ts).
+// models that take the beat's context features as input channels (test/app-features.test.ts, test/m4app.test.ts).
 import { OP_CONV1D, OP_DWCONV1D, OP_FC, OP_PWCONV } from "../modules/model/format.ts";
 import { ModelBuilder } from "../host/pack/model-builder.ts";
 import { Rng } from "../host/pack/rng.ts";
@@ -20,7 +20,7 @@ export function featureModel(channels: number, features: string[] | undefined, s
 	const logits = b.weighted(OP_FC, pooled, 2, 1, {}, false);
 	const spec: ModelSpec = {
 		meta: {
-			name: "rr-features-fixture", family: "cnn", task: "v-vs-rest", classes: ["rest", "V"], sample_rate: 360, window: FEATURE_MODEL_WINDOW,
+			name: "beat-features-fixture", family: "cnn", task: "v-vs-rest", classes: ["rest", "V"], sample_rate: 360, window: FEATURE_MODEL_WINDOW,
 			input: INPUT, output: { scale: logits.scale, zero_point: b.shape(logits).zeroPoint }, t_star: 0.5,
 			...(features ? { features } : {}),
 			provenance: { generator: "test/feature-model.ts", seed, weights: "random (a format fixture)" },

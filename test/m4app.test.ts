@@ -6,7 +6,7 @@ import test from "ava";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as P from "../modules/ble/protocol.ts";
-import { RR_FEATURE_NAMES } from "../modules/ecg/rr-features.ts";
+import { BEAT_FEATURE_NAMES } from "../modules/ecg/beat-features.ts";
 import { BOARD_ADC, benchInput } from "../host/m4app/bench.ts";
 import { buildM4App } from "../host/m4app/build.ts";
 import { runM4App } from "../host/m4app/run.ts";
@@ -32,7 +32,7 @@ if (missing.length && !IN_CI) {
 		t.is(input.recording.sampleRate, 360, "the board plays MIT-BIH at its own rate");
 		mkdirSync(OUT, { recursive: true });
 		const model = join(OUT, "..", "m4app-test-model.htpw");
-		writeFileSync(model, featureModel(1 + RR_FEATURE_NAMES.length, [...RR_FEATURE_NAMES]));
+		writeFileSync(model, featureModel(1 + BEAT_FEATURE_NAMES.length, [...BEAT_FEATURE_NAMES]));
 		const config = { traceLogits: true, policy: "boot" };
 		const build = await buildM4App(tool, { outDir: OUT, model, ecg: encodeEcgResource(input.recording), config });
 		const first = await runM4App(build.elf);

@@ -70,7 +70,7 @@ register(TITLE, async (t) => {
 	const ref = JSON.parse(await readFile(join(dir, "ref.json"), "utf8")) as { dataset_index: number[]; class: number[] };
 	t.true(ref.dataset_index.length >= 300);
 	const F = ds.index.features.length;
-	t.is(m.input.channels, 1 + F, "the model takes the window and the RR-context features");
+	t.is(m.input.channels, 1 + F, "the model takes the window and the beat-context features");
 	const windows = new Float32Array(ref.dataset_index.length * 256);
 	const features = new Float32Array(ref.dataset_index.length * F);
 	ref.dataset_index.forEach((at, k) => {

@@ -16,7 +16,7 @@ import { marginScores, thresholdClasses } from "../host/eval/scores.ts";
 import { randomModel } from "../host/pack/random-model.ts";
 import { writeModel } from "../host/pack/writer.ts";
 import { readModel } from "../modules/model/index.ts";
-import { RR_FEATURE_NAMES } from "../modules/ecg/rr-features.ts";
+import { BEAT_FEATURE_NAMES } from "../modules/ecg/beat-features.ts";
 import { quantizeValue, type QuantParams } from "../modules/runtime/quantize.ts";
 import { tuneThreshold } from "../host/eval/threshold.ts";
 
@@ -182,11 +182,11 @@ function manualInputs(ds: Dataset, first: number, count: number, input: QuantPar
 	return out;
 }
 
-test.serial("a model with META.features takes the RR context as input channels 1.. (FORMAT §6); bad feature META is refused", async (t) => {
+test.serial("a model with META.features takes the beat context as input channels 1.. (FORMAT §6); bad feature META is refused", async (t) => {
 	const ds = await setup();
-	const spec = randomModel(11, { family: "lowrank", length: 256, channels: 1 + RR_FEATURE_NAMES.length, classes: 2 });
+	const spec = randomModel(11, { family: "lowrank", length: 256, channels: 1 + BEAT_FEATURE_NAMES.length, classes: 2 });
 	const input = (spec.meta as { input: QuantParams }).input;
-	spec.meta = { ...(spec.meta as object), name: "rand-rr", family: "hyper-lowrank", task: "v-vs-rest", classes: ["rest", "V"], features: [...RR_FEATURE_NAMES] };
+	spec.meta = { ...(spec.meta as object), name: "rand-rr", family: "hyper-lowrank", task: "v-vs-rest", classes: ["rest", "V"], features: [...BEAT_FEATURE_NAMES] };
 	const path = join(root, "rand-rr.htpw");
 	writeFileSync(path, writeModel(spec));
 	const row = await evaluateModel({ modelPath: path, split: "test", dataDir: data, notice: () => {} });
@@ -201,10 +201,10 @@ test.serial("a model with META.features takes the RR context as input channels 1
 
 	spec.meta = { ...(spec.meta as object), features: ["rr_pre_ratio", "qrs_width"] };
 	writeFileSync(path, writeModel(spec));
-	await t.throwsAsync(evaluateModel({ modelPath: path, split: "test", dataDir: data }), { message: /META features .*qrs_width.* are not names of RR_FEATURE_NAMES/ });
+	await t.throwsAsync(evaluateModel({ modelPath: path, split: "test", dataDir: data }), { message: /META features .*qrs_width.* are not names of BEAT_FEATURE_NAMES/ });
 	spec.meta = { ...(spec.meta as object), features: ["rr_pre_ratio"] };
 	writeFileSync(path, writeModel(spec));
-	await t.throwsAsync(evaluateModel({ modelPath: path, split: "test", dataDir: data }), { message: /the input has 4 channels, META names 1 features/ });
+	await t.throwsAsync(evaluateModel({ modelPath: path, split: "test", dataDir: data }), { message: new RegExp(`the input has ${1 + BEAT_FEATURE_NAMES.length} channels, META names 1 features`) });
 });
 
 test.serial("a sidecar of `hypertiny train` (version 2) decides by eval's own integer rule and t*", async (t) => {

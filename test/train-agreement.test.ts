@@ -17,7 +17,7 @@ import { hasTorch, runTrainer } from "../host/train/python.ts";
 import { IN_CI } from "./toolchain.ts";
 import { readModel } from "../modules/model/index.ts";
 import type { QuantParams } from "../modules/runtime/quantize.ts";
-import { RR_FEATURE_NAMES } from "../modules/ecg/rr-features.ts";
+import { BEAT_FEATURE_NAMES } from "../modules/ecg/beat-features.ts";
 import { quantizeInputs } from "../host/eval/engine.ts";
 
 const SPLITS = { train: ["119", "208"], validation: ["116"], test: ["233"] };
@@ -85,10 +85,10 @@ for (const family of FAMILIES) {
 		if (family.startsWith("hyper")) t.truthy(inspectBlob(blob).generator, "generated layers in the blob");
 
 		const ref = JSON.parse(await readFile(reference, "utf8")) as Reference;
-		// The model takes the window and the dataset's RR-context features as channels (docs/FORMAT.md §6).
+		// The model takes the window and the dataset's beat-context features as channels (docs/FORMAT.md §6).
 		const F = ds.index.features.length;
-		t.deepEqual((model.meta as { features?: string[] }).features, [...RR_FEATURE_NAMES]);
-		t.deepEqual(ds.index.features, [...RR_FEATURE_NAMES]);
+		t.deepEqual((model.meta as { features?: string[] }).features, [...BEAT_FEATURE_NAMES]);
+		t.deepEqual(ds.index.features, [...BEAT_FEATURE_NAMES]);
 		t.is(model.input.channels, 1 + F);
 		const engine = new RefEngine(model, "boot");
 		let agree = 0;

@@ -17,7 +17,7 @@ export const TRAIN_USAGE = `hypertiny train --model <family> --task v-vs-rest|aa
         [-- <trainer options>]
     --reuse-checkpoint: pack an existing checkpoint (made by the trainer with these options) instead of training,
         under this command's name
-    trainer options: --no-features (the ECG window only, no RR-context channels), --class-weight-power P, ...
+    trainer options: --no-features (the ECG window only, no beat-context channels), --class-weight-power P, ...
     families: separable-int8, hyper-lowrank, hyper-paper, cnn-32k, cnn-64k, cnn-large
     trainer options: python -m host.train --help (e.g. --rank 8 --head-bits 4 --max-train 20000 --threads 2)`;
 

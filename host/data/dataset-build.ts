@@ -8,7 +8,7 @@ import { AAMI_CLASSES, interPatientSplit } from './aami.ts';
 import {
   DATASET_FILES, DATASET_FORMAT, DATASET_VERSION, SPLIT_NAMES, type BeatCounts, type DatasetIndex, type RecordEntry, type SplitName,
 } from './dataset-format.ts';
-import { RR_FEATURE_NAMES } from '../../modules/ecg/rr-features.ts';
+import { BEAT_FEATURE_NAMES } from '../../modules/ecg/beat-features.ts';
 import { recordWindows, WINDOW_LENGTH, WINDOW_PRE, type RecordWindows } from './dataset-record.ts';
 
 export const DEFAULT_DATASET_DIR = 'results/tmp/mitbih-windows';
@@ -91,7 +91,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetIndex>
     count: first,
     window: WINDOW_LENGTH,
     pre: WINDOW_PRE,
-    features: [...RR_FEATURE_NAMES],
+    features: [...BEAT_FEATURE_NAMES],
     sampleRate: config['sampleRate'] ?? 360,
     units: 'mV',
     classes: { aami5: AAMI_CLASSES, vrest: ['rest', 'V'] },
@@ -103,7 +103,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetIndex>
       database: 'MIT-BIH Arrhythmia Database (mitdb)',
       ecgConfig: config,
       builder: 'host/data/dataset-build.ts',
-      preprocessing: 'modules/ecg windowsAt at the annotated beats (reference annotator atr), then windowToMillivolts; features: modules/ecg/rr-features.ts RrContext over all beat annotations in order',
+      preprocessing: 'modules/ecg windowsAt at the annotated beats (reference annotator atr), then windowToMillivolts; features: modules/ecg/beat-features.ts, RrContext over all beat annotations in order, BeatTemplate over the kept windows in order',
     },
   };
   const files: [string, Uint8Array][] = [

@@ -8,9 +8,10 @@
  *   record.u16     uint16 LE [count]: record number (e.g. 101), the cluster of the record bootstrap
  *   split.u8       uint8 [count]: 0 train, 1 validation, 2 test
  *   sample.u32     uint32 LE [count]: annotated R-peak sample index in the record (window sample `pre` is this)
- *   features.f32   float32 LE [count][features.length]: the beat's RR context (modules/ecg/rr-features.ts RrContext
- *                  fed the record's beat annotations in order), names in index.json `features`; the model's input
- *                  channels 1.. (docs/FORMAT.md §6)
+ *   features.f32   float32 LE [count][features.length]: the beat's context (modules/ecg/beat-features.ts): its RR
+ *                  context (RrContext fed the record's beat annotations in order), then its QRS against the
+ *                  record's dominant beat (BeatTemplate fed the kept windows in order); names in index.json
+ *                  `features`; the model's input channels 1.. (docs/FORMAT.md §6)
  *
  * Windows are in split order (train, validation, test), record by record, in annotation order.
  */
@@ -18,8 +19,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const DATASET_FORMAT = 'hypertiny-beat-windows';
-/** 2: features.f32 and index.features (RR context). */
-export const DATASET_VERSION = 2;
+/** 2: features.f32 and index.features (RR context); 3: the beat-template features after the RR context. */
+export const DATASET_VERSION = 3;
 
 export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];
@@ -61,7 +62,7 @@ export interface DatasetIndex {
   window: number;
   /** Window sample of the R peak. */
   pre: number;
-  /** Names of the per-window features in features.f32 (RR_FEATURE_NAMES). */
+  /** Names of the per-window features in features.f32 (BEAT_FEATURE_NAMES). */
   features: string[];
   sampleRate: number;
   units: 'mV';

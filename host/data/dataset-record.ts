@@ -1,9 +1,12 @@
 /**
  * Beat windows of one MIT-BIH record, cut by the device's own preprocessing (modules/ecg windowsAt at the annotated
- * beats, then windowToMillivolts), labelled with AAMI classes.
+ * beats, then windowToMillivolts), labelled with AAMI classes, with each beat's context features
+ * (modules/ecg/beat-features.ts).
  */
 import type { EcgConfig } from '../../modules/ecg/config.ts';
 import { windowsAt, windowToMillivolts } from '../../modules/ecg/index.ts';
+import { BEAT_FEATURE_COUNT, TEMPLATE_FEATURE_OFFSET } from '../../modules/ecg/beat-features.ts';
+import { BeatTemplate } from '../../modules/ecg/beat-template.ts';
 import { RR_FEATURE_COUNT, RrContext } from '../../modules/ecg/rr-features.ts';
 import { AAMI_CLASSES, aamiClassOf } from './aami.ts';
 import { loadRecord } from './records.ts';
@@ -25,7 +28,10 @@ export interface RecordWindows {
   aami5: Uint8Array;
   /** Annotated sample of each kept window's R peak. */
   samples: Uint32Array;
-  /** [count][RR_FEATURE_COUNT]: rrFeaturesOf() of each kept window's beat. */
+  /**
+   * [count][BEAT_FEATURE_COUNT]: rrFeaturesOf() of each kept window's beat, then its BeatTemplate features, the
+   * template fed the kept windows in annotation order.
+   */
   features: Float32Array;
   kept: Record<string, number>;
   dropped: Record<string, number>;
@@ -88,7 +94,8 @@ export async function recordWindows(dir: string, name: string): Promise<RecordWi
   const windows = new Float32Array(keptCount * WINDOW_LENGTH);
   const aami5 = new Uint8Array(keptCount);
   const samples = new Uint32Array(keptCount);
-  const features = new Float32Array(keptCount * RR_FEATURE_COUNT);
+  const features = new Float32Array(keptCount * BEAT_FEATURE_COUNT);
+  const template = new BeatTemplate(config.sampleRate, config.windowPre!, WINDOW_LENGTH);
   const kept = zeroCounts();
   const dropped = zeroCounts();
   let k = 0;
@@ -103,7 +110,8 @@ export async function recordWindows(dir: string, name: string): Promise<RecordWi
     aami5[k] = AAMI_CLASSES.indexOf(cls);
     samples[k] = a.sample;
     const b = beatIndex.get(a)!;
-    features.set(allFeatures.subarray(b * RR_FEATURE_COUNT, (b + 1) * RR_FEATURE_COUNT), k * RR_FEATURE_COUNT);
+    features.set(allFeatures.subarray(b * RR_FEATURE_COUNT, (b + 1) * RR_FEATURE_COUNT), k * BEAT_FEATURE_COUNT);
+    template.next(src, features, k * BEAT_FEATURE_COUNT + TEMPLATE_FEATURE_OFFSET);
     kept[cls]!++;
     k++;
   });

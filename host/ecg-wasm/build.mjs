@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds host/ecg-wasm/ht_ecg.wasm, the ECG core (native/src/ht_ecg*.c) as WebAssembly for Node, with Debian's
+// Builds host/ecg-wasm/ht_ecg.wasm, the ECG core (native/src/ht_ecg*.c: the pipeline and the beat template) as WebAssembly for Node, with Debian's
 // clang and wasm-ld (package lld). The .wasm is committed so that `npm install` needs no clang;
 // test/ecg-wasm.test.ts rebuilds it and compares bytes.
 //   node host/ecg-wasm/build.mjs [--out FILE] [--if-clang]
@@ -25,6 +25,10 @@ const EXPORTS = [
 	"ht_ecg_next_event",
 	"ht_ecg_filter_i16",
 	"ht_ecg_filter_i32",
+	"ht_tpl_state_bytes",
+	"ht_tpl_init",
+	"ht_tpl_reset",
+	"ht_tpl_next",
 	"__heap_base",
 ];
 

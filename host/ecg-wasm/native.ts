@@ -40,6 +40,10 @@ interface Exports {
 	ht_ecg_next_event(e: number, event: number, window: number, length: number): number;
 	ht_ecg_filter_i16(e: number, samples: number, count: number, out: number): void;
 	ht_ecg_filter_i32(e: number, samples: number, count: number, out: number): void;
+	ht_tpl_state_bytes(rate: number, pre: number, windowLength: number): number;
+	ht_tpl_init(memory: number, bytes: number, rate: number, pre: number, windowLength: number): number;
+	ht_tpl_reset(t: number): number;
+	ht_tpl_next(t: number, window: number, windowLength: number, out: number): number;
 }
 
 const SETTING_NAMES = ECG_SETTING_NAMES;
@@ -125,6 +129,44 @@ class WasmEcg {
 		const v = this.views();
 		const input = data instanceof Int16Array ? v.input16 : v.input32;
 		for (let i = 0; i < count; i++) input[i] = data[first + i];
+	}
+}
+
+/** A beat-template state (native/include/ht_ecg_template.h) in its own wasm instance. */
+class WasmTemplate {
+	readonly x: Exports;
+	readonly state: number;
+	readonly windowLength: number;
+	readonly window: number;
+	readonly out: number;
+	#memory: ArrayBuffer | undefined;
+	/** Views of the window and output areas (see refresh()). */
+	windowView = new Int32Array(0);
+	outView = new Float32Array(0);
+
+	constructor(rate: number, pre: number, windowLength: number) {
+		const x = new WebAssemblyApi.Instance(wasmModule(), {}).exports as unknown as Exports;
+		this.x = x;
+		const bytes = x.ht_tpl_state_bytes(rate, pre, windowLength);
+		if (bytes === 0) fail(`beat template: the QRS segment (${Math.floor((rate + 5) / 10)} before, ${Math.floor((rate + 2) / 5)} after the R peak at ${pre}) does not fit a ${windowLength}-sample window`);
+		this.windowLength = windowLength;
+		this.state = align8(x.__heap_base.value);
+		this.window = align8(this.state + bytes);
+		this.out = align8(this.window + 4 * windowLength);
+		const end = this.out + 8;
+		const memory = x.memory;
+		if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+		if (x.ht_tpl_init(this.state, bytes, rate, pre, windowLength) !== 0) fail("beat template not initialized");
+	}
+
+	/** Makes the views again when the memory has grown (no allocation per call otherwise). */
+	refresh(): void {
+		const buffer = this.x.memory.buffer;
+		if (buffer !== this.#memory) {
+			this.#memory = buffer;
+			this.windowView = new Int32Array(buffer, this.window, this.windowLength);
+			this.outView = new Float32Array(buffer, this.out, 2);
+		}
 	}
 }
 
@@ -262,7 +304,19 @@ const ARGC: Record<string, number> = {
 	xs_ecg_flush: 1,
 	xs_ecg_counters: 2,
 	xs_ecg_filter: 7,
+	xs_ecg_template_open: 3,
+	xs_ecg_template_next: 5,
+	xs_ecg_template_reset: 1,
 };
+
+function templateOf(handle: unknown): WasmTemplate {
+	if (!(handle instanceof WasmTemplate)) fail("handle must be made by xs_ecg_template_open");
+	return handle;
+}
+
+// The beat template is handed the same window and feature buffers for every beat: their views are made once.
+const templateWindows = new WeakMap<ArrayBufferLike, Int32Array>();
+const templateOuts = new WeakMap<ArrayBufferLike, DataView>();
 
 /** The host functions, by the names native() finds them under in XS. */
 const FUNCTIONS: Record<string, (...args: any[]) => any> = {
@@ -335,6 +389,36 @@ const FUNCTIONS: Record<string, (...args: any[]) => any> = {
 			target.set(e.views().output.subarray(0, chunk), done);
 			done += chunk;
 		}
+	},
+	xs_ecg_template_open(sampleRate: unknown, pre: unknown, windowLength: unknown): object {
+		const rate = integer(sampleRate, 1, 10000, "sampleRate", "xs_ecg_template_open");
+		const length = integer(windowLength, 1, 65536, "windowLength", "xs_ecg_template_open");
+		return new WasmTemplate(rate, integer(pre, 0, length - 1, "pre", "xs_ecg_template_open"), length);
+	},
+	xs_ecg_template_next(handle: unknown, window: unknown, windowByteOffset: unknown, out: unknown, outByteOffset: unknown): void {
+		const t = templateOf(handle);
+		const source = bufferOf(window, "window");
+		const at = integer(windowByteOffset, 0, source.byteLength, "windowByteOffset", "xs_ecg_template_next");
+		if ((source.byteOffset + at) % 4 !== 0) fail("xs_ecg_template_next: window is not aligned to int32");
+		if (t.windowLength > Math.floor((source.byteLength - at) / 4)) fail(`xs_ecg_template_next: a window of ${t.windowLength} samples at byte ${at} exceeds its buffer (${source.byteLength} bytes)`);
+		const target = bufferOf(out, "out", true);
+		const outAt = integer(outByteOffset, 0, target.byteLength, "outByteOffset", "xs_ecg_template_next");
+		if (target.byteLength - outAt < 8) fail(`xs_ecg_template_next: 2 features at byte ${outAt} exceed out (${target.byteLength} bytes)`);
+		let samples = templateWindows.get(source.buffer);
+		if (!samples) templateWindows.set(source.buffer, (samples = new Int32Array(source.buffer, 0, Math.floor(source.buffer.byteLength / 4))));
+		let floats = templateOuts.get(target.buffer);
+		if (!floats) templateOuts.set(target.buffer, (floats = new DataView(target.buffer)));
+		t.refresh();
+		const staged = t.windowView;
+		const first = (source.byteOffset + at) / 4;
+		for (let i = 0; i < t.windowLength; i++) staged[i] = samples[first + i]!;
+		if (t.x.ht_tpl_next(t.state, t.window, t.windowLength, t.out) !== 0) fail("xs_ecg_template_next: template state not initialized");
+		floats.setFloat32(target.byteOffset + outAt, t.outView[0]!, true);
+		floats.setFloat32(target.byteOffset + outAt + 4, t.outView[1]!, true);
+	},
+	xs_ecg_template_reset(handle: unknown): void {
+		const t = templateOf(handle);
+		t.x.ht_tpl_reset(t.state);
 	},
 };
 

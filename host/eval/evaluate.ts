@@ -8,7 +8,7 @@ import { readModel, type Model } from "../../modules/model/index.ts";
 import type { QuantParams } from "../../modules/runtime/quantize.ts";
 import { vScores } from "./decide.ts";
 import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, recordBootstrap, type Interval, type RecordPart } from "./bootstrap.ts";
-import { RR_FEATURE_NAMES } from "../../modules/ecg/rr-features.ts";
+import { BEAT_FEATURE_NAMES } from "../../modules/ecg/beat-features.ts";
 import { engineLabel, quantizeInputs, runWindows, type EngineName } from "./engine.ts";
 import { paretoFamily } from "./family.ts";
 import { addWindow, emptyConfusion, emptyHistograms, metrics } from "./metrics.ts";
@@ -120,8 +120,8 @@ function modelInfo(path: string): ModelInfo {
 	}
 	if (!input || !(input.scale > 0) || !Number.isInteger(input.zero_point)) throw new Error(`${path}: META has no valid input quantization`);
 	const features = meta["features"] ?? [];
-	if (!Array.isArray(features) || features.some((f) => typeof f !== "string" || !RR_FEATURE_NAMES.includes(f))) {
-		throw new Error(`${path}: META features ${JSON.stringify(features)} are not names of RR_FEATURE_NAMES (${RR_FEATURE_NAMES.join(", ")})`);
+	if (!Array.isArray(features) || features.some((f) => typeof f !== "string" || !BEAT_FEATURE_NAMES.includes(f))) {
+		throw new Error(`${path}: META features ${JSON.stringify(features)} are not names of BEAT_FEATURE_NAMES (${BEAT_FEATURE_NAMES.join(", ")})`);
 	}
 	if (model.input.channels !== 1 + features.length) throw new Error(`${path}: the input has ${model.input.channels} channels, META names ${features.length} features (the window plus one channel each)`);
 	const task = meta["task"];

@@ -30,7 +30,7 @@ def parse(argv=None):
     p.add_argument("--max-test", type=int, default=None)
     p.add_argument("--skip-test", action="store_true", help="do not evaluate DS2")
     p.add_argument("--no-features", action="store_true",
-                   help="the ECG window only (C = 1), without the dataset's RR-context feature channels")
+                   help="the ECG window only (C = 1), without the dataset's beat-context feature channels")
     p.add_argument("--feature-init-gain", type=float, default=1.0,
                    help="initial weights of the first op's feature channels times this (features are ~10x smaller than mV)")
     p.add_argument("--seed", type=int, default=1)

@@ -10,7 +10,7 @@ SPLITS = ("train", "validation", "test")
 TASKS = {"v-vs-rest": ("vrest", ["rest", "V"]), "aami5": ("aami5", ["N", "S", "V", "F", "Q"])}
 
 
-DATASET_VERSION = 2
+DATASET_VERSION = 3
 
 
 def net_input(x, f=None, dtype=torch.float32):

@@ -1,11 +1,11 @@
 // The beat classifier: the packed model from a flash Resource (zero-copy), synthesized under the configured
 // policy, run on each beat window. A missing, corrupt or mismatched model leaves it "not ready" with a status
 // and an error code instead of throwing: the app keeps measuring heart rate without it.
-// Each beat's model input (docs/FORMAT.md §6: the window in millivolts, then the beat's RR features when the
+// Each beat's model input (docs/FORMAT.md §6: the window in millivolts, then the beat's context features when the
 // model's META names them) is written and quantized in C (modules/runtime/beat-input.ts); the JS per beat is the
-// RR context, the call, and the softmax.
+// beat's RR context, the call to the QRS template's C (modules/ecg/beat-features.ts), the call, and the softmax.
 import Resource from "Resource";
-import { RR_FEATURE_COUNT, RR_FEATURE_NAMES, RrContext } from "../ecg/rr-features.ts";
+import { BEAT_FEATURE_COUNT, BEAT_FEATURE_NAMES, BeatContext } from "../ecg/beat-features.ts";
 import { beatInputPlan, writeBeatInput, type BeatInputPlan } from "../runtime/beat-input.ts";
 import { Interpreter } from "../runtime/interpreter.ts";
 import { isPolicy, type SynthesisPolicy } from "../runtime/synthesis-cache.ts";
@@ -49,11 +49,13 @@ export class Classifier {
 	/** The last beat's result: class index and its probability. */
 	classIndex = -1;
 	confidence = 0;
-	/** META.features the model takes after the ECG lead (none, or RR_FEATURE_NAMES). */
+	/** META.features the model takes after the ECG lead (none, or BEAT_FEATURE_NAMES). */
 	features: readonly string[] = [];
 	#adcGain: number;
 	#plan: BeatInputPlan | undefined;
-	#rr: RrContext;
+	#sampleRate: number;
+	/** The beat context, made when a model that takes the features is loaded. */
+	#context: BeatContext | undefined;
 	#featureValues = NO_FEATURES;
 	#probabilities = new Float64Array(MAX_CLASSES);
 	#output: { scale: number; zero_point: number } = { scale: 1, zero_point: 0 };
@@ -61,7 +63,7 @@ export class Classifier {
 	constructor(o: ClassifierOptions) {
 		this.#adcGain = o.adcGain;
 		this.window = o.defaultWindow;
-		this.#rr = new RrContext(o.sampleRate);
+		this.#sampleRate = o.sampleRate;
 		this.#load(o);
 	}
 
@@ -93,10 +95,10 @@ export class Classifier {
 		if (features !== undefined) {
 			if (!Array.isArray(features) || features.some((f: unknown) => typeof f !== "string"))
 				return this.#fail(MODEL_INCOMPATIBLE, 0, "META.features must list feature names");
-			const unknown = features.filter((f: string) => !RR_FEATURE_NAMES.includes(f));
-			if (unknown.length) return this.#fail(MODEL_INCOMPATIBLE, 0, `the model takes input features this app does not compute: ${unknown.join(", ")} (known: ${RR_FEATURE_NAMES.join(", ")})`);
-			if (features.length !== RR_FEATURE_COUNT || features.some((f: string, i: number) => f !== RR_FEATURE_NAMES[i]))
-				return this.#fail(MODEL_INCOMPATIBLE, 0, `META.features ${features.join(", ")}: this app computes ${RR_FEATURE_NAMES.join(", ")}, all of them in that order`);
+			const unknown = features.filter((f: string) => !BEAT_FEATURE_NAMES.includes(f));
+			if (unknown.length) return this.#fail(MODEL_INCOMPATIBLE, 0, `the model takes input features this app does not compute: ${unknown.join(", ")} (known: ${BEAT_FEATURE_NAMES.join(", ")})`);
+			if (features.length !== BEAT_FEATURE_COUNT || features.some((f: string, i: number) => f !== BEAT_FEATURE_NAMES[i]))
+				return this.#fail(MODEL_INCOMPATIBLE, 0, `META.features ${features.join(", ")}: this app computes ${BEAT_FEATURE_NAMES.join(", ")}, all of them in that order`);
 		}
 		const channels = 1 + (features?.length ?? 0);
 		if (model.input.channels !== channels || (meta.window !== undefined && meta.window !== inputLength))
@@ -111,6 +113,13 @@ export class Classifier {
 		} catch (error) {
 			return this.#fail(MODEL_INCOMPATIBLE, 0, `no input for this front end: ${String((error as Error).message ?? error)}`);
 		}
+		if (channels > 1) {
+			try {
+				this.#context = new BeatContext(this.#sampleRate, windowPre(inputLength), inputLength);
+			} catch (error) {
+				return this.#fail(MODEL_INCOMPATIBLE, 0, String((error as Error).message ?? error));
+			}
+		}
 		this.window = inputLength;
 		this.features = features ?? [];
 		this.#featureValues = channels > 1 ? new Float32Array(channels - 1) : NO_FEATURES;
@@ -123,20 +132,20 @@ export class Classifier {
 		return this.status === MODEL_READY;
 	}
 
-	/** After a gap in the beat sequence (the signal went bad): the next beats' RR context starts afresh. */
+	/** After a gap in the beat sequence (the signal went bad): the next beats' context starts afresh. */
 	resetRhythm(): void {
-		this.#rr.reset();
+		this.#context?.reset();
 	}
 
 	/**
-	 * Classifies a beat: its band-passed window (ADC units) and, for a model with RR features, its RR intervals,
-	 * taken into the RR context in the order beats come. Two classes: class 1 when its probability reaches t*
+	 * Classifies a beat: its band-passed window (ADC units) and, for a model with beat features, its RR intervals,
+	 * taken with its window into the beat context in the order beats come. Two classes: class 1 when its probability reaches t*
 	 * (the threshold tuned on validation data); more: the most probable. Allocates nothing.
 	 */
 	classify(beat: ClassifierBeat): number {
 		const interpreter = this.interpreter!;
 		const features = this.#featureValues;
-		if (features.length) this.#rr.next(beat.rrPrevious, beat.rrNext, features, 0);
+		if (features.length) this.#context!.next(beat.window, beat.rrPrevious, beat.rrNext, features, 0);
 		writeBeatInput(interpreter.input, beat.window, this.#plan!, features);
 		interpreter.invoke();
 		const out = interpreter.output;
@@ -170,6 +179,11 @@ export class Classifier {
 		this.classes = [];
 		this.alertClass = -1;
 	}
+}
+
+/** The window sample of the R peak in a model's window, as the dataset cut them (host/data WINDOW_PRE). */
+export function windowPre(windowLength: number): number {
+	return windowLength >> 1;
 }
 
 function isQuant(q: unknown): q is { scale: number; zero_point: number } {

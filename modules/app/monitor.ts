@@ -5,7 +5,7 @@ import { EcgPipeline } from "../ecg/pipeline.ts";
 import type { BeatEvent, QualityEvent } from "../ecg/events.ts";
 import * as P from "../ble/protocol.ts";
 import type { BleTransport } from "../ble/transport-api.ts";
-import { Classifier } from "./classifier.ts";
+import { Classifier, windowPre } from "./classifier.ts";
 import type { InputDescription, SampleBlock, SampleSink } from "./input-api.ts";
 import { configFlag } from "./config.ts";
 import { Rhythm } from "./rhythm.ts";
@@ -97,7 +97,7 @@ export class Monitor implements SampleSink {
 		this.rhythm = new Rhythm({ vRunLength: options.vRunLength, tachycardiaBpm: options.tachycardiaBpm, bradycardiaBpm: options.bradycardiaBpm, rateBeats: 4 });
 		this.rhythm.onEvent = (kind, value, sampleIndex) => this.#event(kind, value, 0, sampleIndex);
 		this.pipeline = new EcgPipeline(
-			{ ...description, windowLength: c.window, windowPre: c.window >> 1 },
+			{ ...description, windowLength: c.window, windowPre: windowPre(c.window) },
 			(beat) => this.#beat(beat),
 			(event) => this.#quality(event),
 		);

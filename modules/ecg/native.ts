@@ -67,3 +67,19 @@ export function ecgCounters(this: void, handle: EcgHandle, out: ArrayBufferLike)
 export function ecgFilter(this: void, handle: EcgHandle, buffer: ArrayBufferLike, elementBytes: number, byteOffset: number, count: number, out: ArrayBufferLike, outByteOffset: number): void {
 	native("xs_ecg_filter").call(this, handle, buffer, elementBytes, byteOffset, count, out, outByteOffset);
 }
+
+export type TemplateHandle = object;
+
+/** A beat-template state (native/include/ht_ecg_template.h) for this rate, R-peak sample and window length. */
+export function templateOpen(this: void, sampleRate: number, pre: number, windowLength: number): TemplateHandle {
+	return native("xs_ecg_template_open").call(this, sampleRate, pre, windowLength);
+}
+
+/** A beat's window (windowLength int32 at windowByteOffset in window) in, its two float32 features out. */
+export function templateNext(this: void, handle: TemplateHandle, window: ArrayBufferLike, windowByteOffset: number, out: ArrayBufferLike, outByteOffset: number): void {
+	native("xs_ecg_template_next").call(this, handle, window, windowByteOffset, out, outByteOffset);
+}
+
+export function templateReset(this: void, handle: TemplateHandle): void {
+	native("xs_ecg_template_reset").call(this, handle);
+}

@@ -18,6 +18,7 @@ int main(int argc, char **argv)
 	test_corruptions();
 	test_input();
 	test_ecg();
+	test_template();
 	if (ht_test_failures) {
 		printf("ht_test: FAIL (%ld of %ld checks failed)\n", ht_test_failures, ht_test_checks);
 		return 1;

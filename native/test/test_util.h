@@ -47,6 +47,7 @@ void test_cache(void);
 void test_corruptions(void);
 void test_input(void);
 void test_ecg(void);
+void test_template(void);
 int test_write_blobs(const char *dir);
 
 #endif

@@ -2,19 +2,24 @@
  * Thin xsmc binding of the C ECG pipeline (native/include/ht_ecg.h) for modules/ecg/native.ts. Typed arrays come
  * as their ArrayBuffer plus a byte offset (xsmc hands out only byte views and buffers); every length, offset and
  * alignment is checked here against the buffer; failures throw new Error("ecg: ..."). A handle is a host object
- * owning its state (allocated once, when the pipeline is made; nothing is allocated per sample).
+ * owning its state (allocated once, when the pipeline is made; nothing is allocated per sample). The beat
+ * template (native/include/ht_ecg_template.h) has its own handles, made by xs_ecg_template_open.
  * host/ecg-wasm/native.ts gives Node the same functions over the same C compiled to WebAssembly.
  */
 #include <stdarg.h>
 
 #include "xsmc.h"
+#include "ht.h"
 #include "ht_ecg.h"
+#include "ht_ecg_template.h"
 #include "ht_xs_args.h"
 
 #ifndef c_malloc /* builds without INCLUDE_XSPLATFORM */
 	#include <stdlib.h>
+	#include <string.h>
 	#define c_calloc calloc
 	#define c_free free
+	#define c_memcpy memcpy
 #endif
 
 #define kFields 5
@@ -231,4 +236,74 @@ void xs_ecg_filter(xsMachine *the)
 		ht_ecg_filter_i16(e, data, count, (int32_t *)(out + at));
 	else
 		ht_ecg_filter_i32(e, data, count, (int32_t *)(out + at));
+}
+
+void xs_ecg_template_destructor(void *data)
+{
+	if (data)
+		c_free(data);
+}
+
+static void *templateHandle(xsMachine *the, int index)
+{
+	void *t = htxs_host_data(the, index, (void *)xs_ecg_template_destructor);
+	if (!t)
+		ecgThrow(the, "handle must be made by xs_ecg_template_open");
+	return t;
+}
+
+/* xs_ecg_template_open(sampleRate, pre, windowLength) */
+void xs_ecg_template_open(xsMachine *the)
+{
+	int32_t rate, pre, length;
+	uint32_t need;
+	void *state;
+	ecgArgc(the, 3, "xs_ecg_template_open");
+	rate = (int32_t)ecgInteger(the, 0, 1, 10000, "sampleRate");
+	length = (int32_t)ecgInteger(the, 2, 1, 65536, "windowLength");
+	pre = (int32_t)ecgInteger(the, 1, 0, length - 1, "pre");
+	need = ht_tpl_state_bytes(rate, pre, length);
+	if (need == 0)
+		ecgThrow(the, "beat template: the QRS segment (%d before, %d after the R peak at %d) does not fit a %d-sample window",
+			(int)((rate + 5) / 10), (int)((rate + 2) / 5), (int)pre, (int)length);
+	xsResult = xsNewHostObject(xs_ecg_template_destructor);
+	state = c_calloc(1, need);
+	if (!state)
+		ecgThrow(the, "cannot allocate the beat template (%u bytes)", (unsigned)need);
+	xsmcSetHostData(xsResult, state); /* the destructor owns it from here */
+	if (ht_tpl_init(state, need, rate, pre, length) != HT_OK)
+		ecgThrow(the, "beat template not initialized");
+}
+
+/* xs_ecg_template_next(handle, window, windowByteOffset, out, outByteOffset): the beat's window (int32, the
+ * template's window length) in, its two float32 features out. */
+void xs_ecg_template_next(xsMachine *the)
+{
+	void *t;
+	uint32_t bytes, at, outBytes, outAt, length;
+	const uint8_t *window;
+	uint8_t *out;
+	float features[HT_TPL_FEATURES];
+	ecgArgc(the, 5, "xs_ecg_template_next");
+	t = templateHandle(the, 0);
+	length = (uint32_t)ht_tpl_window_length(t);
+	window = ecgBuffer(the, 1, 0, &bytes, "window");
+	at = (uint32_t)ecgInteger(the, 2, 0, bytes, "windowByteOffset");
+	if ((uintptr_t)(window + at) & 3u)
+		ecgThrow(the, "xs_ecg_template_next: window is not aligned to int32");
+	if (length > (bytes - at) / 4u)
+		ecgThrow(the, "xs_ecg_template_next: a window of %u samples at byte %u exceeds its buffer (%u bytes)", (unsigned)length, (unsigned)at, (unsigned)bytes);
+	out = ecgBuffer(the, 3, 1, &outBytes, "out");
+	outAt = (uint32_t)ecgInteger(the, 4, 0, outBytes, "outByteOffset");
+	if (outBytes - outAt < sizeof(features))
+		ecgThrow(the, "xs_ecg_template_next: %u features at byte %u exceed out (%u bytes)", (unsigned)HT_TPL_FEATURES, (unsigned)outAt, (unsigned)outBytes);
+	if (ht_tpl_next(t, (const int32_t *)(window + at), length, features) != HT_OK)
+		ecgThrow(the, "xs_ecg_template_next: template state not initialized");
+	c_memcpy(out + outAt, features, sizeof(features));
+}
+
+void xs_ecg_template_reset(xsMachine *the)
+{
+	ecgArgc(the, 1, "xs_ecg_template_reset");
+	ht_tpl_reset(templateHandle(the, 0));
 }
