@@ -4,13 +4,8 @@
 #include "ht.h"
 #include "ht_ecg_template.h"
 
-/* No fused multiply-add in the few double operations: the same bits on every target (GCC in GNU mode contracts
- * by default). */
-#if defined(__clang__)
-	#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-	#pragma GCC optimize("fp-contract=off")
-#endif
+/* The few double operations (a product and a square root, a quotient and a square root) contain no
+ * multiply-then-add a compiler could fuse: IEEE-754 gives the same bits on every target. */
 
 #define TPL_MAGIC 0x4C505448u /* "HTPL" */
 #define MATCH 0.9
