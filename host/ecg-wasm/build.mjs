@@ -25,6 +25,8 @@ const EXPORTS = [
 	"ht_ecg_next_event",
 	"ht_ecg_filter_i16",
 	"ht_ecg_filter_i32",
+	"ht_tpl_before",
+	"ht_tpl_after",
 	"ht_tpl_state_bytes",
 	"ht_tpl_init",
 	"ht_tpl_reset",

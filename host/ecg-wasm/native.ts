@@ -40,6 +40,8 @@ interface Exports {
 	ht_ecg_next_event(e: number, event: number, window: number, length: number): number;
 	ht_ecg_filter_i16(e: number, samples: number, count: number, out: number): void;
 	ht_ecg_filter_i32(e: number, samples: number, count: number, out: number): void;
+	ht_tpl_before(rate: number): number;
+	ht_tpl_after(rate: number): number;
 	ht_tpl_state_bytes(rate: number, pre: number, windowLength: number): number;
 	ht_tpl_init(memory: number, bytes: number, rate: number, pre: number, windowLength: number): number;
 	ht_tpl_reset(t: number): number;
@@ -56,6 +58,11 @@ function wasmModule(): object {
 }
 
 const align8 = (n: number) => (n + 7) & ~7;
+
+/** Grows an instance's memory to hold `end` bytes. */
+function reserve(memory: WasmMemory, end: number): void {
+	if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+}
 
 /** A pipeline state in its own wasm instance. */
 class WasmEcg {
@@ -76,7 +83,7 @@ class WasmEcg {
 		at += align8(settings.byteLength + 8);
 		const bytesAt = at;
 		at += 8;
-		this.#reserve(at);
+		reserve(x.memory, at);
 		new Int32Array(x.memory.buffer, settingsAt, settings.length).set(settings);
 		const check = x.ht_ecg_check_settings(settingsAt, settings.length, bytesAt);
 		if (check !== SETTINGS_OK) throw settingsError(check, settings);
@@ -94,7 +101,7 @@ class WasmEcg {
 		at += 4 * CHUNK;
 		this.output = at;
 		at += 4 * CHUNK;
-		this.#reserve(at);
+		reserve(x.memory, at);
 		const status = x.ht_ecg_init(this.state, bytes, settingsAt, settings.length);
 		if (status !== SETTINGS_OK) throw settingsError(status, settings);
 	}
@@ -117,11 +124,6 @@ class WasmEcg {
 			};
 		}
 		return this.#views;
-	}
-
-	#reserve(end: number): void {
-		const memory = this.x.memory;
-		if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
 	}
 
 	/** Copies count (<= CHUNK) samples from data[first..] into the input staging area (a loop: no view per call). */
@@ -148,14 +150,12 @@ class WasmTemplate {
 		const x = new WebAssemblyApi.Instance(wasmModule(), {}).exports as unknown as Exports;
 		this.x = x;
 		const bytes = x.ht_tpl_state_bytes(rate, pre, windowLength);
-		if (bytes === 0) fail(`beat template: the QRS segment (${Math.floor((rate + 5) / 10)} before, ${Math.floor((rate + 2) / 5)} after the R peak at ${pre}) does not fit a ${windowLength}-sample window`);
+		if (bytes === 0) fail(`beat template: the QRS segment (${x.ht_tpl_before(rate)} before, ${x.ht_tpl_after(rate)} after the R peak at ${pre}) does not fit a ${windowLength}-sample window`);
 		this.windowLength = windowLength;
 		this.state = align8(x.__heap_base.value);
 		this.window = align8(this.state + bytes);
 		this.out = align8(this.window + 4 * windowLength);
-		const end = this.out + 8;
-		const memory = x.memory;
-		if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+		reserve(x.memory, this.out + 8);
 		if (x.ht_tpl_init(this.state, bytes, rate, pre, windowLength) !== 0) fail("beat template not initialized");
 	}
 
@@ -265,17 +265,25 @@ function block(buffer: unknown, elementBytes: unknown, byteOffset: unknown, coun
 	return BLOCK;
 }
 
-// modules/ecg hands the same ArrayBuffers (its fields, counters and window) to every call: their views are made once.
-const dataViews = new WeakMap<ArrayBuffer, DataView>();
+// modules/ecg hands the same ArrayBuffers (its fields, counters, window and features) to every call: their views
+// are made once.
+const dataViews = new WeakMap<ArrayBufferLike, DataView>();
 const int32Views = new WeakMap<ArrayBuffer, Int32Array>();
+
+/** A DataView of all of buffer, made once per buffer. */
+function wholeView(buffer: ArrayBufferLike): DataView {
+	let view = dataViews.get(buffer);
+	if (!view) dataViews.set(buffer, (view = new DataView(buffer)));
+	return view;
+}
 
 /** Where doubles k = 0, 1, ... go: setFloat64(8k, value, true) (a DataView: a byte view need not be 8-byte aligned; the binding copies bytes too). */
 function float64Out(out: unknown, length: number, name: string): DataView {
-	let view = out instanceof ArrayBuffer ? dataViews.get(out) : undefined;
-	if (!view) {
+	let view: DataView;
+	if (out instanceof ArrayBuffer) view = wholeView(out);
+	else {
 		const bytes = bufferOf(out, "fields", true);
 		view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-		if (out instanceof ArrayBuffer) dataViews.set(out, view);
 	}
 	if (view.byteLength < 8 * length) fail(`${name}: expects a Float64Array of at least ${length} values`);
 	return view;
@@ -313,10 +321,6 @@ function templateOf(handle: unknown): WasmTemplate {
 	if (!(handle instanceof WasmTemplate)) fail("handle must be made by xs_ecg_template_open");
 	return handle;
 }
-
-// The beat template is handed the same window and feature buffers for every beat: their views are made once.
-const templateWindows = new WeakMap<ArrayBufferLike, Int32Array>();
-const templateOuts = new WeakMap<ArrayBufferLike, DataView>();
 
 /** The host functions, by the names native() finds them under in XS. */
 const FUNCTIONS: Record<string, (...args: any[]) => any> = {
@@ -404,10 +408,8 @@ const FUNCTIONS: Record<string, (...args: any[]) => any> = {
 		const target = bufferOf(out, "out", true);
 		const outAt = integer(outByteOffset, 0, target.byteLength, "outByteOffset", "xs_ecg_template_next");
 		if (target.byteLength - outAt < 8) fail(`xs_ecg_template_next: 2 features at byte ${outAt} exceed out (${target.byteLength} bytes)`);
-		let samples = templateWindows.get(source.buffer);
-		if (!samples) templateWindows.set(source.buffer, (samples = new Int32Array(source.buffer, 0, Math.floor(source.buffer.byteLength / 4))));
-		let floats = templateOuts.get(target.buffer);
-		if (!floats) templateOuts.set(target.buffer, (floats = new DataView(target.buffer)));
+		const samples = sourceView(source.buffer, 4);
+		const floats = wholeView(target.buffer);
 		t.refresh();
 		const staged = t.windowView;
 		const first = (source.byteOffset + at) / 4;

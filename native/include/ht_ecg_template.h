@@ -26,6 +26,10 @@ extern "C" {
 #define HT_TPL_SLOTS 4
 #define HT_TPL_FEATURES 2
 
+/* Samples of the QRS segment before the R peak (round(fs / 10)) and after it (round(fs / 5)). */
+int32_t ht_tpl_before(int32_t sample_rate);
+int32_t ht_tpl_after(int32_t sample_rate);
+
 /* HT_OK, or HT_E_ARGUMENT when the QRS segment of a sample_rate (1..10000 Hz) does not fit a window of
  * window_length samples (1..65536) with the R peak at sample pre. *start and *length get the segment. */
 int ht_tpl_segment(int32_t sample_rate, int32_t pre, int32_t window_length, int32_t *start, int32_t *length);

@@ -28,13 +28,23 @@ typedef struct {
 	int32_t templates[]; /* [HT_TPL_SLOTS][length], Q4 */
 } tpl_state;
 
+int32_t ht_tpl_before(int32_t sample_rate)
+{
+	return (sample_rate + 5) / 10;
+}
+
+int32_t ht_tpl_after(int32_t sample_rate)
+{
+	return (sample_rate + 2) / 5;
+}
+
 int ht_tpl_segment(int32_t sample_rate, int32_t pre, int32_t window_length, int32_t *start, int32_t *length)
 {
 	int32_t before, after;
 	if (sample_rate < 1 || sample_rate > MAX_RATE || window_length < 1 || window_length > MAX_WINDOW || pre < 0 || pre >= window_length)
 		return HT_E_ARGUMENT;
-	before = (sample_rate + 5) / 10;
-	after = (sample_rate + 2) / 5;
+	before = ht_tpl_before(sample_rate);
+	after = ht_tpl_after(sample_rate);
 	if (before < 1 || pre < before || window_length - pre < after)
 		return HT_E_ARGUMENT;
 	*start = pre - before;

@@ -265,7 +265,7 @@ void xs_ecg_template_open(xsMachine *the)
 	need = ht_tpl_state_bytes(rate, pre, length);
 	if (need == 0)
 		ecgThrow(the, "beat template: the QRS segment (%d before, %d after the R peak at %d) does not fit a %d-sample window",
-			(int)((rate + 5) / 10), (int)((rate + 2) / 5), (int)pre, (int)length);
+			(int)ht_tpl_before(rate), (int)ht_tpl_after(rate), (int)pre, (int)length);
 	xsResult = xsNewHostObject(xs_ecg_template_destructor);
 	state = c_calloc(1, need);
 	if (!state)
