@@ -95,7 +95,7 @@ export async function recordWindows(dir: string, name: string): Promise<RecordWi
   const aami5 = new Uint8Array(keptCount);
   const samples = new Uint32Array(keptCount);
   const features = new Float32Array(keptCount * BEAT_FEATURE_COUNT);
-  const template = new BeatTemplate(config.sampleRate, config.windowPre!, WINDOW_LENGTH);
+  const template = new BeatTemplate(config.sampleRate, WINDOW_PRE, WINDOW_LENGTH);
   const kept = zeroCounts();
   const dropped = zeroCounts();
   let k = 0;

@@ -53,7 +53,6 @@ export class Classifier {
 	features: readonly string[] = [];
 	#adcGain: number;
 	#plan: BeatInputPlan | undefined;
-	#sampleRate: number;
 	/** The beat context, made when a model that takes the features is loaded. */
 	#context: BeatContext | undefined;
 	#featureValues = NO_FEATURES;
@@ -63,7 +62,6 @@ export class Classifier {
 	constructor(o: ClassifierOptions) {
 		this.#adcGain = o.adcGain;
 		this.window = o.defaultWindow;
-		this.#sampleRate = o.sampleRate;
 		this.#load(o);
 	}
 
@@ -115,7 +113,7 @@ export class Classifier {
 		}
 		if (channels > 1) {
 			try {
-				this.#context = new BeatContext(this.#sampleRate, windowPre(inputLength), inputLength);
+				this.#context = new BeatContext(o.sampleRate, windowPre(inputLength), inputLength);
 			} catch (error) {
 				return this.#fail(MODEL_INCOMPATIBLE, 0, String((error as Error).message ?? error));
 			}
