@@ -12,6 +12,7 @@ import { ecgConfigOf } from '../host/data/dataset-record.ts';
 import { mitdbPath } from '../host/data/mitdb-path.ts';
 import { loadRecord } from '../host/data/records.ts';
 import { isBeatSymbol } from '../host/data/wfdb/codes.ts';
+import { rhythmAt, rhythmSegments } from '../host/data/rhythm.ts';
 import { BEAT_FEATURE_COUNT, BEAT_FEATURE_NAMES, TEMPLATE_FEATURE_OFFSET } from '../modules/ecg/beat-features.ts';
 import { BeatTemplate, TEMPLATE_FEATURE_COUNT } from '../modules/ecg/beat-template.ts';
 import { RR_FEATURE_COUNT } from '../modules/ecg/rr-features.ts';
@@ -89,16 +90,31 @@ test('windows are windowsAt at the annotated beats, in mV, on the MLII lead', as
   }
 });
 
-/** The RR context of FORMAT §6 computed here from its definition, independently of RrContext. */
+/** The RR context of FORMAT §6 (modules/ecg/rr-features.ts) computed here from its definition, independently of RrContext. */
 function expectedFeatures(beatSamples: number[], i: number): number[] {
   const clamp = (x: number) => Math.max(-2, Math.min(2, x));
   const rr = (k: number) => (k >= 1 && k < beatSamples.length ? beatSamples[k]! - beatSamples[k - 1]! : 0);
-  const before = [];
-  for (let k = Math.max(1, i - 8); k < i; k++) before.push(rr(k));
-  const sorted = before.sort((a, b) => a - b);
-  const median = sorted.length ? sorted[(sorted.length - 1) >> 1]! : 0;
-  if (median === 0) return [0, 0, 0];
-  return [clamp(rr(i) / median - 1), i + 1 < beatSamples.length ? clamp(rr(i + 1) / median - 1) : 0, clamp(median / 360 - 0.8)].map(Math.fround);
+  const history: number[] = [];
+  for (let k = 1; k < i; k++) history.push(rr(k));
+  const last = (a: number[], n: number) => a.slice(Math.max(0, a.length - n));
+  const lowerMedian = (a: number[]) => {
+    const sorted = [...a].sort((x, y) => x - y);
+    return sorted.length ? sorted[(sorted.length - 1) >> 1]! : 0;
+  };
+  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+  const local = lowerMedian(last(history, 8));
+  const longTerm = history.length ? sum(last(history, 256)) / last(history, 256).length : 0;
+  const diffs = history.slice(1).map((v, k) => Math.abs(v - history[k]!));
+  const recent = last(history, 16);
+  const irregularity = diffs.length >= 4 ? Math.min(2, (lowerMedian(last(diffs, 16)) * recent.length) / sum(recent)) : 0;
+  const ratio = (a: number, b: number) => (a > 0 && b > 0 ? clamp(a / b - 1) : 0);
+  const seconds = (x: number) => (x > 0 ? clamp(x / 360 - 0.8) : 0);
+  const pre = rr(i);
+  const post = i + 1 < beatSamples.length ? rr(i + 1) : 0;
+  return [
+    ratio(pre, local), ratio(post, local), local > 0 ? clamp(local / 360 - 0.8) : 0,
+    ratio(pre, longTerm), ratio(post, longTerm), ratio(local, longTerm), seconds(pre), seconds(post), irregularity,
+  ].map(Math.fround);
 }
 
 test('features are the RR context of each beat among all beat annotations of its record', async (t) => {
@@ -187,4 +203,45 @@ test('readDataset rejects a file whose size disagrees with the index', async (t)
   } finally {
     await rm(copy, { recursive: true, force: true });
   }
+});
+
+test("the second lead holds the same beats from the record's other signal, with that lead's template features", async (t) => {
+  const { ds } = await dataset();
+  const mitdb = await mitdbPath();
+  const W = ds.index.window;
+  for (const r of ds.index.records) {
+    t.is(r.channel2, r.channel === 0 ? 1 : 0);
+    const { header, signals } = await loadRecord(mitdb, r.name);
+    t.is(r.lead2, header.signals[r.channel2]!.description);
+    const config = ecgConfigOf(header, r.channel2);
+    const set = windowsAt(signals[r.channel2]!, Array.from(ds.sample.subarray(r.first, r.first + r.count)), config);
+    const template = new BeatTemplate(config.sampleRate, ds.index.pre, W);
+    const tpl = new Float32Array(TEMPLATE_FEATURE_COUNT);
+    let differ = 0;
+    for (let k = 0; k < r.count; k++) {
+      const i = r.first + k;
+      const src = set.windows.subarray(k * W, (k + 1) * W);
+      for (let s = 0; s < W; s++) if (ds.windows2[i * W + s] !== Math.fround(src[s]! / config.adcGain)) differ++;
+      for (let f = 0; f < RR_FEATURE_COUNT; f++) if (ds.features2[i * F + f] !== ds.features[i * F + f]) differ++;
+      template.next(src, tpl, 0);
+      for (let f = 0; f < TEMPLATE_FEATURE_COUNT; f++) if (tpl[f] !== ds.features2[i * F + TEMPLATE_FEATURE_OFFSET + f]) differ++;
+    }
+    t.is(differ, 0, `record ${r.name} (${r.lead2})`);
+  }
+});
+
+test('each window carries the rhythm in force at its beat; rhythm seconds add up to the record', async (t) => {
+  const { ds } = await dataset();
+  const mitdb = await mitdbPath();
+  for (const r of ds.index.records) {
+    const { signals, annotations } = await loadRecord(mitdb, r.name);
+    const segments = rhythmSegments(annotations, signals[0]!.length);
+    for (let i = r.first; i < r.first + r.count; i++) {
+      if (ds.index.rhythms[ds.rhythm[i]!] !== (rhythmAt(segments, ds.sample[i]!) ?? '')) return t.fail(`${r.name} window ${i}`);
+    }
+    t.is(r.seconds, signals[0]!.length / 360);
+    t.true(Math.abs(Object.values(r.rhythmSeconds).reduce((a, b) => a + b, 0) - r.seconds) < 1e-6);
+  }
+  t.true(ds.index.rhythms.includes('B'), 'record 119 has bigeminy');
+  t.deepEqual(ds.index.folds.flat().length, 22);
 });

@@ -49,6 +49,22 @@ export const PACED_RECORDS: readonly string[] = ['102', '104', '107', '217'];
  */
 export const VALIDATION_RECORDS: readonly string[] = ['114', '116', '205', '215', '220'];
 
+/**
+ * Five folds of DS1 for cross-validation grouped by record: every model choice (recipe, features, decision biases,
+ * the shipped seed) is made on out-of-fold predictions over DS1, so DS2 stays blind. Fixed by hand so that every
+ * fold holds S and V beats from more than one record and the two DS1 records with atrial fibrillation (201, 203)
+ * fall in different folds; 208 carries 373 of DS1's 414 F beats and cannot be split. S / V / F beats per fold:
+ * 1: 388 / 522 / 0 (209, 106), 2: 130 / 1190 / 375 (201, 208), 3: 129 / 545 / 8 (203, 118, 124),
+ * 4: 123 / 714 / 6 (207, 119, 114), 5: 174 / 817 / 26 (220, 223, 215, 116, 205).
+ */
+export const DS1_FOLDS: readonly (readonly string[])[] = [
+  ['209', '106', '101', '112', '230'],
+  ['201', '208', '115', '122'],
+  ['203', '118', '124', '109'],
+  ['207', '119', '114', '108'],
+  ['220', '223', '215', '116', '205'],
+];
+
 /** DS1 minus the validation records. */
 export const TRAINING_RECORDS: readonly string[] = DS1.filter((r) => !VALIDATION_RECORDS.includes(r));
 

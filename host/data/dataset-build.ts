@@ -4,7 +4,7 @@
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AAMI_CLASSES, interPatientSplit } from './aami.ts';
+import { AAMI_CLASSES, DS1_FOLDS, interPatientSplit } from './aami.ts';
 import {
   DATASET_FILES, DATASET_FORMAT, DATASET_VERSION, SPLIT_NAMES, type BeatCounts, type DatasetIndex, type RecordEntry, type SplitName,
 } from './dataset-format.ts';
@@ -69,12 +69,15 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetIndex>
       parts.push(r);
       splitCodes.push(new Uint8Array(count).fill(code));
       recordIds.push(new Uint16Array(count).fill(Number(name)));
-      entries.push({ name, split, channel: r.channel, lead: r.lead, first, count, kept: r.kept, dropped: r.dropped, unmapped: r.unmapped });
+      entries.push({
+        name, split, channel: r.channel, lead: r.lead, channel2: r.second.channel, lead2: r.second.lead,
+        seconds: r.seconds, rhythmSeconds: r.rhythmSeconds, first, count, kept: r.kept, dropped: r.dropped, unmapped: r.unmapped,
+      });
       sumCounts(totals, r);
       for (const c of AAMI_CLASSES) aami5[c]! += r.kept[c]!;
       first += count;
       const dropped = AAMI_CLASSES.reduce((s, c) => s + r.dropped[c]!, 0);
-      log(`${split} ${name} (${r.lead}): ${count} windows, ${dropped} dropped, ${r.unmapped} unmapped beats`);
+      log(`${split} ${name} (${r.lead}, ${r.second.lead}): ${count} windows, ${dropped} dropped, ${r.unmapped} unmapped beats`);
     }
     splits[split] = {
       records: [...recordsBySplit[split]], first: splitFirst, count: first - splitFirst, aami5,
@@ -84,6 +87,9 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetIndex>
 
   const aami5 = concat(parts.map((p) => p.aami5), (n) => new Uint8Array(n));
   const vIndex = AAMI_CLASSES.indexOf('V');
+  const rhythms = [...new Set(parts.flatMap((p) => p.rhythm))].sort();
+  const rhythmCodes = new Uint8Array(parts.flatMap((p) => p.rhythm.map((r) => rhythms.indexOf(r))));
+  if (rhythms.length > 255) throw new Error(`${rhythms.length} rhythm names do not fit rhythm.u8`);
   const config: Record<string, number> = { ...parts[0]?.config };
   const index: DatasetIndex = {
     format: DATASET_FORMAT,
@@ -98,12 +104,14 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetIndex>
     files: DATASET_FILES,
     splits,
     records: entries,
+    rhythms,
+    folds: DS1_FOLDS.map((f) => [...f]),
     totals,
     source: {
       database: 'MIT-BIH Arrhythmia Database (mitdb)',
       ecgConfig: config,
       builder: 'host/data/dataset-build.ts',
-      preprocessing: 'modules/ecg windowsAt at the annotated beats (reference annotator atr), then windowToMillivolts; features: modules/ecg/beat-features.ts, RrContext over all beat annotations in order, BeatTemplate over the kept windows in order',
+      preprocessing: 'modules/ecg windowsAt at the annotated beats (reference annotator atr), then windowToMillivolts; features: modules/ecg/beat-features.ts, RrContext over all beat annotations in order, BeatTemplate over the kept windows in order, per lead; rhythm: host/data/rhythm.ts at the annotated R peak',
     },
   };
   const files: [string, Uint8Array][] = [
@@ -114,6 +122,9 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetIndex>
     [DATASET_FILES.split, concat(splitCodes, (n) => new Uint8Array(n))],
     [DATASET_FILES.sample, bytesOf(concat(parts.map((p) => p.samples), (n) => new Uint32Array(n)))],
     [DATASET_FILES.features, bytesOf(concat(parts.map((p) => p.features), (n) => new Float32Array(n)))],
+    [DATASET_FILES.windows2, bytesOf(concat(parts.map((p) => p.second.windows), (n) => new Float32Array(n)))],
+    [DATASET_FILES.features2, bytesOf(concat(parts.map((p) => p.second.features), (n) => new Float32Array(n)))],
+    [DATASET_FILES.rhythm, rhythmCodes],
   ];
   await mkdir(options.out, { recursive: true });
   // No index.json while the binaries change: an interrupted build leaves no readable dataset behind.

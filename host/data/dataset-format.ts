@@ -12,6 +12,11 @@
  *                  context (RrContext fed the record's beat annotations in order), then its QRS against the
  *                  record's dominant beat (BeatTemplate fed the kept windows in order); names in index.json
  *                  `features`; the model's input channels 1.. (docs/FORMAT.md §6)
+ *   windows2.f32   float32 LE [count][window]: the same beats from the record's other signal (records[].lead2:
+ *                  V1, V2, V4 or V5), for second-lead training and evaluation
+ *   features2.f32  float32 LE [count][features.length]: their features (the same RR context, that lead's template)
+ *   rhythm.u8      uint8 [count]: index into index.json `rhythms` of the rhythm in force at the beat
+ *                  (host/data/rhythm.ts; "" before a record's first rhythm annotation)
  *
  * Windows are in split order (train, validation, test), record by record, in annotation order.
  */
@@ -19,8 +24,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const DATASET_FORMAT = 'hypertiny-beat-windows';
-/** 2: features.f32 and index.features (RR context); 3: the beat-template features after the RR context. */
-export const DATASET_VERSION = 3;
+/**
+ * 2: features.f32 and index.features (RR context); 3: the beat-template features after the RR context; 4: the
+ * patient-adaptive RR features, the second lead, rhythms and the DS1 folds.
+ */
+export const DATASET_VERSION = 4;
 
 export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];
@@ -33,6 +41,9 @@ export const DATASET_FILES = {
   split: 'split.u8',
   sample: 'sample.u32',
   features: 'features.f32',
+  windows2: 'windows2.f32',
+  features2: 'features2.f32',
+  rhythm: 'rhythm.u8',
 } as const;
 
 /** Kept and dropped beats of one record (or a sum of records), per AAMI class. */
@@ -50,6 +61,12 @@ export interface RecordEntry extends BeatCounts {
   /** Signal used (MLII by its header description; channel 0 when no signal is named MLII). */
   channel: number;
   lead: string;
+  /** The other signal (windows2.f32) and its lead. */
+  channel2: number;
+  lead2: string;
+  /** Duration and seconds per rhythm (index.rhythms names), for events per hour. */
+  seconds: number;
+  rhythmSeconds: Record<string, number>;
   /** First window index of this record and number of windows. */
   first: number;
   count: number;
@@ -70,6 +87,10 @@ export interface DatasetIndex {
   files: typeof DATASET_FILES;
   splits: Record<SplitName, { records: string[]; first: number; count: number; aami5: Record<string, number>; vrest: Record<string, number> }>;
   records: RecordEntry[];
+  /** Rhythm names that rhythm.u8 indexes. */
+  rhythms: string[];
+  /** DS1's cross-validation folds (host/data/aami.ts DS1_FOLDS), records per fold. */
+  folds: string[][];
   totals: BeatCounts;
   source: { database: string; ecgConfig: Record<string, number>; builder: string; preprocessing: string };
 }
@@ -84,6 +105,9 @@ export interface Dataset {
   sample: Uint32Array;
   /** [count][index.features.length] */
   features: Float32Array;
+  windows2: Float32Array;
+  features2: Float32Array;
+  rhythm: Uint8Array;
 }
 
 async function typed<T>(dir: string, file: string, make: (b: ArrayBuffer) => T): Promise<T> {
@@ -109,12 +133,17 @@ export async function readDataset(dir: string): Promise<Dataset> {
     split: await typed(dir, f.split, (b) => new Uint8Array(b)),
     sample: await typed(dir, f.sample, (b) => new Uint32Array(b)),
     features: await typed(dir, f.features, (b) => new Float32Array(b)),
+    windows2: await typed(dir, f.windows2, (b) => new Float32Array(b)),
+    features2: await typed(dir, f.features2, (b) => new Float32Array(b)),
+    rhythm: await typed(dir, f.rhythm, (b) => new Uint8Array(b)),
   };
   const n = index.count;
   const sizes: [string, number, number][] = [
     [f.windows, ds.windows.length, n * index.window], [f.aami5, ds.aami5.length, n], [f.vrest, ds.vrest.length, n],
     [f.record, ds.record.length, n], [f.split, ds.split.length, n], [f.sample, ds.sample.length, n],
     [f.features, ds.features.length, n * index.features.length],
+    [f.windows2, ds.windows2.length, n * index.window], [f.features2, ds.features2.length, n * index.features.length],
+    [f.rhythm, ds.rhythm.length, n],
   ];
   for (const [file, actual, expected] of sizes) {
     if (actual !== expected) throw new Error(`${dir}/${file} holds ${actual} values, index.json says ${expected}`);

@@ -1,7 +1,7 @@
 /**
  * Beat windows of one MIT-BIH record, cut by the device's own preprocessing (modules/ecg windowsAt at the annotated
- * beats, then windowToMillivolts), labelled with AAMI classes, with each beat's context features
- * (modules/ecg/beat-features.ts).
+ * beats, then windowToMillivolts), labelled with AAMI classes and the rhythm in force, with each beat's context
+ * features (modules/ecg/beat-features.ts); from MLII and, as a second lead, from the record's other signal.
  */
 import type { EcgConfig } from '../../modules/ecg/config.ts';
 import { windowsAt, windowToMillivolts } from '../../modules/ecg/index.ts';
@@ -10,6 +10,7 @@ import { BeatTemplate } from '../../modules/ecg/beat-template.ts';
 import { RR_FEATURE_COUNT, RrContext } from '../../modules/ecg/rr-features.ts';
 import { AAMI_CLASSES, aamiClassOf } from './aami.ts';
 import { loadRecord } from './records.ts';
+import { rhythmAt, rhythmSegments } from './rhythm.ts';
 import { isBeatSymbol } from './wfdb/codes.ts';
 import type { WfdbHeader } from './wfdb/header.ts';
 
@@ -33,6 +34,13 @@ export interface RecordWindows {
    * template fed the kept windows in annotation order.
    */
   features: Float32Array;
+  /** The same beats from the record's other signal (V1, V2, V4 or V5 in MIT-BIH): its channel, lead, windows, features. */
+  second: { channel: number; lead: string; windows: Float32Array; features: Float32Array };
+  /** Rhythm in force at each kept window's R peak (rhythm.ts names, e.g. "N", "AFIB"; "" before the first). */
+  rhythm: string[];
+  /** The record's duration and the seconds spent in each rhythm ("" before the first rhythm annotation). */
+  seconds: number;
+  rhythmSeconds: Record<string, number>;
   kept: Record<string, number>;
   dropped: Record<string, number>;
   unmapped: number;
@@ -80,41 +88,84 @@ export function rrFeaturesOf(beatSamples: ArrayLike<number>, sampleRate: number)
   return out;
 }
 
+interface LeadWindows {
+  windows: Float32Array;
+  features: Float32Array;
+}
+
+/**
+ * The kept windows of one signal in mV and their features: the RR context of their beats (rr, the same for every
+ * lead) and the QRS template of this lead, fed the kept windows in order.
+ */
+function leadWindows(signal: Int16Array, config: EcgConfig, positions: number[], valid: (i: number) => boolean, rrOf: (i: number) => Float32Array): LeadWindows {
+  const set = windowsAt(signal, positions, config);
+  const count = positions.filter((_, i) => valid(i)).length;
+  const windows = new Float32Array(count * WINDOW_LENGTH);
+  const features = new Float32Array(count * BEAT_FEATURE_COUNT);
+  const template = new BeatTemplate(config.sampleRate, WINDOW_PRE, WINDOW_LENGTH);
+  let k = 0;
+  for (let i = 0; i < positions.length; i++) {
+    if (!valid(i)) continue;
+    if (!set.valid[i]) throw new Error(`window ${i} at sample ${positions[i]} fits one signal of the record and not the other`);
+    const src = set.windows.subarray(i * WINDOW_LENGTH, (i + 1) * WINDOW_LENGTH);
+    windowToMillivolts(src, config.adcGain, windows.subarray(k * WINDOW_LENGTH, (k + 1) * WINDOW_LENGTH));
+    features.set(rrOf(i), k * BEAT_FEATURE_COUNT);
+    template.next(src, features, k * BEAT_FEATURE_COUNT + TEMPLATE_FEATURE_OFFSET);
+    k++;
+  }
+  return { windows, features };
+}
+
 export async function recordWindows(dir: string, name: string): Promise<RecordWindows> {
   const { header, signals, annotations } = await loadRecord(dir, name);
   const channel = leadChannel(header);
+  const channel2 = header.signals.length > 1 ? (channel === 0 ? 1 : 0) : channel;
   const config = ecgConfigOf(header, channel);
   const beats = annotations.filter((a) => isBeatSymbol(a.symbol) || aamiClassOf(a.symbol) !== undefined);
   const labelled = beats.filter((a) => aamiClassOf(a.symbol) !== undefined);
-  const set = windowsAt(signals[channel]!, labelled.map((a) => a.sample), config);
+  const positions = labelled.map((a) => a.sample);
+  const valid = windowsAt(signals[channel]!, positions, config).valid;
   const allFeatures = rrFeaturesOf(beats.map((a) => a.sample), config.sampleRate);
   const beatIndex = new Map(beats.map((a, i) => [a, i]));
+  const rrOf = (i: number) => {
+    const b = beatIndex.get(labelled[i]!)!;
+    return allFeatures.subarray(b * RR_FEATURE_COUNT, (b + 1) * RR_FEATURE_COUNT);
+  };
+  const isKept = (i: number) => valid[i] === 1;
+  const first = leadWindows(signals[channel]!, config, positions, isKept, rrOf);
+  const second = leadWindows(signals[channel2]!, ecgConfigOf(header, channel2), positions, isKept, rrOf);
 
-  const keptCount = set.valid.reduce((s, v) => s + v, 0);
-  const windows = new Float32Array(keptCount * WINDOW_LENGTH);
+  const length = signals[channel]!.length;
+  const segments = rhythmSegments(annotations, length);
+  const fs = config.sampleRate;
+  const rhythmSeconds: Record<string, number> = {};
+  const covered = segments.reduce((s, g) => s + g.end - g.start, 0);
+  if (covered < length) rhythmSeconds[''] = (length - covered) / fs;
+  for (const g of segments) rhythmSeconds[g.rhythm] = (rhythmSeconds[g.rhythm] ?? 0) + (g.end - g.start) / fs;
+
+  const keptCount = valid.reduce((s, v) => s + v, 0);
   const aami5 = new Uint8Array(keptCount);
   const samples = new Uint32Array(keptCount);
-  const features = new Float32Array(keptCount * BEAT_FEATURE_COUNT);
-  const template = new BeatTemplate(config.sampleRate, WINDOW_PRE, WINDOW_LENGTH);
+  const rhythm: string[] = [];
   const kept = zeroCounts();
   const dropped = zeroCounts();
   let k = 0;
   labelled.forEach((a, i) => {
     const cls = aamiClassOf(a.symbol)!;
-    if (!set.valid[i]) {
+    if (!valid[i]) {
       dropped[cls]!++;
       return;
     }
-    const src = set.windows.subarray(i * WINDOW_LENGTH, (i + 1) * WINDOW_LENGTH);
-    windowToMillivolts(src, config.adcGain, windows.subarray(k * WINDOW_LENGTH, (k + 1) * WINDOW_LENGTH));
     aami5[k] = AAMI_CLASSES.indexOf(cls);
     samples[k] = a.sample;
-    const b = beatIndex.get(a)!;
-    features.set(allFeatures.subarray(b * RR_FEATURE_COUNT, (b + 1) * RR_FEATURE_COUNT), k * BEAT_FEATURE_COUNT);
-    template.next(src, features, k * BEAT_FEATURE_COUNT + TEMPLATE_FEATURE_OFFSET);
+    rhythm.push(rhythmAt(segments, a.sample) ?? '');
     kept[cls]!++;
     k++;
   });
   const lead = header.signals[channel]!.description;
-  return { name, channel, lead, config, windows, aami5, samples, features, kept, dropped, unmapped: beats.length - labelled.length };
+  return {
+    name, channel, lead, config, windows: first.windows, aami5, samples, features: first.features,
+    second: { channel: channel2, lead: header.signals[channel2]!.description, ...second },
+    rhythm, seconds: length / fs, rhythmSeconds, kept, dropped, unmapped: beats.length - labelled.length,
+  };
 }

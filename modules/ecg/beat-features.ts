@@ -1,6 +1,7 @@
 // A beat's context features, the model input channels after the ECG lead (docs/FORMAT.md §6, META.features):
 // its RR context (rr-features.ts) then its QRS against the patient's dominant beat (beat-template.ts). The one
-// list and order for the dataset (host/data), the trainer, host/eval and the device (modules/app/classifier.ts).
+// list and order for the dataset (host/data), the trainer, host/eval and the device (modules/app/classifier.ts);
+// a model takes any of them, in the order its META names them.
 import { BeatTemplate, TEMPLATE_FEATURE_NAMES } from "./beat-template.ts";
 import { RR_FEATURE_COUNT, RR_FEATURE_NAMES, RrContext } from "./rr-features.ts";
 
@@ -8,6 +9,20 @@ export const BEAT_FEATURE_NAMES: readonly string[] = [...RR_FEATURE_NAMES, ...TE
 export const BEAT_FEATURE_COUNT = BEAT_FEATURE_NAMES.length;
 /** Where the template features start in a beat's features. */
 export const TEMPLATE_FEATURE_OFFSET = RR_FEATURE_COUNT;
+
+/**
+ * Where each of `names` is in BEAT_FEATURE_NAMES, or a one-line reason why a model taking them cannot be fed
+ * (a name this app does not compute, or a name twice).
+ */
+export function featureColumns(names: readonly string[]): Int32Array | string {
+	const unknown = names.filter((n) => !BEAT_FEATURE_NAMES.includes(n));
+	if (unknown.length) return `the model takes input features this app does not compute: ${unknown.join(", ")} (known: ${BEAT_FEATURE_NAMES.join(", ")})`;
+	const twice = names.filter((n, i) => names.indexOf(n) !== i);
+	if (twice.length) return `the model names input features more than once: ${twice.join(", ")}`;
+	const columns = new Int32Array(names.length);
+	for (let i = 0; i < names.length; i++) columns[i] = BEAT_FEATURE_NAMES.indexOf(names[i]);
+	return columns;
+}
 
 /** Both contexts of one beat stream, fed the beats in the order they come. */
 export class BeatContext {
@@ -20,7 +35,7 @@ export class BeatContext {
 		this.#template = new BeatTemplate(sampleRate, pre, windowLength);
 	}
 
-	/** After a gap in the beat sequence: both contexts start afresh. */
+	/** After a gap in the beat sequence: both contexts start afresh (rr-features.ts says what carries over). */
 	reset(): void {
 		this.#rr.reset();
 		this.#template.reset();
