@@ -5,7 +5,7 @@
 // model's META names them) is written and quantized in C (modules/runtime/beat-input.ts); the JS per beat is the
 // beat's RR context, the call to the QRS template's C (modules/ecg/beat-features.ts), the call, and the softmax.
 import Resource from "Resource";
-import { BEAT_FEATURE_COUNT, BEAT_FEATURE_NAMES, BeatContext } from "../ecg/beat-features.ts";
+import { BEAT_FEATURE_COUNT, BeatContext, featureColumns } from "../ecg/beat-features.ts";
 import { beatInputPlan, writeBeatInput, type BeatInputPlan } from "../runtime/beat-input.ts";
 import { Interpreter } from "../runtime/interpreter.ts";
 import { isPolicy, type SynthesisPolicy } from "../runtime/synthesis-cache.ts";
@@ -49,12 +49,15 @@ export class Classifier {
 	/** The last beat's result: class index and its probability. */
 	classIndex = -1;
 	confidence = 0;
-	/** META.features the model takes after the ECG lead (none, or BEAT_FEATURE_NAMES). */
+	/** META.features the model takes after the ECG lead (none, or names of BEAT_FEATURE_NAMES). */
 	features: readonly string[] = [];
 	#adcGain: number;
 	#plan: BeatInputPlan | undefined;
 	/** The beat context, made when a model that takes the features is loaded. */
 	#context: BeatContext | undefined;
+	/** The model's input features: their columns in all the context computes, and their values for this beat. */
+	#featureColumns = new Int32Array(0);
+	#allFeatures = new Float32Array(BEAT_FEATURE_COUNT);
 	#featureValues = NO_FEATURES;
 	#probabilities = new Float64Array(MAX_CLASSES);
 	#output: { scale: number; zero_point: number } = { scale: 1, zero_point: 0 };
@@ -93,10 +96,9 @@ export class Classifier {
 		if (features !== undefined) {
 			if (!Array.isArray(features) || features.some((f: unknown) => typeof f !== "string"))
 				return this.#fail(MODEL_INCOMPATIBLE, 0, "META.features must list feature names");
-			const unknown = features.filter((f: string) => !BEAT_FEATURE_NAMES.includes(f));
-			if (unknown.length) return this.#fail(MODEL_INCOMPATIBLE, 0, `the model takes input features this app does not compute: ${unknown.join(", ")} (known: ${BEAT_FEATURE_NAMES.join(", ")})`);
-			if (features.length !== BEAT_FEATURE_COUNT || features.some((f: string, i: number) => f !== BEAT_FEATURE_NAMES[i]))
-				return this.#fail(MODEL_INCOMPATIBLE, 0, `META.features ${features.join(", ")}: this app computes ${BEAT_FEATURE_NAMES.join(", ")}, all of them in that order`);
+			const columns = featureColumns(features);
+			if (typeof columns === "string") return this.#fail(MODEL_INCOMPATIBLE, 0, columns);
+			this.#featureColumns = columns;
 		}
 		const channels = 1 + (features?.length ?? 0);
 		if (model.input.channels !== channels || (meta.window !== undefined && meta.window !== inputLength))
@@ -143,7 +145,12 @@ export class Classifier {
 	classify(beat: ClassifierBeat): number {
 		const interpreter = this.interpreter!;
 		const features = this.#featureValues;
-		if (features.length) this.#context!.next(beat.window, beat.rrPrevious, beat.rrNext, features, 0);
+		if (features.length) {
+			const all = this.#allFeatures;
+			const columns = this.#featureColumns;
+			this.#context!.next(beat.window, beat.rrPrevious, beat.rrNext, all, 0);
+			for (let i = 0; i < columns.length; i++) features[i] = all[columns[i]];
+		}
 		writeBeatInput(interpreter.input, beat.window, this.#plan!, features);
 		interpreter.invoke();
 		const out = interpreter.output;
