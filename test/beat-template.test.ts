@@ -2,6 +2,7 @@
 // unlike beat scores low, the dominant template follows the majority, the values do not depend on gain, a reset
 // forgets, and degenerate windows (flat, saturated) give finite values.
 import test from "ava";
+import { mitdbTest } from "./mitdb-data.ts";
 import { mitdbPath } from "../host/data/mitdb-path.ts";
 import { loadRecord } from "../host/data/records.ts";
 import { BeatTemplate, TEMPLATE_FEATURE_COUNT } from "../modules/ecg/beat-template.ts";
@@ -94,7 +95,7 @@ test("a window too short for the QRS segment is refused", (t) => {
 
 // The models in models/ were trained on these features: a change to native/src/ht_ecg_template.c that moves any
 // of them changes a digest here (then retrain, or say in the commit why not).
-test("the features of every beat the pipeline delivers for MIT-BIH 119, 208 and 232: digests pinned", async (t) => {
+mitdbTest("the features of every beat the pipeline delivers for MIT-BIH 119, 208 and 232: digests pinned", async (t) => {
 	const dir = await mitdbPath();
 	const found: Record<string, string> = {};
 	for (const name of ["119", "208", "232"]) {

@@ -1,5 +1,5 @@
 // Checks the reader against the whole MIT-BIH Arrhythmia Database (see host/data/mitdb-path.ts for where it comes from).
-import test from 'ava';
+import { mitdbTest as test } from './mitdb-data.ts';
 import { readFileSync } from 'node:fs';
 import { aamiClassOf, AAMI_CLASSES, DS1, DS2, type AamiClass } from '../host/data/aami.ts';
 import { mitdbPath } from '../host/data/mitdb-path.ts';

@@ -1,6 +1,6 @@
 // The beat-window dataset (host/data/dataset-*.ts) on a few MIT-BIH records: counts, labels, splits, and windows
 // equal to the device's preprocessing (modules/ecg windowsAt) at the annotated beats.
-import test from 'ava';
+import { mitdbTest as test } from './mitdb-data.ts';
 import { mkdtemp, rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // The detection report `npm run bench` prints: per-record rows that add up to the overall row, in the table too.
-import test from "ava";
+import { mitdbTest as test } from "./mitdb-data.ts";
 import { detectionReport, detectionTable } from "../host/bench/ecg-detection.ts";
 
 test("detection report: per-record TP/FN/FP, overall sums, tolerance and scoring stated, table and JSON agree", async (t) => {

@@ -4,6 +4,7 @@
 // change to detection, filtering or quality handling changes a digest here: if it is intended, say why in the
 // commit and update the values.
 import test from "ava";
+import { mitdbTest } from "./mitdb-data.ts";
 import { listRecords, loadRecord } from "../host/data/records.ts";
 import { mitdbPath } from "../host/data/mitdb-path.ts";
 import { digestRun } from "./ecg-digest.ts";
@@ -41,7 +42,7 @@ const MITDB: Record<string, string> = {
 	"231": "1565:e0f03d01:6", "232": "1780:35acf92a:6", "233": "3060:6d2e84b9:6", "234": "2740:8df54362:6",
 };
 
-test("all 48 MIT-BIH records: digests pinned", async (t) => {
+mitdbTest("all 48 MIT-BIH records: digests pinned", async (t) => {
 	const dir = await mitdbPath();
 	const records = await listRecords(dir);
 	t.deepEqual(records, Object.keys(MITDB));

@@ -1,4 +1,4 @@
-import test from "ava";
+import { mitdbTest as test } from "./mitdb-data.ts";
 import { resolveConfig } from "../modules/ecg/config.ts";
 import { EcgPipeline } from "../modules/ecg/pipeline.ts";
 import { windowsAt } from "../modules/ecg/record.ts";

@@ -3,6 +3,7 @@
 // needs float predictions of every validation and test window, too slow for this test: report-pareto.test.ts
 // covers agreement from a sidecar; here the trainer's --reference windows check float vs integer.)
 import test from "ava";
+import { mitdbTest } from "./mitdb-data.ts";
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -31,7 +32,7 @@ function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: 
 const TITLE = "data → train (tiny, seconds) → pack → eval: a real model, evaluated by the C core, reproducibly";
 const torch = hasTorch();
 if (!torch && !IN_CI) process.stderr.write(`\nNOTICE: skipping "${TITLE}": /usr/bin/python3 (or $HYPERTINY_PYTHON) lacks torch/numpy (apt-get install python3-torch)\n`);
-const register = torch ? test : IN_CI ? (title: string) => test(title, (t) => t.fail("CI=true but python3-torch is not installed (.ci/run installs it)")) : test.skip;
+const register = torch ? mitdbTest : IN_CI ? (title: string) => test(title, (t) => t.fail("CI=true but python3-torch is not installed (.ci/run installs it)")) : test.skip;
 
 register(TITLE, async (t) => {
 	const data = await defaultDataset();

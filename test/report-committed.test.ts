@@ -1,7 +1,7 @@
 // The committed Pareto table is reproducible: `hypertiny eval` on the committed default model (or, before there is
 // one, the smallest) gives its row of
 // results/mitbih/pareto.json exactly (the dataset is rebuilt from MIT-BIH when missing).
-import test from "ava";
+import { mitdbTest as test } from "./mitdb-data.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { evaluateModel } from "../host/eval/evaluate.ts";

@@ -1,6 +1,6 @@
 // `hypertiny report` and `hypertiny eval` on a small dataset (four MIT-BIH records) with format-fixture models
 // (valid packed models with random weights: the numbers are meaningless, the bookkeeping is what is tested).
-import test from "ava";
+import { mitdbTest as test } from "./mitdb-data.ts";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";

@@ -3,6 +3,7 @@
 // its classes must match the PyTorch fake-quant model's on at least 99% of held-out windows, and its int8 outputs
 // must equal those of the trainer's float64 evaluation (which rounds like the engine) on every window.
 import test from "ava";
+import { mitdbTest } from "./mitdb-data.ts";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,7 +62,7 @@ for (const family of FAMILIES) {
 		else test.skip(title, () => {});
 		continue;
 	}
-	test.serial(title, async (t) => {
+	mitdbTest.serial(title, async (t) => {
 		const { dir, ds } = await setup();
 		const checkpoint = join(dir, `${family}.json`);
 		const reference = join(dir, `${family}.ref.json`);

@@ -52,14 +52,23 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
 		usage: "report [--models models] [--data <dir>] [--out results/mitbih]   every model on DS2: pareto.json, README.md, pareto.svg",
 		load: async () => (await import("./report.ts")).reportCommand,
 	},
+	rhythm: {
+		usage: "rhythm cv [--streams device,device-rr,reference] [--out results/rhythm]   AF detector on MIT-BIH DS1, leave-one-record-out",
+		load: async () => (await import("./rhythm.ts")).rhythmCommand,
+	},
 	start: {
-		usage: "start [--record N|path] [--model m.htpw] [--policy boot|lazy|stream --budget N] [--realtime] [--json]\n" +
-			"                                     the device app in the simulator on an ECG record, companion attached, summary",
+		usage: "start [--record N|path] [--model m.htpw|none] [--policy boot|lazy|stream --budget N] [--realtime] [--strip N]\n" +
+			"      [--port N] [--web PORT] [--json]  the device app in the simulator on an ECG record, companion attached, summary;\n" +
+			"                                     --web serves the live web companion, --port the simulator's GATT socket",
 		load: async () => (await import("./start.ts")).startCommand,
 	},
 	run: {
 		usage: "run [--record N|path] [--model m.htpw] [--policy ...] [--gatt] [--json]   the app's serial-log output in the simulator",
 		load: async () => (await import("./run.ts")).runCommand,
+	},
+	data: {
+		usage: "data fetch mitdb|apnea-ecg [--dir DIR] [--mirror URL] | data where   PhysioNet data, verified (SHA256SUMS), found by every command",
+		load: async () => (await import("./data.ts")).dataCommand,
 	},
 	companion: {
 		usage: "companion --sim [port] | --ble [name] | --serial <port> [--json]   live view: heart rate, beats, counts, alerts",

@@ -5,21 +5,50 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dataConfigFile, fetchedLocation } from './data-home.ts';
+
+export const FETCH_MITDB = 'npx hypertiny data fetch mitdb';
+
+export type MitdbSource =
+  | { path: string; source: 'HYPERTINY_MITDB' | 'fetched' | 'archive'; missing?: undefined }
+  | { path?: undefined; missing: string };
 
 /**
- * Where the MIT-BIH Arrhythmia Database records are:
+ * Where the MIT-BIH Arrhythmia Database records are, without unpacking anything:
  * 1. $HYPERTINY_MITDB, a directory of WFDB files such as a PhysioNet download of mitdb; or else
- * 2. the project's shared archive (mitdb_48records_wfdb.tar.xz, found in $HYPERTINY_MITDB_ARCHIVE or the repo's
- *    shared/data/mitbih_arrhythmia), unpacked once into $XDG_CACHE_HOME/hypertiny/mitdb (~/.cache by default)
- *    after checking every file against the archive's sha256 manifest.
+ * 2. the copy `hypertiny data fetch mitdb` downloaded, verified and recorded ($XDG_CONFIG_HOME/hypertiny/data.json);
+ *    or else
+ * 3. the project's shared archive (mitdb_48records_wfdb.tar.xz in $HYPERTINY_MITDB_ARCHIVE when set, else in the
+ *    repo's shared/data/mitbih_arrhythmia or ../shared/data/mitbih_arrhythmia). `path` is then the archive's folder.
+ */
+export function findMitdb(env: Record<string, string | undefined> = process.env): MitdbSource {
+  const explicit = env['HYPERTINY_MITDB'];
+  if (explicit) {
+    return isDirectory(explicit)
+      ? { path: resolve(explicit), source: 'HYPERTINY_MITDB' }
+      : { missing: `HYPERTINY_MITDB=${explicit} is not a directory` };
+  }
+  const fetched = fetchedLocation('mitdb', env);
+  if (fetched) return { path: fetched, source: 'fetched' };
+  const candidates = archiveCandidates(env);
+  const archive = candidates.find((c) => existsSync(join(c, ARCHIVE)) && existsSync(join(c, MANIFEST)));
+  if (archive) return { path: archive, source: 'archive' };
+  return {
+    missing:
+      `MIT-BIH records not found: run \`${FETCH_MITDB}\` (PhysioNet, 94 MB), or set HYPERTINY_MITDB to a directory of ` +
+      `mitdb WFDB files. Looked for $HYPERTINY_MITDB, a fetched copy (${dataConfigFile(env)}) and ${ARCHIVE} in ${candidates.join(', ')}`,
+  };
+}
+
+/**
+ * The directory of MIT-BIH WFDB files (findMitdb's order); the shared archive is unpacked once into
+ * $XDG_CACHE_HOME/hypertiny/mitdb (~/.cache by default) after checking every file against its sha256 manifest.
  */
 export async function mitdbPath(): Promise<string> {
-  const explicit = process.env['HYPERTINY_MITDB'];
-  if (explicit) {
-    if (!isDirectory(explicit)) throw new Error(`HYPERTINY_MITDB=${explicit} is not a directory`);
-    return resolve(explicit);
-  }
-  const archiveDir = findArchiveDir();
+  const found = findMitdb();
+  if (!found.path) throw new Error(found.missing);
+  if (found.source !== 'archive') return found.path;
+  const archiveDir = found.path;
   const manifest = await readFile(join(archiveDir, MANIFEST), 'utf8');
   const stamp = sha256(manifest);
   const cacheRoot = join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'hypertiny');
@@ -33,21 +62,12 @@ const ARCHIVE = 'mitdb_48records_wfdb.tar.xz';
 const MANIFEST = 'mitdb_contents.sha256';
 const STAMP = '.hypertiny-verified';
 
-function findArchiveDir(): string {
+/** An explicit $HYPERTINY_MITDB_ARCHIVE is the only place looked in (so a test can hide the shared copy). */
+function archiveCandidates(env: Record<string, string | undefined>): string[] {
+  const explicit = env['HYPERTINY_MITDB_ARCHIVE'];
+  if (explicit) return [explicit];
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-  const candidates = [
-    process.env['HYPERTINY_MITDB_ARCHIVE'],
-    join(repoRoot, 'shared/data/mitbih_arrhythmia'),
-    join(repoRoot, '../shared/data/mitbih_arrhythmia'),
-  ].filter((c): c is string => !!c);
-  const found = candidates.find((c) => existsSync(join(c, ARCHIVE)) && existsSync(join(c, MANIFEST)));
-  if (!found) {
-    throw new Error(
-      `MIT-BIH records not found: set HYPERTINY_MITDB to a directory of mitdb WFDB files (e.g. a PhysioNet download), ` +
-        `or HYPERTINY_MITDB_ARCHIVE to a folder holding ${ARCHIVE} and ${MANIFEST}. Looked in: ${candidates.join(', ')}`,
-    );
-  }
-  return found;
+  return [join(repoRoot, 'shared/data/mitbih_arrhythmia'), join(repoRoot, '../shared/data/mitbih_arrhythmia')];
 }
 
 /**
