@@ -1,7 +1,16 @@
 /* Conv1d. Channel pairs outside, positions inside (each channel's requantization prepared once). With
  * dilation 1 the valid taps of an output position are one contiguous run of input and weights, so each
- * (position, channel pair) is a single dot product. */
+ * (position, channel pair) is a single dot product.
+ *
+ * A beat model's input holds the ECG lead in channel 0 and the beat's context features in channels 1.., each
+ * the same at every position (docs/FORMAT.md §6). When the input is like that (checked here, byte by byte, so
+ * any input gives the plain definition's bits), the constant channels' part of an output position depends only
+ * on which taps are in range: per output channel, prefix sums over the taps of Σ_f w[c][k][f]·(x_f − zi) give
+ * it for any range [k0, k1), and only the lead is convolved. Every sum wraps modulo 2^32, as the plain
+ * accumulator does, so the result is the same int32. */
+#include "ht_conv1d.h"
 #include "ht_dot.h"
+#include "ht_fast_rq.h"
 #include "ht_kernel_util.h"
 
 /* Σ over taps k0..k1 of w[c][k]·(x[pos(k)] + off), for two channels. */
@@ -45,6 +54,166 @@ static void channel_pair(const ht_act *act, const ht_window *win, const ht_requa
 	}
 }
 
+int ht_conv1d_lead_applies(const ht_dims *in_dims, const ht_window *win, const int8_t *in)
+{
+	const uint32_t cin = in_dims->channels;
+	if (cin < 2 || win->k > HT_CONV1D_LEAD_TAPS_MAX)
+		return 0;
+	for (uint32_t i = 1; i < in_dims->length; i++) {
+		const int8_t *x = in + i * cin;
+		for (uint32_t f = 1; f < cin; f++)
+			if (x[f] != in[f])
+				return 0;
+	}
+	return 1;
+}
+
+/* One output channel of the lead path: prefix[k] = Σ_{t<k} (Σ_{f≥1} w[t][f]·(x_f − zi) − zi·w[t][0]), the
+ * constant channels' part plus the lead's zero-point term over taps 0..k-1; its weights w (the lead's tap t at
+ * w[t·cin]; on DSP cores also as int16 pairs for SMLAD); the requantization, fast (ht_fast_rq.h) where it covers
+ * the channel. */
+typedef struct {
+	uint32_t prefix[HT_CONV1D_LEAD_TAPS_MAX + 1u];
+#if HT_DOT_DSP
+	uint32_t pairs[HT_CONV1D_LEAD_TAPS_MAX / 2u];
+#endif
+	const int8_t *w;
+	int32_t last; /* the lead's weight at the last tap */
+	ht_channel_q q;
+	ht_fast_q fast;
+} lead_channel;
+
+enum { LEAD_BLOCK = 4 };
+
+static void lead_prepare(const ht_act *act, const ht_requant *rq, const int8_t *w, uint32_t k, uint32_t cin,
+                         const int8_t *row0, uint32_t c, lead_channel *l)
+{
+	const int32_t zi = act->in_zp;
+	uint32_t sum = 0;
+	l->w = w;
+	l->prefix[0] = 0;
+	for (uint32_t t = 0; t < k; t++, w += cin) {
+		uint32_t s = (uint32_t)(-zi * w[0]);
+		for (uint32_t f = 1; f < cin; f++)
+			s += (uint32_t)(w[f] * (row0[f] - zi));
+		l->prefix[t + 1u] = sum += s;
+	}
+	l->last = l->w[(k - 1u) * cin];
+#if HT_DOT_DSP
+	for (uint32_t j = 0; j < k / 2u; j++)
+		l->pairs[j] = ((uint32_t)(int32_t)l->w[2u * j * cin] & 0xFFFFu) | ((uint32_t)(int32_t)l->w[(2u * j + 1u) * cin] << 16);
+#endif
+	l->q = ht_channel_prepare(rq, c);
+	ht_fast_prepare(rq, c, act->out_zp, &l->fast);
+}
+
+/* clamp(MBQM(bias + acc) + zo): acc wraps like every accumulator. */
+static HT_ALWAYS_INLINE int8_t lead_out(const lead_channel *l, const ht_act *act, uint32_t acc)
+{
+	if (l->fast.rs1 >= 0)
+		return ht_clamp_s8(ht_fast_rq((int32_t)(acc + (uint32_t)l->fast.bias), &l->fast), act->act_min, act->act_max);
+	return ht_channel_out(&l->q, act, acc);
+}
+
+/* Output positions [o0, o1) of the block's channels, any tap range. */
+static void lead_edge(const ht_act *act, const ht_window *win, const ht_dims *in_dims, const int8_t *in,
+                      const lead_channel *l, const uint32_t *c, uint32_t cout, int8_t *out, uint32_t o0, uint32_t o1)
+{
+	const uint32_t cin = in_dims->channels, step = (uint32_t)win->dilation * cin;
+	for (uint32_t o = o0; o < o1; o++) {
+		uint32_t k0, k1;
+		ht_tap_range(o, in_dims->length, win, &k0, &k1);
+		for (uint32_t b = 0; b < LEAD_BLOCK; b++) {
+			uint32_t acc = 0;
+			if (k0 < k1) { /* else k0 may exceed K (padding wider than the kernel): no taps */
+				const int32_t first = (int32_t)(o * win->stride) - (int32_t)win->pad_left +
+				                      (int32_t)(k0 * win->dilation);
+				const int8_t *x = in + (uint32_t)first * cin;
+				const int8_t *w = l[b].w + k0 * cin;
+				acc = l[b].prefix[k1] - l[b].prefix[k0];
+				for (uint32_t k = k0, i = 0; k < k1; k++, i += step, w += cin)
+					acc += (uint32_t)(*w * x[i]);
+			}
+			out[o * cout + c[b]] = lead_out(&l[b], act, acc);
+		}
+	}
+}
+
+#if HT_DOT_DSP
+static HT_ALWAYS_INLINE uint32_t lead_pack(int32_t lo, int32_t hi)
+{
+	uint32_t r;
+	__asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+	return r;
+}
+
+/* acc + Σ_{j<n} SMLAD(w[j], x[j]), n <= 8, unrolled (a loop's counter and branch would cost as much as the
+ * SMLADs). */
+static HT_ALWAYS_INLINE int32_t lead_smlad(const uint32_t *w, const uint32_t *x, uint32_t n, int32_t acc)
+{
+	switch (n) {
+	case 8: acc = __smlad((int16x2_t)w[7], (int16x2_t)x[7], acc); /* fall through */
+	case 7: acc = __smlad((int16x2_t)w[6], (int16x2_t)x[6], acc); /* fall through */
+	case 6: acc = __smlad((int16x2_t)w[5], (int16x2_t)x[5], acc); /* fall through */
+	case 5: acc = __smlad((int16x2_t)w[4], (int16x2_t)x[4], acc); /* fall through */
+	case 4: acc = __smlad((int16x2_t)w[3], (int16x2_t)x[3], acc); /* fall through */
+	case 3: acc = __smlad((int16x2_t)w[2], (int16x2_t)x[2], acc); /* fall through */
+	case 2: acc = __smlad((int16x2_t)w[1], (int16x2_t)x[1], acc); /* fall through */
+	case 1: acc = __smlad((int16x2_t)w[0], (int16x2_t)x[0], acc); /* fall through */
+	default: break;
+	}
+	return acc;
+}
+#endif
+
+/* Output positions [o0, o1), all of whose taps are in range: per position the lead's K values are read once
+ * for the block's channels. */
+static void lead_interior(const ht_act *act, const ht_window *win, const ht_dims *in_dims, const int8_t *in,
+                          const lead_channel *l, const uint32_t *c, uint32_t cout, int8_t *out, uint32_t o0,
+                          uint32_t o1)
+{
+	const uint32_t cin = in_dims->channels, k = win->k, step = (uint32_t)win->dilation * cin;
+	if (o0 >= o1)
+		return;
+	const int8_t *x = in + (o0 * win->stride - win->pad_left) * cin;
+	for (uint32_t o = o0; o < o1; o++, x += win->stride * cin) {
+#if HT_DOT_DSP
+		uint32_t xp[HT_CONV1D_LEAD_TAPS_MAX / 2u];
+		for (uint32_t j = 0; j < k / 2u; j++)
+			xp[j] = lead_pack(x[2u * j * step], x[(2u * j + 1u) * step]);
+		const int32_t last = (k & 1u) ? x[(k - 1u) * step] : 0;
+		for (uint32_t b = 0; b < LEAD_BLOCK; b++) {
+			int32_t acc = lead_smlad(l[b].pairs, xp, k / 2u, (int32_t)(l[b].prefix[k] + (uint32_t)(l[b].last * last)));
+			out[o * cout + c[b]] = lead_out(&l[b], act, (uint32_t)acc);
+		}
+#else
+		for (uint32_t b = 0; b < LEAD_BLOCK; b++) {
+			uint32_t acc = l[b].prefix[k];
+			for (uint32_t t = 0, i = 0; t < k; t++, i += step)
+				acc += (uint32_t)(l[b].w[t * cin] * x[i]);
+			out[o * cout + c[b]] = lead_out(&l[b], act, acc);
+		}
+#endif
+	}
+}
+
+/* The lead path for output channels c0..c0+3 (the last block repeats its last channel: same work, same byte). */
+static void lead_block(const ht_act *act, const ht_window *win, const ht_requant *rq, const ht_dims *in_dims,
+                       const int8_t *in, const int8_t *weights, const ht_dims *out_dims, int8_t *out, uint32_t c0)
+{
+	const uint32_t cin = in_dims->channels, cout = out_dims->channels, row = win->k * cin;
+	lead_channel l[LEAD_BLOCK];
+	uint32_t c[LEAD_BLOCK], lo, hi;
+	for (uint32_t b = 0; b < LEAD_BLOCK; b++) {
+		c[b] = c0 + b < cout ? c0 + b : cout - 1u;
+		lead_prepare(act, rq, weights + c[b] * row, win->k, cin, in, c[b], &l[b]);
+	}
+	ht_window_interior(in_dims->length, out_dims->length, win, &lo, &hi);
+	lead_edge(act, win, in_dims, in, l, c, cout, out, 0, lo);
+	lead_interior(act, win, in_dims, in, l, c, cout, out, lo, hi);
+	lead_edge(act, win, in_dims, in, l, c, cout, out, hi > lo ? hi : lo, out_dims->length);
+}
+
 int ht_conv1d_s8(const ht_act *act, const ht_window *win, const ht_requant *rq, const ht_dims *in_dims,
                  const int8_t *in, const int8_t *weights, const ht_dims *out_dims, int8_t *out)
 {
@@ -53,6 +222,11 @@ int ht_conv1d_s8(const ht_act *act, const ht_window *win, const ht_requant *rq, 
 		return HT_E_ARGUMENT;
 	const uint32_t cout = out_dims->channels;
 	uint32_t c = 0;
+	if (ht_conv1d_lead_applies(in_dims, win, in)) {
+		for (; c < cout; c += LEAD_BLOCK)
+			lead_block(act, win, rq, in_dims, in, weights, out_dims, out, c);
+		return HT_OK;
+	}
 	for (; c + 2u <= cout; c += 2u)
 		channel_pair(act, win, rq, in_dims, in, weights, out_dims, out, c, c + 1u);
 	if (c < cout)

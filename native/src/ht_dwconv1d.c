@@ -93,7 +93,7 @@ static void four_channels_dsp(const ht_act *act, const ht_window *win, const ht_
 	}
 	uint32_t lo = 0, hi = 0;
 	if (fast)
-		ht_dw_interior(in_dims->length, out_dims->length, win, &lo, &hi);
+		ht_window_interior(in_dims->length, out_dims->length, win, &lo, &hi);
 	four_channels(act, win, rq, in_dims, in, weights, out, c, 0, lo);
 	if (hi > lo)
 		four_channels_interior(act, win, q, in_dims, in, weights, out, c, lo, hi);

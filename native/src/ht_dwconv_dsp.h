@@ -17,20 +17,6 @@
 
 enum { HT_DW_DSP_MAX_K = 32 };
 
-/* Output positions [*lo, *hi) whose taps are all inside [0, length). */
-static inline void ht_dw_interior(uint32_t length, uint32_t out_len, const ht_window *w, uint32_t *lo, uint32_t *hi)
-{
-	const uint32_t s = w->stride, span = (uint32_t)(w->k - 1u) * w->dilation;
-	uint32_t first = (w->pad_left + s - 1u) / s;
-	uint32_t end = length + w->pad_left >= span + 1u ? (length - 1u + w->pad_left - span) / s + 1u : 0;
-	if (end > out_len)
-		end = out_len;
-	if (first > end)
-		first = end;
-	*lo = first;
-	*hi = end;
-}
-
 /* a[c] += Σ_k w[k][c]·(x[k·step][c] − zi) for the 4 channels of one output position: wk holds each tap's
  * widened weights (even lanes, odd lanes), offp the pair (−zi, −zi), k_taps >= 1. */
 static HT_ALWAYS_INLINE void ht_dw_taps(const int8_t *x, uint32_t step, const uint32_t *wk, uint32_t k_taps,

@@ -62,4 +62,19 @@ static inline void ht_tap_range(uint32_t o, uint32_t length, const ht_window *w,
 	*k1 = (uint32_t)(hi > lo ? hi : lo);
 }
 
+/* Output positions [*lo, *hi) whose taps are all inside [0, length). */
+static inline void ht_window_interior(uint32_t length, uint32_t out_len, const ht_window *w, uint32_t *lo,
+                                      uint32_t *hi)
+{
+	const uint32_t s = w->stride, span = (uint32_t)(w->k - 1u) * w->dilation;
+	uint32_t first = (w->pad_left + s - 1u) / s;
+	uint32_t end = length + w->pad_left >= span + 1u ? (length - 1u + w->pad_left - span) / s + 1u : 0;
+	if (end > out_len)
+		end = out_len;
+	if (first > end)
+		first = end;
+	*lo = first;
+	*hi = end;
+}
+
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ht_bytes.h"
+#include "ht_conv1d.h"
 #include "ht_kernels.h"
 #include "ref_kernels.h"
 #include "test_util.h"
@@ -353,6 +354,88 @@ static void cross_check_wide(workspace *ws)
 	CHECK_EQ(deployed, 2);
 }
 
+/* An int8 that is often an extreme (-128, 127) or the zero point, otherwise random. */
+static int8_t edgy_s8(uint32_t *seed, int extremes, int32_t zp)
+{
+	if (extremes) {
+		int r = rnd(seed, 0, 3);
+		if (r < 3)
+			return (int8_t)(r == 0 ? -128 : r == 1 ? 127 : zp);
+	}
+	return (int8_t)test_rand(seed);
+}
+
+/* Conv1d over inputs whose channels 1.. are constant along the window (a beat's context features, FORMAT §6):
+ * the lead-only path against the plain definition (ref_conv1d), with 1..16 constant channels, strides 1 and 2
+ * (sometimes 3), dilation 1 or 2, paddings up to beyond the kernel (every edge pattern), K up to the path's
+ * limit, int8 extremes in the lead, the features and the weights, and zero points at both ends. The same input
+ * with one feature byte changed must leave the fast path and still match. */
+static void cross_check_constant_channels(workspace *ws)
+{
+	uint32_t seed = 0xFEA7u;
+	int ok_fast = 1, ok_plain = 1, taken = 0, left = 0, long_kernel_plain = 1;
+	for (int iter = 0; iter < 1600; iter++) {
+		const int features = 1 + iter % 16, cin = 1 + features, extremes = (iter >> 4) % 3 != 0;
+		int len = rnd(&seed, 1, 48), cout = rnd(&seed, 1, 9);
+		int per_tensor = rnd(&seed, 0, 3) == 0, with_bias = rnd(&seed, 0, 3) != 0;
+		ht_act act;
+		ht_requant rq;
+		ref_quant q;
+		ref_window rw;
+		for (;;) {
+			rw.k = rnd(&seed, 1, (int)HT_CONV1D_LEAD_TAPS_MAX);
+			rw.stride = iter % 8 == 7 ? 3 : 1 + iter % 2;
+			rw.dilation = rnd(&seed, 0, 3) == 0 ? 2 : 1;
+			rw.pad_left = rnd(&seed, 0, rw.k + 1);
+			rw.pad_right = rnd(&seed, 0, rw.k + 1);
+			if (ref_out_len(len, &rw) >= 1)
+				break;
+		}
+		ht_window hw = {(uint16_t)rw.k, (uint8_t)rw.stride, (uint8_t)rw.dilation, (uint8_t)rw.pad_left,
+		                (uint8_t)rw.pad_right};
+		ht_dims in = {(uint16_t)len, (uint16_t)cin}, out = {(uint16_t)ref_out_len(len, &rw), (uint16_t)cout};
+		setup_quant(&seed, ws, cout, per_tensor, with_bias, &act, &rq, &q);
+		if (extremes)
+			q.zi = act.in_zp = rnd(&seed, 0, 1) ? -128 : 127;
+		for (int f = 1; f < cin; f++)
+			ws->x[f] = edgy_s8(&seed, extremes, act.in_zp);
+		for (int i = 0; i < len; i++) {
+			ws->x[i * cin] = edgy_s8(&seed, extremes, act.in_zp);
+			if (i)
+				memcpy(ws->x + i * cin + 1, ws->x + 1, (size_t)features);
+		}
+		for (int i = 0; i < cout * rw.k * cin; i++)
+			ws->w[i] = edgy_s8(&seed, extremes, 0);
+
+		ref_conv1d(&q, &rw, ws->x, len, cin, ws->w, cout, ws->y_ref);
+		taken += ht_conv1d_lead_applies(&in, &hw, ws->x);
+		ok_fast &= ht_conv1d_s8(&act, &hw, &rq, &in, ws->x, ws->w, &out, ws->y) == HT_OK &&
+		           same(ws->y, ws->y_ref, out.length * cout);
+		if (len > 1) {
+			int at = rnd(&seed, 1, len - 1) * cin + rnd(&seed, 1, features);
+			ws->x[at] = (int8_t)(ws->x[at] ^ (1 << rnd(&seed, 0, 7)));
+			left += !ht_conv1d_lead_applies(&in, &hw, ws->x);
+			ref_conv1d(&q, &rw, ws->x, len, cin, ws->w, cout, ws->y_ref);
+			ok_plain &= ht_conv1d_s8(&act, &hw, &rq, &in, ws->x, ws->w, &out, ws->y) == HT_OK &&
+			            same(ws->y, ws->y_ref, out.length * cout);
+		} else {
+			left++;
+		}
+	}
+	/* A kernel longer than the path's tables runs the plain path, constant channels or not. */
+	ht_window longer = {(uint16_t)(HT_CONV1D_LEAD_TAPS_MAX + 1u), 1, 1, 0, 0};
+	ht_dims in = {(uint16_t)(HT_CONV1D_LEAD_TAPS_MAX + 1u), 2};
+	memset(ws->x, 5, 2 * in.length);
+	long_kernel_plain = !ht_conv1d_lead_applies(&in, &longer, ws->x);
+	in.channels = 1;
+	long_kernel_plain &= !ht_conv1d_lead_applies(&in, &(ht_window){1, 1, 1, 0, 0}, ws->x);
+	CHECK(ok_fast);
+	CHECK(ok_plain);
+	CHECK_EQ(taken, 1600);
+	CHECK_EQ(left, 1600);
+	CHECK(long_kernel_plain);
+}
+
 static void argument_checks(void)
 {
 	int8_t x[4] = {0}, y[4];
@@ -383,5 +466,6 @@ void test_kernels(void)
 	workspace *ws = malloc(sizeof *ws);
 	cross_check(ws);
 	cross_check_wide(ws);
+	cross_check_constant_channels(ws);
 	free(ws);
 }

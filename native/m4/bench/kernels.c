@@ -1,6 +1,10 @@
 /* Kernel bench for the Cortex-M4F: counted calls of the hot kernels at the deployment shapes
  *   pw   ht_pwconv_s8, 187 positions, 64 -> 64 channels, per-channel requantization
  *   dw   ht_dwconv1d_s8, 187 positions, 64 channels, K = 7, stride 1, "same" padding (3, 3)
+ *   conv1d       ht_conv1d_s8 at the beat models' first layer: 256 positions, 6 -> 16 channels, K = 7, stride 2,
+ *                padding (3, 3), every channel varying (the plain path)
+ *   conv1d-beat  the same with channels 1..5 constant along the window, as a beat's context features are
+ *                (docs/FORMAT.md §6): the lead-only path of ht_conv1d.c
  * each with and without a fused activation clamp, plus "@macs" (nominal: every tap, padding included) and
  * "@match 1" when the output equals the naive reference kernels of native/test bit for bit. */
 #include <string.h>
@@ -80,6 +84,31 @@ static int bench_dw(const char *label, int8_t act_min, int8_t act_max)
 	return st;
 }
 
+enum { C_LEN = 256, C_IN = 6, C_OUT = 16 };
+
+static int bench_conv1d(const char *label, int constant_features)
+{
+	ht_act act = {-2, 3, -128, 127};
+	ht_requant rq = {bias_le, mult_le, shift_le, 0};
+	ht_window win = {K, 2, 1, K / 2, K / 2};
+	ht_dims in = {C_LEN, C_IN}, out = {C_LEN / 2, C_OUT};
+	ref_quant q = {act.in_zp, act.out_zp, act.act_min, act.act_max, bias, mult, shift, 0};
+	ref_window rw = {K, 2, 1, K / 2, K / 2};
+	if (constant_features)
+		for (int i = 1; i < C_LEN; i++)
+			memcpy(x + i * C_IN + 1, x + 1, C_IN - 1);
+	report_u32("macs", (C_LEN / 2) * C_OUT * K * C_IN);
+	report_region(label, 0);
+	region_begin();
+	int st = ht_conv1d_s8(&act, &win, &rq, &in, x, w, &out, y);
+	region_end();
+	memset(y_ref, 0, sizeof y_ref);
+	memset(y + (C_LEN / 2) * C_OUT, 0, sizeof y - (C_LEN / 2) * C_OUT);
+	ref_conv1d(&q, &rw, x, C_LEN, C_IN, w, C_OUT, y_ref);
+	report_match();
+	return st;
+}
+
 int main(void)
 {
 	random_data(0x5EED1234u);
@@ -90,6 +119,8 @@ int main(void)
 	st |= bench_pw(LABEL("pw-relu"), 5, 127);
 	st |= bench_dw(LABEL("dw"), -128, 127);
 	st |= bench_dw(LABEL("dw-relu"), -6, 127);
+	st |= bench_conv1d(LABEL("conv1d"), 0);
+	st |= bench_conv1d(LABEL("conv1d-beat"), 1);
 	report_u32("done", (uint32_t)st);
 	return st;
 }
