@@ -96,7 +96,8 @@ export interface DetectionReport {
 	acceptance: { se_min: number; ppv_min: number; met: boolean };
 }
 
-export async function detectionReport(records?: string[]): Promise<{ report: DetectionReport; scores: Map<string, Score> }> {
+/** onRecord: called after each record is scored (progress). */
+export async function detectionReport(records?: string[], onRecord?: (record: string, done: number, total: number) => void): Promise<{ report: DetectionReport; scores: Map<string, Score> }> {
 	const dir = await mitdbPath();
 	const names = records ?? (await listRecords(dir));
 	const tolerance = Math.round((TOLERANCE_MS * MITDB_CONFIG.sampleRate) / 1000);
@@ -117,6 +118,7 @@ export async function detectionReport(records?: string[]): Promise<{ report: Det
 			se: score.sensitivity,
 			ppv: score.positivePredictivity,
 		});
+		onRecord?.(record, rows.length, names.length);
 	}
 	const sum = (key: "beats" | "detected" | "tp" | "fn" | "fp") => rows.reduce((s, r) => s + r[key], 0);
 	const tp = sum("tp");

@@ -11,6 +11,7 @@ import { opMacs } from "../../modules/model/work.ts";
 import { randomModelBlob } from "../pack/random-model.ts";
 import { lastJson, runSim } from "./sim-runner.ts";
 import { detectionReport, detectionTable } from "../bench/ecg-detection.ts";
+import { Progress } from "./progress.ts";
 
 /** Bench architectures: 256-sample windows; together they contain every op type. */
 const BENCH_MODELS = [
@@ -40,15 +41,35 @@ function table(rows: KernelRow[], synthesis: { layers: number; native_us: number
 
 const PARTS = ["kernels", "ecg"];
 
+const BENCH_USAGE = `usage: hypertiny bench [--min-us N] [--only kernels|ecg] [--json]
+
+kernels: per-kernel MAC/s of the C natives in the XS simulator and of the same loops in plain JS on XS (random models
+         covering every op); ecg: modules/ecg's R-peak detection over the 48 MIT-BIH records (Se, PPV; needs the
+         data: \`npx hypertiny data fetch mitdb\`). Each part prints a table, then its JSON on one line.
+  --min-us N  time each kernel for at least N microseconds (default 20000)
+  --only      one part
+  --json      the JSON lines only, no tables or progress
+`;
+
 export async function benchCommand(args: string[]): Promise<number> {
 	const { values } = parseArgs({
 		args,
-		options: { "min-us": { type: "string", default: "20000" }, json: { type: "boolean", default: false }, only: { type: "string" } },
+		options: { "min-us": { type: "string", default: "20000" }, json: { type: "boolean", default: false }, only: { type: "string" }, help: { type: "boolean", default: false } },
 	});
+	if (values.help) {
+		process.stdout.write(BENCH_USAGE);
+		return 0;
+	}
 	if (values.only !== undefined && !PARTS.includes(values.only)) throw new Error(`--only takes one of ${PARTS.join(", ")}, got "${values.only}"`);
 	if (values.only !== "ecg") kernelBench(Number(values["min-us"]), values.json);
 	if (values.only !== "kernels") {
-		const { report } = await detectionReport();
+		const progress = new Progress("bench ecg: MIT-BIH records", undefined, { enabled: !values.json });
+		let report;
+		try {
+			({ report } = await detectionReport(undefined, (record, done, total) => progress.update(done, `record ${record}`, total)));
+		} finally {
+			progress.end();
+		}
 		if (!values.json) process.stdout.write(detectionTable(report));
 		process.stdout.write(JSON.stringify({ ecg_detection: report }) + "\n");
 	}
@@ -57,10 +78,13 @@ export async function benchCommand(args: string[]): Promise<number> {
 
 function kernelBench(minUs: number, json: boolean): void {
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-bench-"));
+	// runSim is synchronous, so the line moves between models only (no elapsed-time redraws in between).
+	const progress = new Progress("bench kernels: models", BENCH_MODELS.length, { enabled: !json });
 	const perKernel = new Map<number, { calls: number; macs: number; nativeUs: number; jsUs: number }>();
 	const synthesis = { layers: 0, native_us: 0, js_us: 0 };
 	try {
-		for (const { seed, options } of BENCH_MODELS) {
+		for (const [done, { seed, options }] of BENCH_MODELS.entries()) {
+			progress.update(done, `seed ${seed}`);
 			const blob = randomModelBlob(seed, options);
 			const model = readModel(blob);
 			const path = join(dir, `bench-${seed}.htpw`);
@@ -83,6 +107,7 @@ function kernelBench(minUs: number, json: boolean): void {
 			}
 		}
 	} finally {
+		progress.end();
 		rmSync(dir, { recursive: true, force: true });
 	}
 	const rows: KernelRow[] = [...perKernel.entries()]

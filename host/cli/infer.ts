@@ -96,6 +96,16 @@ export function infer(modelPath: string, windowPath: string, engine: "sim" | "re
 	};
 }
 
+const INFER_USAGE = `usage: hypertiny infer --model <m.htpw> --input <window> [--engine sim|ref] [--policy boot|lazy|stream --budget N] [--json]
+
+The logits and class of one input window.
+  --input   raw int8 (.bin/.i8, exactly the model's input size) or a JSON array of floats (quantized with META's
+            input parameters)
+  --engine  sim (the device runtime in the XS simulator, default) or ref (the TypeScript reference engine)
+  --policy  when generated kernels are synthesized: boot (default), lazy, or stream with --budget <kernel bytes>
+  --json    one JSON object: output_q, logits, probabilities, class
+`;
+
 export function inferCommand(args: string[]): number {
 	const { values } = parseArgs({
 		args,
@@ -106,9 +116,14 @@ export function inferCommand(args: string[]): number {
 			policy: { type: "string", default: "boot" },
 			budget: { type: "string" },
 			json: { type: "boolean", default: false },
+			help: { type: "boolean", default: false },
 		},
 	});
-	if (!values.model || !values.input) throw new Error("--model and --input are required");
+	if (values.help) {
+		process.stdout.write(INFER_USAGE);
+		return 0;
+	}
+	if (!values.model || !values.input) throw new Error("--model and --input are required (see hypertiny infer --help)");
 	if (values.engine !== "sim" && values.engine !== "ref") throw new Error(`--engine must be sim or ref, not "${values.engine}"`);
 	if (!isPolicy(values.policy)) throw new Error(`--policy must be boot, lazy or stream, not "${values.policy}"`);
 	const budget = values.budget === undefined ? undefined : Number(values.budget);

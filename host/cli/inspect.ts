@@ -3,11 +3,17 @@
 import { readFileSync } from "node:fs";
 import { formatInspect, inspectBlob } from "../pack/inspect.ts";
 
+const INSPECT_USAGE = "usage: hypertiny inspect <model.htpw> [--json]\n\nBytes per section and role of a packed model, and what it would take with every pointwise layer stored as INT8.\n";
+
 export function inspectCommand(args: string[]): number {
+	if (args.includes("--help")) {
+		process.stdout.write(INSPECT_USAGE);
+		return 0;
+	}
 	const json = args.includes("--json");
 	const files = args.filter((a) => a !== "--json");
 	if (files.length !== 1 || files[0].startsWith("-")) {
-		process.stderr.write("usage: hypertiny inspect <model.htpw> [--json]\n");
+		process.stderr.write(INSPECT_USAGE);
 		return 2;
 	}
 	const data = readFileSync(files[0]);

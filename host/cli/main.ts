@@ -76,9 +76,28 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
 	},
 };
 
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
 function usage(): string {
 	const lines = Object.values(COMMANDS).map((c) => `  ${c.usage}`);
-	return `usage: hypertiny <command> [options]\n\ncommands:\n${lines.join("\n")}\n`;
+	return `usage: hypertiny <command> [options]\n\ncommands:\n${lines.join("\n")}\n\n` +
+		"`hypertiny <command> --help` (or -h) prints a command's options. Exit status: 0 when the command did what was\n" +
+		"asked, 1 when it could not (the message says why and what to run), 2 for a usage error.\n" +
+		"MIT-BIH data: $HYPERTINY_MITDB, else the copy `hypertiny data fetch mitdb` made, else the project's shared archive.\n";
+}
+
+/** A command's own options end at "--" (train passes what follows to the trainer); before it, -h means --help. */
+function normalizeHelp(args: string[]): string[] {
+	const end = args.indexOf("--");
+	return args.map((a, i) => (a === "-h" && (end < 0 || i < end) ? "--help" : a));
+}
+
+/** An error for the user: a missing file named as such rather than as a raw ENOENT. */
+function describeError(error: unknown): string {
+	const e = error as NodeJS.ErrnoException;
+	if (e.code === "ENOENT" && e.path) return `no such file or directory: ${e.path}`;
+	if (e.code === "EACCES" && e.path) return `permission denied: ${e.path}`;
+	return e.message ?? String(error);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -93,9 +112,13 @@ export async function main(argv: string[]): Promise<number> {
 		return 2;
 	}
 	try {
-		return await (await entry.load())(args);
+		return await (await entry.load())(normalizeHelp(args));
 	} catch (error) {
-		process.stderr.write(`hypertiny ${name}: ${(error as Error).message}\n`);
+		if (String((error as NodeJS.ErrnoException).code).startsWith("ERR_PARSE_ARGS")) {
+			process.stderr.write(`hypertiny ${name}: ${(error as Error).message} (see hypertiny ${name} --help)\n`);
+			return 2;
+		}
+		process.stderr.write(`hypertiny ${name}: ${describeError(error)}\n`);
 		return 1;
 	}
 }

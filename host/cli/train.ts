@@ -3,13 +3,13 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { buildDataset, DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
+import { DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
 import { DATASET_VERSION } from "../data/dataset-format.ts";
-import { mitdbPath } from "../data/mitdb-path.ts";
 import { readCheckpoint, type Checkpoint } from "../pack/checkpoint.ts";
 import { exportCheckpoint } from "../pack/export-model.ts";
 import { inspectBlob } from "../pack/inspect.ts";
 import { hasTorch, pythonPath, REPO_ROOT, runTrainer } from "../train/python.ts";
+import { buildDefaultDataset } from "./dataset.ts";
 import { applyDecisions, buildSidecar, integerDecisions, sidecarPath, splitLabels, writeSidecar } from "../train/sidecar.ts";
 
 export const TRAIN_USAGE = `hypertiny train --model <family> --task v-vs-rest|aami5 --out <model.htpw> [--epochs N] [--qat-epochs N]
@@ -33,9 +33,13 @@ export async function trainCommand(args: string[]): Promise<number> {
 			model: { type: "string" }, task: { type: "string", default: "v-vs-rest" }, out: { type: "string" },
 			data: { type: "string" }, checkpoint: { type: "string" }, epochs: { type: "string" }, "qat-epochs": { type: "string" },
 			size: { type: "string" }, "epoch-size": { type: "string" }, seed: { type: "string" }, name: { type: "string" },
-			"reuse-checkpoint": { type: "boolean", default: false },
+			"reuse-checkpoint": { type: "boolean", default: false }, help: { type: "boolean", default: false },
 		},
 	});
+	if (values.help) {
+		process.stdout.write(`usage: ${TRAIN_USAGE}\n`);
+		return 0;
+	}
 	if (!values.model || !values.out) throw new Error(`--model and --out are required\nusage: ${TRAIN_USAGE}`);
 	const out = resolve(values.out);
 	const name = values.name ?? basename(out).replace(/\.htpw$/, "");
@@ -48,7 +52,7 @@ export async function trainCommand(args: string[]): Promise<number> {
 	const stale = existsSync(join(data, "index.json")) && (JSON.parse(readFileSync(join(data, "index.json"), "utf8")) as { version?: number }).version !== DATASET_VERSION;
 	if (!existsSync(join(data, "index.json")) || (stale && !values["reuse-checkpoint"])) {
 		process.stderr.write(`building the dataset in ${data}${stale ? " (the one there is from another dataset version)" : ""}\n`);
-		await buildDataset({ mitdb: await mitdbPath(), out: data });
+		await buildDefaultDataset(data, { lines: false, progress: true });
 	}
 	const trainerArgs = ["--data", data, "--model", values.model, "--task", values.task as string, "--checkpoint", checkpoint];
 	for (const key of PASSED) {
