@@ -34,7 +34,7 @@ test('parses counter frequency, base counter value, base time and date', (t) => 
   t.is(h.baseDate, '01/02/2003');
   t.is(h.signals[0]!.units, 'uV');
   t.is(h.signals[0]!.description, 'ECG lead II');
-  t.is(parseHeader('r 0 128/1000').counterFrequency, 1000);
+  t.is(parseHeader('r 1 128/1000\nr.dat 16\n').counterFrequency, 1000);
 });
 
 test('fills WFDB defaults for omitted fields', (t) => {
@@ -85,5 +85,56 @@ test('malformed headers give errors naming the file and line', (t) => {
     const e = t.throws(() => parseHeader(text, 'bad.hea'), { instanceOf: WfdbError }, JSON.stringify(text));
     t.regex(e!.message, /^bad\.hea/);
     t.regex(e!.message, pattern);
+  }
+});
+
+test('reads the checksum modulo 2^16, written signed (WFDB) or unsigned (wfdb-python)', (t) => {
+  const sum = (field: string) => parseHeader(`r 1 360 10\nr.dat 212 200 11 1024 995 ${field} 0 MLII\n`).signals[0]!.checksum;
+  t.is(sum('-22131'), -22131);
+  t.is(sum('43405'), -22131); // 65536 - 22131
+  t.is(sum('65535'), -1);
+  t.is(sum('32767'), 32767);
+  t.is(sum('32768'), -32768);
+  t.is(sum('-32768'), -32768);
+  t.is(sum('0'), 0);
+});
+
+test('header fields outside their physical range are refused with the field named, in one line', (t) => {
+  const rec = (fields: string) => `r ${fields}\nr.dat 212 200 11 1024 0 0 0 MLII\n`;
+  const sig = (fields: string) => `r 1 360 1000\nr.dat ${fields}\n`;
+  const cases: [string, RegExp][] = [
+    [rec('1 1e9 1000'), /sampling frequency 1e9 Hz is outside \(0, 100000\] Hz/],
+    [rec('1 100001'), /sampling frequency 100001 Hz is outside/],
+    [rec('1 0'), /sampling frequency 0 Hz is outside/],
+    [rec('1 -360'), /sampling frequency -360 Hz is outside/],
+    [rec('1 NaN'), /sampling frequency must be a number, got "NaN"/],
+    [rec('1 Infinity'), /sampling frequency must be a number/],
+    [rec('1 360/0'), /counter frequency must be positive/],
+    [rec('1 360 -5'), /number of samples must be an integer|number of samples -5 is outside/],
+    [rec('1 360 99999999999999999999'), /number of samples 99999999999999999999 is outside 0\.\.2147483647/],
+    ['r 0 360\n', /number of signals 0 is outside 1\.\.256/],
+    ['r 100000 360\n', /number of signals 100000 is outside 1\.\.256/],
+    [sig('212 -200 11 1024'), /ADC gain must be positive \(or 0 for uncalibrated\), got "-200"/],
+    [sig('212 Infinity'), /ADC gain must be a number, got "Infinity"/],
+    [sig('212 1e400'), /ADC gain must be a number/],
+    [sig('212 NaN/mV'), /ADC gain must be a number, got "NaN"/],
+    [sig('999 200'), /storage format 999 is not a WFDB format/],
+    [sig('212x0 200'), /samples per frame 0 is outside 1\.\.1024/],
+    [sig('212x99999 200'), /samples per frame 99999 is outside/],
+    [sig('16+99999999999 200'), /byte offset 99999999999 is outside 0\.\.2147483647/],
+    [sig('212 200 64'), /ADC resolution 64 is outside 0\.\.32/],
+    [sig('212 200 -1'), /ADC resolution -1 is outside/],
+    [sig('212 200 11 9999999999'), /ADC zero 9999999999 is outside/],
+    [sig('212 200(9999999999) 11 0'), /baseline 9999999999 is outside/],
+    [sig('212 200 11 0 -9999999999'), /initial value -9999999999 is outside/],
+    [sig('212 200 11 0 0 65536'), /checksum 65536 is outside -32768\.\.65535/],
+    [sig('212 200 11 0 0 -32769'), /checksum -32769 is outside/],
+    [sig('212 200 11 0 0 0 -1'), /block size -1 is outside/],
+  ];
+  for (const [text, pattern] of cases) {
+    const e = t.throws(() => parseHeader(text, 'bad.hea'), { instanceOf: WfdbError }, JSON.stringify(text));
+    t.regex(e!.message, /^bad\.hea, line \d+: /, text);
+    t.regex(e!.message, pattern, text);
+    t.notRegex(e!.message, /\n/, 'one line');
   }
 });

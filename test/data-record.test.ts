@@ -80,3 +80,18 @@ test('malformed or mismatched .hea files give clear errors', async (t) => {
   );
   await t.throwsAsync(loadCorrupted((dir) => rm(hea(dir))), { message: /record 119: cannot read header/ });
 });
+
+test("a header written by wfdb-python (checksums unsigned, 0..65535) loads, and a changed sample is still caught", async (t) => {
+  const unsigned = (dir: string) =>
+    editFile(join(dir, '119.hea'), (b) => Buffer.from(b.toString('latin1').replace(' -26388 ', ` ${65536 - 26388} `), 'latin1'));
+  const rec = await loadCorrupted(unsigned);
+  t.is(rec.header.signals[1]!.checksum, -26388);
+  t.deepEqual(rec.signals.map((s) => s.length), [650000, 650000]);
+  await t.throwsAsync(
+    loadCorrupted(async (dir) => {
+      await unsigned(dir);
+      await editFile(join(dir, '119.dat'), (b) => void (b[3 * 1000 + 2] = b[3 * 1000 + 2]! ^ 0xff));
+    }),
+    { instanceOf: WfdbError, message: /channel 1 \(V1\): checksum mismatch, the header says -26388/ },
+  );
+});

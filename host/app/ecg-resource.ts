@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ecgConfigOf, leadChannel } from "../data/dataset-record.ts";
+import { resolveConfig } from "../../modules/ecg/config.ts";
 import { mitdbPath } from "../data/mitdb-path.ts";
 import { loadRecord } from "../data/records.ts";
 import { aamiClassOf } from "../data/aami.ts";
@@ -51,6 +52,11 @@ export async function loadRecording(record: string): Promise<EcgRecording> {
 	const { header, signals, annotations } = await loadRecord(dir, name);
 	const channel = leadChannel(header);
 	const config = ecgConfigOf(header, channel);
+	try {
+		resolveConfig(config);
+	} catch (error) {
+		throw new Error(`record ${name}: the app's ECG front end cannot take its ${header.signals[channel]!.description.trim()} signal: ${(error as Error).message}`);
+	}
 	const beats = annotations
 		.filter((a) => isBeatSymbol(a.symbol))
 		.map((a) => ({ sample: a.sample, symbol: a.symbol, aami: aamiClassOf(a.symbol) }));

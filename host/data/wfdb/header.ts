@@ -19,7 +19,10 @@ export interface SignalSpec {
   adcZero: number;
   /** Value of the first sample; defaults to adcZero. */
   initialValue: number;
-  /** Sum of all samples mod 2^16 as a signed 16-bit number; undefined when the header omits it. */
+  /**
+   * Sum of all samples mod 2^16 as a signed 16-bit number; undefined when the header omits it. The header may
+   * write it signed (-32768..32767, the WFDB library) or unsigned (0..65535, wfdb-python): both are read mod 2^16.
+   */
   checksum: number | undefined;
   blockSize: number;
   description: string;
@@ -43,6 +46,25 @@ export interface WfdbHeader {
 const DEFAULT_SAMPLING_FREQUENCY = 250;
 const DEFAULT_GAIN = 200;
 const DEFAULT_UNITS = 'mV';
+
+/**
+ * Physical bounds of the header fields this reader accepts; a field outside them is refused with its name.
+ * PhysioNet's databases sample at 0.1 Hz .. 10 kHz-ish and hold at most a few hundred signals; the sample count
+ * is WFDB's 32-bit signed time.
+ */
+export const HEADER_LIMITS = {
+  maxSamplingFrequency: 100_000,
+  maxSignals: 256,
+  maxSamples: 2 ** 31 - 1,
+  maxSamplesPerFrame: 1024,
+  maxAdcResolution: 32,
+  /** ADC zero, baseline, initial value: 32-bit signed, as in the WFDB library. */
+  minInt32: -(2 ** 31),
+  maxInt32: 2 ** 31 - 1,
+} as const;
+
+/** Storage format codes the WFDB library defines (signal(5)); FORMAT's codecs decode a subset of them. */
+export const WFDB_FORMATS: readonly number[] = [0, 8, 16, 24, 32, 61, 80, 160, 212, 310, 311, 508, 516, 524];
 
 /** Parse the text of a .hea file. `source` names the file in error messages. */
 export function parseHeader(text: string, source = 'header'): WfdbHeader {
@@ -86,10 +108,11 @@ function parseRecordLine(line: string, fail: Fail) {
   if (!/^[A-Za-z0-9_.-]+$/.test(nameField!)) fail(`invalid record name "${nameField}"`);
   if (nsigField === undefined) fail(`record line lacks the number of signals: "${line}"`);
   const numSignals = parseInteger(nsigField!, 'number of signals', fail);
-  if (numSignals < 0) fail(`negative number of signals ${numSignals}`);
+  if (numSignals < 1 || numSignals > HEADER_LIMITS.maxSignals) {
+    fail(`number of signals ${nsigField} is outside 1..${HEADER_LIMITS.maxSignals}`);
+  }
   const freq = fsField === undefined ? undefined : parseFrequencyField(fsField, fail);
-  const numSamples = nsampField === undefined ? undefined : parseInteger(nsampField, 'number of samples', fail);
-  if (numSamples !== undefined && numSamples < 0) fail(`negative number of samples ${numSamples}`);
+  const numSamples = nsampField === undefined ? undefined : integerIn(nsampField, 'number of samples', 0, HEADER_LIMITS.maxSamples, fail);
   return {
     recordName: nameField!,
     numSignals,
@@ -108,25 +131,31 @@ function parseFrequencyField(field: string, fail: Fail) {
   const m = /^([^/()]+)(?:\/([^/()]+)(?:\(([^()]+)\))?)?$/.exec(field);
   if (!m) fail(`invalid sampling frequency field "${field}"`);
   const samplingFrequency = parseNumber(m![1]!, 'sampling frequency', fail);
-  if (!(samplingFrequency > 0)) fail(`sampling frequency must be positive, got "${m![1]}"`);
+  if (!(samplingFrequency > 0 && samplingFrequency <= HEADER_LIMITS.maxSamplingFrequency)) {
+    fail(`sampling frequency ${m![1]} Hz is outside (0, ${HEADER_LIMITS.maxSamplingFrequency}] Hz`);
+  }
+  const counterFrequency = m![2] === undefined ? undefined : parseNumber(m![2], 'counter frequency', fail);
+  if (counterFrequency !== undefined && !(counterFrequency > 0)) fail(`counter frequency must be positive, got "${m![2]}"`);
   return {
     samplingFrequency,
-    counterFrequency: m![2] === undefined ? undefined : parseNumber(m![2], 'counter frequency', fail),
+    counterFrequency,
     baseCounterValue: m![3] === undefined ? undefined : parseNumber(m![3], 'base counter value', fail),
   };
 }
 
 function parseSignalLine(line: string, defaultDescription: string, fail: Fail): SignalSpec {
   // The description is the rest of the line and may contain spaces; the 8 fields before it may not.
-  const m = /^(\S+)(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(.*))?$/.exec(line);
+  const m = /^(\S+)(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+([\s\S]*))?$/.exec(line);
+  if (!m) fail(`malformed signal line: ${JSON.stringify(line)}`);
   const [, fileName, formatField, gainField, resField, zeroField, initField, sumField, blockField, description] = m!;
   if (formatField === undefined) fail(`signal line lacks the storage format: "${line}"`);
   if (fileName === '~') throw new WfdbUnsupportedError(`null signal file "~" (used by multi-segment records) is unsupported`);
 
   const format = parseFormatField(formatField!, fail);
-  const adcZero = zeroField === undefined ? 0 : parseInteger(zeroField, 'ADC zero', fail);
+  const { minInt32, maxInt32 } = HEADER_LIMITS;
+  const adcZero = zeroField === undefined ? 0 : integerIn(zeroField, 'ADC zero', minInt32, maxInt32, fail);
   const gain = gainField === undefined ? undefined : parseGainField(gainField, fail);
-  const resolution = resField === undefined ? 0 : parseInteger(resField, 'ADC resolution', fail);
+  const resolution = resField === undefined ? 0 : integerIn(resField, 'ADC resolution', 0, HEADER_LIMITS.maxAdcResolution, fail);
   const calibrated = gain !== undefined && gain.gain !== 0;
   return {
     fileName: fileName!,
@@ -137,9 +166,9 @@ function parseSignalLine(line: string, defaultDescription: string, fail: Fail): 
     units: gain?.units ?? DEFAULT_UNITS,
     adcResolution: resolution === 0 ? defaultResolution(format.format) : resolution,
     adcZero,
-    initialValue: initField === undefined ? adcZero : parseInteger(initField, 'initial value', fail),
-    checksum: sumField === undefined ? undefined : parseInteger(sumField, 'checksum', fail),
-    blockSize: blockField === undefined ? 0 : parseInteger(blockField, 'block size', fail),
+    initialValue: initField === undefined ? adcZero : integerIn(initField, 'initial value', minInt32, maxInt32, fail),
+    checksum: sumField === undefined ? undefined : toInt16(integerIn(sumField, 'checksum', -32768, 65535, fail)),
+    blockSize: blockField === undefined ? 0 : integerIn(blockField, 'block size', 0, maxInt32, fail),
     description: description?.trim() || defaultDescription,
   };
 }
@@ -148,13 +177,17 @@ function parseSignalLine(line: string, defaultDescription: string, fail: Fail): 
 function parseFormatField(field: string, fail: Fail) {
   const m = /^(\d+)(?:x(\d+))?(?::(\d+))?(?:\+(\d+))?$/.exec(field);
   if (!m) fail(`invalid storage format field "${field}"`);
+  const format = Number(m![1]);
+  if (!WFDB_FORMATS.includes(format)) fail(`storage format ${m![1]} is not a WFDB format (${WFDB_FORMATS.join(', ')})`);
   const samplesPerFrame = m![2] === undefined ? 1 : Number(m![2]);
-  if (samplesPerFrame < 1) fail(`samples per frame must be at least 1 in "${field}"`);
+  if (samplesPerFrame < 1 || samplesPerFrame > HEADER_LIMITS.maxSamplesPerFrame) {
+    fail(`samples per frame ${m![2]} is outside 1..${HEADER_LIMITS.maxSamplesPerFrame} in "${field}"`);
+  }
   return {
-    format: Number(m![1]),
+    format,
     samplesPerFrame,
-    skew: m![3] === undefined ? 0 : Number(m![3]),
-    byteOffset: m![4] === undefined ? 0 : Number(m![4]),
+    skew: m![3] === undefined ? 0 : integerIn(m![3], 'skew', 0, HEADER_LIMITS.maxInt32, fail),
+    byteOffset: m![4] === undefined ? 0 : integerIn(m![4], 'byte offset', 0, HEADER_LIMITS.maxInt32, fail),
   };
 }
 
@@ -162,9 +195,12 @@ function parseFormatField(field: string, fail: Fail) {
 function parseGainField(field: string, fail: Fail) {
   const m = /^([^(/]+)(?:\(([^)]*)\))?(?:\/(.+))?$/.exec(field);
   if (!m) fail(`invalid ADC gain field "${field}"`);
+  const gain = parseNumber(m![1]!, 'ADC gain', fail);
+  // 0 is WFDB's "uncalibrated" (the default gain then applies); a negative gain has no physical meaning here.
+  if (gain < 0) fail(`ADC gain must be positive (or 0 for uncalibrated), got "${m![1]}"`);
   return {
-    gain: parseNumber(m![1]!, 'ADC gain', fail),
-    baseline: m![2] === undefined ? undefined : parseInteger(m![2], 'baseline', fail),
+    gain,
+    baseline: m![2] === undefined ? undefined : integerIn(m![2], 'baseline', HEADER_LIMITS.minInt32, HEADER_LIMITS.maxInt32, fail),
     units: m![3],
   };
 }
@@ -179,6 +215,17 @@ function defaultResolution(format: number): number {
 function parseInteger(text: string, what: string, fail: Fail): number {
   if (!/^[+-]?\d+$/.test(text)) fail(`${what} must be an integer, got "${text}"`);
   return Number(text);
+}
+
+function integerIn(text: string, what: string, min: number, max: number, fail: Fail): number {
+  const value = parseInteger(text, what, fail);
+  if (value < min || value > max) fail(`${what} ${text} is outside ${min}..${max}`);
+  return value;
+}
+
+/** A 16-bit value written signed or unsigned, as the signed number it stands for. */
+function toInt16(value: number): number {
+  return (value << 16) >> 16;
 }
 
 function parseNumber(text: string, what: string, fail: Fail): number {
