@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { decodeBeat } from "../../modules/ble/protocol.ts";
 import { readModel } from "../../modules/model/index.ts";
-import { opMacs } from "../../modules/model/work.ts";
+import { opExecutedMacs, opMacs } from "../../modules/model/work.ts";
 import { encodeEcgResource, type EcgRecording } from "../app/ecg-resource.ts";
 import { BENCH_BUILD, make, modelNeeds } from "../bench/native-tools.ts";
 import { ROOT, type Toolchain } from "../moddable/toolchain.ts";
@@ -223,10 +223,14 @@ function variantFigures(name: string, config: Record<string, unknown>, run: M4Ap
 function modelNote(path: string): string {
 	const blob = readFileSync(path);
 	const m = readModel(new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength));
-	let macs = 0;
-	for (let i = 0; i < m.ops.length; i++) macs += opMacs(m, i);
+	let macs = 0, executed = 0;
+	for (let i = 0; i < m.ops.length; i++) {
+		macs += opMacs(m, i);
+		executed += opExecutedMacs(m, i);
+	}
 	const features = Array.isArray(m.meta.features) ? `, features ${m.meta.features.join(", ")}` : "";
-	return `${m.meta.name ?? "unnamed"}: ${blob.length.toLocaleString("en-US")} bytes, input ${m.input.length}x${m.input.channels}${features}, ${(macs / 1e6).toFixed(2)} M MACs per inference, crc32 ${m.crc.toString(16).padStart(8, "0")}`;
+	const lead = executed !== macs ? ` (${(executed / 1e6).toFixed(2)} M executed: the first convolution on the lead only)` : "";
+	return `${m.meta.name ?? "unnamed"}: ${blob.length.toLocaleString("en-US")} bytes, input ${m.input.length}x${m.input.channels}${features}, ${(macs / 1e6).toFixed(2)} M MACs per inference${lead}, crc32 ${m.crc.toString(16).padStart(8, "0")}`;
 }
 
 function sourceState(): { commit: string; modified: boolean } {

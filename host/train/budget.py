@@ -56,7 +56,8 @@ def estimate_bytes(net):
 
 
 def macs_per_window(net):
-    """Multiply-accumulates of one inference (weighted ops and generated PWs; pools and adds not counted)."""
+    """Nominal multiply-accumulates of one inference (weighted ops and generated PWs, every tap of a window op
+    counted, padding included; pools and adds not counted)."""
     total = 0
     for op in net.ops:
         length, channels = net.shapes[op.output]
@@ -65,4 +66,23 @@ def macs_per_window(net):
             total += length * channels * per_output
         elif isinstance(op, GeneratedPw):
             total += length * channels * op.cin
+    return total
+
+
+# native/src/ht_conv1d.h's HT_CONV1D_LEAD_TAPS_MAX: the longest kernel its lead-only path takes.
+LEAD_TAPS_MAX = 16
+
+
+def executed_macs_per_window(net):
+    """MACs one beat costs on the device, where a CONV1D reading the input convolves only the ECG lead (channel 0)
+    and the constant feature channels enter as a bias (native/src/ht_conv1d.c): that op counts its lead's nominal
+    MACs plus cout·k·features for the per-call tap sums; every other op as macs_per_window counts it. The
+    modules/model/work.ts twin (opExecutedMacs) counts packed models the same way."""
+    total = macs_per_window(net)
+    features = net.shapes[0][1] - 1
+    for op in net.ops:
+        if isinstance(op, WeightedOp) and op.kind == "conv1d" and op.inputs == [0] and features > 0 and \
+                op.k <= LEAD_TAPS_MAX:
+            length, cout = net.shapes[op.output]
+            total -= length * cout * op.k * features - cout * op.k * features
     return total

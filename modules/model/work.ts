@@ -18,3 +18,22 @@ export function opMacs(model: Model, index: number): number {
 		default: return 0;
 	}
 }
+
+/** HT_CONV1D_LEAD_TAPS_MAX of native/src/ht_conv1d.h: the longest kernel its lead-only path takes. */
+export const LEAD_TAPS_MAX = 16;
+
+/**
+ * MACs op `index` executes on the device for a beat (docs/FORMAT.md §6: channels 1.. constant along the window).
+ * A CONV1D reading the input of a model with META.features convolves only the ECG lead (native/src/ht_conv1d.c):
+ * its lead's nominal MACs, plus cout·k·features per call for the features' tap sums. Every other op: opMacs.
+ * host/train/budget.py's executed_macs_per_window counts the same way.
+ */
+export function opExecutedMacs(model: Model, index: number): number {
+	const op = model.ops[index];
+	const features = Array.isArray(model.meta?.features) ? model.meta.features.length : 0;
+	const a = model.tensors[op.in0];
+	if (op.opcode !== OP_CONV1D || op.in0 !== model.inputTensor || features === 0 || a.channels !== 1 + features || op.k > LEAD_TAPS_MAX)
+		return opMacs(model, index);
+	const o = model.tensors[op.out];
+	return o.length * o.channels * op.k + o.channels * op.k * features;
+}

@@ -110,3 +110,17 @@ class FeatureChannelsTest(unittest.TestCase):
             net = models.build(family, 2, size="tiny", channels=4)
             self.assertEqual(net.shapes[0], (256, 4))
             self.assertEqual(tuple(net(torch.zeros(3, 4, 256)).shape), (3, 2))
+
+    def test_executed_macs_count_only_the_lead_in_the_first_convolution(self):
+        from host.train import models
+        from host.train.budget import executed_macs_per_window, macs_per_window
+
+        for family in ("hyper-lowrank", "cnn-32k"):
+            plain = models.build(family, 2, size="default", channels=1)
+            beat = models.build(family, 2, size="default", channels=12)
+            stem = beat.ops[0]
+            length, cout = beat.shapes[stem.output]
+            self.assertEqual(executed_macs_per_window(plain), macs_per_window(plain))
+            self.assertEqual(macs_per_window(beat) - macs_per_window(plain), length * cout * stem.k * 11)
+            # the stem's lead, plus its per-call tap sums of the 11 feature channels
+            self.assertEqual(executed_macs_per_window(beat), macs_per_window(plain) + cout * stem.k * 11)
