@@ -32,6 +32,9 @@ export const OP_DWCONV1D = 2;
 export const OP_PWCONV = 3;
 export const OP_ADD = 4;
 export const OP_AVGPOOL = 5;
+/** What a device can hold (docs/FORMAT.md §8; C: HT_MAX_ARENA_BYTES, HT_MAX_KERNEL_BYTES): 256 KiB, all the RAM of the nRF52840. */
+export const MAX_ARENA_BYTES = 256 * 1024;
+export const MAX_KERNEL_BYTES = 256 * 1024;
 export const OP_ATTNPOOL = 6;
 export const OP_MAXPOOL = 7;
 export const OP_FC = 8;

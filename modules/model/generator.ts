@@ -11,6 +11,7 @@ import {
 import type { CheckedOps } from "./ops.ts";
 import type { Generator, GenLayer, MlpLayer, SectionEntry, Tensor } from "./model.ts";
 import type { PlanHeader } from "./plan.ts";
+import { MAX_KERNEL_BYTES } from "./format.ts";
 
 function isBits(b: number): boolean {
 	return b === 4 || b === 6 || b === 8;
@@ -104,7 +105,7 @@ export function checkGenerator(ctx: BlobContext, plan: PlanHeader, tensors: Tens
 		if (cout < 1 || cin < 1) fail(HT_E_GENERATOR, `${what}: shape ${cout}x${cin} has a zero dimension`);
 		const wantRank = family === FAMILY_HEAD ? 0 : hDim;
 		if (rank !== wantRank) fail(HT_E_GENERATOR, `${what}: rank ${rank}, the family needs ${wantRank}`);
-		if (kernelBytesFor(cout, cin) > 0xffffffff) fail(HT_E_GENERATOR, `${what}: a ${cout}x${cin} kernel does not fit 32-bit sizes`);
+		if (kernelBytesFor(cout, cin) > MAX_KERNEL_BYTES) fail(HT_E_GENERATOR, `${what}: a ${cout}x${cin} kernel takes ${kernelBytesFor(cout, cin)} bytes, over the ${MAX_KERNEL_BYTES}-byte (256 KiB) cap of a device`);
 		if (checked.genUses[g] !== 1) fail(HT_E_GENERATOR, `${what} is used by ${checked.genUses[g]} ops, not exactly one`);
 		const op = checked.genOp[g];
 		const opIn = tensors[checked.ops[op].in0];

@@ -5,6 +5,7 @@ import { fail } from "./errors.ts";
 import { HT_E_PARAM, HT_E_PLAN, HT_E_TENSOR, MAX_OPS, MAX_TENSORS, OP_RECORD_BYTES, PLAN_HEADER_BYTES, SEC_PLAN, TENSOR_RECORD_BYTES } from "./format.ts";
 import type { SectionEntry, Tensor } from "./model.ts";
 
+import { MAX_ARENA_BYTES } from "./format.ts";
 export interface PlanHeader {
 	/** Blob offset of the PLAN section. */
 	at: number;
@@ -36,6 +37,7 @@ export function checkPlanHeader(ctx: BlobContext): PlanHeader {
 	if (inputTensor >= tensorCount) fail(HT_E_PLAN, `input tensor ${inputTensor} >= tensor count ${tensorCount}`);
 	if (outputTensor >= tensorCount) fail(HT_E_PLAN, `output tensor ${outputTensor} >= tensor count ${tensorCount}`);
 	const opsAt = at + PLAN_HEADER_BYTES + TENSOR_RECORD_BYTES * tensorCount;
+	if (arenaBytes > MAX_ARENA_BYTES) fail(HT_E_PLAN, `arena of ${arenaBytes} bytes exceeds the ${MAX_ARENA_BYTES}-byte (256 KiB) cap of a device`);
 	return { at, tensorCount, opCount, arenaBytes, inputTensor, outputTensor, genCount, opsAt };
 }
 

@@ -57,6 +57,11 @@ enum {
 typedef struct {
 	const uint8_t *blob;
 	uint32_t size;
+/* What a device can hold (docs/FORMAT.md §8): a model whose arena (PLAN) or one of whose synthesized kernels
+ * (GENERATOR) is larger is refused. 256 KiB is all the RAM of the nRF52840, the smallest target. */
+#define HT_MAX_ARENA_BYTES (256u * 1024u)
+#define HT_MAX_KERNEL_BYTES (256u * 1024u)
+
 	const uint8_t *sec[HT_SEC_COUNT]; /* NULL when absent */
 	uint32_t sec_len[HT_SEC_COUNT];
 	uint16_t tensor_count, op_count, gen_count, input_tensor, output_tensor;

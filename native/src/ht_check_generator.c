@@ -76,7 +76,7 @@ static int check_gen_rec(const ht_model *m, const ht_gen_header *h, uint16_t g, 
 {
 	ht_decode_gen_rec(ht_gen_rec_ptr(m, g), r);
 	uint32_t want_rank = h->family == HT_FAMILY_HEAD ? 0u : dh;
-	if (r->cout < 1 || r->cin < 1 || r->rank != want_rank || ht_kernel_bytes64(r->cout, r->cin) > UINT32_MAX)
+	if (r->cout < 1 || r->cin < 1 || r->rank != want_rank || ht_kernel_bytes64(r->cout, r->cin) > HT_MAX_KERNEL_BYTES)
 		return HT_E_GENERATOR;
 	uint16_t user = op_using(m, g);
 	if (user == HT_NONE16)

@@ -28,7 +28,7 @@ int ht_check_plan_header(ht_model *m)
 	m->input_tensor = ht_ld16(p + 8);
 	m->output_tensor = ht_ld16(p + 10);
 	m->gen_count = ht_ld16(p + 12);
-	if (m->input_tensor >= tensors || m->output_tensor >= tensors)
+	if (m->input_tensor >= tensors || m->output_tensor >= tensors || m->arena_bytes > HT_MAX_ARENA_BYTES)
 		return HT_E_PLAN;
 	for (uint16_t i = 0; i < tensors; i++) {
 		int st = check_tensor(m, i);

@@ -277,6 +277,12 @@ static void test_plan_and_tensors(void)
 	put32(plan + 4, 578); /* arena one byte short of the output tensor [576, 579) */
 	CHECK_EQ(reopen(), HT_E_TENSOR);
 	fresh();
+	put32(plan + 4, HT_MAX_ARENA_BYTES + 1); /* more arena than a device has (FORMAT.md §8 step 3) */
+	CHECK_EQ(reopen(), HT_E_PLAN);
+	fresh();
+	put32(plan + 4, HT_MAX_ARENA_BYTES); /* at the cap: the tensors fit, the model is valid */
+	CHECK_EQ(reopen(), HT_OK);
+	fresh();
 	put16(op_at(1, 2), 3); /* op 1 reads t3 before anyone wrote it */
 	CHECK_EQ(reopen(), HT_E_PLAN);
 	fresh();
