@@ -23,7 +23,7 @@ import { quantizeInputs } from "../host/eval/engine.ts";
 
 const SPLITS = { train: ["119", "208"], validation: ["116"], test: ["233"] };
 const FAMILIES = ["hyper-lowrank", "hyper-paper", "separable-int8", "cnn-32k"];
-const QUICK = ["--size", "tiny", "--epochs", "0.5", "--qat-epochs", "0.5", "--epoch-size", "3200", "--max-val", "800", "--max-test", "800", "--skip-test", "--reference-count", "300"];
+const QUICK = ["--size", "tiny", "--epochs", "0.5", "--qat-epochs", "0.5", "--epoch-size", "3200", "--max-val", "800", "--reference-count", "300"];
 
 interface Reference {
 	dataset_index: number[];

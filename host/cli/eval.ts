@@ -6,17 +6,22 @@ import { EVAL_CACHE_DIR } from "../eval/engine.ts";
 import { evaluateModel, TASKS, type EvalRow, type EvalSplit, type Task } from "../eval/evaluate.ts";
 import { REPO_ROOT } from "../train/python.ts";
 import { requireDataset, requireModel } from "./prerequisites.ts";
+import { readDataset } from "../data/dataset-format.ts";
+import { evaluateBeatModel, type BeatEvalRow } from "../eval/evaluate-beat.ts";
+import { isBeatModel } from "../eval/evaluate-beat.ts";
 import { Progress } from "./progress.ts";
 
 export const EVAL_USAGE =
-	"eval --model <m.htpw> --split val|test [--task v-vs-rest|aami5] [--data <dir>] [--engine native|ref] [--threads N] [--json]";
+	"eval --model <m.htpw> --split val|test|ds1 [--release] [--task v-vs-rest|aami5] [--data <dir>] [--engine native|ref] [--threads N] [--json]";
 
 const HELP = `usage: hypertiny ${EVAL_USAGE}
 
 One packed model over one split of the beat-window dataset, by the integer engine: macro-F1, balanced accuracy, AUC
 and per-class F1/sensitivity/PPV with record-bootstrap 95% CIs; the decision threshold t* comes from validation.
   --model    the .htpw model (e.g. models/default.htpw)
-  --split    val (DS1 validation records) or test (DS2)
+  --split    val (DS1 validation records) or test (DS2); for an N/S/V/F model (task aami4): ds1 (all of DS1,
+             the shipped model's training records) or test with --release (DS2 is blind: read once per released
+             model); its figures: per-class Se/+P/F1 (AAMI EC57), false V per hour by rhythm, the second lead
   --task     v-vs-rest or aami5 (default: the model's own task)
   --data     the dataset directory (default results/tmp/mitbih-windows, made by \`npx hypertiny dataset\`)
   --engine   native (the C core, default) or ref (the TypeScript reference engine)
@@ -52,7 +57,7 @@ export async function evalCommand(args: string[]): Promise<number> {
 	const { values } = parseArgs({
 		args,
 		options: {
-			model: { type: "string" }, split: { type: "string" }, task: { type: "string" }, data: { type: "string" },
+			model: { type: "string" }, split: { type: "string" }, task: { type: "string" }, data: { type: "string" }, release: { type: "boolean", default: false },
 			engine: { type: "string", default: "native" }, threads: { type: "string" }, json: { type: "boolean", default: false },
 			help: { type: "boolean", default: false },
 		},
@@ -62,6 +67,7 @@ export async function evalCommand(args: string[]): Promise<number> {
 		return 0;
 	}
 	if (!values.model || !values.split) throw new Error(`--model and --split are required\nusage: hypertiny ${EVAL_USAGE}`);
+	if (isBeatModel(resolve(values.model))) return beatEval(values);
 	const split = SPLITS[values.split];
 	if (!split) throw new Error(`--split must be val or test, not "${values.split}"`);
 	if (values.task !== undefined && !TASKS.includes(values.task as Task)) throw new Error(`--task must be one of ${TASKS.join(", ")}, not "${values.task}"`);
@@ -83,5 +89,42 @@ export async function evalCommand(args: string[]): Promise<number> {
 		progress.end();
 	}
 	process.stdout.write(values.json ? JSON.stringify(row) + "\n" : formatRow(row));
+	return 0;
+}
+
+const pct = (x: number | null) => (x === null ? "-" : (100 * x).toFixed(1));
+
+export function formatBeatRow(r: BeatEvalRow): string {
+	const lines = [`${r.name} (${r.family}, ${r.task}) on ${r.split === "ds1" ? "DS1 (its training records)" : "DS2"}: ${r.windows} windows, ${r.records} records, ${r.flash_bytes} bytes`];
+	for (const [lead, f] of [["lead 1 (MLII)", r.lead1], ["lead 2 (V1/V2/V4/V5)", r.lead2]] as const) {
+		lines.push(`  ${lead}: ` + ["N", "S", "V", "F"].map((c) => `${c} Se ${pct(f.per_class[c]!.sensitivity)} +P ${pct(f.per_class[c]!.ppv)} F1 ${fmt(f.per_class[c]!.f1, 3)}`).join("; "));
+		lines.push(`    false V per hour ${f.false_v_per_hour.all.toFixed(1)} (in AF/flutter ${f.false_v_per_hour.af === null ? "-" : f.false_v_per_hour.af.toFixed(1)}, outside ${f.false_v_per_hour.outside_af.toFixed(1)})`);
+	}
+	lines.push(`  SVEB F1 95% CI ${ci(r.lead1_ci95["S"]!.f1)}, VEB F1 ${ci(r.lead1_ci95["V"]!.f1)} (2000 record-bootstrap resamples)`);
+	lines.push(`  decision: ${r.decision}: biases ${r.decision_bias.join(" ")}`);
+	lines.push(`  float-vs-integer agreement: ${r.agreement === null ? "- (no usable float sidecar)" : `${fmt(r.agreement)} of ${r.agreement_windows} windows`}; engine ${r.engine}`);
+	return lines.join("\n") + "\n";
+}
+
+/** N/S/V/F models (aami4): DS1 for development, DS2 only with --release (blind evaluation, once per released model). */
+async function beatEval(values: { model?: string; split?: string; data?: string; engine?: string; threads?: string; json?: boolean; release?: boolean }): Promise<number> {
+	const split = values.split === "ds1" ? "ds1" : values.split === "test" ? "test" : null;
+	if (!split) throw new Error(`--split must be ds1 or test for an aami4 model, not "${values.split}"`);
+	if (split === "test" && !values.release) throw new Error("DS2 is blind until release: `--split test --release` reads it once per released model (development runs use --split ds1 and `hypertiny cv`)");
+	const dataDir = resolve(values.data ?? resolve(REPO_ROOT, DEFAULT_DATASET_DIR));
+	requireDataset(dataDir);
+	const modelPath = resolve(values.model!);
+	const progress = new Progress(`eval: ${basename(modelPath)} on ${split}`, undefined, { enabled: !values.json });
+	let row: BeatEvalRow;
+	try {
+		row = await evaluateBeatModel({
+			modelPath, split, dataset: await readDataset(dataDir), dataDir, engine: values.engine as "native" | "ref",
+			threads: values.threads === undefined ? undefined : Number(values.threads), cacheDir: resolve(REPO_ROOT, EVAL_CACHE_DIR),
+			sidecar: modelPath.replace(/\.htpw$/, ".float.json"), notice: (line) => progress.log(`NOTICE: ${line}`),
+		});
+	} finally {
+		progress.end();
+	}
+	process.stdout.write(values.json ? JSON.stringify(row) + "\n" : formatBeatRow(row));
 	return 0;
 }

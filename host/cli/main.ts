@@ -48,6 +48,14 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
 		usage: "eval --model <m.htpw> --split val|test [--task ...] [--data <dir>] [--json]   integer-engine metrics, t* from validation, record-bootstrap CIs",
 		load: async () => (await import("./eval.ts")).evalCommand,
 	},
+	sweep: {
+		usage: "sweep --recipe NAME [--seeds 1-5] [--folds 1-5] [--jobs N] [--ray ADDRESS]   train recipes x seeds x DS1 folds, resumable",
+		load: async () => (await import("./sweep.ts")).sweepCommand,
+	},
+	cv: {
+		usage: "cv --recipe NAME[,NAME...] [--out results/mitbih]   DS1 cross-validation figures of swept recipes: cv.json, cv.md",
+		load: async () => (await import("./cv.ts")).cvCommand,
+	},
 	report: {
 		usage: "report [--models models] [--data <dir>] [--out results/mitbih]   every model on DS2: pareto.json, README.md, pareto.svg",
 		load: async () => (await import("./report.ts")).reportCommand,

@@ -10,18 +10,30 @@ import { exportCheckpoint } from "../pack/export-model.ts";
 import { inspectBlob } from "../pack/inspect.ts";
 import { hasTorch, pythonPath, REPO_ROOT, runTrainer } from "../train/python.ts";
 import { buildDefaultDataset } from "./dataset.ts";
-import { applyDecisions, buildSidecar, integerDecisions, sidecarPath, splitLabels, writeSidecar } from "../train/sidecar.ts";
+import { applyDecisions, buildBeatSidecar, buildSidecar, integerDecisions, sidecarPath, splitLabels, writeSidecar } from "../train/sidecar.ts";
 
-export const TRAIN_USAGE = `hypertiny train --model <family> --task v-vs-rest|aami5 --out <model.htpw> [--epochs N] [--qat-epochs N]
-        [--size tiny|default|wide] [--data <dir>] [--checkpoint <file>] [--epoch-size N] [--seed N] [--reuse-checkpoint]
-        [-- <trainer options>]
+export const TRAIN_USAGE = `hypertiny train --model <family> --task v-vs-rest|aami5|aami4 --out <model.htpw> [--epochs N] [--qat-epochs N]
+        [--size tiny|compact|default|wide] [--data <dir>] [--checkpoint <file>] [--epoch-size N] [--seed N] [--reuse-checkpoint]
+        [--fold K] [--decision-bias B0,B1,...] [-- <trainer options>]
+    --fold K: DS1 cross-validation (train without fold K's records; 0: all of DS1, the shipped model); recipes and
+        their sweeps: hypertiny sweep / hypertiny cv
+    --decision-bias: per-class integers added to the int8 logits before the argmax (aami4; from hypertiny cv)
     --reuse-checkpoint: pack an existing checkpoint (made by the trainer with these options) instead of training,
         under this command's name
     trainer options: --no-features (the ECG window only, no beat-context channels), --class-weight-power P, ...
     families: separable-int8, hyper-lowrank, hyper-paper, cnn-32k, cnn-64k, cnn-large
     trainer options: python -m host.train --help (e.g. --rank 8 --head-bits 4 --max-train 20000 --threads 2)`;
 
-const PASSED = ["epochs", "qat-epochs", "size", "epoch-size", "seed", "name"] as const;
+const PASSED = ["epochs", "qat-epochs", "size", "epoch-size", "seed", "name", "fold"] as const;
+
+/** --decision-bias "0,12,3,1": one integer per class in -255..255 (META.decision_bias, multi-class models). */
+export function parseDecisionBias(text: string, classes: number): number[] {
+	const b = text.split(",").map((x) => Number(x.trim()));
+	if (b.length !== classes || b.some((x) => !Number.isInteger(x) || x < -255 || x > 255)) {
+		throw new Error(`--decision-bias ${text}: give ${classes} integers in -255..255, one per class (e.g. the biases of \`hypertiny cv\`)`);
+	}
+	return b;
+}
 
 export async function trainCommand(args: string[]): Promise<number> {
 	const split = args.indexOf("--");
@@ -33,6 +45,7 @@ export async function trainCommand(args: string[]): Promise<number> {
 			model: { type: "string" }, task: { type: "string", default: "v-vs-rest" }, out: { type: "string" },
 			data: { type: "string" }, checkpoint: { type: "string" }, epochs: { type: "string" }, "qat-epochs": { type: "string" },
 			size: { type: "string" }, "epoch-size": { type: "string" }, seed: { type: "string" }, name: { type: "string" },
+			fold: { type: "string" }, "decision-bias": { type: "string" },
 			"reuse-checkpoint": { type: "boolean", default: false }, help: { type: "boolean", default: false },
 		},
 	});
@@ -79,6 +92,7 @@ export async function trainCommand(args: string[]): Promise<number> {
 		ckpt.provenance["trained_as"] = ckpt.name;
 		ckpt.name = name;
 	}
+	if (ckpt.task === "aami4") return packBeatModel(ckpt, checkpoint, out, data, values["decision-bias"], args, trainSeconds);
 	const decisions = integerDecisions(ckpt, splitLabels(data, ckpt.task));
 	if (decisions) applyDecisions(ckpt, decisions);
 	if (decisions || values["reuse-checkpoint"]) writeFileSync(checkpoint, JSON.stringify(ckpt) + "\n");
@@ -102,6 +116,29 @@ export async function trainCommand(args: string[]): Promise<number> {
 		`${out}: ${report.file_size} bytes (all PW as INT8: ${report.all_pw_int8_bytes})` +
 			(report.generator ? `, generator+heads+codes+their qparams ${report.generator_total_bytes} replacing ${report.generated_pw_int8_bytes} bytes of INT8 PW` : "") +
 			`\n${result}\ntrain_seconds: ${trainSeconds.toFixed(0)}\ncheckpoint: ${checkpoint}${sidecar}\n`,
+	);
+	return 0;
+}
+
+/** An N/S/V/F model: its decision biases (from `hypertiny cv`) into META, the .htpw, and its fold sidecar. */
+function packBeatModel(ckpt: Checkpoint, checkpoint: string, out: string, data: string, bias: string | undefined, args: string[], trainSeconds: number): number {
+	if (bias !== undefined) ckpt.decision_bias = parseDecisionBias(bias, ckpt.classes.length);
+	writeFileSync(checkpoint, JSON.stringify(ckpt) + "\n");
+	const blob = exportCheckpoint(checkpoint, out);
+	const report = inspectBlob(blob);
+	const command = ["hypertiny", "train", ...args.filter((a) => a !== "--reuse-checkpoint")].map((a) => (/^[\w.\/=:,-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
+	let sidecar: string;
+	try {
+		const path = sidecarPath(out);
+		writeSidecar(path, buildBeatSidecar(ckpt, data, command, trainSeconds));
+		sidecar = `float sidecar: ${path}`;
+	} catch (e) {
+		sidecar = `no float sidecar: ${(e as Error).message}`;
+	}
+	process.stdout.write(
+		`${out}: ${report.file_size} bytes (all PW as INT8: ${report.all_pw_int8_bytes})\n` +
+			`decision: argmax of int8 logits + decision_bias ${(ckpt.decision_bias ?? [0, 0, 0, 0]).join(" ")}${bias === undefined ? " (no --decision-bias: plain argmax)" : ""}\n` +
+			`train_seconds: ${trainSeconds.toFixed(0)}\ncheckpoint: ${checkpoint}\n${sidecar}\n`,
 	);
 	return 0;
 }

@@ -96,7 +96,7 @@ function sha256(bytes: Uint8Array | string): string {
 	return createHash("sha256").update(bytes).digest("hex");
 }
 
-interface ModelInfo {
+export interface ModelInfo {
 	model: Model;
 	blob: Uint8Array;
 	name: string;
@@ -108,7 +108,8 @@ interface ModelInfo {
 	features: string[];
 }
 
-function modelInfo(path: string): ModelInfo {
+/** A packed model's META as eval needs it; `tasks`: the tasks the caller evaluates (aami4 has its own path). */
+export function modelInfo(path: string, tasks: readonly string[] = TASKS): ModelInfo {
 	const blob = new Uint8Array(readFileSync(path));
 	const model = readModel(blob);
 	const meta = model.meta as Record<string, unknown> | null;
@@ -125,7 +126,7 @@ function modelInfo(path: string): ModelInfo {
 	}
 	if (model.input.channels !== 1 + features.length) throw new Error(`${path}: the input has ${model.input.channels} channels, META names ${features.length} features (the window plus one channel each)`);
 	const task = meta["task"];
-	if (!TASKS.includes(task as Task)) throw new Error(`${path}: META task "${String(task)}" is not one of ${TASKS.join(", ")}`);
+	if (!tasks.includes(task as string)) throw new Error(`${path}: META task "${String(task)}" is not one of ${tasks.join(", ")}`);
 	return { model, blob, name: String(meta["name"] ?? path), family: String(meta["family"] ?? "unknown"), task: task as Task, classes: classes as string[], input, features: features as string[] };
 }
 

@@ -112,6 +112,8 @@ export interface Checkpoint {
 	output: QuantJson;
 	/** Validation-tuned threshold on P(class 1) for two-class tasks; null for multi-class (argmax). */
 	t_star: number | null;
+	/** Multi-class models: integers added to the int8 logits before the argmax (META.decision_bias), set when packing. */
+	decision_bias?: number[];
 	input_tensor: number;
 	output_tensor: number;
 	tensors: TensorJson[];

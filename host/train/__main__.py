@@ -27,8 +27,13 @@ def parse(argv=None):
     p.add_argument("--calibration-batches", type=int, default=16)
     p.add_argument("--max-train", type=int, default=None, help="stratified subset of the training windows")
     p.add_argument("--max-val", type=int, default=None)
-    p.add_argument("--max-test", type=int, default=None)
-    p.add_argument("--skip-test", action="store_true", help="do not evaluate DS2")
+    p.add_argument("--fold", type=int, default=None,
+                   help="DS1 cross-validation: train without fold K's records and predict them (1..5); 0: all of DS1; "
+                        "default: the fixed training/validation records")
+    p.add_argument("--features", default=None,
+                   help="comma-separated beat features to take as input channels (default: all of the dataset's)")
+    p.add_argument("--second-lead", action="store_true",
+                   help="train on both leads' windows; also predict the held-out windows' second lead")
     p.add_argument("--no-features", action="store_true",
                    help="the ECG window only (C = 1), without the dataset's beat-context feature channels")
     p.add_argument("--feature-init-gain", type=float, default=1.0,

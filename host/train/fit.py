@@ -28,6 +28,11 @@ def int8_bytes(dnet, logits):
     return base64.b64encode(q.astype(np.int8).tobytes()).decode("ascii")
 
 
+def index_bytes(idx):
+    """base64 of uint32 LE dataset indices."""
+    return base64.b64encode(np.asarray(idx, dtype="<u4").tobytes()).decode("ascii")
+
+
 def git_commit():
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
@@ -62,13 +67,19 @@ def fit(args):
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     torch.set_num_threads(args.threads)
-    index, classes, splits, features = data.load(args.data, args.task, features=not args.no_features)
+    wanted = None if args.features is None else [f for f in args.features.split(",") if f]
+    index, classes, splits, features = data.load(args.data, args.task, features=not args.no_features,
+                                                 feature_names=wanted, fold=args.fold, second_lead=args.second_lead)
     index_sha256 = data.index_sha256(args.data)
     k = len(classes)
     train = splits["train"].subset(args.max_train, args.seed)
-    val = splits["validation"].subset(args.max_val, args.seed + 1)
-    test = splits["test"].subset(args.max_test, args.seed + 2)
-    log(f"data: train {len(train)} validation {len(val)} test {len(test)} windows; classes {classes}; "
+    # A held-out fold is used whole and only after training (no epoch selection on it); the fixed validation
+    # records (fold None) also select the best epoch, as before.
+    held_out = args.fold is not None
+    part = "validation" if not held_out else "all of DS1 (in-sample)" if args.fold == 0 else f"held-out fold {args.fold}"
+    val = splits["validation"] if held_out else splits["validation"].subset(args.max_val, args.seed + 1)
+    log(f"data: train {len(train)} windows{' (both leads)' if args.second_lead else ''}, "
+        f"{part} {len(val)}; classes {classes}; "
         f"train counts {np.bincount(train.y, minlength=k).tolist()}")
 
     overrides = {key: getattr(args, key) for key in ("rank", "head_bits", "code_dim", "hidden", "head_dim")
@@ -87,56 +98,60 @@ def fit(args):
 
     weights = class_weights(train.y, k, args.class_weight_power)
     common = dict(batch=args.batch, epoch_size=args.epoch_size, weights=weights, seed=args.seed)
-    float_f1, _ = train_phase(net, train, val, k, name="float", epochs=args.epochs, lr=args.lr, **common)
+    select = None if held_out or len(val) == 0 else val
+    float_f1, _ = train_phase(net, train, select, k, name="float", epochs=args.epochs, lr=args.lr, **common)
 
     net.fold_bn()
     calibrate(net, train, args.calibration_batches, args.batch)
     qat_f1 = None
     if args.qat_epochs > 0:
-        qat_f1, _ = train_phase(net, train, val, k, name="qat", epochs=args.qat_epochs, lr=args.qat_lr,
+        qat_f1, _ = train_phase(net, train, select, k, name="qat", epochs=args.qat_epochs, lr=args.qat_lr,
                                 on_train=lambda: net.set_quant(True, True), on_eval=lambda: net.set_quant(True, False),
                                 **common)
     net.set_quant(True, False)
 
     dnet = copy.deepcopy(net).double()
     dnet.set_quant(True, False)
-    val_prob, val_logits = predict(dnet, val.x, val.f, dtype=torch.float64, exact=True)
-    t_star = tune_threshold(val.y, val_prob) if k == 2 else None
-    metrics = {"float_validation_macro_f1": float_f1, "qat_validation_macro_f1": qat_f1,
-               "validation": summary(val.y, val_prob, t_star, classes)}
-    # Per-window classes of whole splits (dataset order): `hypertiny eval` compares the integer engine with them.
-    # The integer output tensors too ("<split>_outputs", int8 [window][classes]): host/cli/train.ts derives t* and the
-    # sidecar's classes from them by host/eval's one rule (threshold.ts).
+    metrics = {"float_validation_macro_f1": float_f1, "qat_validation_macro_f1": qat_f1}
+    t_star = None
+    # Per-window int8 output tensors (engine-exact, [window][classes]) of the whole held-out or validation split,
+    # in dataset order with their dataset indices: host/cli/train.ts derives t* (two classes) and the sidecar's
+    # classes from them by host/eval's one rule; `hypertiny cv` pools the folds' out-of-fold outputs.
     predictions = {}
-    if len(val) == len(splits["validation"]):
-        predictions["validation"] = class_bytes(decide(val_prob, t_star))
-        predictions["validation_outputs"] = int8_bytes(dnet, val_logits)
-    if len(test) and not args.skip_test:
-        test_prob, test_logits = predict(dnet, test.x, test.f, dtype=torch.float64, exact=True)
-        metrics["test"] = summary(test.y, test_prob, t_star, classes)
-        if len(test) == len(splits["test"]):
-            predictions["test"] = class_bytes(decide(test_prob, t_star))
-            predictions["test_outputs"] = int8_bytes(dnet, test_logits)
+    if len(val):
+        val_prob, val_logits = predict(dnet, val.x, val.f, dtype=torch.float64, exact=True)
+        scored = val.y < k  # aami4: Q windows are predicted and reported, not scored
+        t_star = tune_threshold(val.y[scored], val_prob[scored]) if k == 2 and not held_out else None
+        metrics["validation"] = summary(val.y[scored], val_prob[scored], t_star, classes)
+        if len(val) == len(splits["validation"]):
+            predictions["validation"] = class_bytes(decide(val_prob, t_star))
+            predictions["validation_outputs"] = int8_bytes(dnet, val_logits)
+            predictions["validation_index"] = index_bytes(val.index)
+        if "validation2" in splits:
+            v2 = splits["validation2"]
+            _, v2_logits = predict(dnet, v2.x, v2.f, dtype=torch.float64, exact=True)
+            predictions["validation2_outputs"] = int8_bytes(dnet, v2_logits)
     metrics["bytes_estimate"] = estimate_bytes(dnet)
     metrics["macs_per_window"] = macs_per_window(dnet)
-    for split in ("validation", "test"):
-        if split in metrics:
-            at = f"t* {t_star:.2f}" if t_star is not None else "argmax"
-            log(f"fake-quant {split}: macro-F1 {metrics[split]['macro_f1']:.4f} at {at} "
-                f"(per class {metrics[split]['per_class_f1']})")
+    if "validation" in metrics:
+        at = f"t* {t_star:.2f}" if t_star is not None else "argmax"
+        log(f"fake-quant {part}: macro-F1 {metrics['validation']['macro_f1']:.4f} "
+            f"at {at} (per class {metrics['validation']['per_class_f1']})")
 
     provenance = {
         "trainer": "host/train", "command": [os.path.basename(sys.executable), "-m", "host.train"] + sys.argv[1:],
         "seed": args.seed, "git_commit": git_commit(), "torch": torch.__version__, "python": platform.python_version(),
         "dataset": {"dir": os.path.abspath(args.data), "count": index["count"], "index_sha256": index_sha256, "splits": {
             s: index["splits"][s]["records"] for s in data.SPLITS}},
-        "train_windows": len(train), "validation_windows": len(val), "test_windows": len(test),
+        "train_windows": len(train), "validation_windows": len(val), "fold": args.fold,
+        "features": features, "second_lead": args.second_lead,
         "epochs": args.epochs, "qat_epochs": args.qat_epochs, "epoch_size": args.epoch_size, "batch": args.batch,
         "lr": args.lr, "qat_lr": args.qat_lr, "class_weights": weights.tolist(), "size": args.size,
         "generator": net.meta.get("generator"), "seconds": round(time.time() - t_start, 1),
         # CPU time of this process (all threads): wall time on a shared machine says more about the neighbours.
         "cpu_seconds": round(time.process_time(), 1), "threads": args.threads,
-        "selection": "best validation macro-F1 epoch; t* tuned on validation only",
+        "selection": ("last epoch; the held-out fold is only predicted" if held_out or not len(val)
+                      else "best validation macro-F1 epoch; t* tuned on validation only"),
     }
     ckpt = export.checkpoint(dnet, features=features, name=args.name, task=args.task, classes=classes, t_star=t_star, metrics=metrics,
                              provenance=provenance, predictions=predictions)
@@ -144,7 +159,7 @@ def fit(args):
     export.write(args.checkpoint, ckpt)
     log(f"wrote {args.checkpoint} ({time.time() - t_start:.0f}s wall, {time.process_time():.0f}s CPU)")
     if args.reference:
-        ref = reference_outputs(dnet, test if len(test) else val, args.reference_count, args.seed + 3)
+        ref = reference_outputs(dnet, val if len(val) else train, args.reference_count, args.seed + 3)
         export.write(args.reference, ref)
         log(f"wrote {args.reference} ({len(ref['class'])} reference windows)")
     return ckpt

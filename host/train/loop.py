@@ -64,13 +64,15 @@ def predict(net, x, f=None, batch=1024, dtype=torch.float32, exact=False):
 
 def evaluate(net, split, k):
     prob, _ = predict(net, split.x, split.f)
-    t = tune_threshold(split.y, prob)
-    return macro_f1(split.y, decide(prob, t), k), t
+    scored = split.y < k  # aami4: Q windows are not scored
+    t = tune_threshold(split.y[scored], prob[scored])
+    return macro_f1(split.y[scored], decide(prob[scored], t), k), t
 
 
 def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weights, seed, on_train=None, on_eval=None,
                 weight_decay=1e-4, aug=True, amplitude=(0.8, 1.2), offset=0.0):
-    """AdamW with a cosine schedule; returns the net restored to its best validation epoch, and that score.
+    """AdamW with a cosine schedule; returns the net restored to its best validation epoch, and that score; with
+    val None, the net after the last epoch and None (nothing is chosen on held-out data).
 
     on_train/on_eval: called before training steps and before evaluation (QAT toggles its observers there)."""
     gen = torch.Generator().manual_seed(seed)
@@ -107,6 +109,9 @@ def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weig
             step += 1
             losses.append(loss.item())
         (on_eval or (lambda: None))()
+        if val is None:
+            log(f"[{name}] epoch {epoch} step {step}/{total} loss {np.mean(losses):.4f} {time.time() - t0:.1f}s")
+            continue
         score, t = evaluate(net, val, k)
         mark = ""
         if score > best[0]:
@@ -114,6 +119,8 @@ def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weig
             mark = " *"
         log(f"[{name}] epoch {epoch} step {step}/{total} loss {np.mean(losses):.4f} val macro-F1 {score:.4f} "
             f"(t* {t:.2f}) {time.time() - t0:.1f}s{mark}")
+    if val is None:
+        return None, None
     net.load_state_dict(best[1])
     (on_eval or (lambda: None))()
     return best[0], best[2]

@@ -19,6 +19,11 @@ SEPARABLE = {
     "default": dict(stem=16, stem_k=7, blocks=[
         (32, 5, 1, False), (32, 5, 2, False), (64, 5, 1, False), (64, 5, 2, False), (64, 5, 1, True),
         (96, 3, 2, False), (96, 3, 1, True)], hidden=32),
+    # ≤ 1.0 M MACs per beat with the eleven beat features as input channels (issue 14's budget): a narrower stem,
+    # the first stride one block earlier, 80 channels at the end.
+    "compact": dict(stem=12, stem_k=7, blocks=[
+        (32, 5, 2, False), (48, 5, 1, False), (64, 5, 2, False), (64, 5, 1, True), (80, 3, 2, False),
+        (80, 3, 1, True)], hidden=32),
     "wide": dict(stem=24, stem_k=7, blocks=[
         (48, 5, 1, False), (64, 5, 2, False), (96, 5, 1, False), (96, 5, 2, False), (96, 5, 1, True),
         (128, 3, 2, False), (128, 3, 1, True), (160, 3, 2, False), (160, 3, 1, True)], hidden=48),
@@ -35,7 +40,7 @@ GENERATOR = {
 CNN = {
     "cnn-tiny": dict(convs=[(8, 7), (16, 5), (16, 3)], pool=3, hidden=16),
     "cnn-32k": dict(convs=[(16, 7), (32, 5), (48, 5), (64, 3)], pool=4, hidden=32),
-    "cnn-64k": dict(convs=[(16, 7), (32, 5), (64, 5), (96, 3), (80, 3)], pool=4, hidden=48),
+    "cnn-64k": dict(convs=[(16, 7), (32, 5), (64, 5), (96, 3), (78, 3)], pool=4, hidden=48),
     "cnn-large": dict(convs=[(64, 7, 2), (128, 5, 2), (256, 3), (512, 3), (512, 3, 2)], pool=4, hidden=256),
 }
 

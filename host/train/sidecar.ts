@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tuneDecider } from "../eval/decide.ts";
+import { biasedClasses } from "../eval/decision-bias.ts";
 import { addWindow, emptyConfusion, emptyHistograms, metrics } from "../eval/metrics.ts";
 import { marginScores } from "../eval/scores.ts";
 import { probabilityThreshold } from "../eval/threshold.ts";
@@ -145,6 +146,31 @@ export function buildSidecar(c: Checkpoint, dataDir: string, command: string, tr
 		rule: SIDECAR_RULE,
 		t_star: decisions.t_star,
 		classes: { validation: b64(decisions.classes.validation), test: b64(decisions.classes.test) },
+	};
+}
+
+/**
+ * The sidecar of an N/S/V/F (aami4) model trained by fold (host/train --fold): the float model's classes under
+ * its decision biases for the windows it predicted (dataset indices: a held-out fold, or all of DS1 for fold 0),
+ * which `hypertiny eval --split ds1` compares with the integer engine.
+ */
+export function buildBeatSidecar(c: Checkpoint, dataDir: string, command: string, trainSeconds: number): FloatSidecar & { validation_index: string; decision_bias: number[] } {
+	const p = predictionsOf(c);
+	if (!p["validation_outputs"] || !p["validation_index"]) throw new Error("the checkpoint lacks the int8 outputs of the windows it predicted (trained with --max-val?)");
+	const k = c.classes.length;
+	const bias = c.decision_bias ?? new Array<number>(k).fill(0);
+	const classes = biasedClasses(int8(p["validation_outputs"]), k, bias);
+	const indexText = readFileSync(join(dataDir, "index.json"));
+	const index = JSON.parse(indexText.toString("utf8")) as { count: number };
+	const seed = c.provenance["seed"];
+	const cpu = c.provenance["cpu_seconds"];
+	return {
+		version: SIDECAR_VERSION, name: c.name, family: c.family, task: c.task, train_seconds: Math.round(trainSeconds),
+		cpu_seconds: typeof cpu === "number" ? Math.round(cpu) : null, command, seed: typeof seed === "number" ? seed : Number(seed),
+		dataset: { count: index.count, index_sha256: createHash("sha256").update(indexText).digest("hex") },
+		rule: SIDECAR_RULE, t_star: null, decision_bias: bias,
+		validation_index: p["validation_index"],
+		classes: { validation: b64(classes), test: "" },
 	};
 }
 

@@ -41,6 +41,8 @@ export class Classifier {
 	classes: string[] = [];
 	alertClass = -1;
 	tStar = 0.5;
+	/** META.decision_bias: integers added to the int8 logits before the argmax (multi-class models), else zeros. */
+	decisionBias = new Int32Array(0);
 	window: number;
 	blobBytes = 0;
 	crc = 0;
@@ -107,6 +109,13 @@ export class Classifier {
 		this.classes = classes;
 		this.alertClass = classes.indexOf(ALERT_CLASS_NAME);
 		this.tStar = typeof meta.t_star === "number" ? meta.t_star : 0.5;
+		const bias = meta.decision_bias;
+		if (bias !== undefined) {
+			if (!Array.isArray(bias) || bias.length !== classes.length || bias.some((b: unknown) => !Number.isInteger(b) || (b as number) < -255 || (b as number) > 255))
+				return this.#fail(MODEL_INCOMPATIBLE, 0, `META.decision_bias must give an integer in -255..255 for each of the ${classes.length} classes`);
+			if (classes.length === 2) return this.#fail(MODEL_INCOMPATIBLE, 0, "META.decision_bias is for multi-class models; two classes decide by t_star");
+		}
+		this.decisionBias = Int32Array.from(bias ?? new Array(classes.length).fill(0));
 		this.#output = meta.output;
 		try {
 			this.#plan = beatInputPlan(this.#adcGain, meta.input.scale, meta.input.zero_point);
@@ -140,7 +149,8 @@ export class Classifier {
 	/**
 	 * Classifies a beat: its band-passed window (ADC units) and, for a model with beat features, its RR intervals,
 	 * taken with its window into the beat context in the order beats come. Two classes: class 1 when its probability reaches t*
-	 * (the threshold tuned on validation data); more: the most probable. Allocates nothing.
+	 * (the threshold tuned on validation data); more: the argmax of the int8 logits plus META.decision_bias (chosen on
+	 * DS1 cross-validation). Allocates nothing.
 	 */
 	classify(beat: ClassifierBeat): number {
 		const interpreter = this.interpreter!;
@@ -165,12 +175,14 @@ export class Classifier {
 		}
 		let sum = 0;
 		for (let i = 0; i < n; i++) sum += p[i] = Math.exp(p[i] - max);
+		for (let i = 0; i < n; i++) p[i] /= sum;
 		let best = 0;
-		for (let i = 0; i < n; i++) {
-			p[i] /= sum;
-			if (p[i] > p[best]) best = i;
-		}
 		if (n === 2) best = p[1] >= this.tStar ? 1 : 0;
+		else {
+			// The integer rule of host/eval/decision-bias.ts: argmax of int8 logit + bias, ties to the lower class.
+			const bias = this.decisionBias;
+			for (let i = 1; i < n; i++) if (out[i] + bias[i] > out[best] + bias[best]) best = i;
+		}
 		this.classIndex = best;
 		this.confidence = p[best];
 		return best;

@@ -1,0 +1,213 @@
+// `hypertiny cv`: the DS1 cross-validation figures of swept recipes (host/eval/cv.ts) into results/mitbih/cv.json
+// and cv.md. Reads the fold checkpoints `hypertiny sweep` wrote and the dataset's DS1 labels; never DS2.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
+import type { DatasetIndex } from "../data/dataset-format.ts";
+import { AAMI, AF_RHYTHMS, chooseSeed, meanSd, poolFolds, seedResult, type BeatFigures, type FoldPart, type SeedResult, type WindowInfo } from "../eval/cv.ts";
+import { REPO_ROOT } from "../train/python.ts";
+import { recipe } from "../train/recipes.ts";
+import { DEFAULT_SWEEP_DIR } from "./sweep.ts";
+
+export const CV_USAGE = `hypertiny cv --recipe NAME[,NAME...] [--sweep ${DEFAULT_SWEEP_DIR}] [--data <dir>] [--out results/mitbih] [--json]
+    Pools each seed's out-of-fold outputs over DS1 (folds 1..5 of \`hypertiny sweep\`), chooses per-class decision
+    biases on the other folds only, and writes per-class Se/+P/F1, false V per hour (overall, in AF/flutter, per
+    rhythm), the second lead and record-bootstrap intervals: mean ± sd over seeds, and the seed a recipe ships.`;
+
+/** Published inter-patient results (DS1 → DS2) the issue compares against: SVEB and VEB Se / +P (%), F1. */
+export const PUBLISHED = [
+	{ work: "de Chazal et al. 2004", sveb: [75.9, 38.5], veb: [77.7, 81.9] },
+	{ work: "Llamedo & Martínez 2011", sveb: [77, 39], veb: [77, 82] },
+	{ work: "Huang et al. 2014", sveb: [91, 42], veb: [94, 91] },
+	{ work: "Garcia et al. 2017", sveb: [62, 53], veb: [87, 59] },
+	{ work: "Alfaras et al. 2019", sveb: [null, null], veb: [92.7, 86.1] },
+] as const;
+
+interface Checkpointish {
+	classes: string[];
+	provenance: { fold?: number; seed?: number };
+	predictions?: Record<string, string>;
+}
+
+function bytes(b64: string): Uint8Array {
+	const b = Buffer.from(b64, "base64");
+	return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
+function foldPart(path: string): { classes: string[]; seed: number; part: FoldPart } {
+	const c = JSON.parse(readFileSync(path, "utf8")) as Checkpointish;
+	const p = c.predictions ?? {};
+	if (!p["validation_outputs"] || !p["validation_index"]) throw new Error(`${path}: no held-out outputs (not a fold model of \`hypertiny sweep\`)`);
+	const idx = bytes(p["validation_index"]);
+	return {
+		classes: c.classes, seed: Number(c.provenance.seed),
+		part: {
+			fold: Number(c.provenance.fold),
+			index: new Uint32Array(idx.slice().buffer),
+			outputs: new Int8Array(bytes(p["validation_outputs"]).slice().buffer),
+			outputs2: p["validation2_outputs"] ? new Int8Array(bytes(p["validation2_outputs"]).slice().buffer) : null,
+		},
+	};
+}
+
+/** DS1's windows as cv.ts needs them: labels, rhythm, record, rhythm hours of its records. */
+function ds1Info(data: string): { index: DatasetIndex; info: WindowInfo; ds1: Uint32Array } {
+	const index = JSON.parse(readFileSync(join(data, "index.json"), "utf8")) as DatasetIndex;
+	const read = (f: string) => new Uint8Array(readFileSync(join(data, f)));
+	const split = read(index.files.split);
+	const aami5 = read(index.files.aami5);
+	const rhythm = read(index.files.rhythm);
+	const recordBytes = read(index.files.record);
+	const record = new Uint16Array(recordBytes.buffer, recordBytes.byteOffset, index.count);
+	const ds1 = Uint32Array.from([...split.keys()].filter((i) => split[i] < 2));
+	const rhythmHours: Record<string, number> = {};
+	for (const r of index.records) {
+		if (r.split === "test") continue;
+		for (const [name, s] of Object.entries(r.rhythmSeconds)) rhythmHours[name] = (rhythmHours[name] ?? 0) + s / 3600;
+	}
+	return {
+		index, ds1,
+		info: {
+			labels: Uint8Array.from(ds1, (i) => aami5[i]),
+			rhythm: Array.from(ds1, (i) => index.rhythms[rhythm[i]]!),
+			record: Uint16Array.from(ds1, (i) => record[i]),
+			rhythmHours,
+		},
+	};
+}
+
+export interface RecipeCv {
+	recipe: string;
+	about: string;
+	family: string;
+	task: string;
+	classes: string[];
+	seeds: SeedResult[];
+	/** Mean ± sd over seeds of the headline figures. */
+	summary: Record<string, ReturnType<typeof meanSd>>;
+	shipped_seed: number;
+}
+
+function headline(f: BeatFigures, prefix: string): Record<string, number | null> {
+	const out: Record<string, number | null> = {};
+	for (const c of ["S", "V"]) for (const m of ["sensitivity", "ppv", "f1"] as const) out[`${prefix}${c}_${m}`] = f.per_class[c]![m];
+	out[`${prefix}objective`] = f.objective;
+	out[`${prefix}false_v_per_hour`] = f.false_v_per_hour.all;
+	out[`${prefix}false_v_per_hour_af`] = f.false_v_per_hour.af;
+	return out;
+}
+
+export function recipeCv(name: string, sweep: string, data: ReturnType<typeof ds1Info>): RecipeCv | string {
+	const r = recipe(name);
+	const dir = join(sweep, name);
+	if (!existsSync(dir)) return `${name}: no trials in ${dir} (run \`npx hypertiny sweep --recipe ${name}\`)`;
+	const folds = data.index.folds.length;
+	const bySeed = new Map<number, { classes: string[]; parts: FoldPart[] }>();
+	for (const file of readdirSync(dir).sort()) {
+		const m = /^s(\d+)-f(\d+)\.json$/.exec(file);
+		if (!m || Number(m[2]) === 0) continue;
+		const { classes, seed, part } = foldPart(join(dir, file));
+		const entry = bySeed.get(seed) ?? { classes, parts: [] };
+		entry.parts.push(part);
+		bySeed.set(seed, entry);
+	}
+	const complete = [...bySeed.entries()].filter(([, e]) => e.parts.length === folds).sort((a, b) => a[0] - b[0]);
+	if (!complete.length) return `${name}: no seed has all ${folds} folds in ${dir}`;
+	const classes = complete[0]![1].classes;
+	const position = new Map(Array.from(data.ds1, (idx, w) => [idx, w]));
+	const seeds = complete.map(([seed, e]) => {
+		// Fold parts index the whole dataset; cv.ts works on DS1's windows in order.
+		const parts = e.parts.map((p) => ({ ...p, index: Uint32Array.from(p.index, (i) => {
+			const w = position.get(i);
+			if (w === undefined) throw new Error(`${name} seed ${seed} fold ${p.fold}: window ${i} is not in DS1`);
+			return w;
+		}) }));
+		return seedResult(poolFolds(seed, classes.length, parts, data.ds1.length), data.info, classes);
+	});
+	const keys = Object.keys({ ...headline(seeds[0]!.lead1, ""), ...(seeds[0]!.lead2 ? headline(seeds[0]!.lead2, "lead2_") : {}) });
+	const rows = seeds.map((s) => ({ ...headline(s.lead1, ""), ...(s.lead2 ? headline(s.lead2, "lead2_") : {}) }));
+	const summary = Object.fromEntries(keys.map((k) => [k, meanSd(rows.map((row) => row[k] ?? null))]));
+	return { recipe: name, about: r.about, family: r.family, task: r.task, classes, seeds, summary, shipped_seed: chooseSeed(seeds) };
+}
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? "–" : (100 * x).toFixed(1));
+const f3 = (x: number | null | undefined) => (x === null || x === undefined ? "–" : x.toFixed(3));
+const ms = (m: ReturnType<typeof meanSd>, scale = 1, digits = 3) => (m ? `${(m.mean * scale).toFixed(digits)} ± ${(m.sd * scale).toFixed(digits)}` : "–");
+
+export function cvMarkdown(results: RecipeCv[], command: string): string {
+	const lines = [
+		"# DS1 cross-validation (grouped by record)",
+		"",
+		`Made by \`${command}\` from the fold models of \`hypertiny sweep\` (host/train/recipes.ts); DS2 is not read.`,
+		"Five folds of DS1's 22 records (host/data/aami.ts `DS1_FOLDS`); each window is predicted by the model that did not train",
+		"on its record. Decision biases (META.decision_bias: class = argmax of int8 logit + bias) are chosen on the other four",
+		"folds' windows for each fold's figures, maximising the mean F1 of SVEB and VEB. AAMI EC57 / de Chazal convention: Q beats",
+		"are not scored, F beats called V are not VEB false positives. False V per hour: beats neither V nor F called V, per hour",
+		"of DS1 ECG (AF: inside `(AFIB` and `(AFL` segments). Mean ± sd over seeds; the shipped seed has the best mean of SVEB and",
+		"VEB F1. Lead 2 is the records' other signal (V1, V2, V4, V5), predicted by the same fold models.",
+		"",
+		"| recipe | seeds | SVEB Se | SVEB +P | SVEB F1 | VEB Se | VEB +P | VEB F1 | false V/h | false V/h in AF | lead-2 VEB F1 |",
+		"|---|---:|---|---|---|---|---|---|---|---|---|",
+	];
+	for (const r of results) {
+		const s = r.summary;
+		lines.push(`| ${r.recipe} | ${r.seeds.length} | ${ms(s["S_sensitivity"], 100, 1)} | ${ms(s["S_ppv"], 100, 1)} | ${ms(s["S_f1"])} | ${ms(s["V_sensitivity"], 100, 1)} | ${ms(s["V_ppv"], 100, 1)} | ${ms(s["V_f1"])} | ${ms(s["false_v_per_hour"], 1, 1)} | ${ms(s["false_v_per_hour_af"], 1, 1)} | ${ms(s["lead2_V_f1"])} |`);
+	}
+	lines.push("", "Recipes:", "");
+	for (const r of results) lines.push(`- **${r.recipe}** (${r.family}, ${r.task}): ${r.about}.`);
+	for (const r of results) {
+		lines.push("", `## ${r.recipe}: per seed`, "", "| seed | biases (N S V F) | SVEB Se / +P / F1 [95 % CI of F1] | VEB Se / +P / F1 [95 % CI of F1] | F F1 | false V/h (AF) | lead 2: SVEB F1, VEB F1 |", "|---:|---|---|---|---:|---|---|");
+		for (const s of r.seeds) {
+			const c = s.lead1.per_class;
+			const ci = (k: string) => (s.intervals[k]?.f1 ? `[${f3(s.intervals[k]!.f1![0])}, ${f3(s.intervals[k]!.f1![1])}]` : "");
+			lines.push(`| ${s.seed}${s.seed === r.shipped_seed ? " (shipped)" : ""} | ${s.biases.join(" ")} | ${pct(c["S"]!.sensitivity)} / ${pct(c["S"]!.ppv)} / ${f3(c["S"]!.f1)} ${ci("S")} | ${pct(c["V"]!.sensitivity)} / ${pct(c["V"]!.ppv)} / ${f3(c["V"]!.f1)} ${ci("V")} | ${f3(c["F"]!.f1)} | ${s.lead1.false_v_per_hour.all.toFixed(1)} (${s.lead1.false_v_per_hour.af?.toFixed(1) ?? "–"}) | ${s.lead2 ? `${f3(s.lead2.per_class["S"]!.f1)}, ${f3(s.lead2.per_class["V"]!.f1)}` : "–"} |`);
+		}
+		const shipped = r.seeds.find((s) => s.seed === r.shipped_seed)!;
+		lines.push("", `False V per hour by rhythm, seed ${shipped.seed}: ` + Object.entries(shipped.lead1.false_v_per_hour.by_rhythm)
+			.filter(([, b]) => b.hours > 0).map(([name, b]) => `${name || "(none)"} ${b.per_hour.toFixed(1)} (${b.count} in ${b.hours.toFixed(2)} h${AF_RHYTHMS.includes(name) ? ", AF" : ""})`).join("; ") + ".");
+		lines.push(`Q beats called: ${Object.entries(shipped.lead1.q_called).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}.`);
+	}
+	lines.push("", "## Published inter-patient results (DS1 → DS2, not cross-validation: for orientation only)", "", "| work | SVEB Se | SVEB +P | VEB Se | VEB +P |", "|---|---:|---:|---:|---:|");
+	for (const p of PUBLISHED) lines.push(`| ${p.work} | ${p.sveb[0] ?? "–"} | ${p.sveb[1] ?? "–"} | ${p.veb[0]} | ${p.veb[1]} |`);
+	return lines.join("\n") + "\n";
+}
+
+export async function cvCommand(args: string[]): Promise<number> {
+	const { values } = parseArgs({
+		args,
+		options: {
+			recipe: { type: "string" }, sweep: { type: "string" }, data: { type: "string" }, out: { type: "string" },
+			json: { type: "boolean", default: false }, help: { type: "boolean", default: false },
+		},
+	});
+	if (values.help) {
+		process.stdout.write(CV_USAGE + "\n");
+		return 0;
+	}
+	if (!values.recipe) throw new Error(`--recipe is required\nusage: ${CV_USAGE}`);
+	const data = resolve(values.data ?? join(REPO_ROOT, DEFAULT_DATASET_DIR));
+	if (!existsSync(join(data, "index.json"))) throw new Error(`no dataset at ${data}: run \`npx hypertiny dataset\` first`);
+	const sweep = resolve(values.sweep ?? join(REPO_ROOT, DEFAULT_SWEEP_DIR));
+	const info = ds1Info(data);
+	const results: RecipeCv[] = [];
+	const problems: string[] = [];
+	for (const name of values.recipe.split(",").filter(Boolean)) {
+		const r = recipeCv(name, sweep, info);
+		if (typeof r === "string") problems.push(r);
+		else results.push(r);
+	}
+	for (const p of problems) process.stderr.write(p + "\n");
+	if (!results.length) return 1;
+	const out = resolve(values.out ?? join(REPO_ROOT, "results/mitbih"));
+	mkdirSync(out, { recursive: true });
+	const command = `hypertiny cv --recipe ${values.recipe}`;
+	const json = { format: "hypertiny-cv", version: 1, command, dataset: { index_sha256: undefined as string | undefined, folds: info.index.folds }, classes: AAMI.slice(0, 4), recipes: results };
+	json.dataset.index_sha256 = (await import("node:crypto")).createHash("sha256").update(readFileSync(join(data, "index.json"))).digest("hex");
+	writeFileSync(join(out, "cv.json"), JSON.stringify(json, null, 1) + "\n");
+	const md = cvMarkdown(results, command);
+	writeFileSync(join(out, "cv.md"), md);
+	if (values.json) process.stdout.write(JSON.stringify(json) + "\n");
+	else process.stdout.write(md.split("\n").slice(10, 12 + results.length).join("\n") + `\nwrote ${join(out, "cv.json")} and cv.md\n`);
+	return problems.length ? 1 : 0;
+}

@@ -1,0 +1,243 @@
+// DS1 cross-validation grouped by record (issue 14): the out-of-fold int8 outputs of a recipe's fold models
+// (`hypertiny train --fold k`, host/train) pooled per seed, decision biases chosen without the fold they are
+// applied to, and the figures the field reports: per-class Se, +P and F1 (AAMI EC57 / de Chazal), false V alarms
+// per hour overall and per rhythm (MIT-BIH rhythm annotations), the second lead, record-bootstrap intervals.
+// DS2 is never read here.
+import { Rng } from "../pack/rng.ts";
+import { biasedClasses, objective, tuneBiases } from "./decision-bias.ts";
+import { quantile } from "./bootstrap.ts";
+
+/** AAMI classes as the dataset labels them (aami5.u8): N S V F Q. */
+export const AAMI = ["N", "S", "V", "F", "Q"] as const;
+const S = 1;
+const V = 2;
+const F = 3;
+/** What decision biases maximise and the shipped seed is chosen by: the mean of SVEB and VEB F1. */
+export const TARGETS: readonly number[] = [S, V];
+/** Rhythms counted as atrial fibrillation or flutter for the false-alarm figure. */
+export const AF_RHYTHMS: readonly string[] = ["AFIB", "AFL"];
+
+/** One seed's out-of-fold outputs over every DS1 window, in dataset order. */
+export interface OutOfFold {
+	seed: number;
+	classes: number;
+	/** Dataset indices of the DS1 windows, ascending. */
+	index: Uint32Array;
+	/** The fold (1..) each window was held out in. */
+	fold: Uint8Array;
+	/** int8 [window][classes] from the lead the model reads (MLII) and, when trained so, the second lead. */
+	outputs: Int8Array;
+	outputs2: Int8Array | null;
+}
+
+/** A fold model's held-out part (checkpoint predictions). */
+export interface FoldPart {
+	fold: number;
+	index: Uint32Array;
+	outputs: Int8Array;
+	outputs2: Int8Array | null;
+}
+
+/** Joins a seed's folds; every DS1 window must be held out exactly once. */
+export function poolFolds(seed: number, classes: number, parts: FoldPart[], ds1Count: number): OutOfFold {
+	const total = parts.reduce((s, p) => s + p.index.length, 0);
+	if (total !== ds1Count) throw new Error(`seed ${seed}: the folds hold out ${total} windows, DS1 has ${ds1Count}`);
+	const order = parts.flatMap((p, j) => Array.from(p.index, (idx, i) => [idx, j, i] as const)).sort((a, b) => a[0] - b[0]);
+	const index = new Uint32Array(total);
+	const fold = new Uint8Array(total);
+	const outputs = new Int8Array(total * classes);
+	const hasSecond = parts.every((p) => p.outputs2 !== null);
+	const outputs2 = hasSecond ? new Int8Array(total * classes) : null;
+	order.forEach(([idx, j, i], w) => {
+		if (w > 0 && index[w - 1] === idx) throw new Error(`seed ${seed}: window ${idx} is held out twice`);
+		index[w] = idx;
+		fold[w] = parts[j].fold;
+		outputs.set(parts[j].outputs.subarray(i * classes, (i + 1) * classes), w * classes);
+		if (outputs2) outputs2.set(parts[j].outputs2!.subarray(i * classes, (i + 1) * classes), w * classes);
+	});
+	return { seed, classes, index, fold, outputs, outputs2 };
+}
+
+/**
+ * Classes of every window with biases tuned on the other folds' windows only (nested: a fold's figures never
+ * come from biases fitted to it), and the biases tuned on all folds (what a shipped model of this seed carries).
+ */
+export function crossValidatedDecisions(oof: OutOfFold, labels: Uint8Array, outputs = oof.outputs): { classes: Uint8Array; perFold: Record<number, number[]>; all: number[] } {
+	const k = oof.classes;
+	const folds = [...new Set(oof.fold)].sort((a, b) => a - b);
+	const decided = new Uint8Array(labels.length);
+	const perFold: Record<number, number[]> = {};
+	for (const f of folds) {
+		const train = [...oof.fold.keys()].filter((w) => oof.fold[w] !== f);
+		const pick = (w: number[]) => ({ out: gather(outputs, w, k), y: Uint8Array.from(w, (i) => labels[i]) });
+		const fit = pick(train);
+		perFold[f] = tuneBiases(fit.out, fit.y, k, TARGETS);
+		const held = [...oof.fold.keys()].filter((w) => oof.fold[w] === f);
+		const cls = biasedClasses(gather(outputs, held, k), k, perFold[f]);
+		held.forEach((w, i) => (decided[w] = cls[i]));
+	}
+	return { classes: decided, perFold, all: tuneBiases(outputs, labels, k, TARGETS) };
+}
+
+function gather(outputs: Int8Array, windows: number[], k: number): Int8Array {
+	const out = new Int8Array(windows.length * k);
+	windows.forEach((w, i) => out.set(outputs.subarray(w * k, (w + 1) * k), i * k));
+	return out;
+}
+
+export interface ClassFigures {
+	sensitivity: number | null;
+	ppv: number | null;
+	f1: number | null;
+	tp: number;
+	fp: number;
+	fn: number;
+}
+
+export interface BeatFigures {
+	/** N, S, V, F: Q beats are not scored (AAMI), and F beats called V are not VEB false positives (EC57). */
+	per_class: Record<string, ClassFigures>;
+	/** The mean F1 of SVEB and VEB (TARGETS). */
+	objective: number | null;
+	/** How the Q beats were called. */
+	q_called: Record<string, number>;
+	/** Non-ventricular beats (neither V nor F) called V, per hour of ECG: all, inside AF/flutter, outside, per rhythm. */
+	false_v_per_hour: { all: number; af: number | null; outside_af: number; by_rhythm: Record<string, { count: number; hours: number; per_hour: number }> };
+	beats: number;
+}
+
+export interface WindowInfo {
+	/** aami5 label per window (N S V F Q = 0..4). */
+	labels: Uint8Array;
+	/** Rhythm name per window. */
+	rhythm: string[];
+	/** Record number per window. */
+	record: Uint16Array;
+	/** Hours of ECG per rhythm over the records these windows come from. */
+	rhythmHours: Record<string, number>;
+}
+
+function ratio(a: number, b: number): number | null {
+	return b > 0 ? a / b : null;
+}
+
+export function classFigures(labels: ArrayLike<number>, predicted: ArrayLike<number>, k: number): ClassFigures {
+	let tp = 0, fp = 0, fn = 0;
+	for (let i = 0; i < labels.length; i++) {
+		const y = labels[i];
+		if (y === 4) continue;
+		if (y === k && predicted[i] === k) tp++;
+		else if (y === k) fn++;
+		else if (predicted[i] === k && !(k === V && y === F)) fp++;
+	}
+	return { sensitivity: ratio(tp, tp + fn), ppv: ratio(tp, tp + fp), f1: ratio(2 * tp, 2 * tp + fp + fn), tp, fp, fn };
+}
+
+export function beatFigures(info: WindowInfo, predicted: Uint8Array, classNames: readonly string[]): BeatFigures {
+	const per_class: Record<string, ClassFigures> = {};
+	for (let k = 0; k < 4; k++) per_class[AAMI[k]] = classFigures(info.labels, predicted, k);
+	const q_called: Record<string, number> = {};
+	const byRhythm: Record<string, { count: number; hours: number; per_hour: number }> = {};
+	for (const [r, hours] of Object.entries(info.rhythmHours)) byRhythm[r] = { count: 0, hours, per_hour: 0 };
+	for (let i = 0; i < predicted.length; i++) {
+		const y = info.labels[i];
+		if (y === 4) q_called[classNames[predicted[i]]] = (q_called[classNames[predicted[i]]] ?? 0) + 1;
+		if (predicted[i] === V && y !== V && y !== F) (byRhythm[info.rhythm[i]] ??= { count: 0, hours: 0, per_hour: 0 }).count++;
+	}
+	let count = 0, hours = 0, afCount = 0, afHours = 0;
+	for (const [r, b] of Object.entries(byRhythm)) {
+		b.per_hour = b.hours > 0 ? b.count / b.hours : 0;
+		count += b.count;
+		hours += b.hours;
+		if (AF_RHYTHMS.includes(r)) {
+			afCount += b.count;
+			afHours += b.hours;
+		}
+	}
+	const f1s = TARGETS.map((k) => per_class[AAMI[k]].f1);
+	return {
+		per_class,
+		objective: f1s.every((f) => f !== null) ? (f1s as number[]).reduce((a, b) => a + b, 0) / f1s.length : null,
+		q_called,
+		false_v_per_hour: { all: count / hours, af: afHours > 0 ? afCount / afHours : null, outside_af: (count - afCount) / (hours - afHours), by_rhythm: byRhythm },
+		beats: predicted.length,
+	};
+}
+
+export type Interval = [number, number] | null;
+
+/** 95 % intervals of S and V Se, +P, F1 over records drawn with replacement (seeded; decisions frozen). */
+export function recordIntervals(info: WindowInfo, predicted: Uint8Array, resamples = 2000, seed = 20261206): Record<string, Record<"sensitivity" | "ppv" | "f1", Interval>> {
+	const records = [...new Set(info.record)].sort((a, b) => a - b);
+	// Per record and class: tp, fp, fn.
+	const counts = records.map((r) => {
+		const idx = [...info.record.keys()].filter((i) => info.record[i] === r);
+		const lab = idx.map((i) => info.labels[i]);
+		const pre = idx.map((i) => predicted[i]);
+		return TARGETS.map((k) => classFigures(lab, pre, k));
+	});
+	const rng = new Rng(seed);
+	const draws = TARGETS.map(() => ({ sensitivity: [] as number[], ppv: [] as number[], f1: [] as number[] }));
+	for (let d = 0; d < resamples; d++) {
+		const sums = TARGETS.map(() => ({ tp: 0, fp: 0, fn: 0 }));
+		for (let i = 0; i < records.length; i++) {
+			const c = counts[rng.int(0, records.length - 1)];
+			c.forEach((x, t) => {
+				sums[t].tp += x.tp;
+				sums[t].fp += x.fp;
+				sums[t].fn += x.fn;
+			});
+		}
+		sums.forEach((s, t) => {
+			const se = ratio(s.tp, s.tp + s.fn), pp = ratio(s.tp, s.tp + s.fp), f = ratio(2 * s.tp, 2 * s.tp + s.fp + s.fn);
+			if (se !== null) draws[t].sensitivity.push(se);
+			if (pp !== null) draws[t].ppv.push(pp);
+			if (f !== null) draws[t].f1.push(f);
+		});
+	}
+	const iv = (a: number[]): Interval => (a.length ? [quantile(a.sort((x, y) => x - y), 0.025), quantile(a, 0.975)] : null);
+	return Object.fromEntries(TARGETS.map((k, t) => [AAMI[k], { sensitivity: iv(draws[t].sensitivity), ppv: iv(draws[t].ppv), f1: iv(draws[t].f1) }]));
+}
+
+export interface SeedResult {
+	seed: number;
+	/** Biases tuned on all folds' outputs (what this seed's shipped model would carry), and per held-out fold. */
+	biases: number[];
+	biases_per_fold: Record<number, number[]>;
+	lead1: BeatFigures;
+	lead2: BeatFigures | null;
+	intervals: ReturnType<typeof recordIntervals>;
+}
+
+export function seedResult(oof: OutOfFold, info: WindowInfo, classNames: readonly string[]): SeedResult {
+	const d1 = crossValidatedDecisions(oof, info.labels);
+	const lead2 = oof.outputs2 ? beatFigures(info, crossValidatedDecisions(oof, info.labels, oof.outputs2).classes, classNames) : null;
+	return {
+		seed: oof.seed, biases: d1.all, biases_per_fold: d1.perFold,
+		lead1: beatFigures(info, d1.classes, classNames), lead2, intervals: recordIntervals(info, d1.classes),
+	};
+}
+
+export interface MeanSd {
+	mean: number;
+	sd: number;
+	n: number;
+}
+
+/** Mean and sample standard deviation of the defined values. */
+export function meanSd(values: (number | null)[]): MeanSd | null {
+	const v = values.filter((x): x is number => x !== null);
+	if (!v.length) return null;
+	const mean = v.reduce((a, b) => a + b, 0) / v.length;
+	const sd = v.length > 1 ? Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (v.length - 1)) : 0;
+	return { mean, sd, n: v.length };
+}
+
+/** The seed a recipe ships: the best CV objective (ties: the lower seed). */
+export function chooseSeed(results: SeedResult[]): number {
+	let best = results[0];
+	for (const r of results) if ((r.lead1.objective ?? -1) > (best.lead1.objective ?? -1)) best = r;
+	return best.seed;
+}
+
+export { objective };

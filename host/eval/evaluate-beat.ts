@@ -1,0 +1,119 @@
+// `hypertiny eval` for beat models of the AAMI N/S/V/F task (aami4, issue 14): the packed model over DS1 (the
+// shipped model's own training records: for reproducing its figures and float-vs-integer agreement) or DS2 (once
+// per released model), by the integer engine, decided by META.decision_bias, scored as host/eval/cv.ts scores
+// cross-validation: per-class Se/+P/F1 (AAMI EC57), false V per hour overall and per rhythm, the second lead,
+// record-bootstrap intervals.
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import type { Dataset } from "../data/dataset-format.ts";
+import { beatFigures, recordIntervals, type BeatFigures, type WindowInfo } from "./cv.ts";
+import { biasedClasses } from "./decision-bias.ts";
+import { quantizeInputs, runWindows } from "./engine.ts";
+import { modelInfo } from "./evaluate.ts";
+
+export const BEAT_TASK = "aami4";
+export const BEAT_CLASSES = ["N", "S", "V", "F"];
+export type BeatSplit = "ds1" | "test";
+
+export interface BeatEvalRow {
+	name: string;
+	family: string;
+	task: string;
+	split: BeatSplit;
+	flash_bytes: number;
+	windows: number;
+	records: number;
+	decision_bias: number[];
+	decision: string;
+	lead1: BeatFigures;
+	lead1_ci95: ReturnType<typeof recordIntervals>;
+	lead2: BeatFigures;
+	/** Windows whose class equals the float model's (its sidecar), or null without a usable sidecar. */
+	agreement: number | null;
+	agreement_windows: number;
+	engine: string;
+}
+
+export const BIAS_RULE = "argmax of the int8 logits plus META.decision_bias (ties to the lower class index); biases chosen on DS1 cross-validation";
+
+export function isBeatModel(path: string): boolean {
+	try {
+		return modelInfo(path, [BEAT_TASK]).task === (BEAT_TASK as never);
+	} catch {
+		return false;
+	}
+}
+
+interface BeatSidecar {
+	dataset: { index_sha256: string };
+	validation_index: string;
+	classes: { validation: string };
+}
+
+export async function evaluateBeatModel(o: {
+	modelPath: string; split: BeatSplit; dataset: Dataset; dataDir: string; engine?: "native" | "ref"; threads?: number; cacheDir?: string;
+	sidecar?: string; notice?: (line: string) => void;
+}): Promise<BeatEvalRow> {
+	const info = modelInfo(o.modelPath, [BEAT_TASK]);
+	const ds = o.dataset;
+	if (JSON.stringify(info.classes) !== JSON.stringify(BEAT_CLASSES)) throw new Error(`${o.modelPath}: an ${BEAT_TASK} model has classes ${BEAT_CLASSES.join(", ")}, not ${info.classes.join(", ")}`);
+	const meta = info.model.meta as Record<string, unknown>;
+	const bias = (meta["decision_bias"] as number[] | undefined) ?? [0, 0, 0, 0];
+	const names = ds.index.features;
+	const columns = info.features.map((f) => names.indexOf(f));
+	if (columns.some((c) => c < 0)) throw new Error(`${o.modelPath}: the model takes features ${info.features.join(", ")}; the dataset has ${names.join(", ")} (rebuild it with \`hypertiny dataset\`)`);
+	const { first, count } = o.split === "ds1"
+		? { first: 0, count: ds.index.splits.train.count + ds.index.splits.validation.count }
+		: ds.index.splits.test;
+	const W = ds.index.window;
+	const F = columns.length;
+	const all = names.length;
+	const run = (windows: Float32Array, features: Float32Array): Int8Array => {
+		const f = new Float32Array(count * F);
+		for (let w = 0; w < count; w++) for (let k = 0; k < F; k++) f[w * F + k] = features[(first + w) * all + columns[k]!]!;
+		const inputs = quantizeInputs(windows.subarray(first * W, (first + count) * W), W, info.input, f, F);
+		return runWindows(o.modelPath, info.model, inputs, { engine: o.engine ?? "native", threads: o.threads, cacheDir: o.cacheDir });
+	};
+	const rhythmHours: Record<string, number> = {};
+	const recordSet = new Set(Array.from(ds.record.subarray(first, first + count)));
+	for (const r of ds.index.records) {
+		if (!recordSet.has(Number(r.name))) continue;
+		for (const [name, s] of Object.entries(r.rhythmSeconds)) rhythmHours[name] = (rhythmHours[name] ?? 0) + s / 3600;
+	}
+	const windowInfo: WindowInfo = {
+		labels: ds.aami5.slice(first, first + count),
+		rhythm: Array.from(ds.rhythm.subarray(first, first + count), (r) => ds.index.rhythms[r]!),
+		record: ds.record.slice(first, first + count),
+		rhythmHours,
+	};
+	const out1 = run(ds.windows, ds.features);
+	const predicted = biasedClasses(out1, 4, bias);
+	const predicted2 = biasedClasses(run(ds.windows2, ds.features2), 4, bias);
+
+	let agreement: number | null = null;
+	let agreementWindows = 0;
+	if (o.sidecar && existsSync(o.sidecar)) {
+		const s = JSON.parse(readFileSync(o.sidecar, "utf8")) as BeatSidecar;
+		const sha = createHash("sha256").update(readFileSync(`${o.dataDir}/index.json`)).digest("hex");
+		if (s.dataset?.index_sha256 !== sha) o.notice?.(`${o.sidecar}: made on another dataset: agreement is null`);
+		else if (s.validation_index) {
+			const idx = new Uint32Array(new Uint8Array(Buffer.from(s.validation_index, "base64")).buffer);
+			const cls = new Uint8Array(Buffer.from(s.classes.validation, "base64"));
+			let same = 0;
+			for (let i = 0; i < idx.length; i++) {
+				const w = idx[i]! - first;
+				if (w < 0 || w >= count) continue;
+				agreementWindows++;
+				if (cls[i] === predicted[w]) same++;
+			}
+			agreement = agreementWindows ? same / agreementWindows : null;
+		}
+	}
+	return {
+		name: info.name, family: info.family, task: BEAT_TASK, split: o.split, flash_bytes: info.blob.length, windows: count,
+		records: recordSet.size, decision_bias: bias, decision: BIAS_RULE,
+		lead1: beatFigures(windowInfo, predicted, BEAT_CLASSES), lead1_ci95: recordIntervals(windowInfo, predicted),
+		lead2: beatFigures(windowInfo, predicted2, BEAT_CLASSES),
+		agreement, agreement_windows: agreementWindows, engine: o.engine ?? "native",
+	};
+}

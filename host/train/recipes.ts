@@ -1,0 +1,45 @@
+// Training recipes: one named set of trainer options per model line, the one source for `hypertiny sweep` (its
+// trials), `hypertiny cv` (its figures) and the shipped model's training command (models/README.md). Every
+// choice in a recipe is made on DS1 cross-validation (results/mitbih/cv.json); DS2 stays blind.
+
+export interface Recipe {
+	family: string;
+	task: string;
+	size: string;
+	/** Float and quantization-aware epochs of `epochSize` windows each. */
+	epochs: number;
+	qatEpochs: number;
+	epochSize: number;
+	/** Further `python -m host.train` options. */
+	trainer: readonly string[];
+	/** What the recipe is for, in a line. */
+	about: string;
+}
+
+const COMMON = { task: "aami4", size: "compact", epochs: 5, qatEpochs: 2, epochSize: 12800 } as const;
+const TRAINER = ["--second-lead", "--class-weight-power", "0.5", "--feature-init-gain", "8"] as const;
+/** The beat context of dataset v3, for the ablation. */
+const V3_FEATURES = "rr_pre_ratio,rr_post_ratio,rr_local_s,tpl_corr,tpl_rdiff";
+
+export const RECIPES: Record<string, Recipe> = {
+	"beat4": { ...COMMON, family: "hyper-lowrank", trainer: TRAINER, about: "the default device model: HyperTinyPW, N/S/V/F, all eleven beat features, both leads" },
+	"beat4-int8": { ...COMMON, family: "separable-int8", trainer: TRAINER, about: "baseline: the same backbone with every PW stored as INT8" },
+	"beat4-v3features": { ...COMMON, family: "hyper-lowrank", trainer: [...TRAINER, "--features", V3_FEATURES], about: "ablation: the v3 beat context (RR against the last 8 beats, template), no patient-adaptive RR" },
+	"beat4-mlii": { ...COMMON, family: "hyper-lowrank", trainer: TRAINER.filter((a) => a !== "--second-lead"), about: "ablation: trained on MLII only" },
+	"tiny": { family: "hyper-lowrank", task: "aami4", size: "tiny", epochs: 0.2, qatEpochs: 0.1, epochSize: 3200, trainer: ["--second-lead"], about: "a seconds-long smoke recipe for tests" },
+};
+
+export function recipe(name: string): Recipe {
+	const r = RECIPES[name];
+	if (!r) throw new Error(`no recipe "${name}" (recipes: ${Object.keys(RECIPES).join(", ")})`);
+	return r;
+}
+
+/** `python -m host.train` arguments of one trial; fold 0 trains on all of DS1 (the shipped model of a seed). */
+export function trialArgs(r: Recipe, data: string, checkpoint: string, seed: number, fold: number, name: string): string[] {
+	return [
+		"--data", data, "--model", r.family, "--task", r.task, "--size", r.size, "--checkpoint", checkpoint, "--name", name,
+		"--epochs", String(r.epochs), "--qat-epochs", String(r.qatEpochs), "--epoch-size", String(r.epochSize),
+		"--seed", String(seed), "--fold", String(fold), "--threads", "1", ...r.trainer,
+	];
+}
