@@ -21,6 +21,8 @@ function metaOf(c: Checkpoint, source: Record<string, unknown>): Record<string, 
 		input: c.input, output: c.output, t_star: c.t_star,
 		// t_star is P(V) ≥ t_star; t_star_score the same decision as q_V − q_rest ≥ t_star_score (host/eval/threshold.ts).
 		...(typeof score === "number" ? { t_star_score: score } : {}),
+		// Multi-class decisions: argmax of int8 logit + decision_bias (host/eval/decision-bias.ts), biases from DS1 CV.
+		...(c.decision_bias ? { decision_bias: c.decision_bias } : {}),
 		provenance: {
 			...source,
 			trainer: c.provenance["trainer"], command: c.provenance["command"], seed: c.provenance["seed"],
