@@ -14,7 +14,7 @@ export const TEMPLATE_FEATURE_OFFSET = RR_FEATURE_COUNT;
  * Where each of `names` is in BEAT_FEATURE_NAMES, or a one-line reason why a model taking them cannot be fed
  * (a name this app does not compute, or a name twice).
  */
-export function featureColumns(names: readonly string[]): Int32Array | string {
+export function featureColumns(names: readonly string[]): Int32Array<ArrayBuffer> | string {
 	const unknown = names.filter((n) => !BEAT_FEATURE_NAMES.includes(n));
 	if (unknown.length) return `the model takes input features this app does not compute: ${unknown.join(", ")} (known: ${BEAT_FEATURE_NAMES.join(", ")})`;
 	const twice = names.filter((n, i) => names.indexOf(n) !== i);
