@@ -18,9 +18,9 @@ function statusOf(blob: Uint8Array): number {
 	}
 }
 
-for (const seed of [1, 2, 3]) {
-	test(`every corruption class of random model ${seed} fails with its own status`, (t) => {
-		const blob = randomModelBlob(seed, ALL);
+for (const [seed, version] of [[1, 1], [2, 1], [3, 1], [1, 2], [4, 2]] as const) {
+	test(`every corruption class of random model ${seed} (format version ${version}) fails with its own status`, (t) => {
+		const blob = randomModelBlob(seed, { ...ALL, version });
 		t.is(statusOf(blob), 0);
 		const seen = new Set<number>();
 		for (const c of corruptions(blob)) {
@@ -39,7 +39,7 @@ test("readModel throws nothing but HtError on random bit flips and truncations",
 	let failures = 0;
 	let checked = 0;
 	for (let seed = 1; seed <= 12; seed++) {
-		const blob = randomModelBlob(seed, seed % 2 ? ALL : {});
+		const blob = randomModelBlob(seed, seed % 2 ? ALL : { version: seed % 4 === 0 ? 2 : 1 });
 		const rng = new Rng(seed * 31);
 		const trials: Uint8Array[] = [];
 		for (let i = 0; i < 40; i++) trials.push(flipBit(blob, rng.int(0, blob.length * 8 - 1), true));

@@ -1,4 +1,5 @@
 import test from "ava";
+import { addRequant, convRequant, f32, generatedFilterScale, meanRequant, tflmQuantizeMultiplier, weightedRequant } from "../modules/model/requant.ts";
 import { INT32_MAX, INT32_MIN, mbqm, quantizeMultiplier, rdbpot, rdiv, srdhm } from "../host/pack/arith.ts";
 import { Rng } from "../host/pack/rng.ts";
 
@@ -105,4 +106,47 @@ test("quantizeMultiplier follows TFLM (frexp, round, renormalise at 2^31)", (t) 
 	}
 	t.throws(() => quantizeMultiplier(-1));
 	t.throws(() => quantizeMultiplier(2 ** 40));
+});
+
+/** TFLM's QuantizeMultiplier read off the double's bits (frexp without Math.log2): an independent model. */
+function frexpReference(real: number): { m: number; s: number } {
+	const dv = new DataView(new ArrayBuffer(8));
+	dv.setFloat64(0, real);
+	const hi = dv.getUint32(0);
+	const lo = dv.getUint32(4);
+	let s = ((hi >>> 20) & 0x7ff) - 1022;
+	const mantissa = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo) | (1n << 52n);
+	let m = Number((mantissa + (1n << 21n)) >> 22n);
+	if (m === 2 ** 31) { m = 2 ** 30; s++; }
+	return s < -31 ? { m: 0, s: 0 } : { m, s };
+}
+
+test("the version 2 rule: TFLM's QuantizeMultiplier over float32 scales, per op (docs/FORMAT.md §2a)", (t) => {
+	const rng = new Rng(9);
+	for (let i = 0; i < 5000; i++) {
+		const real = rng.range(0.5, 1) * 2 ** rng.int(-40, 20);
+		t.deepEqual(tflmQuantizeMultiplier(real), frexpReference(real), String(real));
+	}
+	let fcDiffers = 0;
+	for (let i = 0; i < 500; i++) {
+		const [a, b, c] = [f32(rng.range(1e-3, 0.1)), f32(rng.range(1e-4, 0.01)), f32(rng.range(1e-3, 0.1))];
+		t.deepEqual(convRequant(a, b, c), frexpReference((a * b) / c));
+		// FULLY_CONNECTED with one filter scale multiplies in float32 first (GetQuantizedConvolutionMultipler).
+		t.deepEqual(weightedRequant(true, a, [b], c, 0), frexpReference(f32(a * b) / c));
+		t.deepEqual(weightedRequant(true, a, [b, b], c, 1), convRequant(a, b, c));
+		t.deepEqual(weightedRequant(false, a, [b], c, 0), convRequant(a, b, c));
+		if (weightedRequant(true, a, [b], c, 0).m !== convRequant(a, b, c).m) fcDiffers++;
+		const length = rng.int(1, 1000);
+		const q = frexpReference(a / c);
+		const n = Math.min(Math.floor(Math.log2(length)), 31 + q.s);
+		t.deepEqual(meanRequant(a, c, length), { m: Number((BigInt(q.m) << BigInt(n)) / BigInt(length)), s: q.s - n });
+		const twice = 2 * Math.max(a, b);
+		const [p, r, o] = [frexpReference(a / twice), frexpReference(b / twice), frexpReference(twice / (2 ** 20 * c))];
+		t.deepEqual(addRequant(a, b, c), [20, p.m, p.s, r.m, r.s, o.m, o.s]);
+		const bigM = rng.int(0, 200000);
+		t.is(generatedFilterScale(bigM, b), Math.fround(bigM * b));
+	}
+	t.true(fcDiffers > 0, "the float32 product of a per-tensor FC changes some multipliers");
+	t.deepEqual(tflmQuantizeMultiplier(0), { m: 0, s: 0 });
+	t.true(tflmQuantizeMultiplier(Infinity).s > 30, "an infinite rescale is no valid shift");
 });

@@ -2,12 +2,13 @@ import test from "ava";
 import { readModel } from "../modules/model/reader.ts";
 import { HtError } from "../modules/model/errors.ts";
 import { FAMILY_HEAD, FAMILY_LOWRANK, HT_E_SYNTH_RANGE, OP_AVGPOOL, OP_PWCONV } from "../modules/model/format.ts";
-import { withGeneratedShift } from "../host/pack/corrupt.ts";
+import { withGeneratedShift, withGeneratedUnitScale } from "../host/pack/corrupt.ts";
 import { kernelView } from "../host/pack/kernel-layout.ts";
 import { randomModelBlob } from "../host/pack/random-model.ts";
 import { RefEngine } from "../host/pack/ref-engine.ts";
 import type { ModelSpec } from "../host/pack/spec.ts";
-import { scaleMultiplier, synthesize } from "../host/pack/synth.ts";
+import { generatorOutput, rowAccumulators, scaleMultiplier, synthesize } from "../host/pack/synth.ts";
+import { convRequant, f32 } from "../modules/model/requant.ts";
 import { writeModel } from "../host/pack/writer.ts";
 
 /** code [3] -> MLP 1->2 (W = [1, 2], multiplier 1.0) -> h = [3, 6], zh = 0; one 2x2 generated layer. */
@@ -72,6 +73,34 @@ test("multiplier normalisation: carry into 2^31, bit lengths <= 31, flush below 
 test("a valid model whose s0 is too large fails synthesis with SYNTH_RANGE", (t) => {
 	const blob = withGeneratedShift(randomModelBlob(4, { forceAllBits: true }), 0, 30);
 	const m = readModel(blob);
+	const e = t.throws(() => synthesize(m, 0), { instanceOf: HtError });
+	t.is(e?.code, HT_E_SYNTH_RANGE);
+});
+
+test("version 2: a row's multiplier is TFLM's for the filter scale f32(M·unit_scale) (docs/FORMAT.md §4)", (t) => {
+	for (const seed of [1, 2, 3, 4]) {
+		const m = readModel(randomModelBlob(seed, { forceAllBits: true, version: 2 }));
+		const gen = m.generator;
+		if (!gen) continue;
+		const scales = m.tensorScales as number[];
+		gen.layers.forEach((layer, g) => {
+			const k = kernelView(synthesize(m, g), layer.cout, layer.cin);
+			const h = generatorOutput(gen, g);
+			const hc = Int32Array.from(h, (v) => v - gen.hZeroPoint);
+			const a = new Float64Array(layer.cin);
+			const op = m.ops[layer.op];
+			for (let c = 0; c < layer.cout; c++) {
+				rowAccumulators(gen, g, hc, c, a);
+				const bigM = Math.max(...Array.from(a, Math.abs));
+				const rule = convRequant(scales[op.in0], f32(bigM * layer.unitScale), scales[op.out]);
+				t.deepEqual([k.mult[c], k.shift[c]], [rule.m, rule.s], `seed ${seed} layer ${g} row ${c}`);
+			}
+		});
+	}
+});
+
+test("version 2: a valid model whose unit_scale is too large fails synthesis with SYNTH_RANGE", (t) => {
+	const m = readModel(withGeneratedUnitScale(randomModelBlob(4, { forceAllBits: true, version: 2 }), 0, 1e20));
 	const e = t.throws(() => synthesize(m, 0), { instanceOf: HtError });
 	t.is(e?.code, HT_E_SYNTH_RANGE);
 });

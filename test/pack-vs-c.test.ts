@@ -42,21 +42,28 @@ function cStatus(blob: Uint8Array, name: string): string {
 	return htrun(["validate", file]).split(/\s+/)[0];
 }
 
+// Version 1 (stored multipliers, integer synthesis) and version 2 (float32 scales, TFLM's rule; docs/FORMAT.md §2a).
+const VERSIONS = [1, 2] as const;
+
 test("C and TypeScript validators agree on corruptions, bit flips and truncations", (t) => {
-	for (let seed = 1; seed <= 4; seed++) {
-		const blob = randomModelBlob(seed, seed % 2 ? { forceAllBits: true, forceResidual: true, forceStride2: true } : { family: "lowrank" });
+	for (let seed = 1; seed <= 6; seed++) {
+		const version = VERSIONS[Math.floor((seed - 1) / 2) % 2];
+		const blob = randomModelBlob(seed, seed % 2 ? { forceAllBits: true, forceResidual: true, forceStride2: true, version } : { family: "lowrank", version });
 		const cases: [string, Uint8Array][] = [["valid", blob], ...corruptions(blob).map((c): [string, Uint8Array] => [c.name, c.blob])];
 		const rng = new Rng(seed);
 		for (let i = 0; i < 60; i++) cases.push([`flip ${i}`, flipBit(blob, rng.int(0, blob.length * 8 - 1), true)]);
 		for (let i = 0; i < 10; i++) cases.push([`truncation ${i}`, truncate(blob, rng.int(0, blob.length - 1))]);
-		for (const [name, b] of cases) t.is(cStatus(b, `s${seed}`), tsStatus(b), `seed ${seed}: ${name}`);
+		for (const [name, b] of cases) t.is(cStatus(b, `s${seed}`), tsStatus(b), `seed ${seed} version ${version}: ${name}`);
 	}
 });
 
 test("C and TypeScript engines give the same golden checksums and synthesis counts under boot, lazy and stream", (t) => {
-	for (let seed = 1; seed <= 6; seed++) {
-		const blob = randomModelBlob(seed, seed % 2 ? { forceAllBits: true, forceResidual: true, forceStride2: true } : {});
-		const file = join(dir, `golden${seed}.htpw`);
+	for (let i = 0; i < 12; i++) {
+		const seed = (i % 6) + 1;
+		const version = VERSIONS[i < 6 ? 0 : 1];
+		const blob = randomModelBlob(seed, seed % 2 ? { forceAllBits: true, forceResidual: true, forceStride2: true, version } : { version });
+		t.is(readModel(blob).versionMajor, version);
+		const file = join(dir, `golden${seed}-v${version}.htpw`);
 		writeFileSync(file, blob);
 		const m = readModel(blob);
 		const roomy = Math.max(m.maxKernelBytes, m.kernelBytes.reduce((a, b) => a + b, 0) - 4); // all but 4 bytes
@@ -70,7 +77,7 @@ test("C and TypeScript engines give the same golden checksums and synthesis coun
 			if (run.policy === "stream" && m.kernelBytes.length === 0) continue;
 			const ts = runChecksum(m, { seed: 1000 + seed, windows: 4, policy: run.policy, budget: "budget" in run ? run.budget : undefined });
 			const want = `checksum ${ts.crc.toString(16).padStart(8, "0")}\nsynthesized ${ts.synthesized}`;
-			t.is(htrun(["checksum", file, "4", String(1000 + seed), run.arg]), want, `seed ${seed} ${run.arg}`);
+			t.is(htrun(["checksum", file, "4", String(1000 + seed), run.arg]), want, `seed ${seed} version ${version} ${run.arg}`);
 		}
 	}
 });

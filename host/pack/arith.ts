@@ -1,5 +1,7 @@
 // The integer arithmetic of docs/FORMAT.md §3 in plain JS numbers, exact to the bit (64-bit products are split).
 
+import { tflmQuantizeMultiplier } from "../../modules/model/requant.ts";
+
 export const INT32_MIN = -0x80000000;
 export const INT32_MAX = 0x7fffffff;
 const TWO_15 = 0x8000;
@@ -66,20 +68,14 @@ export function toInt32(x: number): number {
 }
 
 /**
- * TFLM QuantizeMultiplier: real = m * 2^(s - 31) with m a Q0.31 in [2^30, 2^31), or m = s = 0 for real == 0.
- * Uses frexp and rounds q * 2^31 to nearest (ties away from zero, like TfLiteRound).
+ * TFLM QuantizeMultiplier: real = m * 2^(s - 31) with m a Q0.31 in [2^30, 2^31), or m = s = 0 for real == 0 or a
+ * shift below -31. The rule itself is modules/model/requant.ts (the reader checks version 2 models with it); this
+ * adds the format's limit on the shift.
  */
 export function quantizeMultiplier(real: number): { m: number; s: number } {
-	if (real === 0) return { m: 0, s: 0 };
-	if (!(real > 0) || !Number.isFinite(real)) throw new RangeError(`quantizeMultiplier takes a positive finite real, got ${real}`);
-	let s = Math.floor(Math.log2(real)) + 1;
-	let q = real / 2 ** s;
-	// log2 can be off by one near powers of two; renormalise q into [0.5, 1).
-	while (q >= 1) { q /= 2; s++; }
-	while (q < 0.5) { q *= 2; s--; }
-	let m = Math.round(q * TWO_31);
-	if (m === TWO_31) { m = TWO_30; s++; }
-	if (s < -31) return { m: 0, s: 0 };
-	if (s > 30) throw new RangeError(`multiplier ${real} needs shift ${s} > 30`);
-	return { m, s };
+	const r = tflmQuantizeMultiplier(real);
+	if (r.s > 30) throw new RangeError(`multiplier ${real} needs shift ${r.s} > 30`);
+	return r;
 }
+
+export { addRequant, convRequant, f32, fcPerTensorRequant, generatedFilterScale, meanRequant, weightedRequant } from "../../modules/model/requant.ts";

@@ -9,7 +9,7 @@ import {
 	HT_E_PARAM, HT_E_PARAM_BOUNDS, HT_E_PLAN, HT_E_SECTION_ALIGN, HT_E_SECTION_BOUNDS, HT_E_SECTION_MISSING, HT_E_SECTION_OVERLAP,
 	HT_E_SECTION_TYPE, HT_E_SHAPE, HT_E_SIZE, HT_E_TENSOR, HT_E_TRUNCATED, HT_E_VERSION, MLP_RECORD_BYTES, OP_FC,
 	OP_RECORD_BYTES, PLAN_HEADER_BYTES, SEC_GENERATOR, SEC_HEADS, SEC_META, SEC_PLAN, SEC_QPARAMS, SECTION_ENTRY_BYTES,
-	TENSOR_RECORD_BYTES,
+	TENSOR_RECORD_BYTES, OP_ADD, OP_AVGPOOL, SEC_SCALES, VERSION_MAJOR_V1,
 } from "../../modules/model/format.ts";
 
 export function recrc(blob: Uint8Array): Uint8Array {
@@ -27,7 +27,7 @@ export function flipBit(blob: Uint8Array, bit: number, reCrc = false): Uint8Arra
 	return reCrc ? recrc(out) : out;
 }
 
-export type Width = "u8" | "i8" | "u16" | "u32" | "i32";
+export type Width = "u8" | "i8" | "u16" | "u32" | "i32" | "f32";
 
 /** A copy with one little-endian field set (and the CRC recomputed unless reCrc is false). */
 export function patch(blob: Uint8Array, offset: number, width: Width, value: number, reCrc = true): Uint8Array {
@@ -37,6 +37,7 @@ export function patch(blob: Uint8Array, offset: number, width: Width, value: num
 	else if (width === "i8") dv.setInt8(offset, value);
 	else if (width === "u16") dv.setUint16(offset, value, true);
 	else if (width === "u32") dv.setUint32(offset, value >>> 0, true);
+	else if (width === "f32") dv.setFloat32(offset, value, true);
 	else dv.setInt32(offset, value, true);
 	return reCrc ? recrc(out) : out;
 }
@@ -116,7 +117,7 @@ export function corruptions(blob: Uint8Array): Corruption[] {
 
 	for (const at of L.boundaries()) if (at < m.fileSize) add(`truncated at ${at}`, HT_E_TRUNCATED, truncate(blob, at));
 	add("bad magic", HT_E_MAGIC, patch(blob, 0, "u8", 0x58));
-	add("version 2", HT_E_VERSION, patch(blob, 4, "u16", 2));
+	add("version 3", HT_E_VERSION, patch(blob, 4, "u16", 3));
 	add("header bytes 48", HT_E_SIZE, patch(blob, 18, "u16", 48));
 	add("no sections", HT_E_SIZE, patch(blob, 16, "u16", 0));
 	add("17 sections", HT_E_SIZE, patch(blob, 16, "u16", 17));
@@ -135,7 +136,7 @@ export function corruptions(blob: Uint8Array): Corruption[] {
 	if (loose >= 0) add("offset not a multiple of the alignment", HT_E_SECTION_ALIGN, patch(blob, HEADER_BYTES + SECTION_ENTRY_BYTES * loose + 2, "u16", 64));
 	add("repeated type", HT_E_SECTION_MISSING, patch(blob, entry(SEC_META), "u16", SEC_PLAN));
 	add("no META", HT_E_SECTION_MISSING, dropSectionEntry(blob, m.sections.findIndex((s) => s.type === SEC_META)));
-	add("unknown section type", HT_E_SECTION_TYPE, patch(blob, entry(SEC_QPARAMS), "u16", 9));
+	add("unknown section type", HT_E_SECTION_TYPE, patch(blob, entry(SEC_QPARAMS), "u16", 10));
 	add("section reserved", HT_E_PARAM, patch(blob, entry(SEC_QPARAMS) + 12, "u32", 1));
 
 	add("tensor count vs PLAN length", HT_E_PLAN, patch(blob, L.plan, "u16", m.tensorCount + 1));
@@ -155,10 +156,31 @@ export function corruptions(blob: Uint8Array): Corruption[] {
 	add("misaligned multipliers", HT_E_PARAM_BOUNDS, patch(blob, L.op(fc) + 32, "u32", m.ops[fc].multOff + 2));
 	add("stride 0", HT_E_PARAM, patch(blob, L.op(0) + 10, "u8", 0));
 	add("act_min > act_max", HT_E_PARAM, patch(patch(blob, L.op(fc) + 16, "i8", 100), L.op(fc) + 17, "i8", 0));
-	add("op reserved", HT_E_PARAM, patch(blob, L.op(0) + 44, "u32", 1));
+	const v1 = m.versionMajor === VERSION_MAJOR_V1;
+	if (v1) add("op reserved", HT_E_PARAM, patch(blob, L.op(0) + 44, "u32", 1));
+	else add("misaligned filter scales", HT_E_PARAM_BOUNDS, patch(blob, L.op(0) + 44, "u32", m.ops[0].scaleOff + 2));
 	add("unused in1", HT_E_PARAM, patch(blob, L.op(0) + 4, "u16", 0));
 	add("multiplier below 2^30", HT_E_PARAM, patch(blob, L.qparam(m.ops[fc].multOff, 0), "i32", 5));
 	add("shift 31", HT_E_PARAM, patch(blob, L.qparam(m.ops[fc].shiftOff, 0), "i32", 31));
+
+	if (!v1) {
+		// Version 2: every multiplier is the TFLM rule's (docs/FORMAT.md §2a); one nudged by one is refused.
+		add("no SCALES", HT_E_SECTION_MISSING, dropSectionEntry(blob, m.sections.findIndex((s) => s.type === SEC_SCALES)));
+		add("SCALES length", HT_E_PLAN, patch(blob, entry(SEC_SCALES) + 8, "u32", 4 * m.tensorCount - 4));
+		const scales = L.sectionOffset(SEC_SCALES);
+		add("tensor scale 0", HT_E_PARAM, patch(blob, scales + 4 * (m.tensorCount - 1), "f32", 0));
+		add("tensor scale NaN", HT_E_PARAM, patch(blob, scales, "f32", NaN));
+		add("multiplier nudged by one", HT_E_PARAM, patch(blob, L.qparam(m.ops[fc].multOff, 0), "i32", (m.ops[fc].mult as Int32Array)[0] + 1));
+		add("shift nudged by one", HT_E_PARAM, patch(blob, L.qparam(m.ops[0].shiftOff, 0), "i32", (m.ops[0].shift as Int32Array)[0] - 1));
+		add("filter scale negative", HT_E_PARAM, patch(blob, L.qparam(m.ops[0].scaleOff, 0), "f32", -1));
+		add("filter scale doubled", HT_E_PARAM, patch(blob, L.qparam(m.ops[0].scaleOff, 0), "f32", 2 * (m.ops[0].filterScales as Float32Array)[0]));
+		add("tensor scale doubled", HT_E_PARAM, patch(blob, scales + 4 * m.ops[0].out, "f32", 2 * (m.tensorScales as number[])[m.ops[0].out]));
+		add("scale_off on an op without filter scales", HT_E_PARAM, patch(blob, L.op(m.ops.findIndex((o) => o.scaleOff === 0)) + 44, "u32", 4));
+		const add1 = m.ops.findIndex((o) => o.opcode === OP_ADD);
+		if (add1 >= 0) add("ADD left_shift 19", HT_E_PARAM, patch(blob, L.qparam(m.ops[add1].auxOff, 0), "i32", 19));
+		const avg = m.ops.findIndex((o) => o.opcode === OP_AVGPOOL);
+		if (avg >= 0) add("AVGPOOL multiplier nudged by one", HT_E_PARAM, patch(blob, L.qparam(m.ops[avg].auxOff, 0), "i32", (m.ops[avg].aux as Int32Array)[0] + 1));
+	}
 
 	const victim = m.ops.findIndex((o) => m.tensors[o.in0].arenaOffset + m.tensors[o.out].length * m.tensors[o.out].channels <= m.arenaBytes);
 	if (victim >= 0) add("output over its own input", HT_E_ARENA_OVERLAP, patch(blob, L.tensor(m.ops[victim].out), "u32", m.tensors[m.ops[victim].in0].arenaOffset));
@@ -183,9 +205,16 @@ export function corruptions(blob: Uint8Array): Corruption[] {
 		add("MLP weights outside GENERATOR", HT_E_PARAM_BOUNDS, patch(blob, L.mlpRecord(0) + 16, "u32", 0x7fffffff));
 		add("heads outside HEADS", HT_E_PARAM_BOUNDS, patch(blob, L.genRecord(0) + 12, "u32", 0x7fffffff));
 		add("code outside CODES", HT_E_PARAM_BOUNDS, patch(blob, L.genRecord(0) + 8, "u32", 0x7fffffff));
-		add("m0 below 2^30", HT_E_PARAM, patch(blob, L.qparam(g0.qpOff, g0.cout), "i32", 12345));
+		if (v1) add("m0 below 2^30", HT_E_PARAM, patch(blob, L.qparam(g0.qpOff, g0.cout), "i32", 12345));
+		else add("unit_scale 0", HT_E_PARAM, patch(blob, L.genRecord(0) + 20, "f32", 0));
 	}
 	return out;
+}
+
+/** Version 2: a copy whose generated layer g has unit_scale `unit` (valid on its own; a large one makes synthesis fail with SYNTH_RANGE). */
+export function withGeneratedUnitScale(blob: Uint8Array, g: number, unit: number): Uint8Array {
+	const L = new Layout(blob);
+	return patch(blob, L.genRecord(g) + 20, "f32", unit);
 }
 
 /** A copy whose generated layer g has shift s0 (valid on its own; large s0 makes synthesis fail with SYNTH_RANGE). */

@@ -14,7 +14,7 @@ export function generatorView(spec: GeneratorSpec): Generator {
 	const layers = spec.layers.map((g, i) => ({
 		cout: g.cout, cin: g.cin, headBits: g.headBits, codeBits: g.codeBits, rank: spec.family === FAMILY_HEAD ? 0 : last.outDim,
 		codeOff: 0, headOff: 0, qpOff: 0, op: i, code: packValues(g.code, g.codeBits), heads: packValues(g.heads, g.headBits),
-		biasUnit: Int32Array.from(g.biasUnit), m0: g.m0, s0: g.s0,
+		biasUnit: Int32Array.from(g.biasUnit), m0: g.m0 ?? 0, s0: g.s0 ?? 0, unitScale: g.unitScale ?? 0,
 	}));
 	return { family: spec.family, codeDim: spec.codeDim, mlp, layers, hDim: last.outDim, hZeroPoint: last.outZp };
 }

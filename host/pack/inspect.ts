@@ -3,7 +3,7 @@
 import { readModel } from "../../modules/model/reader.ts";
 import {
 	FAMILY_NAMES, HEADER_BYTES, SEC_BACKBONE, SEC_CODES, SEC_GENERATOR, SEC_HEADS, SEC_KEPT_PW, SEC_META,
-	SEC_PLAN, SEC_QPARAMS, SECTION_ENTRY_BYTES, SECTION_NAMES,
+	SEC_PLAN, SEC_QPARAMS, SEC_SCALES, SECTION_ENTRY_BYTES, SECTION_NAMES, VERSION_MAJOR_V1,
 } from "../../modules/model/format.ts";
 
 export const ROLES = ["header", "plan", "metadata", "backbone", "kept_pw", "generator", "heads", "codes", "quant_params", "padding"] as const;
@@ -12,6 +12,7 @@ export type Role = (typeof ROLES)[number];
 const SECTION_ROLES: Record<number, Role> = {
 	[SEC_META]: "metadata", [SEC_PLAN]: "plan", [SEC_BACKBONE]: "backbone", [SEC_KEPT_PW]: "kept_pw",
 	[SEC_GENERATOR]: "generator", [SEC_HEADS]: "heads", [SEC_CODES]: "codes", [SEC_QPARAMS]: "quant_params",
+	[SEC_SCALES]: "quant_params",
 };
 
 export interface InspectReport {
@@ -29,11 +30,16 @@ export interface InspectReport {
 	};
 	/** GENERATOR + HEADS + CODES + the QPARAMS entries of the MLP and of the generated layers. */
 	generator_total_bytes: number;
-	/** What the generated layers would cost stored as plain INT8 PWs: cout*cin + 12*cout each. */
+	/** What the generated layers would cost stored as plain INT8 PWs: cout*cin + 12*cout each (+ 4*cout float32 filter scales in version 2). */
 	generated_pw_int8_bytes: number;
 	all_pw_int8_bytes: number;
 	/** all_pw_int8_bytes / file_size. */
 	compression_ratio: number;
+}
+
+/** A PW stored as INT8: weights, int32 bias/multiplier/shift, and in version 2 its float32 filter scales. */
+function storedPwBytes(cout: number, cin: number, v1: boolean): number {
+	return cout * cin + (v1 ? 12 : 16) * cout;
 }
 
 export function inspectBlob(blob: Uint8Array): InspectReport {
@@ -52,14 +58,15 @@ export function inspectBlob(blob: Uint8Array): InspectReport {
 	if (roles.padding < 0 || total !== fileSize) throw new Error(`inspect: roles sum to ${total}, the file is ${fileSize} bytes`);
 
 	const gen = model.generator;
+	const v1 = model.versionMajor === VERSION_MAJOR_V1;
 	let generatorTotal = 0;
 	let generatedInt8 = 0;
 	if (gen) {
 		generatorTotal = roles.generator + roles.heads + roles.codes;
 		for (const l of gen.mlp) generatorTotal += 4 * (l.outDim + 2);
 		for (const g of gen.layers) {
-			generatorTotal += 4 * (g.cout + 2);
-			generatedInt8 += g.cout * g.cin + 12 * g.cout;
+			generatorTotal += 4 * (g.cout + (v1 ? 2 : 0));
+			generatedInt8 += storedPwBytes(g.cout, g.cin, v1);
 		}
 	}
 	const allPw = fileSize - generatorTotal + generatedInt8;
@@ -75,7 +82,7 @@ export function inspectBlob(blob: Uint8Array): InspectReport {
 			code_dim: gen.codeDim,
 			mlp: gen.mlp.map((l) => ({ in_dim: l.inDim, out_dim: l.outDim, bits: l.bits })),
 			layers: gen.layers.map((g) => ({
-				op: g.op, cout: g.cout, cin: g.cin, head_bits: g.headBits, code_bits: g.codeBits, rank: g.rank, int8_bytes: g.cout * g.cin + 12 * g.cout,
+				op: g.op, cout: g.cout, cin: g.cin, head_bits: g.headBits, code_bits: g.codeBits, rank: g.rank, int8_bytes: storedPwBytes(g.cout, g.cin, v1),
 			})),
 		},
 		generator_total_bytes: generatorTotal,

@@ -5,6 +5,7 @@ import { FAMILY_HEAD, FAMILY_LOWRANK, OP_CONV1D, OP_DWCONV1D, OP_FC, OP_PWCONV }
 import { windowedLength } from "../../modules/model/ops.ts";
 import { ModelBuilder } from "./model-builder.ts";
 import { randomGeneratorBase } from "./random-generator.ts";
+import { asVersion2 } from "./random-v2.ts";
 import { Rng } from "./rng.ts";
 import type { ModelSpec, OpSpec } from "./spec.ts";
 import { writeModel } from "./writer.ts";
@@ -26,6 +27,8 @@ export interface RandomModelOptions {
 	classes?: number;
 	/** Separable blocks (default random 2..4; at least 4 with forceAllBits). */
 	blocks?: number;
+	/** Format version (default 1): 2 re-expresses the model with float32 scales and the TFLM rule (random-v2.ts). */
+	version?: 1 | 2;
 }
 
 function randomWindow(rng: Rng, length: number, k: number, dilation: number, stride: number, same: boolean): Partial<OpSpec> {
@@ -94,7 +97,7 @@ export function randomModel(seed: number, options: RandomModelOptions = {}): Mod
 	if (rng.bool(0.5)) x = b.weighted(OP_FC, x, rng.pick([8, 16]), 1, {}, true);
 	const out = b.weighted(OP_FC, x, classes, 1, {}, false);
 	const outT = b.shape(out);
-	return {
+	const spec: ModelSpec = {
 		meta: {
 			name: `random-${seed}`, family: gen ? (family === FAMILY_HEAD ? "hyper-head" : "hyper-lowrank") : "int8", task: "random",
 			classes: Array.from({ length: classes }, (_, i) => `c${i}`), sample_rate: 360, window: length,
@@ -107,6 +110,7 @@ export function randomModel(seed: number, options: RandomModelOptions = {}): Mod
 		outputTensor: out.tensor,
 		generator: gen && gen.layers.length > 0 ? gen : undefined,
 	};
+	return options.version === 2 ? asVersion2(spec, b.scales) : spec;
 }
 
 export function randomModelBlob(seed: number, options: RandomModelOptions = {}): Uint8Array {

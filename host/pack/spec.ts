@@ -31,6 +31,8 @@ export interface OpSpec {
 	mult?: Ints;
 	shift?: Ints;
 	aux?: Ints;
+	/** Version 2: float32 filter scales of a CONV1D/DWCONV1D/stored PWCONV/FC, as many as mult (docs/FORMAT.md §2a). */
+	filterScales?: Ints;
 	/** Index into generator.layers for a generated PWCONV. */
 	genLayer?: number;
 }
@@ -60,8 +62,11 @@ export interface GenLayerSpec {
 	/** HEAD: H [cout*cin][hDim]; LOWRANK: U [cout][rank] followed by V [rank][cin]; values fit headBits. */
 	heads: Ints;
 	biasUnit: Ints;
-	m0: number;
-	s0: number;
+	/** Version 1 synthesis. */
+	m0?: number;
+	s0?: number;
+	/** Version 2 synthesis: the float32 unit_scale (docs/FORMAT.md §4). */
+	unitScale?: number;
 }
 
 export interface GeneratorSpec {
@@ -80,4 +85,6 @@ export interface ModelSpec {
 	/** Derived from the tensor placement when absent. */
 	arenaBytes?: number;
 	generator?: GeneratorSpec;
+	/** float32 scale of every tensor: present, the model is written as version 2 (docs/FORMAT.md §2a, §9). */
+	tensorScales?: number[];
 }

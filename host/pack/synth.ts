@@ -4,6 +4,7 @@ import { readPacked } from "../../modules/model/bitpack.ts";
 import { HtError } from "../../modules/model/errors.ts";
 import { align4, FAMILY_HEAD, HT_E_ARGUMENT, HT_E_SYNTH_RANGE, kernelBytesFor, SHIFT_MAX, SHIFT_MIN } from "../../modules/model/format.ts";
 import type { Generator, Model } from "../../modules/model/model.ts";
+import { convRequant, generatedFilterScale } from "../../modules/model/requant.ts";
 import { clamp, mbqm, rdiv } from "./arith.ts";
 
 /** The MLP output h for generated layer g's code (step 1 and 2). */
@@ -69,6 +70,13 @@ export function scaleMultiplier(m0: number, s0: number, bigM: number, what: stri
 	return { m, s };
 }
 
+/** Version 2 (docs/FORMAT.md §4): the row's float32 filter scale f32(M·unit_scale), then TFLM's PWCONV rule. */
+export function rowRequant(sIn: number, sOut: number, unitScale: number, bigM: number, what: string): { m: number; s: number } {
+	const r = convRequant(sIn, generatedFilterScale(bigM, unitScale), sOut);
+	if (r.s > SHIFT_MAX) throw new HtError(HT_E_SYNTH_RANGE, `${what}: shift ${r.s} > ${SHIFT_MAX}`);
+	return r;
+}
+
 /** Synthesizes generated layer g into a new kernel of model.genKernelBytes(g) bytes. */
 export function synthesize(model: Model, g: number): Uint8Array {
 	const gen = model.generator;
@@ -84,6 +92,8 @@ export function synthesize(model: Model, g: number): Uint8Array {
 	const multAt = biasAt + 4 * cout;
 	const shiftAt = multAt + 4 * cout;
 	const a = new Float64Array(cin);
+	const scales = model.tensorScales;
+	const user = model.ops[layer.op];
 	for (let c = 0; c < cout; c++) {
 		rowAccumulators(gen, g, hc, c, a);
 		let bigM = 0;
@@ -91,7 +101,8 @@ export function synthesize(model: Model, g: number): Uint8Array {
 		if (bigM === 0) continue; // weights, bias, multiplier and shift stay 0
 		for (let i = 0; i < cin; i++) dv.setInt8(c * cin + i, rdiv(127 * a[i], bigM));
 		dv.setInt32(biasAt + 4 * c, rdiv(layer.biasUnit[c], bigM), true);
-		const { m, s } = scaleMultiplier(layer.m0, layer.s0, bigM, `generated layer ${g} row ${c}`);
+		const what = `generated layer ${g} row ${c}`;
+		const { m, s } = scales ? rowRequant(scales[user.in0], scales[user.out], layer.unitScale, bigM, what) : scaleMultiplier(layer.m0, layer.s0, bigM, what);
 		dv.setInt32(multAt + 4 * c, m, true);
 		dv.setInt32(shiftAt + 4 * c, s, true);
 	}

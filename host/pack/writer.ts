@@ -6,7 +6,9 @@ import {
 	FAMILY_HEAD, GEN_HEADER_BYTES, GEN_RECORD_BYTES, HEADER_BYTES, MAGIC, MLP_RECORD_BYTES, NONE16, NONE32, OP_ADD,
 	OP_FLAG_PER_TENSOR, OP_PWCONV, OP_RECORD_BYTES, PLAN_HEADER_BYTES, SEC_BACKBONE, SEC_CODES, SEC_GENERATOR, SEC_HEADS,
 	SEC_KEPT_PW, SEC_META, SEC_PLAN, SEC_QPARAMS, SECTION_ENTRY_BYTES, TENSOR_RECORD_BYTES, VERSION_MAJOR, VERSION_MINOR,
+	SEC_SCALES, VERSION_MAJOR_V1,
 } from "../../modules/model/format.ts";
+import { hasRequant } from "../../modules/model/ops.ts";
 import { planArena } from "./arena.ts";
 import { packValues } from "./bitpack-writer.ts";
 import { checkAccumulators } from "./overflow.ts";
@@ -43,6 +45,12 @@ export class ByteSink {
 		this.length += data.length;
 		return at;
 	}
+	appendFloat32(values: Ints): number {
+		const data = new Uint8Array(4 * values.length);
+		const dv = new DataView(data.buffer);
+		for (let i = 0; i < values.length; i++) dv.setFloat32(4 * i, values[i], true);
+		return this.append(data, 4);
+	}
 	appendInt32(values: Ints): number {
 		const data = new Uint8Array(4 * values.length);
 		const dv = new DataView(data.buffer);
@@ -74,6 +82,8 @@ export function writeModel(spec: ModelSpec, options: WriteOptions = {}): Uint8Ar
 	const keptPw = new ByteSink();
 	const qparams = new ByteSink();
 	const i32 = (values: Ints | undefined): number => (values === undefined ? NONE32 : qparams.appendInt32(values));
+	const v2 = spec.tensorScales !== undefined;
+	if (v2 && spec.tensorScales?.length !== spec.tensors.length) throw new Error(`${spec.tensorScales?.length} tensor scales for ${spec.tensors.length} tensors`);
 
 	const placed = spec.tensors.every((t) => t.arenaOffset !== undefined);
 	const arena = placed ? null : planArena(spec);
@@ -121,6 +131,10 @@ export function writeModel(spec: ModelSpec, options: WriteOptions = {}): Uint8Ar
 		plan.setUint32(at + 32, op.mult === undefined ? 0 : i32(op.mult), true);
 		plan.setUint32(at + 36, op.shift === undefined ? 0 : i32(op.shift), true);
 		plan.setUint32(at + 40, i32(op.aux), true);
+		if (v2 && hasRequant(op.opcode, generated)) {
+			if (!op.filterScales || op.filterScales.length !== op.mult?.length) throw new Error(`op ${i}: version 2 needs one filter scale per multiplier`);
+			plan.setUint32(at + 44, qparams.appendFloat32(op.filterScales), true);
+		}
 	});
 
 	const sections: Section[] = [
@@ -129,12 +143,17 @@ export function writeModel(spec: ModelSpec, options: WriteOptions = {}): Uint8Ar
 	];
 	if (backbone.length > 0) sections.push({ type: SEC_BACKBONE, data: backbone.result() });
 	if (keptPw.length > 0) sections.push({ type: SEC_KEPT_PW, data: keptPw.result() });
-	if (gen) sections.push(...writeGenerator(gen, qparams));
+	if (gen) sections.push(...writeGenerator(gen, qparams, v2));
 	sections.push({ type: SEC_QPARAMS, data: qparams.result() });
-	return assemble(sections, options.sectionAlign ?? 4, options.validate !== false);
+	if (v2) {
+		const scales = new ByteSink();
+		scales.appendFloat32(spec.tensorScales as number[]);
+		sections.push({ type: SEC_SCALES, data: scales.result() });
+	}
+	return assemble(sections, options.sectionAlign ?? 4, options.validate !== false, v2 ? VERSION_MAJOR : VERSION_MAJOR_V1);
 }
 
-function writeGenerator(gen: NonNullable<ModelSpec["generator"]>, qparams: ByteSink): Section[] {
+function writeGenerator(gen: NonNullable<ModelSpec["generator"]>, qparams: ByteSink, v2: boolean): Section[] {
 	const records = GEN_HEADER_BYTES + MLP_RECORD_BYTES * gen.mlp.length + GEN_RECORD_BYTES * gen.layers.length;
 	const body = new ByteSink();
 	body.reserve(records);
@@ -170,7 +189,14 @@ function writeGenerator(gen: NonNullable<ModelSpec["generator"]>, qparams: ByteS
 		dv.setUint8(at + 6, gen.family === FAMILY_HEAD ? 0 : hDim);
 		dv.setUint32(at + 8, codes.append(packValues(g.code, g.codeBits)), true);
 		dv.setUint32(at + 12, heads.append(packValues(g.heads, g.headBits)), true);
-		dv.setUint32(at + 16, qparams.appendInt32([...Array.from(g.biasUnit), g.m0, g.s0]), true);
+		if (v2) {
+			if (g.unitScale === undefined) throw new Error(`generated layer ${i}: version 2 needs unitScale`);
+			dv.setUint32(at + 16, qparams.appendInt32(g.biasUnit), true);
+			dv.setFloat32(at + 20, g.unitScale, true);
+		} else {
+			if (g.m0 === undefined || g.s0 === undefined) throw new Error(`generated layer ${i}: version 1 needs m0 and s0`);
+			dv.setUint32(at + 16, qparams.appendInt32([...Array.from(g.biasUnit), g.m0, g.s0]), true);
+		}
 	});
 	return [
 		{ type: SEC_GENERATOR, data: genBytes },
@@ -179,7 +205,7 @@ function writeGenerator(gen: NonNullable<ModelSpec["generator"]>, qparams: ByteS
 	];
 }
 
-function assemble(sections: Section[], sectionAlign: number, validate: boolean): Uint8Array {
+function assemble(sections: Section[], sectionAlign: number, validate: boolean, versionMajor: number): Uint8Array {
 	const out = new ByteSink();
 	const tableEnd = HEADER_BYTES + SECTION_ENTRY_BYTES * sections.length;
 	out.reserve(tableEnd);
@@ -192,7 +218,7 @@ function assemble(sections: Section[], sectionAlign: number, validate: boolean):
 	const blob = out.result();
 	const dv = new DataView(blob.buffer);
 	dv.setUint32(0, MAGIC, true);
-	dv.setUint16(4, VERSION_MAJOR, true);
+	dv.setUint16(4, versionMajor, true);
 	dv.setUint16(6, VERSION_MINOR, true);
 	dv.setUint32(8, blob.length, true);
 	dv.setUint16(16, sections.length, true);

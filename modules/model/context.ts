@@ -12,6 +12,18 @@ export interface BlobContext {
 	bytes: Uint8Array;
 	/** Indexed by section type. */
 	sec: (SectionEntry | undefined)[];
+	versionMajor: number;
+	/** Version 2: the float32 tensor scales of SCALES, set once they are checked (docs/FORMAT.md §2a). */
+	tensorScales: number[] | null;
+}
+
+/** The float32 at byte `off` of QPARAMS (a filter scale; docs/FORMAT.md §2a). */
+export function qparamF32(ctx: BlobContext, off: number, index: number): number {
+	return ctx.dv.getFloat32((ctx.sec[SEC_QPARAMS] as SectionEntry).offset + off + 4 * index, true);
+}
+
+export function isScale(x: number): boolean {
+	return Number.isFinite(x) && x > 0;
 }
 
 /** Fails with PARAM_BOUNDS unless int32[count] at byte `off` of QPARAMS is aligned and inside the section. */

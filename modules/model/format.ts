@@ -1,7 +1,9 @@
 // Constants of the packed model format (docs/FORMAT.md). The single TypeScript source of truth for the layout.
 
 export const MAGIC = 0x57505448; // "HTPW" read as a little-endian u32
-export const VERSION_MAJOR = 1;
+/** Written today; readers also take VERSION_MAJOR_V1 (docs/FORMAT.md §9). */
+export const VERSION_MAJOR = 2;
+export const VERSION_MAJOR_V1 = 1;
 export const VERSION_MINOR = 0;
 export const HEADER_BYTES = 32;
 export const SECTION_ENTRY_BYTES = 16;
@@ -16,9 +18,13 @@ export const SEC_GENERATOR = 5;
 export const SEC_HEADS = 6;
 export const SEC_CODES = 7;
 export const SEC_QPARAMS = 8;
+/** float32 tensor scales, version 2 only. */
+export const SEC_SCALES = 9;
 export const SEC_FIRST = SEC_META;
-export const SEC_LAST = SEC_QPARAMS;
-export const SECTION_NAMES: readonly string[] = ["", "META", "PLAN", "BACKBONE", "KEPT_PW", "GENERATOR", "HEADS", "CODES", "QPARAMS"];
+export const SEC_LAST = SEC_SCALES;
+/** The last known type of a version 1 file. */
+export const SEC_LAST_V1 = SEC_QPARAMS;
+export const SECTION_NAMES: readonly string[] = ["", "META", "PLAN", "BACKBONE", "KEPT_PW", "GENERATOR", "HEADS", "CODES", "QPARAMS", "SCALES"];
 export const QPARAMS_MIN_ALIGN = 4;
 
 export const PLAN_HEADER_BYTES = 16;
@@ -26,15 +32,15 @@ export const TENSOR_RECORD_BYTES = 12;
 export const OP_RECORD_BYTES = 48;
 export const MAX_TENSORS = 1024;
 export const MAX_OPS = 1024;
+/** What a device can hold (docs/FORMAT.md §8; C: HT_MAX_ARENA_BYTES, HT_MAX_KERNEL_BYTES): 256 KiB, all the RAM of the nRF52840. */
+export const MAX_ARENA_BYTES = 256 * 1024;
+export const MAX_KERNEL_BYTES = 256 * 1024;
 
 export const OP_CONV1D = 1;
 export const OP_DWCONV1D = 2;
 export const OP_PWCONV = 3;
 export const OP_ADD = 4;
 export const OP_AVGPOOL = 5;
-/** What a device can hold (docs/FORMAT.md §8; C: HT_MAX_ARENA_BYTES, HT_MAX_KERNEL_BYTES): 256 KiB, all the RAM of the nRF52840. */
-export const MAX_ARENA_BYTES = 256 * 1024;
-export const MAX_KERNEL_BYTES = 256 * 1024;
 export const OP_ATTNPOOL = 6;
 export const OP_MAXPOOL = 7;
 export const OP_FC = 8;
@@ -64,6 +70,7 @@ export const MAX_MLP_LAYERS = 8;
 export const MAX_MLP_DIM = 256;
 
 export const MULT_MIN = 0x40000000; // a non-zero Q0.31 multiplier is in [2^30, 2^31)
+export const MULT_MAX = 0x7fffffff;
 export const SHIFT_MIN = -31;
 export const SHIFT_MAX = 30;
 

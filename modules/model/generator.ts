@@ -1,12 +1,12 @@
 // GENERATOR section and generated-layer records, docs/FORMAT.md §4 and §8 step 5 (per record: GENERATOR,
 // SHAPE, PARAM_BOUNDS, PARAM).
 
-import { checkMultShift, checkQparams, qparam, qparamView, type BlobContext } from "./context.ts";
+import { checkMultShift, checkQparams, isScale, qparam, qparamView, type BlobContext } from "./context.ts";
 import { fail } from "./errors.ts";
 import {
 	FAMILY_HEAD, FAMILY_LOWRANK, GEN_HEADER_BYTES, GEN_RECORD_BYTES, HT_E_GENERATOR, HT_E_PARAM, HT_E_PARAM_BOUNDS,
 	HT_E_SECTION_MISSING, HT_E_SHAPE, kernelBytesFor, MAX_CODE_DIM, MAX_MLP_DIM, MAX_MLP_LAYERS, MLP_RECORD_BYTES, packedBytes, SEC_CODES,
-	SEC_GENERATOR, SEC_HEADS, SECTION_NAMES,
+	SEC_GENERATOR, SEC_HEADS, SECTION_NAMES, VERSION_MAJOR_V1,
 } from "./format.ts";
 import type { CheckedOps } from "./ops.ts";
 import type { Generator, GenLayer, MlpLayer, SectionEntry, Tensor } from "./model.ts";
@@ -98,7 +98,11 @@ export function checkGenerator(ctx: BlobContext, plan: PlanHeader, tensors: Tens
 		const headBits = dv.getUint8(r + 4);
 		const codeBits = dv.getUint8(r + 5);
 		const rank = dv.getUint8(r + 6);
-		const reserved = dv.getUint8(r + 7) !== 0 || dv.getUint32(r + 20, true) !== 0;
+		const v1 = ctx.versionMajor === VERSION_MAJOR_V1;
+		// Version 2 keeps the layer's float32 unit_scale in the word at 20 (docs/FORMAT.md §4).
+		const reserved = dv.getUint8(r + 7) !== 0 || (v1 && dv.getUint32(r + 20, true) !== 0);
+		const unitScale = v1 ? 0 : dv.getFloat32(r + 20, true);
+		const qpCount = v1 ? cout + 2 : cout;
 		const codeOff = dv.getUint32(r + 8, true);
 		const headOff = dv.getUint32(r + 12, true);
 		const qpOff = dv.getUint32(r + 16, true);
@@ -117,16 +121,17 @@ export function checkGenerator(ctx: BlobContext, plan: PlanHeader, tensors: Tens
 		if (isBits(codeBits) && codeOff + codeBytes > codes.length) fail(HT_E_PARAM_BOUNDS, `${what}: code [${codeOff}, +${codeBytes}) outside CODES (${codes.length} bytes)`);
 		const headBytes = packedBytes(headCount(family, cout, cin, hDim, rank), headBits);
 		if (isBits(headBits) && headOff + headBytes > heads.length) fail(HT_E_PARAM_BOUNDS, `${what}: heads [${headOff}, +${headBytes}) outside HEADS (${heads.length} bytes)`);
-		checkQparams(ctx, qpOff, cout + 2, what, "quant params");
+		checkQparams(ctx, qpOff, qpCount, what, "quant params");
 		if (!isBits(headBits) || !isBits(codeBits)) fail(HT_E_PARAM, `${what}: head_bits ${headBits}, code_bits ${codeBits}`);
 		if (reserved) fail(HT_E_PARAM, `${what}: reserved field not zero`);
-		const m0 = qparam(ctx, qpOff, cout);
-		const s0 = qparam(ctx, qpOff, cout + 1);
-		checkMultShift(m0, s0, what, "m0/s0", 0);
+		const m0 = v1 ? qparam(ctx, qpOff, cout) : 0;
+		const s0 = v1 ? qparam(ctx, qpOff, cout + 1) : 0;
+		if (v1) checkMultShift(m0, s0, what, "m0/s0", 0);
+		else if (!isScale(unitScale)) fail(HT_E_PARAM, `${what}: unit_scale ${unitScale} is not finite and > 0`);
 		layers.push({
 			cout, cin, headBits, codeBits, rank, codeOff, headOff, qpOff, op,
 			code: sectionView(ctx, codes, codeOff, codeBytes), heads: sectionView(ctx, heads, headOff, headBytes),
-			biasUnit: qparamView(ctx, qpOff, cout), m0, s0,
+			biasUnit: qparamView(ctx, qpOff, cout), m0, s0, unitScale,
 		});
 	}
 	return { family, codeDim, mlp, layers, hDim, hZeroPoint };

@@ -2,7 +2,7 @@
 
 import { blobCrc } from "./crc32.ts";
 import { fail } from "./errors.ts";
-import { HEADER_BYTES, HT_E_CRC, HT_E_MAGIC, HT_E_SIZE, HT_E_TRUNCATED, HT_E_VERSION, MAGIC, MAX_SECTIONS, SECTION_ENTRY_BYTES, VERSION_MAJOR } from "./format.ts";
+import { HEADER_BYTES, HT_E_CRC, HT_E_MAGIC, HT_E_SIZE, HT_E_TRUNCATED, HT_E_VERSION, MAGIC, MAX_SECTIONS, SECTION_ENTRY_BYTES, VERSION_MAJOR, VERSION_MAJOR_V1 } from "./format.ts";
 
 export interface Header {
 	versionMajor: number;
@@ -23,7 +23,9 @@ export function checkHeader(bytes: Uint8Array, dv: DataView, verifyCrc: boolean)
 	if (magic !== MAGIC) fail(HT_E_MAGIC, `magic ${hex(magic)} is not "HTPW"`);
 	const versionMajor = dv.getUint16(4, true);
 	const versionMinor = dv.getUint16(6, true);
-	if (versionMajor !== VERSION_MAJOR) fail(HT_E_VERSION, `version ${versionMajor}.${versionMinor}, this reader takes ${VERSION_MAJOR}.x`);
+	if (versionMajor !== VERSION_MAJOR && versionMajor !== VERSION_MAJOR_V1) {
+		fail(HT_E_VERSION, `version ${versionMajor}.${versionMinor}, this reader takes ${VERSION_MAJOR_V1}.x and ${VERSION_MAJOR}.x`);
+	}
 	const fileSize = dv.getUint32(8, true);
 	const crc = dv.getUint32(12, true);
 	if (bytes.byteLength < fileSize) fail(HT_E_TRUNCATED, `${bytes.byteLength} bytes, file_size says ${fileSize}`);

@@ -38,6 +38,10 @@ export interface Op {
 	multOff: number;
 	shiftOff: number;
 	auxOff: number;
+	/** Version 2: QPARAMS offset of the float32 filter scales (0 for ops without them); 0 in version 1. */
+	scaleOff: number;
+	/** Version 2: the filter scales (docs/FORMAT.md §2a); null otherwise. */
+	filterScales: Float32Array | null;
 	/** Views into BACKBONE / KEPT_PW / QPARAMS; null where the op has none (a generated PW has none of these). */
 	weights: Int8Array | null;
 	bias: Int32Array | null;
@@ -79,8 +83,11 @@ export interface GenLayer {
 	/** Packed H (HEAD) or U then V (LOWRANK) at headBits, a view into HEADS. */
 	heads: Uint8Array;
 	biasUnit: Int32Array;
+	/** Version 1 synthesis (0 in version 2). */
 	m0: number;
 	s0: number;
+	/** Version 2: the float32 unit_scale of docs/FORMAT.md §4, a row's filter scale over its max |a| (0 in version 1). */
+	unitScale: number;
 }
 
 export interface Generator {
@@ -114,6 +121,8 @@ export class Model {
 	readonly inputTensor: number;
 	readonly outputTensor: number;
 	readonly generator: Generator | null;
+	/** Version 2: the float32 scale of every tensor (SCALES); null for a version 1 model. */
+	readonly tensorScales: number[] | null;
 	/** Bytes of each generated layer's synthesized kernel. */
 	readonly kernelBytes: number[];
 	readonly maxKernelBytes: number;
@@ -126,7 +135,7 @@ export class Model {
 	constructor(fields: {
 		bytes: Uint8Array; versionMajor: number; versionMinor: number; crc: number; sections: SectionEntry[];
 		tensors: Tensor[]; ops: Op[]; arenaBytes: number; inputTensor: number; outputTensor: number;
-		generator: Generator | null; metaText: string; meta: any;
+		generator: Generator | null; metaText: string; meta: any; tensorScales?: number[] | null;
 	}) {
 		this.bytes = fields.bytes;
 		this.versionMajor = fields.versionMajor;
@@ -139,6 +148,7 @@ export class Model {
 		this.inputTensor = fields.inputTensor;
 		this.outputTensor = fields.outputTensor;
 		this.generator = fields.generator;
+		this.tensorScales = fields.tensorScales ?? null;
 		this.metaText = fields.metaText;
 		this.meta = fields.meta;
 		const kernelBytes: number[] = [];

@@ -1,14 +1,15 @@
 // Op records, one at a time in plan order, docs/FORMAT.md §2, §3 and §8 step 4
 // (per op: OPCODE, PLAN, SHAPE, PARAM_BOUNDS, PARAM, ARENA_OVERLAP).
 
-import { checkMultShift, checkQparams, qparam, qparamView, type BlobContext } from "./context.ts";
+import { checkMultShift, checkQparams, isScale, qparam, qparamF32, qparamView, type BlobContext } from "./context.ts";
 import { fail } from "./errors.ts";
 import {
 	ADD_AUX_COUNT, ADD_MAX_LEFT_SHIFT, ATTNPOOL_AUX_COUNT, AVGPOOL_AUX_COUNT, HT_E_ARENA_OVERLAP, HT_E_OPCODE, HT_E_PARAM,
 	HT_E_PARAM_BOUNDS, HT_E_PLAN, HT_E_SHAPE, NONE16, NONE32, OP_ADD, OP_ATTNPOOL, OP_AVGPOOL, OP_CONV1D, OP_DWCONV1D,
 	OP_FC, OP_FIRST, OP_FLAG_PER_TENSOR, OP_LAST, OP_MAXPOOL, OP_NAMES, OP_PWCONV, OP_RECORD_BYTES, SEC_BACKBONE, SEC_KEPT_PW,
-	SECTION_NAMES,
+	SEC_QPARAMS, SECTION_NAMES, MULT_MAX, SHIFT_MAX, SHIFT_MIN, VERSION_MAJOR_V1,
 } from "./format.ts";
+import { addRequant, meanIsIdentity, meanRequant, weightedRequant, type Requant } from "./requant.ts";
 import type { Op, SectionEntry, Tensor } from "./model.ts";
 import type { PlanHeader } from "./plan.ts";
 
@@ -64,6 +65,8 @@ function readOp(dv: DataView, at: number): Op {
 		multOff: dv.getUint32(at + 32, true),
 		shiftOff: dv.getUint32(at + 36, true),
 		auxOff: dv.getUint32(at + 40, true),
+		scaleOff: dv.getUint32(at + 44, true),
+		filterScales: null,
 		weights: null,
 		bias: null,
 		mult: null,
@@ -100,12 +103,55 @@ function checkParams(ctx: BlobContext, op: Op, tensors: Tensor[], reservedNonZer
 		for (let c = 0; c < count; c++) checkMultShift(qparam(ctx, op.multOff, c), qparam(ctx, op.shiftOff, c), what, "channel", c);
 	}
 	const aux = (i: number): number => qparam(ctx, op.auxOff, i);
+	const v2 = ctx.versionMajor !== VERSION_MAJOR_V1;
 	if (op.opcode === OP_ADD) {
 		const leftShift = aux(0);
 		if (leftShift < 0 || leftShift > ADD_MAX_LEFT_SHIFT) bad(`left_shift ${leftShift} outside 0..${ADD_MAX_LEFT_SHIFT}`);
 		for (let i = 1; i < ADD_AUX_COUNT; i += 2) checkMultShift(aux(i), aux(i + 1), what, "aux", i);
+	} else if (op.opcode === OP_AVGPOOL && v2) {
+		// TFLM's MEAN folds 1/L into the multiplier, which may then be below 2^30 (docs/FORMAT.md §2a).
+		if (aux(0) < 0 || aux(0) > MULT_MAX || aux(1) < SHIFT_MIN || aux(1) > SHIFT_MAX) bad(`aux multiplier ${aux(0)}, shift ${aux(1)} out of range`);
 	} else if (op.opcode === OP_AVGPOOL || op.opcode === OP_ATTNPOOL) {
 		for (let i = 0; i < auxCount(op.opcode); i += 2) checkMultShift(aux(i), aux(i + 1), what, "aux", i);
+	}
+	if (v2) checkRule(ctx, op, tensors, requant, cout, bad);
+}
+
+/** Version 2: filter scales present where they belong, and every multiplier the §2a rule (TFLM's Prepare). */
+function checkRule(ctx: BlobContext, op: Op, tensors: Tensor[], requant: boolean, cout: number, bad: (detail: string) => never): void {
+	const scales = ctx.tensorScales as number[];
+	const sIn = scales[op.in0];
+	const sOut = scales[op.out];
+	const differs = (stored: number[], rule: number[], part: string): void => {
+		for (let i = 0; i < rule.length; i++) {
+			if (stored[i] !== rule[i]) bad(`${part} [${stored.join(", ")}] are not the TFLM rule's [${rule.join(", ")}]`);
+		}
+	};
+	const pair = (r: Requant): number[] => [r.m, r.s];
+	if (!requant) {
+		if (op.scaleOff !== 0) bad("filter scales given to an op without them");
+	} else {
+		const count = op.flags & OP_FLAG_PER_TENSOR ? 1 : cout;
+		const filter: number[] = [];
+		for (let c = 0; c < count; c++) {
+			const s = qparamF32(ctx, op.scaleOff, c);
+			if (!isScale(s)) bad(`filter scale ${c} (${s}) is not finite and > 0`);
+			filter.push(s);
+		}
+		for (let c = 0; c < count; c++) {
+			const rule = weightedRequant(op.opcode === OP_FC, sIn, filter, sOut, c);
+			differs([qparam(ctx, op.multOff, c), qparam(ctx, op.shiftOff, c)], pair(rule), `channel ${c} multiplier and shift`);
+		}
+	}
+	const aux = (n: number): number[] => Array.from({ length: n }, (_, i) => qparam(ctx, op.auxOff, i));
+	if (op.opcode === OP_ADD) {
+		const rule = addRequant(scales[op.in0], scales[op.in1], sOut);
+		differs(aux(ADD_AUX_COUNT), rule, "ADD parameters");
+		if (rule[2] > 0 || rule[4] > 0 || rule[6] > 0) bad("ADD's rescales must be below 1 (TFLM's QuantizeMultiplierSmallerThanOneExp)");
+	} else if (op.opcode === OP_AVGPOOL) {
+		const a = tensors[op.in0];
+		if (meanIsIdentity(sIn, a.zeroPoint, sOut, tensors[op.out].zeroPoint)) bad("input and output have the same scale and zero point (TFLM's MEAN would truncate)");
+		differs(aux(AVGPOOL_AUX_COUNT), pair(meanRequant(sIn, sOut, a.length)), "AVGPOOL multiplier and shift");
 	}
 }
 
@@ -200,6 +246,7 @@ function checkBounds(ctx: BlobContext, op: Op, cout: number, what: string): void
 		const count = op.flags & OP_FLAG_PER_TENSOR ? 1 : cout;
 		checkQparams(ctx, op.multOff, count, what, "multipliers");
 		checkQparams(ctx, op.shiftOff, count, what, "shifts");
+		if (ctx.versionMajor !== VERSION_MAJOR_V1) checkQparams(ctx, op.scaleOff, count, what, "filter scales");
 	}
 	const aux = auxCount(op.opcode);
 	if (aux > 0) checkQparams(ctx, op.auxOff, aux, what, "aux");
@@ -242,6 +289,9 @@ function attachViews(ctx: BlobContext, op: Op, cout: number): void {
 		const count = op.flags & OP_FLAG_PER_TENSOR ? 1 : cout;
 		op.mult = qparamView(ctx, op.multOff, count);
 		op.shift = qparamView(ctx, op.shiftOff, count);
+		if (ctx.versionMajor !== VERSION_MAJOR_V1) {
+			op.filterScales = new Float32Array(ctx.buffer, ctx.base + (ctx.sec[SEC_QPARAMS] as SectionEntry).offset + op.scaleOff, count);
+		}
 	}
 	const aux = auxCount(op.opcode);
 	if (aux > 0) op.aux = qparamView(ctx, op.auxOff, aux);
@@ -262,7 +312,9 @@ export function checkOps(ctx: BlobContext, plan: PlanHeader, tensors: Tensor[]):
 		checkShape(op, tensors, what);
 		const cout = tensors[op.out].channels;
 		checkBounds(ctx, op, cout, what);
-		checkParams(ctx, op, tensors, dv.getUint16(at + 18, true) !== 0 || dv.getUint32(at + 44, true) !== 0, cout, what);
+		// Version 2 uses the word at 44 as scale_off (checked by checkRule).
+		const reserved = dv.getUint16(at + 18, true) !== 0 || (ctx.versionMajor === VERSION_MAJOR_V1 && op.scaleOff !== 0);
+		checkParams(ctx, op, tensors, reserved, cout, what);
 		checkArena(dv, op, i, plan, tensors, written, what);
 		written[op.out] = 1;
 		if (op.opcode === OP_PWCONV && op.genLayer !== NONE16) {

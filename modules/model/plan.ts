@@ -2,10 +2,11 @@
 
 import type { BlobContext } from "./context.ts";
 import { fail } from "./errors.ts";
-import { HT_E_PARAM, HT_E_PLAN, HT_E_TENSOR, MAX_OPS, MAX_TENSORS, OP_RECORD_BYTES, PLAN_HEADER_BYTES, SEC_PLAN, TENSOR_RECORD_BYTES } from "./format.ts";
+import { isScale } from "./context.ts";
+import { HT_E_PARAM, HT_E_PLAN, HT_E_TENSOR, MAX_OPS, MAX_TENSORS, OP_RECORD_BYTES, PLAN_HEADER_BYTES, SEC_PLAN, SEC_SCALES, TENSOR_RECORD_BYTES } from "./format.ts";
 import type { SectionEntry, Tensor } from "./model.ts";
-
 import { MAX_ARENA_BYTES } from "./format.ts";
+
 export interface PlanHeader {
 	/** Blob offset of the PLAN section. */
 	at: number;
@@ -36,8 +37,8 @@ export function checkPlanHeader(ctx: BlobContext): PlanHeader {
 	const genCount = dv.getUint16(at + 12, true);
 	if (inputTensor >= tensorCount) fail(HT_E_PLAN, `input tensor ${inputTensor} >= tensor count ${tensorCount}`);
 	if (outputTensor >= tensorCount) fail(HT_E_PLAN, `output tensor ${outputTensor} >= tensor count ${tensorCount}`);
-	const opsAt = at + PLAN_HEADER_BYTES + TENSOR_RECORD_BYTES * tensorCount;
 	if (arenaBytes > MAX_ARENA_BYTES) fail(HT_E_PLAN, `arena of ${arenaBytes} bytes exceeds the ${MAX_ARENA_BYTES}-byte (256 KiB) cap of a device`);
+	const opsAt = at + PLAN_HEADER_BYTES + TENSOR_RECORD_BYTES * tensorCount;
 	return { at, tensorCount, opCount, arenaBytes, inputTensor, outputTensor, genCount, opsAt };
 }
 
@@ -59,4 +60,18 @@ export function checkTensors(ctx: BlobContext, plan: PlanHeader): Tensor[] {
 	}
 	if (dv.getUint16(plan.at + 14, true) !== 0) fail(HT_E_PARAM, "PLAN reserved field not zero");
 	return tensors;
+}
+
+/** Version 2: SCALES holds one float32 scale per tensor, each finite and > 0 (docs/FORMAT.md §8 step 3). */
+export function checkScales(ctx: BlobContext, plan: PlanHeader): number[] | null {
+	const sec = ctx.sec[SEC_SCALES];
+	if (!sec) return null;
+	if (sec.length !== 4 * plan.tensorCount) fail(HT_E_PLAN, `SCALES is ${sec.length} bytes, ${plan.tensorCount} tensors need ${4 * plan.tensorCount}`);
+	const scales: number[] = [];
+	for (let t = 0; t < plan.tensorCount; t++) {
+		const s = ctx.dv.getFloat32(sec.offset + 4 * t, true);
+		if (!isScale(s)) fail(HT_E_PARAM, `tensor ${t}: scale ${s} is not finite and > 0`);
+		scales.push(s);
+	}
+	return scales;
 }

@@ -5,7 +5,7 @@ import { checkGenerator } from "./generator.ts";
 import { checkHeader } from "./header.ts";
 import { Model } from "./model.ts";
 import { checkOps } from "./ops.ts";
-import { checkPlanHeader, checkTensors } from "./plan.ts";
+import { checkPlanHeader, checkScales, checkTensors } from "./plan.ts";
 import { checkSections } from "./sections.ts";
 import { SEC_META } from "./format.ts";
 import { decodeUtf8 } from "./utf8.ts";
@@ -37,10 +37,11 @@ export function readModel(source: BlobSource, options?: ReadOptions): Model {
 	const header = checkHeader(all, new DataView(buffer, base, available), options?.verifyCrc !== false);
 	const bytes = all.subarray(0, header.fileSize);
 	const dv = new DataView(buffer, base, header.fileSize);
-	const table = checkSections(dv, base, header.fileSize, header.sectionCount);
-	const ctx: BlobContext = { buffer, base, dv, bytes, sec: table.byType };
+	const table = checkSections(dv, base, header.fileSize, header.sectionCount, header.versionMajor);
+	const ctx: BlobContext = { buffer, base, dv, bytes, sec: table.byType, versionMajor: header.versionMajor, tensorScales: null };
 	const plan = checkPlanHeader(ctx);
 	const tensors = checkTensors(ctx, plan);
+	ctx.tensorScales = checkScales(ctx, plan);
 	const checked = checkOps(ctx, plan, tensors);
 	const generator = checkGenerator(ctx, plan, tensors, checked);
 	const meta = table.byType[SEC_META];
@@ -48,6 +49,6 @@ export function readModel(source: BlobSource, options?: ReadOptions): Model {
 	return new Model({
 		bytes, versionMajor: header.versionMajor, versionMinor: header.versionMinor, crc: header.crc, sections: table.entries,
 		tensors, ops: checked.ops, arenaBytes: plan.arenaBytes, inputTensor: plan.inputTensor, outputTensor: plan.outputTensor,
-		generator, metaText, meta: parseMeta(metaText),
+		generator, metaText, meta: parseMeta(metaText), tensorScales: ctx.tensorScales,
 	});
 }

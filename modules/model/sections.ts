@@ -4,8 +4,8 @@
 import { fail } from "./errors.ts";
 import {
 	HEADER_BYTES, HT_E_PARAM, HT_E_SECTION_ALIGN, HT_E_SECTION_BOUNDS, HT_E_SECTION_MISSING, HT_E_SECTION_OVERLAP,
-	HT_E_SECTION_TYPE, MAX_SECTION_ALIGN, QPARAMS_MIN_ALIGN, SEC_FIRST, SEC_LAST, SEC_META, SEC_PLAN, SEC_QPARAMS,
-	SECTION_ENTRY_BYTES, SECTION_NAMES,
+	HT_E_SECTION_TYPE, MAX_SECTION_ALIGN, QPARAMS_MIN_ALIGN, SEC_FIRST, SEC_LAST, SEC_LAST_V1, SEC_META, SEC_PLAN, SEC_QPARAMS,
+	SEC_SCALES, SECTION_ENTRY_BYTES, SECTION_NAMES, VERSION_MAJOR_V1,
 } from "./format.ts";
 import type { SectionEntry } from "./model.ts";
 
@@ -19,15 +19,10 @@ function isPowerOfTwo(n: number): boolean {
 	return n > 0 && (n & (n - 1)) === 0;
 }
 
-function isKnown(type: number): boolean {
-	return type >= SEC_FIRST && type <= SEC_LAST;
-}
-
-function label(i: number, type: number): string {
-	return `section ${i} (${isKnown(type) ? SECTION_NAMES[type] : `type ${type}`})`;
-}
-
-export function checkSections(dv: DataView, blobAddress: number, fileSize: number, sectionCount: number): SectionTable {
+export function checkSections(dv: DataView, blobAddress: number, fileSize: number, sectionCount: number, versionMajor: number): SectionTable {
+	const lastKnown = versionMajor === VERSION_MAJOR_V1 ? SEC_LAST_V1 : SEC_LAST;
+	const isKnown = (type: number): boolean => type >= SEC_FIRST && type <= lastKnown;
+	const label = (i: number, type: number): string => `section ${i} (${isKnown(type) ? SECTION_NAMES[type] : `type ${type}`})`;
 	const tableEnd = HEADER_BYTES + SECTION_ENTRY_BYTES * sectionCount;
 	const entries: SectionEntry[] = [];
 	const reserved: number[] = [];
@@ -66,6 +61,7 @@ export function checkSections(dv: DataView, blobAddress: number, fileSize: numbe
 	});
 	if (!byType[SEC_META]) fail(HT_E_SECTION_MISSING, "no META section");
 	if (!byType[SEC_PLAN]) fail(HT_E_SECTION_MISSING, "no PLAN section");
+	if (versionMajor !== VERSION_MAJOR_V1 && !byType[SEC_SCALES]) fail(HT_E_SECTION_MISSING, `no SCALES section (version ${versionMajor})`);
 	entries.forEach((e, i) => {
 		if (!isKnown(e.type)) fail(HT_E_SECTION_TYPE, `section ${i}: unknown type ${e.type}`);
 	});

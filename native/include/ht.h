@@ -42,8 +42,12 @@ const char *ht_status_name(int status);
 enum {
 	HT_SEC_META = 1, HT_SEC_PLAN = 2, HT_SEC_BACKBONE = 3, HT_SEC_KEPT_PW = 4,
 	HT_SEC_GENERATOR = 5, HT_SEC_HEADS = 6, HT_SEC_CODES = 7, HT_SEC_QPARAMS = 8,
-	HT_SEC_COUNT = 9
+	HT_SEC_SCALES = 9, /* version 2 only */
+	HT_SEC_COUNT = 10
 };
+
+/* Format versions read (docs/FORMAT.md §9); writers write HT_VERSION_2. */
+enum { HT_VERSION_1 = 1, HT_VERSION_2 = 2 };
 
 enum {
 	HT_OP_CONV1D = 1, HT_OP_DWCONV1D = 2, HT_OP_PWCONV = 3, HT_OP_ADD = 4,
@@ -53,15 +57,16 @@ enum {
 #define HT_NONE16 0xFFFFu
 #define HT_NONE32 0xFFFFFFFFu
 
-/* A validated model: pointers into the caller's blob (read in place, never copied). */
-typedef struct {
-	const uint8_t *blob;
-	uint32_t size;
 /* What a device can hold (docs/FORMAT.md §8): a model whose arena (PLAN) or one of whose synthesized kernels
  * (GENERATOR) is larger is refused. 256 KiB is all the RAM of the nRF52840, the smallest target. */
 #define HT_MAX_ARENA_BYTES (256u * 1024u)
 #define HT_MAX_KERNEL_BYTES (256u * 1024u)
 
+/* A validated model: pointers into the caller's blob (read in place, never copied). */
+typedef struct {
+	const uint8_t *blob;
+	uint32_t size;
+	uint16_t version; /* major: HT_VERSION_1 or HT_VERSION_2 */
 	const uint8_t *sec[HT_SEC_COUNT]; /* NULL when absent */
 	uint32_t sec_len[HT_SEC_COUNT];
 	uint16_t tensor_count, op_count, gen_count, input_tensor, output_tensor;

@@ -4,6 +4,7 @@
  * PARAM_BOUNDS (15), PARAM (16). */
 #include "ht_bits.h"
 #include "ht_bytes.h"
+#include "ht_requant.h"
 #include "ht_synth_scratch.h"
 #include "ht_validate.h"
 
@@ -94,13 +95,15 @@ static int check_gen_rec(const ht_model *m, const ht_gen_header *h, uint16_t g, 
 	if (ht_bits_ok(r->head_bits) &&
 	    (uint64_t)r->head_off + ht_packed_bytes(head_values(h, r, dh), r->head_bits) > m->sec_len[HT_SEC_HEADS])
 		return HT_E_PARAM_BOUNDS;
-	if (!ht_qparams_in_bounds(m, r->qp_off, (uint64_t)r->cout + 2u))
+	const int v1 = m->version == HT_VERSION_1;
+	if (!ht_qparams_in_bounds(m, r->qp_off, (uint64_t)r->cout + (v1 ? 2u : 0u)))
 		return HT_E_PARAM_BOUNDS;
-	uint32_t m0_off = r->qp_off + 4u * r->cout;
-	if (!ht_bits_ok(r->head_bits) || !ht_bits_ok(r->code_bits) || r->reserved0 || r->reserved1 ||
-	    !ht_requant_arrays_ok(m, m0_off, m0_off + 4u, 1))
+	if (!ht_bits_ok(r->head_bits) || !ht_bits_ok(r->code_bits) || r->reserved0)
 		return HT_E_PARAM;
-	return HT_OK;
+	if (!v1) /* version 2: the word at 20 is the float32 unit_scale */
+		return ht_scale_ok(ht_gen_unit_scale(r)) ? HT_OK : HT_E_PARAM;
+	uint32_t m0_off = r->qp_off + 4u * r->cout;
+	return r->reserved1 == 0 && ht_requant_arrays_ok(m, m0_off, m0_off + 4u, 1) ? HT_OK : HT_E_PARAM;
 }
 
 int ht_check_generator(ht_model *m)

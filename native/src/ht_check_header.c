@@ -17,7 +17,8 @@ int ht_check_header(ht_model *m, const uint8_t *blob, uint32_t size, uint16_t *s
 		return HT_E_TRUNCATED;
 	if (blob[0] != magic[0] || blob[1] != magic[1] || blob[2] != magic[2] || blob[3] != magic[3])
 		return HT_E_MAGIC;
-	if (ht_ld16(blob + 4) != 1)
+	uint16_t version = ht_ld16(blob + 4);
+	if (version != HT_VERSION_1 && version != HT_VERSION_2)
 		return HT_E_VERSION;
 	uint32_t file_size = ht_ld32(blob + 8);
 	if (size < file_size)
@@ -31,6 +32,7 @@ int ht_check_header(ht_model *m, const uint8_t *blob, uint32_t size, uint16_t *s
 		return HT_E_CRC;
 	m->blob = blob;
 	m->size = file_size;
+	m->version = version;
 	*section_count = count;
 	return HT_OK;
 }

@@ -3,6 +3,7 @@
  * parameters (16), arena safety (17). */
 #include "ht_bytes.h"
 #include "ht_kernels.h"
+#include "ht_requant.h"
 #include "ht_validate.h"
 
 typedef struct {
@@ -131,7 +132,8 @@ static int check_bounds(const ht_model *m, const op_view *v)
 	if (uses_requant(v)) {
 		uint32_t n = (op->flags & HT_FLAG_PER_TENSOR) ? 1u : v->out.channels;
 		if ((op->bias_off != HT_NONE32 && !ht_qparams_in_bounds(m, op->bias_off, v->out.channels)) ||
-		    !ht_qparams_in_bounds(m, op->mult_off, n) || !ht_qparams_in_bounds(m, op->shift_off, n))
+		    !ht_qparams_in_bounds(m, op->mult_off, n) || !ht_qparams_in_bounds(m, op->shift_off, n) ||
+		    (m->version != HT_VERSION_1 && !ht_qparams_in_bounds(m, op->reserved1, n)))
 			return HT_E_PARAM_BOUNDS;
 	}
 	if (op->opcode == HT_OP_ATTNPOOL && op->bias_off != HT_NONE32 && !ht_qparams_in_bounds(m, op->bias_off, 1))
@@ -184,6 +186,8 @@ static int aux_values_ok(const ht_model *m, const op_view *v)
 		       ht_requant_arrays_ok(m, v->op.aux_off + 20, v->op.aux_off + 24, 1);
 	}
 	case HT_OP_AVGPOOL:
+		if (m->version != HT_VERSION_1) /* TFLM's MEAN folds 1/L in: the multiplier may be below 2^30 */
+			return ht_ldi32(a) >= 0 && ht_shift_ok(ht_ldi32(a + 4));
 		return ht_requant_arrays_ok(m, v->op.aux_off, v->op.aux_off + 4, 1);
 	case HT_OP_ATTNPOOL:
 		return ht_requant_arrays_ok(m, v->op.aux_off, v->op.aux_off + 4, 1) &&
@@ -193,17 +197,65 @@ static int aux_values_ok(const ht_model *m, const op_view *v)
 	}
 }
 
+static int pair_is(const uint8_t *mult, const uint8_t *shift, ht_rq rule)
+{
+	return ht_ldi32(mult) == rule.mult && ht_ldi32(shift) == rule.shift;
+}
+
+/* Version 2 (docs/FORMAT.md §2a): the word at 44 is scale_off; every multiplier is TFLM's from the scales. */
+static int rule_ok(const ht_model *m, const op_view *v)
+{
+	const ht_op_rec *op = &v->op;
+	const uint8_t *q = m->sec[HT_SEC_QPARAMS];
+	const float s_in = ht_tensor_scale(m, op->in0), s_out = ht_tensor_scale(m, op->out);
+	if (!uses_requant(v)) {
+		if (op->reserved1 != 0)
+			return 0;
+	} else {
+		const uint32_t n = (op->flags & HT_FLAG_PER_TENSOR) ? 1u : v->out.channels;
+		for (uint32_t c = 0; c < n; c++) {
+			if (!ht_scale_ok(ht_ldf32(q + op->reserved1 + 4u * c)))
+				return 0;
+		}
+		for (uint32_t c = 0; c < n; c++) {
+			const float s_f = ht_ldf32(q + op->reserved1 + 4u * c);
+			const ht_rq rule = op->opcode == HT_OP_FC && n == 1 ? ht_fc_per_tensor_requant(s_in, s_f, s_out)
+			                                                    : ht_conv_requant(s_in, s_f, s_out);
+			if (!pair_is(q + op->mult_off + 4u * c, q + op->shift_off + 4u * c, rule))
+				return 0;
+		}
+	}
+	const uint8_t *a = q + op->aux_off;
+	if (op->opcode == HT_OP_ADD) {
+		int32_t rule[7];
+		ht_add_requant(ht_tensor_scale(m, op->in0), ht_tensor_scale(m, op->in1), s_out, rule);
+		for (int i = 0; i < 7; i++) {
+			if (ht_ldi32(a + 4 * i) != rule[i])
+				return 0;
+		}
+		return rule[2] <= 0 && rule[4] <= 0 && rule[6] <= 0;
+	}
+	if (op->opcode == HT_OP_AVGPOOL) {
+		if (s_in == s_out && v->in0.zero_point == v->out.zero_point)
+			return 0;
+		return pair_is(a, a + 4, ht_mean_requant(s_in, s_out, v->in0.length));
+	}
+	return 1;
+}
+
 static int check_params(const ht_model *m, const op_view *v)
 {
 	const ht_op_rec *op = &v->op;
-	if ((op->flags & ~HT_FLAG_PER_TENSOR) || op->act_min > op->act_max || op->reserved0 || op->reserved1 ||
-	    !check_window_params(v) || !unused_fields_ok(v))
+	if ((op->flags & ~HT_FLAG_PER_TENSOR) || op->act_min > op->act_max || op->reserved0 ||
+	    (m->version == HT_VERSION_1 && op->reserved1) || !check_window_params(v) || !unused_fields_ok(v))
 		return HT_E_PARAM;
 	if (uses_requant(v) &&
 	    !ht_requant_arrays_ok(m, op->mult_off, op->shift_off,
 	                          (op->flags & HT_FLAG_PER_TENSOR) ? 1u : v->out.channels))
 		return HT_E_PARAM;
-	return aux_values_ok(m, v) ? HT_OK : HT_E_PARAM;
+	if (!aux_values_ok(m, v))
+		return HT_E_PARAM;
+	return m->version == HT_VERSION_1 || rule_ok(m, v) ? HT_OK : HT_E_PARAM;
 }
 
 static int overlaps(const ht_tensor_rec *a, const ht_tensor_rec *b)

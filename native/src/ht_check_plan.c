@@ -1,5 +1,6 @@
 #include "ht_arith.h"
 #include "ht_bytes.h"
+#include "ht_requant.h"
 #include "ht_validate.h"
 
 static int check_tensor(const ht_model *m, uint16_t i)
@@ -35,7 +36,22 @@ int ht_check_plan_header(ht_model *m)
 		if (st != HT_OK)
 			return st;
 	}
-	return ht_ld16(p + 14) == 0 ? HT_OK : HT_E_PARAM;
+	if (ht_ld16(p + 14) != 0)
+		return HT_E_PARAM;
+	if (m->version == HT_VERSION_1)
+		return HT_OK;
+	if (m->sec_len[HT_SEC_SCALES] != 4u * tensors)
+		return HT_E_PLAN;
+	for (uint16_t i = 0; i < tensors; i++) {
+		if (!ht_scale_ok(ht_tensor_scale(m, i)))
+			return HT_E_PARAM;
+	}
+	return HT_OK;
+}
+
+float ht_tensor_scale(const ht_model *m, uint16_t tensor)
+{
+	return ht_ldf32(m->sec[HT_SEC_SCALES] + 4u * tensor);
 }
 
 int ht_qparams_in_bounds(const ht_model *m, uint32_t off, uint64_t n)

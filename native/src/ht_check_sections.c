@@ -17,9 +17,9 @@ static void read_entry(const ht_model *m, uint16_t i, section_entry *e)
 	e->reserved = ht_ld32(p + 12);
 }
 
-static int known_type(uint16_t type)
+static int known_type(const ht_model *m, uint16_t type)
 {
-	return type >= HT_SEC_META && type < HT_SEC_COUNT;
+	return type >= HT_SEC_META && type <= (m->version == HT_VERSION_1 ? HT_SEC_QPARAMS : HT_SEC_SCALES);
 }
 
 static int check_bounds(const ht_model *m, uint16_t count)
@@ -70,13 +70,15 @@ static int check_presence(const ht_model *m, uint16_t count)
 	for (uint16_t i = 0; i < count; i++) {
 		section_entry e;
 		read_entry(m, i, &e);
-		if (!known_type(e.type))
+		if (!known_type(m, e.type))
 			continue;
 		if (seen[e.type])
 			return HT_E_SECTION_MISSING;
 		seen[e.type] = 1;
 	}
-	return seen[HT_SEC_META] && seen[HT_SEC_PLAN] ? HT_OK : HT_E_SECTION_MISSING;
+	return seen[HT_SEC_META] && seen[HT_SEC_PLAN] && (m->version == HT_VERSION_1 || seen[HT_SEC_SCALES])
+	           ? HT_OK
+	           : HT_E_SECTION_MISSING;
 }
 
 static int check_types(const ht_model *m, uint16_t count)
@@ -84,7 +86,7 @@ static int check_types(const ht_model *m, uint16_t count)
 	for (uint16_t i = 0; i < count; i++) {
 		section_entry e;
 		read_entry(m, i, &e);
-		if (!known_type(e.type))
+		if (!known_type(m, e.type))
 			return HT_E_SECTION_TYPE;
 	}
 	return HT_OK;

@@ -1,5 +1,7 @@
 #include "ht_records.h"
 
+#include <string.h>
+
 #include "ht_bytes.h"
 
 void ht_decode_tensor(const uint8_t *p, ht_tensor_rec *t)
@@ -70,6 +72,13 @@ void ht_decode_gen_rec(const uint8_t *p, ht_gen_rec *r)
 	r->head_off = ht_ld32(p + 12);
 	r->qp_off = ht_ld32(p + 16);
 	r->reserved1 = ht_ld32(p + 20);
+}
+
+float ht_gen_unit_scale(const ht_gen_rec *r)
+{
+	float f;
+	memcpy(&f, &r->reserved1, sizeof f);
+	return f;
 }
 
 const uint8_t *ht_tensor_ptr(const ht_model *m, uint16_t tensor)

@@ -55,7 +55,7 @@ typedef struct {
 typedef struct {
 	uint16_t cout, cin;
 	uint8_t head_bits, code_bits, rank, reserved0;
-	uint32_t code_off, head_off, qp_off, reserved1;
+	uint32_t code_off, head_off, qp_off, reserved1; /* reserved1: version 2's float32 unit_scale */
 } ht_gen_rec;
 
 void ht_decode_tensor(const uint8_t *p, ht_tensor_rec *t);
@@ -63,6 +63,8 @@ void ht_decode_op(const uint8_t *p, ht_op_rec *op);
 void ht_decode_gen_header(const uint8_t *p, ht_gen_header *h);
 void ht_decode_mlp(const uint8_t *p, ht_mlp_rec *r);
 void ht_decode_gen_rec(const uint8_t *p, ht_gen_rec *r);
+/* Version 2: the record's unit_scale (docs/FORMAT.md §4). */
+float ht_gen_unit_scale(const ht_gen_rec *r);
 
 /* Record addresses inside a model whose PLAN/GENERATOR framing has been validated. */
 const uint8_t *ht_tensor_ptr(const ht_model *m, uint16_t tensor);

@@ -1,10 +1,12 @@
-/* Generator synthesis (docs/FORMAT.md §4), integer only, one output row at a time; scratch layout in
- * ht_synth_scratch.h. */
+/* Generator synthesis (docs/FORMAT.md §4), one output row at a time; scratch layout in ht_synth_scratch.h.
+ * Integer only but for a version 2 row's multiplier, TFLM's rule over float32 scales (ht_requant.h). */
 #include "ht_arith.h"
 #include "ht_bits.h"
 #include "ht_bytes.h"
 #include "ht_records.h"
+#include "ht_requant.h"
 #include "ht_synth_scratch.h"
+#include "ht_validate.h"
 
 typedef struct {
 	int32_t *a;   /* the row's accumulators a[i] */
@@ -146,7 +148,28 @@ static int row_multiplier(int32_t m0, int32_t s0, uint32_t max_abs, int32_t *mul
 	return HT_OK;
 }
 
-static int finish_row(const ht_model *m, const ht_gen_rec *r, uint32_t c, const int32_t *a, uint8_t *kernel)
+/* Version 2: the scales a row's multiplier comes from (docs/FORMAT.md §4 step 4). */
+typedef struct {
+	float s_in, s_out, unit;
+} row_scales;
+
+static row_scales scales_of(const ht_model *m, uint16_t g, const ht_gen_rec *r)
+{
+	row_scales s = {0.0f, 0.0f, ht_gen_unit_scale(r)};
+	for (uint16_t i = 0; i < m->op_count; i++) {
+		ht_op_rec op;
+		ht_decode_op(ht_op_ptr(m, i), &op);
+		if (op.opcode == HT_OP_PWCONV && op.gen_layer == g) {
+			s.s_in = ht_tensor_scale(m, op.in0);
+			s.s_out = ht_tensor_scale(m, op.out);
+			break;
+		}
+	}
+	return s;
+}
+
+static int finish_row(const ht_model *m, const ht_gen_rec *r, const row_scales *rs, uint32_t c, const int32_t *a,
+                      uint8_t *kernel)
 {
 	const uint32_t cin = r->cin, cout = r->cout;
 	const uint8_t *q = m->sec[HT_SEC_QPARAMS] + r->qp_off;
@@ -165,9 +188,17 @@ static int finish_row(const ht_model *m, const ht_gen_rec *r, uint32_t c, const 
 		for (uint32_t i = 0; i < cin; i++)
 			w[i] = (int8_t)ht_rdiv(127 * (int64_t)a[i], max_abs);
 		b = (int32_t)ht_rdiv(ht_ldi32(q + 4u * c), max_abs);
-		int st = row_multiplier(ht_ldi32(q + 4u * cout), ht_ldi32(q + 4u * cout + 4u), max_abs, &mult, &shift);
-		if (st != HT_OK)
-			return st;
+		if (m->version == HT_VERSION_1) {
+			int st = row_multiplier(ht_ldi32(q + 4u * cout), ht_ldi32(q + 4u * cout + 4u), max_abs, &mult, &shift);
+			if (st != HT_OK)
+				return st;
+		} else {
+			ht_rq rule = ht_conv_requant(rs->s_in, ht_generated_filter_scale(max_abs, rs->unit), rs->s_out);
+			if (rule.shift > 30)
+				return HT_E_SYNTH_RANGE;
+			mult = rule.mult;
+			shift = rule.shift;
+		}
 	}
 	ht_st32(bias + 4u * c, (uint32_t)b);
 	ht_st32(bias + 4u * (cout + c), (uint32_t)mult);
@@ -201,12 +232,13 @@ int ht_synthesize(const ht_model *m, uint16_t g, uint8_t *kernel, uint32_t kerne
 	}
 	for (uint32_t pad = (uint32_t)r.cout * r.cin; pad < ht_align4((uint32_t)r.cout * r.cin); pad++)
 		kernel[pad] = 0;
+	const row_scales rs = m->version == HT_VERSION_1 ? (row_scales){0.0f, 0.0f, 0.0f} : scales_of(m, g, &r);
 	for (uint32_t c = 0; c < r.cout; c++) {
 		if (h.family == HT_FAMILY_HEAD)
 			head_row(heads, &r, dh, c, &b);
 		else
 			lowrank_row(heads, &r, hv, zh, c, &b);
-		if ((st = finish_row(m, &r, c, b.a, kernel)) != HT_OK)
+		if ((st = finish_row(m, &r, &rs, c, b.a, kernel)) != HT_OK)
 			return st;
 	}
 	return HT_OK;

@@ -16,6 +16,8 @@ int ht_check_op(const ht_model *m, uint16_t i, uint8_t written[HT_MAX_RECORDS / 
 /* GENERATOR, HEADS, CODES (9, 18, 14-16): sets synth_scratch_bytes and max_kernel_bytes. */
 int ht_check_generator(ht_model *m);
 
+/* Version 2: tensor t's float32 scale (SCALES, checked by ht_check_plan_header). */
+float ht_tensor_scale(const ht_model *m, uint16_t tensor);
 /* QPARAMS int32 array of n entries at byte offset off: aligned and inside the section. */
 int ht_qparams_in_bounds(const ht_model *m, uint32_t off, uint64_t n);
 /* Q0.31 multiplier and shift rules (values read from QPARAMS at mult_off, shift_off; n entries). */
