@@ -7,9 +7,12 @@
  * any input gives the plain definition's bits), the constant channels' part of an output position depends only
  * on which taps are in range: per output channel, prefix sums over the taps of Σ_f w[c][k][f]·(x_f − zi) give
  * it for any range [k0, k1), and only the lead is convolved. Every sum wraps modulo 2^32, as the plain
- * accumulator does, so the result is the same int32. */
+ * accumulator does, so the result is the same int32. Output channels go in blocks of four; on DSP cores the
+ * interior positions of a block whose requantization is fast run as ht_dwconv1d.c's do (SMLABB/SMLATB, one word
+ * stored). */
 #include "ht_conv1d.h"
 #include "ht_dot.h"
+#include "ht_dwconv_dsp.h"
 #include "ht_fast_rq.h"
 #include "ht_kernel_util.h"
 
@@ -61,9 +64,18 @@ int ht_conv1d_lead_applies(const ht_dims *in_dims, const ht_window *win, const i
 		return 0;
 	for (uint32_t i = 1; i < in_dims->length; i++) {
 		const int8_t *x = in + i * cin;
-		for (uint32_t f = 1; f < cin; f++)
-			if (x[f] != in[f])
+		if (cin < 5) {
+			for (uint32_t f = 1; f < cin; f++)
+				if (x[f] != in[f])
+					return 0;
+			continue;
+		}
+		/* Words of channels 1..cin-1, the last one overlapping the one before when cin - 1 is not a multiple of 4. */
+		for (uint32_t f = 1; f + 4u <= cin; f += 4u)
+			if (ht_ld32_word((const uint8_t *)(x + f)) != ht_ld32_word((const uint8_t *)(in + f)))
 				return 0;
+		if (ht_ld32_word((const uint8_t *)(x + cin - 4u)) != ht_ld32_word((const uint8_t *)(in + cin - 4u)))
+			return 0;
 	}
 	return 1;
 }
@@ -197,6 +209,42 @@ static void lead_interior(const ht_act *act, const ht_window *win, const ht_dims
 	}
 }
 
+#if HT_DOT_DSP
+/* lead_interior for four adjacent channels c0..c0+3 whose requantization is fast, as ht_dwconv1d.c's interior:
+ * per tap one LDRSB of the lead, one LDRD of the four weights as int16 lanes ((c0, c2), (c1, c3)) and four
+ * SMLABB/SMLATB; the four outputs are requantized and stored as one word (ht_dw_requant4). */
+static void lead_interior4(const ht_act *act, const ht_window *win, const ht_dims *in_dims, const int8_t *in,
+                           const lead_channel *l, const ht_fast_q *q, uint32_t c0, uint32_t cout, int8_t *out,
+                           uint32_t o0, uint32_t o1)
+{
+	const uint32_t cin = in_dims->channels, k = win->k, step = (uint32_t)win->dilation * cin;
+	uint32_t wk[2u * HT_CONV1D_LEAD_TAPS_MAX];
+	for (uint32_t t = 0; t < k; t++) {
+		wk[2u * t] = ((uint32_t)(int32_t)l[0].w[t * cin] & 0xFFFFu) | ((uint32_t)(int32_t)l[2].w[t * cin] << 16);
+		wk[2u * t + 1u] = ((uint32_t)(int32_t)l[1].w[t * cin] & 0xFFFFu) | ((uint32_t)(int32_t)l[3].w[t * cin] << 16);
+	}
+	const int32_t b0 = (int32_t)(l[0].prefix[k] + (uint32_t)q[0].bias), b1 = (int32_t)(l[1].prefix[k] + (uint32_t)q[1].bias),
+	              b2 = (int32_t)(l[2].prefix[k] + (uint32_t)q[2].bias), b3 = (int32_t)(l[3].prefix[k] + (uint32_t)q[3].bias);
+	const int clamp = act->act_min > -128 || act->act_max < 127;
+	const uint32_t lo4 = (uint8_t)act->act_min * 0x01010101u, hi4 = (uint8_t)act->act_max * 0x01010101u;
+	const int8_t *x0 = in + (o0 * win->stride - win->pad_left) * cin;
+	int8_t *y = out + o0 * cout + c0;
+	for (uint32_t o = o0; o < o1; o++, x0 += win->stride * cin, y += cout) {
+		int32_t a0 = b0, a1 = b1, a2 = b2, a3 = b3;
+		const int8_t *x = x0;
+		const uint32_t *w = wk;
+		for (uint32_t t = 0; t < k; t++, x += step, w += 2) {
+			const int32_t v = *x;
+			a0 = __smlabb((int32_t)w[0], v, a0);
+			a2 = __smlatb((int32_t)w[0], v, a2);
+			a1 = __smlabb((int32_t)w[1], v, a1);
+			a3 = __smlatb((int32_t)w[1], v, a3);
+		}
+		ht_dw_requant4(a0, a1, a2, a3, q, y, clamp, lo4, hi4);
+	}
+}
+#endif
+
 /* The lead path for output channels c0..c0+3 (the last block repeats its last channel: same work, same byte). */
 static void lead_block(const ht_act *act, const ht_window *win, const ht_requant *rq, const ht_dims *in_dims,
                        const int8_t *in, const int8_t *weights, const ht_dims *out_dims, int8_t *out, uint32_t c0)
@@ -210,7 +258,18 @@ static void lead_block(const ht_act *act, const ht_window *win, const ht_requant
 	}
 	ht_window_interior(in_dims->length, out_dims->length, win, &lo, &hi);
 	lead_edge(act, win, in_dims, in, l, c, cout, out, 0, lo);
-	lead_interior(act, win, in_dims, in, l, c, cout, out, lo, hi);
+#if HT_DOT_DSP
+	ht_fast_q q[LEAD_BLOCK];
+	int fast = c0 + LEAD_BLOCK <= cout && hi > lo;
+	for (uint32_t b = 0; b < LEAD_BLOCK; b++) {
+		q[b] = l[b].fast;
+		fast &= q[b].rs1 >= 0;
+	}
+	if (fast)
+		lead_interior4(act, win, in_dims, in, l, q, c0, cout, out, lo, hi);
+	else
+#endif
+		lead_interior(act, win, in_dims, in, l, c, cout, out, lo, hi);
 	lead_edge(act, win, in_dims, in, l, c, cout, out, hi > lo ? hi : lo, out_dims->length);
 }
 
