@@ -35,3 +35,17 @@ export function requireDataset(dir: string): void {
 export function requireModel(path: string): void {
 	if (!existsSync(path)) throw new Error(`no model at ${shown(path)} (models/ holds the trained ones; \`npx hypertiny train --help\` makes more)`);
 }
+
+/** A record the app can play: at least one sample. */
+export function requireSamples(recording: { name: string; samples: ArrayLike<number> }): void {
+	if (recording.samples.length === 0) throw new Error(`record ${recording.name} has no samples: nothing to play`);
+}
+
+/**
+ * Why a run asked to classify with `model` did not (the app's final `model` status is not "ready"), or undefined
+ * when it did or no model was asked for.
+ */
+export function modelNotUsed(model: string | undefined, status: unknown): string | undefined {
+	if (model === undefined || status === "ready") return undefined;
+	return `the app could not use ${model} (model ${String(status)}): it ran without classifying beats`;
+}

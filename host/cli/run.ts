@@ -5,6 +5,7 @@ import { ensureBuilt } from "../app/build.ts";
 import { modelOption } from "../app/default-model.ts";
 import { loadRecording } from "../app/ecg-resource.ts";
 import { SimApp } from "../app/sim-app.ts";
+import { modelNotUsed, requireSamples } from "./prerequisites.ts";
 
 const USAGE = `usage: hypertiny run [--record N|path] [--model m.htpw|none] [--policy boot|lazy|stream --budget N] [--realtime] [--gatt] [--json]
 
@@ -31,8 +32,9 @@ export async function runCommand(args: string[]): Promise<number> {
 		return 0;
 	}
 	const model = modelOption(values.model);
-	ensureBuilt(["app"], (line) => process.stderr.write(line + "\n"));
 	const recording = await loadRecording(values.record);
+	requireSamples(recording);
+	ensureBuilt(["app"], (line) => process.stderr.write(line + "\n"));
 	const budget = values.budget === undefined ? undefined : Number(values.budget);
 	const app = new SimApp({ recording, model, config: { policy: values.policy, budget, realtime: values.realtime, traceBeats: !values.json } });
 	if (!values.json) {
@@ -50,5 +52,7 @@ export async function runCommand(args: string[]): Promise<number> {
 	}
 	const stats = { record: recording.name, wallSeconds: Number(result.wallSeconds.toFixed(2)), ...result.stats };
 	process.stdout.write(values.json ? JSON.stringify(stats) + "\n" : `${JSON.stringify(stats)}\n`);
-	return 0;
+	const failed = modelNotUsed(model, result.stats.model);
+	if (failed) process.stderr.write(`hypertiny run: ${failed}\n`);
+	return failed ? 1 : 0;
 }

@@ -12,6 +12,8 @@ import { followSimulator } from "../companion/sources.ts";
 import { CompanionState } from "../companion/state.ts";
 import { attachView } from "../companion/view.ts";
 
+import { modelNotUsed, requireSamples } from "./prerequisites.ts";
+import { attachRunLine, type RunLineView } from "./run-line.ts";
 const USAGE = `usage: hypertiny start [--record N|path] [--model m.htpw|none] [--policy boot|lazy|stream --budget N]
                        [--realtime] [--strip N] [--port N] [--web PORT] [--json]
 
@@ -45,8 +47,10 @@ export async function startCommand(args: string[]): Promise<number> {
 	const log = (line: string): void => {
 		if (json) process.stdout.write(JSON.stringify({ type: "log", text: line }) + "\n");
 		else process.stderr.write(line + "\n");
+	let running: RunLineView | undefined;
 	};
 	const budget = values.budget === undefined ? undefined : Number(values.budget);
+		else if (running) running.above(() => process.stderr.write(line + "\n"));
 	if (values.policy === "stream" && (budget === undefined || !Number.isInteger(budget) || budget <= 0))
 		throw new Error("--policy stream needs --budget N (bytes of kernel memory, a positive integer)");
 	const web = values.web === undefined ? undefined : Number(values.web);
@@ -57,14 +61,17 @@ export async function startCommand(args: string[]): Promise<number> {
 
 	const model = modelOption(values.model, log);
 
-	ensureBuilt(["app"], log);
 	const recording = await loadRecording(values.record);
+	requireSamples(recording);
+	ensureBuilt(["app"], log);
 	const socket = new GattSocket();
 	const listening = await socket.listen(port);
 	log(`record ${recording.name} (${recording.lead}, ${(recording.samples.length / recording.sampleRate / 60).toFixed(1)} min); simulator GATT socket on 127.0.0.1:${listening}`);
 
 	const state = new CompanionState();
-	const draw = attachView(state, process.stdout, { json, title: `hypertiny companion (simulator, record ${recording.name})` });
+	// A running line (beats by class, heart rate, alerts) rather than the companion's panel; --json: its JSON lines.
+	running = json ? undefined : attachRunLine(state, process.stdout);
+	const draw = running ? running.finish : attachView(state, process.stdout, { json, title: `hypertiny companion (simulator, record ${recording.name})` });
 	const beats: DeviceBeat[] = [];
 	state.onUpdate((u) => {
 		if (u.type === "beat") beats.push({ sampleIndex: u.beat.sampleIndex, className: u.beat.className });
@@ -108,8 +115,11 @@ export async function startCommand(args: string[]): Promise<number> {
 	else process.stdout.write("\n" + formatSummary(summary));
 	if (page) {
 		page.end();
+	// Asked to classify with a model the app could not use: the run is not what was asked for.
+	const failed = modelNotUsed(model, result.stats.model);
+	if (failed) process.stderr.write(`hypertiny start: ${failed}\n`);
 		log("the web companion stays up until you press Ctrl-C");
 		await new Promise(() => {});
 	}
-	return 0;
+	return failed ? 1 : 0;
 }
