@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as P from "../modules/ble/protocol.ts";
 import { windowsAt, windowToMillivolts } from "../modules/ecg/index.ts";
+import { biasedClasses } from "../host/eval/decision-bias.ts";
 import { BEAT_FEATURE_COUNT, BEAT_FEATURE_NAMES, BeatContext, TEMPLATE_FEATURE_OFFSET } from "../modules/ecg/beat-features.ts";
 import { readModel } from "../modules/model/index.ts";
 import { quantizeInto } from "../modules/runtime/quantize.ts";
@@ -105,6 +106,7 @@ test("a model with unknown features or a channel count that does not match is re
 		["all features, one channel", featureModel(1, [...BEAT_FEATURE_NAMES]), new RegExp(`the model input is 256x1, not 256x${C}`)],
 		["no features, all channels", featureModel(C, undefined), new RegExp(`the model input is 256x${C}, not 256x1`)],
 		["a feature twice", featureModel(3, ["rr_pre_avg", "rr_pre_avg"]), /names input features more than once: rr_pre_avg/],
+		["decision biases for three of four classes", featureModel(C, [...BEAT_FEATURE_NAMES], 77, ["N", "S", "V", "F"], { decision_bias: [0, 1, 2] }), /decision_bias must give an integer in -255..255 for each of the 4 classes/],
 	];
 	for (const [name, blob, message] of cases) {
 		const run = await runApp({ recording: rec, model: write(`${name.replace(/\W+/g, "-")}.htpw`, blob), config: { traceBeats: false } });
@@ -114,4 +116,24 @@ test("a model with unknown features or a channel count that does not match is re
 		const beats = run.of(P.BEAT).map(P.decodeBeat);
 		t.true(beats.length > 10 && beats.every((b) => b.classIndex === undefined), `${name}: beats unclassified`);
 	}
+});
+
+test("a four-class model's beats are the argmax of its int8 logits plus META.decision_bias, host/eval's rule", async (t) => {
+	const rec = await excerpt(60);
+	const bias = [0, -6, 3, 9];
+	const path = write("four-classes.htpw", featureModel(C, [...BEAT_FEATURE_NAMES], 78, ["N", "S", "V", "F"], { decision_bias: bias }));
+	const run = await runApp({ recording: rec, model: path, config: { traceBeats: false, traceLogits: true } });
+	t.is(run.status, 0, run.stderr);
+	t.is(P.decodeModelInfo(run.values.get(P.MODEL_INFO)!).status, P.MODEL_READY, run.traceLines.slice(0, 3).join("\n"));
+	const logits = new Map(run.traceLines.filter((l) => l.startsWith("@logits ")).map((l) => l.split(" ").slice(1).map(Number)).map((l) => [l[0]!, l.slice(1)]));
+	let beats = 0;
+	let moved = 0;
+	for (const beat of run.of(P.BEAT).map(P.decodeBeat)) {
+		const q = Int8Array.from(logits.get(beat.sampleIndex)!);
+		t.is(beat.classIndex, biasedClasses(q, 4, bias)[0], `beat at ${beat.sampleIndex}: logits ${Array.from(q)}`);
+		if (biasedClasses(q, 4, [0, 0, 0, 0])[0] !== beat.classIndex) moved++;
+		beats++;
+	}
+	t.true(beats > 50, `${beats} beats`);
+	t.true(moved > 0, "the biases changed some beats' class (the test would not notice them ignored otherwise)");
 });
