@@ -6,6 +6,7 @@ import { dirname } from "node:path";
 import { parseCheckpoint, type Checkpoint } from "./checkpoint.ts";
 import { quantizeGenerator } from "./quantize-generator.ts";
 import { quantizeOp } from "./quantize-ops.ts";
+import { modelScale } from "./quantize.ts";
 import type { ModelSpec } from "./spec.ts";
 import { writeModel } from "./writer.ts";
 
@@ -41,6 +42,7 @@ export function checkpointToSpec(c: Checkpoint, source: Record<string, unknown> 
 		inputTensor: c.input_tensor,
 		outputTensor: c.output_tensor,
 		generator: quantizeGenerator(c),
+		tensorScales: c.tensors.map((t, i) => modelScale(t.scale, `tensor ${i}`)),
 	};
 }
 

@@ -1,9 +1,9 @@
 // The checkpoint's generator to a GeneratorSpec (docs/FORMAT.md §4): packed codes, MLP and heads, and per
-// generated layer the m0/s0 that, times a row's max |a|, give that row's requantization ("Meaning (for writers)").
+// generated layer the float32 unit_scale that, times a row's max |a|, is that row's filter scale ("Meaning (for writers)").
 
 import { FAMILY_HEAD, FAMILY_LOWRANK } from "../../modules/model/format.ts";
 import { isGeneratedPw, type Checkpoint, type GenLayerJson, type GeneratorJson } from "./checkpoint.ts";
-import { actMinOf, quantizeBias, quantizeSymmetric, requantizer } from "./quantize.ts";
+import { actMinOf, modelScale, quantizeBias, quantizeSymmetric, requantizer } from "./quantize.ts";
 import type { GenLayerSpec, GeneratorSpec, MlpLayerSpec } from "./spec.ts";
 
 function mlpLayers(g: GeneratorJson): MlpLayerSpec[] {
@@ -43,17 +43,12 @@ export function quantizeGenerator(c: Checkpoint): GeneratorSpec | undefined {
 	const layers: GenLayerSpec[] = g.layers.map((l, index) => {
 		const opIndex = useOf.get(index);
 		if (opIndex === undefined) throw new Error(`generated layer ${index} is used by no op`);
-		const op = c.ops[opIndex];
-		const sIn = c.tensors[op.in[0]].scale;
-		const sOut = c.tensors[op.out].scale;
 		const h = heads(g, l);
 		const sAcc = h.scale * hScale;
-		const q0 = requantizer((sIn * sAcc) / (127 * sOut), `generated layer ${index} m0`);
-		if (q0.m === 0) throw new Error(`generated layer ${index}: m0·2^s0 underflows the format (scales too small)`);
 		return {
 			cout: l.cout, cin: l.cin, headBits: l.head_bits, codeBits: g.code_bits,
 			code: g.codes[index].map((z) => quantizeSymmetric(z, g.code_scale, g.code_bits)),
-			heads: h.values, biasUnit: new Array(l.cout).fill(0), m0: q0.m, s0: q0.s,
+			heads: h.values, biasUnit: new Array(l.cout).fill(0), unitScale: modelScale(sAcc / 127, `generated layer ${index} unit_scale`),
 		};
 	});
 	return { family: g.family === "lowrank" ? FAMILY_LOWRANK : FAMILY_HEAD, codeDim: g.code_dim, mlp: mlpLayers(g), layers };

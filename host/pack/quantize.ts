@@ -1,7 +1,8 @@
 // Float-to-integer rules shared by the checkpoint quantizer; each mirrors a step of host/train/fakequant.py
 // (same IEEE double operations, so the integers are the ones the fake-quantized net used).
 
-import { quantizeMultiplier } from "./arith.ts";
+import { f32, tflmQuantizeMultiplier, type Requant } from "../../modules/model/requant.ts";
+import { SHIFT_MAX } from "../../modules/model/format.ts";
 
 export const INT32_LIMIT = 2 ** 31 - 1;
 
@@ -24,13 +25,22 @@ export function quantizeBias(b: number, inScale: number, wScale: number): number
 	return Math.max(-INT32_LIMIT, Math.min(INT32_LIMIT, roundHalfAway(b / (inScale * wScale))));
 }
 
-/** Q0.31 multiplier and shift for a real rescale; a clear error where the format cannot hold it. */
-export function requantizer(real: number, what: string): { m: number; s: number } {
-	try {
-		return quantizeMultiplier(real);
-	} catch (e) {
-		throw new RangeError(`${what}: ${(e as Error).message}`);
-	}
+/** The float32 scale a model carries for a checkpoint's float64 one (docs/FORMAT.md §2a). */
+export function modelScale(scale: number, what: string): number {
+	const s = f32(scale);
+	if (!(s > 0) || !Number.isFinite(s)) throw new RangeError(`${what}: scale ${scale} is not a positive float32`);
+	return s;
+}
+
+/** A rule's multiplier and shift; a clear error where the format cannot hold the shift. */
+export function checkedRequant(r: Requant, what: string): Requant {
+	if (r.s > SHIFT_MAX) throw new RangeError(`${what}: the multiplier needs shift ${r.s} > ${SHIFT_MAX}`);
+	return r;
+}
+
+/** Q0.31 multiplier and shift for a real rescale (TFLM's QuantizeMultiplier); a clear error where the format cannot hold it. */
+export function requantizer(real: number, what: string): Requant {
+	return checkedRequant(tflmQuantizeMultiplier(real), what);
 }
 
 /** act_min of an op's output: ReLU clamps at real zero (the zero point). */

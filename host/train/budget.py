@@ -23,12 +23,14 @@ def estimate_bytes(net):
                 kept_pw += n
             else:
                 backbone += n
-            qparams += 4 * op.cout * (3 if op.bias is not None or op.bn is not None else 2)
+            # bias (when any), multipliers, shifts, float32 filter scales (docs/FORMAT.md §2a)
+            qparams += 4 * op.cout * (4 if op.bias is not None or op.bn is not None else 3)
         elif op.kind == "add":
             qparams += 28
         elif op.kind == "avgpool":
             qparams += 8
     sections = [META_BYTES, 16 + 12 * len(net.shapes) + 48 * len(net.ops), backbone, kept_pw]
+    scales = 4 * len(net.shapes)  # SCALES: one float32 per tensor
     gen = net.generator
     out = {}
     if gen is not None:
@@ -39,16 +41,16 @@ def estimate_bytes(net):
         else:
             heads = sum(math.ceil(co * ci * gen.head_dim * gen.head_bits / 8) for co, ci in gen.shapes)
         codes = len(gen.shapes) * math.ceil(gen.code_dim * gen.code_bits / 8)
-        gen_qparams = sum(4 * (l.out_features + 2) for l in gen.mlp) + sum(4 * (co + 2) for co, _ in gen.shapes)
+        gen_qparams = sum(4 * (l.out_features + 2) for l in gen.mlp) + sum(4 * co for co, _ in gen.shapes)
         qparams += gen_qparams
         sections += [generator, heads, codes]
         replaced_weights = sum(co * ci for co, ci in gen.shapes)
-        replaced = replaced_weights + sum(12 * co for co, _ in gen.shapes)
+        replaced = replaced_weights + sum(16 * co for co, _ in gen.shapes)  # + bias, mult, shift, filter scale
         out.update(generator=generator, heads=heads, codes=codes, generator_qparams=gen_qparams,
                    replaced_pw_int8_weights=replaced_weights, replaced_pw_int8_bytes=replaced,
                    generator_heads_codes_ratio=(generator + heads + codes) / replaced_weights,
                    generator_all_ratio=(generator + heads + codes + gen_qparams) / replaced)
-    sections.append(qparams)
+    sections += [qparams, scales]
     present = [s for s in sections if s > 0]
     out.update(file=32 + 16 * len(present) + sum(align4(s) for s in present), meta=META_BYTES, backbone=backbone,
                kept_pw=kept_pw, quant_params=qparams)

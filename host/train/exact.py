@@ -5,23 +5,24 @@ with MBQM, whose double rounding (31-bit product first, then the shift) moves so
 an early layer grows downstream. So the float64 evaluation of the trained net (t*, metrics, the per-window classes
 `hypertiny eval` compares with, reference outputs) runs every requantization the engine's way: int8 values held
 in float64/int64 tensors, integer accumulators, MBQM, synthesis by rdiv. Scales and multipliers are derived from
-the same doubles, in the same order, as host/pack/quantize*.ts, so the integers are the ones the .htpw holds.
+the same doubles, in the same order, as host/pack/quantize*.ts, so the integers are the ones the .htpw holds: the
+multipliers by docs/FORMAT.md §2a, TFLM's Prepare over the float32 scales (modules/model/requant.ts).
 """
 import math
 
 import torch
 import torch.nn.functional as F
 
-from .fakequant import qmax_of, round_half_away, symmetric_scale
+from .fakequant import qmax_of, round_half_away, symmetric_scale, to_f32
 from .generators import LowRankGenerator
 from .ops import AddOp, AvgPoolOp, GeneratedPw, MaxPoolOp, WeightedOp
 
 TWO_31 = 2**31
-ADD_LEFT_SHIFT = 20  # host/pack/quantize-ops.ts
+ADD_LEFT_SHIFT = 20  # TFLM's int8 ADD (modules/model/requant.ts TFLM_ADD_LEFT_SHIFT)
 
 
 def quantize_multiplier(real):
-    """host/pack/arith.ts quantizeMultiplier: real = m * 2^(s - 31), m in [2^30, 2^31)."""
+    """TFLM QuantizeMultiplier (modules/model/requant.ts): real = m * 2^(s - 31), m in [2^30, 2^31)."""
     if real == 0:
         return 0, 0
     s = math.floor(math.log2(real)) + 1
@@ -42,21 +43,34 @@ def quantize_multiplier(real):
     return m, s
 
 
-def scale_multiplier(m0, s0, big_m):
-    """host/pack/synth.ts scaleMultiplier: m0 * 2^s0 * M normalised (docs/FORMAT.md §4 step 4)."""
-    if m0 == 0:
-        return 0, 0
-    p = m0 * big_m
-    n = p.bit_length()
-    if n > 31:
-        m = (p + (1 << (n - 32))) >> (n - 31)
-        if m == 1 << 31:
-            m, n = 1 << 30, n + 1
-    else:
-        m = p << (31 - n)
-    s = s0 + n - 31
-    if s < -31:
-        return 0, 0
+def conv_requant(s_in, s_f, s_out, fc_per_tensor=False):
+    """docs/FORMAT.md §2a for CONV1D/DWCONV1D/PWCONV/FC over float32 scales (modules/model/requant.ts
+    weightedRequant); an FC with one filter scale takes TFLM's float32 product."""
+    s_in, s_f, s_out = to_f32(s_in), to_f32(s_f), to_f32(s_out)
+    product = to_f32(s_in * s_f) if fc_per_tensor else s_in * s_f
+    return quantize_multiplier(product / s_out)
+
+
+def add_requant(s1, s2, s_out):
+    """ADD's aux [left_shift, m1, s1, m2, s2, mo, so] (modules/model/requant.ts addRequant)."""
+    s1, s2, s_out = to_f32(s1), to_f32(s2), to_f32(s_out)
+    twice_max = 2 * max(s1, s2)
+    a = quantize_multiplier(s1 / twice_max)
+    b = quantize_multiplier(s2 / twice_max)
+    o = quantize_multiplier(twice_max / (2**ADD_LEFT_SHIFT * s_out))
+    return [ADD_LEFT_SHIFT, *a, *b, *o]
+
+
+def mean_requant(s_in, s_out, length):
+    """AVGPOOL as TFLM's MEAN (modules/model/requant.ts meanRequant)."""
+    m0, e0 = quantize_multiplier(to_f32(s_in) / to_f32(s_out))
+    n = min(length.bit_length() - 1, 32, 31 + e0)
+    return (m0 << n) // length, e0 - n
+
+
+def generated_requant(s_in, s_out, unit_scale, big_m):
+    """A generated row's multiplier (docs/FORMAT.md §4 step 4, version 2): filter scale f32(M·unit_scale)."""
+    m, s = conv_requant(s_in, to_f32(big_m * unit_scale), s_out)
     if s > 30:
         raise ValueError(f"synthesized shift {s} > 30")
     return m, s
@@ -166,10 +180,9 @@ def synthesize(gen, layer_scales):
         a = torch.round(a).long()
         big_m = a.abs().amax(dim=1)
         s_in, s_out = layer_scales[g]
-        s_acc = head_scale * in_scale
-        m0, s0 = quantize_multiplier((s_in * s_acc) / (127 * s_out))
+        unit_scale = to_f32(head_scale * in_scale / 127)  # host/pack/quantize-generator.ts: f32(s_acc / 127)
         w = torch.where(big_m.unsqueeze(1) > 0, rdiv(127 * a, big_m.clamp(min=1).unsqueeze(1)), torch.zeros_like(a))
-        rq = [scale_multiplier(m0, s0, int(mm)) if mm > 0 else (0, 0) for mm in big_m.tolist()]
+        rq = [generated_requant(s_in, s_out, unit_scale, int(mm)) if mm > 0 else (0, 0) for mm in big_m.tolist()]
         kernels.append((w.double(), [r[0] for r in rq], [r[1] for r in rq]))
     return kernels
 
@@ -199,7 +212,8 @@ def integer_forward(net, x, tensors=None):
             wq = quantize_symmetric(w, s_w, 8)
             s_w = s_w.reshape(-1).tolist()
             bq = quantize_bias(op.bias.detach().double(), s_in, torch.tensor(s_w, dtype=torch.float64)) if op.bias is not None else None
-            rq = [quantize_multiplier((s_in * sw) / s_out) for sw in s_w]
+            per_tensor_fc = op.kind == "fc" and len(s_w) == 1
+            rq = [conv_requant(s_in, sw, s_out, per_tensor_fc) for sw in s_w]
             groups = op.cout if op.kind == "dwconv1d" else 1
             acc = _acc(op.kind, xc, wq, bq, op.stride, op.pad, groups)
             env[op.output] = _requant(acc, [r[0] for r in rq], [r[1] for r in rq], zo, lo)
@@ -209,16 +223,13 @@ def integer_forward(net, x, tensors=None):
             env[op.output] = _requant(acc, mult, shift, zo, lo)
         elif isinstance(op, AddOp):
             (s1, z1), (s2, z2) = params[op.inputs[0]], params[op.inputs[1]]
-            twice_max = 2 * max(s1, s2)
-            m1, sh1 = quantize_multiplier(s1 / twice_max)
-            m2, sh2 = quantize_multiplier(s2 / twice_max)
-            mo, so = quantize_multiplier(twice_max / (2**ADD_LEFT_SHIFT * s_out))
+            _, m1, sh1, m2, sh2, mo, so = add_requant(s1, s2, s_out)
             a = mbqm((env[op.inputs[0]] - z1) * 2**ADD_LEFT_SHIFT, m1, sh1)
             b = mbqm((env[op.inputs[1]] - z2) * 2**ADD_LEFT_SHIFT, m2, sh2)
             env[op.output] = torch.clamp(mbqm(a + b, mo, so) + zo, lo, 127)
         elif isinstance(op, AvgPoolOp):
             length = net.shapes[op.inputs[0]][0]
-            m, s = quantize_multiplier(s_in / (length * s_out))
+            m, s = mean_requant(s_in, s_out, length)
             total = (env[op.inputs[0]] - zi).sum(dim=2, keepdim=True)
             env[op.output] = torch.clamp(mbqm(total, m, s) + zo, lo, 127)
         elif isinstance(op, MaxPoolOp):

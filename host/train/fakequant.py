@@ -1,10 +1,18 @@
 """Fake quantization that mirrors docs/FORMAT.md's integer arithmetic (round half away from zero, like
-quantizeInto and rdiv; TFLM's MBQM rounds the same way up to its double rounding)."""
+quantizeInto and rdiv; TFLM's MBQM rounds the same way up to its double rounding). Every scale is a float32 value,
+as the packed model (docs/FORMAT.md §2a) and a .tflite carry it, so training, the checkpoint and the integer
+engine share the same scales."""
 import math
+import struct
 
 import torch
 
 INT32_MAX = 2**31 - 1
+
+
+def to_f32(x):
+    """x rounded to the nearest float32 (ties to even), as a Python float."""
+    return struct.unpack("<f", struct.pack("<f", float(x)))[0]
 
 
 def round_half_away(x):
@@ -25,7 +33,8 @@ def symmetric_scale(x, bits, dims=None):
     """Scale that maps max |x| (over `dims`, or the whole tensor) onto qmax; never 0."""
     m = x.detach().abs()
     m = m.amax() if dims is None else m.amax(dim=dims, keepdim=True)
-    return torch.clamp(m / qmax_of(bits), min=1e-12)
+    scale = torch.clamp(m / qmax_of(bits), min=1e-12)
+    return scale.float().to(scale.dtype)  # a float32 value, also in the float64 copy the checkpoint comes from
 
 
 def fq_symmetric(x, scale, bits):
@@ -58,7 +67,7 @@ def asymmetric_params(lo, hi):
     hi = max(float(hi), 0.0)
     if hi - lo < 1e-8:
         hi = lo + 1e-8
-    scale = (hi - lo) / 255.0
+    scale = to_f32((hi - lo) / 255.0)
     zp = -128 - lo / scale
     zp = int(math.copysign(math.floor(abs(zp) + 0.5), zp))
     return scale, max(-128, min(127, zp))
