@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { readModel, type Model } from "../../modules/model/index.ts";
-import { dequantize, quantizeInto, type QuantParams } from "../../modules/runtime/quantize.ts";
+import { dequantize, quantizeInto } from "../../modules/runtime/quantize.ts";
 import { isPolicy, type SynthesisPolicy } from "../../modules/runtime/synthesis-cache.ts";
 import { run as runReference } from "../pack/ref-engine.ts";
+import { appModelMeta } from "./app-model.ts";
 import { lastJson, runSim } from "./sim-runner.ts";
 
 export interface InferResult {
@@ -14,16 +15,10 @@ export interface InferResult {
 	engine: "sim" | "ref";
 	policy: SynthesisPolicy;
 	output_q: number[];
-	logits: number[] | null;
-	probabilities: number[] | null;
+	logits: number[];
+	probabilities: number[];
 	class: number;
-	class_name: string | null;
-}
-
-function quantParams(value: any, what: string): QuantParams | null {
-	if (value && typeof value.scale === "number" && value.scale > 0 && Number.isInteger(value.zero_point)) return value;
-	if (value !== undefined) throw new Error(`the model's META has an invalid ${what} quantization`);
-	return null;
+	class_name: string;
 }
 
 /** A window: raw int8 (.bin, .i8) of exactly the input size, or a JSON array of floats quantized with META's input params. */
@@ -41,10 +36,8 @@ export function loadWindow(path: string, model: Model): Int8Array {
 		throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
 	}
 	if (!Array.isArray(values)) throw new Error(`${path} must hold a JSON array of numbers`);
-	const input = quantParams(model.meta?.input, "input");
-	if (!input) throw new Error("the model's META has no input quantization, so a float window cannot be quantized; pass raw int8");
 	const out = new Int8Array(size);
-	quantizeInto(values as number[], input, out);
+	quantizeInto(values as number[], appModelMeta(model).input, out);
 	return out;
 }
 
@@ -78,21 +71,20 @@ function runOnSimulator(modelPath: string, input: Int8Array, policy: SynthesisPo
 export function infer(modelPath: string, windowPath: string, engine: "sim" | "ref", policy: SynthesisPolicy, budget?: number): InferResult {
 	const path = resolve(modelPath);
 	const model = readModel(new Uint8Array(readFileSync(path)));
+	const meta = appModelMeta(model);
 	const input = loadWindow(windowPath, model);
 	const output = engine === "sim" ? runOnSimulator(path, input, policy, budget) : runReference(model, input, policy, budget);
-	const outQ = quantParams(model.meta?.output, "output");
-	const logits = outQ ? dequantize(output, outQ) : null;
+	const logits = dequantize(output, meta.output);
 	const cls = argmax(output);
-	const classes: unknown = model.meta?.classes;
 	return {
 		model: modelPath,
 		engine,
 		policy,
 		output_q: Array.from(output),
 		logits,
-		probabilities: logits ? softmax(logits) : null,
+		probabilities: softmax(logits),
 		class: cls,
-		class_name: Array.isArray(classes) && typeof classes[cls] === "string" ? classes[cls] : null,
+		class_name: meta.classes[cls]!,
 	};
 }
 
@@ -132,8 +124,8 @@ export function inferCommand(args: string[]): number {
 	if (values.json) {
 		process.stdout.write(JSON.stringify(r) + "\n");
 	} else {
-		const shown = r.logits ? r.logits.map((x) => x.toFixed(4)).join(" ") : r.output_q.join(" ");
-		process.stdout.write(`class ${r.class}${r.class_name ? ` (${r.class_name})` : ""}  ${r.logits ? "logits" : "output"}: ${shown}  [${r.engine}, ${r.policy}]\n`);
+		const shown = r.logits.map((x) => x.toFixed(4)).join(" ");
+		process.stdout.write(`class ${r.class} (${r.class_name})  logits: ${shown}  [${r.engine}, ${r.policy}]\n`);
 	}
 	return 0;
 }

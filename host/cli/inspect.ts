@@ -1,7 +1,9 @@
 // `hypertiny inspect <model.htpw> [--json]`: bytes per section and role, and the all-PW-INT8 size.
 
 import { readFileSync } from "node:fs";
+import { readModel } from "../../modules/model/index.ts";
 import { formatInspect, inspectBlob } from "../pack/inspect.ts";
+import { appModelMeta } from "./app-model.ts";
 
 const INSPECT_USAGE = "usage: hypertiny inspect <model.htpw> [--json]\n\nBytes per section and role of a packed model, and what it would take with every pointwise layer stored as INT8.\n";
 
@@ -20,6 +22,7 @@ export function inspectCommand(args: string[]): number {
 	const blob = new Uint8Array(data.byteLength);
 	blob.set(data); // a fresh, 4-byte aligned copy (Node's pooled Buffers may start anywhere)
 	const report = inspectBlob(blob);
+	appModelMeta(readModel(blob));
 	process.stdout.write(json ? JSON.stringify({ file: files[0], ...report }, null, 2) + "\n" : formatInspect(report, files[0]));
 	return 0;
 }

@@ -9,6 +9,7 @@ import { BEAT_FEATURE_COUNT, BeatContext, featureColumns } from "../ecg/beat-fea
 import { beatInputPlan, writeBeatInput, type BeatInputPlan } from "../runtime/beat-input.ts";
 import { Interpreter } from "../runtime/interpreter.ts";
 import { isPolicy, type SynthesisPolicy } from "../runtime/synthesis-cache.ts";
+import { checkModelMeta } from "./model-meta.ts";
 import { MAX_CLASSES, MODEL_INCOMPATIBLE, MODEL_INVALID, MODEL_MISSING, MODEL_READY, POLICY_NAMES } from "../ble/protocol.ts";
 /** The class alerts are about (runs of ventricular beats). */
 const ALERT_CLASS_NAME = "V";
@@ -58,7 +59,7 @@ export class Classifier {
 	/** The beat context, made when a model that takes the features is loaded. */
 	#context: BeatContext | undefined;
 	/** The model's input features: their columns in all the context computes, and their values for this beat. */
-	#featureColumns = new Int32Array(0);
+	#featureColumns: Int32Array = new Int32Array(0);
 	#allFeatures = new Float32Array(BEAT_FEATURE_COUNT);
 	#featureValues = NO_FEATURES;
 	#probabilities = new Float64Array(MAX_CLASSES);
@@ -87,25 +88,12 @@ export class Classifier {
 		const model = interpreter.model;
 		this.crc = model.crc;
 		const meta = model.meta ?? {};
-		const classes = meta.classes;
 		const inputLength = model.input.length;
-		const outputLength = model.output.length * model.output.channels;
-		if (!Array.isArray(classes) || classes.length < 2 || classes.length > MAX_CLASSES || classes.some((c: unknown) => typeof c !== "string"))
-			return this.#fail(MODEL_INCOMPATIBLE, 0, `META.classes must list 2..${MAX_CLASSES} class names`);
-		if (outputLength !== classes.length) return this.#fail(MODEL_INCOMPATIBLE, 0, `the model outputs ${outputLength} values for ${classes.length} classes`);
-		if (meta.sample_rate !== o.sampleRate) return this.#fail(MODEL_INCOMPATIBLE, 0, `the model takes ${meta.sample_rate} Hz, the input gives ${o.sampleRate} Hz`);
-		const features = meta.features;
-		if (features !== undefined) {
-			if (!Array.isArray(features) || features.some((f: unknown) => typeof f !== "string"))
-				return this.#fail(MODEL_INCOMPATIBLE, 0, "META.features must list feature names");
-			const columns = featureColumns(features);
-			if (typeof columns === "string") return this.#fail(MODEL_INCOMPATIBLE, 0, columns);
-			this.#featureColumns = columns;
-		}
-		const channels = 1 + (features?.length ?? 0);
-		if (model.input.channels !== channels || (meta.window !== undefined && meta.window !== inputLength))
-			return this.#fail(MODEL_INCOMPATIBLE, 0, `the model input is ${model.input.length}x${model.input.channels}, not ${meta.window ?? inputLength}x${channels} (one ECG lead${channels > 1 ? ` and ${channels - 1} features` : ""})`);
-		if (!isQuant(meta.input) || !isQuant(meta.output)) return this.#fail(MODEL_INCOMPATIBLE, 0, "META.input / META.output quantization missing or out of range (scale > 0, integer zero_point in -128..127)");
+		const shape = { inputLength, inputChannels: model.input.channels, outputValues: model.output.length * model.output.channels };
+		const checked = checkModelMeta(model.meta, shape, featureColumns, o.sampleRate);
+		if (typeof checked === "string") return this.#fail(MODEL_INCOMPATIBLE, 0, checked);
+		const { classes, features, channels } = checked;
+		this.#featureColumns = checked.featureColumns;
 		this.classes = classes;
 		this.alertClass = classes.indexOf(ALERT_CLASS_NAME);
 		this.tStar = typeof meta.t_star === "number" ? meta.t_star : 0.5;
@@ -201,9 +189,4 @@ export class Classifier {
 /** The window sample of the R peak in a model's window, as the dataset cut them (host/data WINDOW_PRE). */
 export function windowPre(windowLength: number): number {
 	return windowLength >> 1;
-}
-
-function isQuant(q: unknown): q is { scale: number; zero_point: number } {
-	const o = q as { scale?: unknown; zero_point?: unknown } | null;
-	return !!o && typeof o.scale === "number" && o.scale > 0 && Number.isFinite(o.scale) && Number.isInteger(o.zero_point) && (o.zero_point as number) >= -128 && (o.zero_point as number) <= 127;
 }

@@ -1,0 +1,91 @@
+// What the app requires of a model's META (docs/FORMAT.md §6) beyond the packed format: the one check the
+// device's classifier (classifier.ts) and the host's `inspect`/`infer` apply, so the host refuses what the device
+// refuses. Each problem is one line; the first found is reported, in the classifier's order.
+import { MAX_CLASSES } from "../ble/protocol.ts";
+
+export interface MetaQuant {
+	scale: number;
+	zero_point: number;
+}
+
+/** What the META check needs of the packed model: its input tensor and output size. */
+export interface ModelShape {
+	inputLength: number;
+	inputChannels: number;
+	/** Values of the output tensor (length x channels). */
+	outputValues: number;
+}
+
+/**
+ * Where each named feature is among those the app computes, or a one-line reason it cannot feed them
+ * (modules/ecg/beat-features.ts featureColumns).
+ */
+export type FeatureColumns = (names: readonly string[]) => Int32Array | string;
+
+export interface AppModelMeta {
+	name: string | undefined;
+	classes: string[];
+	sampleRate: number;
+	/** META.features, [] when absent, and where each is in the app's feature list. */
+	features: readonly string[];
+	featureColumns: Int32Array;
+	/** 1 + features.length: the ECG lead, then the features. */
+	channels: number;
+	input: MetaQuant;
+	output: MetaQuant;
+	tStar: number;
+}
+
+const NO_COLUMNS: Int32Array = new Int32Array(0);
+
+/**
+ * META checked against the model's shape and what the app computes. `sampleRate`: the rate the input gives (the
+ * device's ADC or record); undefined when there is none (inspect), then META.sample_rate need only be a rate.
+ * Returns the META the app runs with, or the first problem as one line.
+ */
+export function checkModelMeta(meta: unknown, shape: ModelShape, featureColumnsOf: FeatureColumns, sampleRate?: number): AppModelMeta | string {
+	if (meta === null || typeof meta !== "object" || Array.isArray(meta)) return "META is not a JSON object";
+	const m = meta as Record<string, any>;
+	const classes = m.classes;
+	if (!Array.isArray(classes) || classes.length < 2 || classes.length > MAX_CLASSES || classes.some((c: unknown) => typeof c !== "string"))
+		return `META.classes must list 2..${MAX_CLASSES} class names`;
+	if (shape.outputValues !== classes.length) return `the model outputs ${shape.outputValues} values for ${classes.length} classes`;
+	if (sampleRate !== undefined) {
+		if (m.sample_rate !== sampleRate) return `the model takes ${m.sample_rate} Hz, the input gives ${sampleRate} Hz`;
+	} else if (!Number.isInteger(m.sample_rate) || m.sample_rate <= 0) {
+		return `META.sample_rate must be a whole number of Hz, got ${JSON.stringify(m.sample_rate)}`;
+	}
+	const features = m.features;
+	let featureColumns: Int32Array = NO_COLUMNS;
+	if (features !== undefined) {
+		const columns = metaFeatureColumns(features, featureColumnsOf);
+		if (typeof columns === "string") return columns;
+		featureColumns = columns;
+	}
+	const channels = 1 + (features?.length ?? 0);
+	if (shape.inputChannels !== channels || (m.window !== undefined && m.window !== shape.inputLength))
+		return `the model input is ${shape.inputLength}x${shape.inputChannels}, not ${m.window ?? shape.inputLength}x${channels} (one ECG lead${channels > 1 ? ` and ${channels - 1} features` : ""})`;
+	if (!isQuant(m.input) || !isQuant(m.output)) return "META.input / META.output quantization missing or out of range (scale > 0, integer zero_point in -128..127)";
+	return {
+		name: typeof m.name === "string" ? m.name : undefined,
+		classes,
+		sampleRate: m.sample_rate,
+		features: features ?? [],
+		featureColumns,
+		channels,
+		input: m.input,
+		output: m.output,
+		tStar: typeof m.t_star === "number" ? m.t_star : 0.5,
+	};
+}
+
+/** The feature part on its own: META.features must be a list of names the app computes (featureColumnsOf decides). */
+export function metaFeatureColumns(features: unknown, featureColumnsOf: FeatureColumns): Int32Array | string {
+	if (!Array.isArray(features) || features.some((f: unknown) => typeof f !== "string")) return "META.features must list feature names";
+	return featureColumnsOf(features);
+}
+
+export function isQuant(q: unknown): q is MetaQuant {
+	const o = q as { scale?: unknown; zero_point?: unknown } | null;
+	return !!o && typeof o.scale === "number" && o.scale > 0 && Number.isFinite(o.scale) && Number.isInteger(o.zero_point) && (o.zero_point as number) >= -128 && (o.zero_point as number) <= 127;
+}
