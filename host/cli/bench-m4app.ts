@@ -43,8 +43,8 @@ export async function benchM4AppCommand(args: string[]): Promise<number> {
 	}
 	const check = findToolchain(["nrf52"]);
 	if (!check.toolchain) {
-		process.stderr.write(`bench:m4app: ${describeMissing(check)}\n`);
-		return 2;
+		process.stderr.write(`hypertiny bench:m4app: ${describeMissing(check)}\n`);
+		return 1; // a missing toolchain is a failure to run, not a usage error (2)
 	}
 	const report = await benchM4App(check.toolchain, {
 		outDir: DEFAULT_OUT,
