@@ -14,6 +14,7 @@ test("durations and the line: count, percent, detail, elapsed, ETA from the aver
 	t.is(progressLine("dataset: records", 12, 48, 30, "train 119"), "dataset: records 12/48 (25%), train 119, 0:30 elapsed, ETA 1:30");
 	t.is(progressLine("eval", 0, undefined, 61), "eval, 1:01 elapsed", "no count: no ETA");
 	t.is(progressLine("x", 48, 48, 30), "x 48/48 (100%), 0:30 elapsed", "done: no ETA");
+	t.is(progressLine("eval: m.htpw on test", 0, undefined, undefined), "eval: m.htpw on test ...", "blocking work: no clock that would freeze");
 });
 
 test("on a terminal the line is redrawn in place, log lines go above it, end() clears it", (t) => {

@@ -77,8 +77,8 @@ export async function evalCommand(args: string[]): Promise<number> {
 	const dataDir = resolve(values.data ?? resolve(REPO_ROOT, DEFAULT_DATASET_DIR));
 	requireModel(resolve(values.model));
 	requireDataset(dataDir);
-	// evaluateModel reports no steps, so on a terminal this shows what runs and for how long (no ETA).
-	const progress = new Progress(`eval: ${basename(values.model)} on ${split}`, undefined, { enabled: !values.json });
+	// evaluateModel runs synchronously and reports no steps: on a terminal, a line saying what runs until it ends.
+	const progress = new Progress(`eval: ${basename(values.model)} on ${split} by the integer engine (a first run also builds its cache)`, undefined, { enabled: !values.json, elapsed: false });
 	let row: EvalRow;
 	try {
 		row = await evaluateModel({

@@ -6,6 +6,8 @@ export interface ProgressOptions {
 	enabled?: boolean;
 	stream?: NodeJS.WriteStream;
 	now?: () => number;
+	/** Show the time elapsed (redrawn each second); false for work that blocks the event loop, where it would freeze. */
+	elapsed?: boolean;
 }
 
 export function formatDuration(seconds: number): string {
@@ -17,9 +19,10 @@ export function formatDuration(seconds: number): string {
 }
 
 /** "label 12/48 (25%), detail, 0:31 elapsed, ETA 1:33": the ETA from the average time per item so far. */
-export function progressLine(label: string, done: number, total: number | undefined, elapsedSeconds: number, detail = ""): string {
+export function progressLine(label: string, done: number, total: number | undefined, elapsedSeconds: number | undefined, detail = ""): string {
 	const parts = [total ? `${label} ${done}/${total} (${Math.floor((100 * done) / total)}%)` : label];
 	if (detail) parts.push(detail);
+	if (elapsedSeconds === undefined) return parts.join(", ") + " ...";
 	parts.push(`${formatDuration(elapsedSeconds)} elapsed`);
 	if (total && done > 0 && done < total) parts.push(`ETA ${formatDuration((elapsedSeconds / done) * (total - done))}`);
 	return parts.join(", ");
@@ -30,6 +33,7 @@ export class Progress {
 	readonly #now: () => number;
 	readonly #started: number;
 	readonly #active: boolean;
+	readonly #elapsed: boolean;
 	#label: string;
 	#total: number | undefined;
 	#done = 0;
@@ -44,10 +48,13 @@ export class Progress {
 		this.#label = label;
 		this.#total = total;
 		this.#active = (options.enabled ?? true) && this.#stream.isTTY === true;
+		this.#elapsed = options.elapsed ?? true;
 		if (this.#active) {
-			// Redraw each second so the elapsed time moves while one long item runs.
-			this.#timer = setInterval(() => this.#draw(), 1000);
-			this.#timer.unref();
+			if (this.#elapsed) {
+				// Redraw each second so the elapsed time moves while one long item runs.
+				this.#timer = setInterval(() => this.#draw(), 1000);
+				this.#timer.unref();
+			}
 			this.#draw();
 		}
 	}
@@ -79,7 +86,7 @@ export class Progress {
 
 	#draw(): void {
 		this.#drawn = this.#now();
-		const line = progressLine(this.#label, this.#done, this.#total, (this.#drawn - this.#started) / 1000, this.#detail);
+		const line = progressLine(this.#label, this.#done, this.#total, this.#elapsed ? (this.#drawn - this.#started) / 1000 : undefined, this.#detail);
 		const width = this.#stream.columns || 100;
 		this.#stream.write(`\r\x1b[K${line.length >= width ? line.slice(0, width - 1) : line}`);
 	}
