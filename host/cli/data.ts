@@ -30,9 +30,13 @@ function megabytes(bytes: number): string {
 
 export async function dataCommand(args: string[]): Promise<number> {
 	const [action, ...rest] = args;
-	if (action === undefined || action === "--help" || action === "-h" || action === "help") {
+	if (action === undefined) {
+		process.stderr.write(DATA_USAGE);
+		return 2;
+	}
+	if (action === "--help" || action === "-h" || action === "help") {
 		process.stdout.write(DATA_USAGE);
-		return action === undefined ? 2 : 0;
+		return 0;
 	}
 	if (action === "where") {
 		if (rest.includes("--help") || rest.includes("-h")) {
