@@ -48,9 +48,9 @@ const DEFAULT_GAIN = 200;
 const DEFAULT_UNITS = 'mV';
 
 /**
- * Physical bounds of the header fields this reader accepts; a field outside them is refused with its name.
- * PhysioNet's databases sample at 0.1 Hz .. 10 kHz-ish and hold at most a few hundred signals; the sample count
- * is WFDB's 32-bit signed time.
+ * Bounds of the header fields this reader accepts; a field outside them is refused with its name. PhysioNet's
+ * records sample well below 100 kHz and hold at most a few hundred signals; counts, offsets and ADC values fit
+ * the 32-bit signed integers of the WFDB library's header fields.
  */
 export const HEADER_LIMITS = {
   maxSamplingFrequency: 100_000,
