@@ -11,9 +11,9 @@ import { FIXTURE_DIR } from "./data-helpers.ts";
 const ROOT = new URL("..", import.meta.url).pathname;
 const FIXTURE_MODEL = join(ROOT, "test/fixtures/tiny-hyper.htpw");
 
-function start(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function hypertiny(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
 	return new Promise((done) => {
-		const child = spawn(process.execPath, [join(ROOT, "bin/hypertiny.js"), "start", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+		const child = spawn(process.execPath, [join(ROOT, "bin/hypertiny.js"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
 		let stdout = "";
 		let stderr = "";
 		child.stdout.on("data", (d) => (stdout += d));
@@ -35,7 +35,7 @@ const dir = mkdtempSync(join(tmpdir(), "hypertiny-start-"));
 
 test("a record with no samples: exit 1 and one line, before anything is built", async (t) => {
 	const record = shortRecord(dir, 0, "empty");
-	const run = await start(["--record", record]);
+	const run = await hypertiny(["start", "--record", record]);
 	t.is(run.code, 1);
 	t.is(run.stderr, "hypertiny start: record empty has no samples: nothing to play\n");
 	t.is(run.stdout, "");
@@ -44,7 +44,7 @@ test("a record with no samples: exit 1 and one line, before anything is built", 
 test.serial("a model the app cannot use: the run and its summary, then exit 1 naming the model's state", async (t) => {
 	const model = join(dir, "truncated.htpw");
 	writeFileSync(model, readFileSync(FIXTURE_MODEL).subarray(0, 300));
-	const run = await start(["--record", shortRecord(dir, 60), "--model", model]);
+	const run = await hypertiny(["start", "--record", shortRecord(dir, 60), "--model", model]);
 	t.is(run.code, 1, run.stderr);
 	t.regex(run.stderr, new RegExp(`hypertiny start: the app could not use ${model} \\(model invalid\\): it ran without classifying beats\\n$`));
 	t.regex(run.stdout, /record short/, "the summary is still printed");
@@ -52,7 +52,7 @@ test.serial("a model the app cannot use: the run and its summary, then exit 1 na
 });
 
 test.serial("a good run: the running line with beats by class adding up, heart rate and alerts; exit 0", async (t) => {
-	const run = await start(["--record", shortRecord(dir, 60), "--model", FIXTURE_MODEL]);
+	const run = await hypertiny(["start", "--record", shortRecord(dir, 60), "--model", FIXTURE_MODEL]);
 	t.is(run.code, 0, run.stderr);
 	const lines = run.stdout.split("\n").filter((l) => /^\d\d:\d\d\.\d  .* beats/.test(l));
 	t.true(lines.length >= 1, run.stdout);
@@ -63,4 +63,13 @@ test.serial("a good run: the running line with beats by class adding up, heart r
 	const byClass = [...last![4]!.matchAll(/(\S+) (\d+)/g)].reduce((s, m) => s + Number(m[2]), 0);
 	t.is(byClass, total, "the classes add up to the beats");
 	t.false(run.stdout.includes("\r"), "no terminal control codes in a pipe");
+});
+
+test.serial("hypertiny run with a model the app cannot use: its statistics, then exit 1", async (t) => {
+	const model = join(dir, "truncated-run.htpw");
+	writeFileSync(model, readFileSync(FIXTURE_MODEL).subarray(0, 300));
+	const run = await hypertiny(["run", "--record", shortRecord(dir, 30, "short30"), "--model", model, "--json"]);
+	t.is(run.code, 1, run.stderr);
+	t.is(JSON.parse(run.stdout).model, "invalid");
+	t.regex(run.stderr, /hypertiny run: the app could not use .*truncated-run\.htpw \(model invalid\)/);
 });
