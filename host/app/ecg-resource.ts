@@ -35,7 +35,8 @@ export interface EcgRecording {
 
 /**
  * `record`: a path to a record (".hea" optional), a record name in the bundled fixtures (119), or a name in the
- * MIT-BIH directory host/data finds ($HYPERTINY_MITDB or the shared archive).
+ * MIT-BIH directory host/data/mitdb-path.ts finds ($HYPERTINY_MITDB, the copy `hypertiny data fetch mitdb` made, or the
+ * shared archive).
  */
 export async function locateRecord(record: string): Promise<{ dir: string; name: string }> {
 	const asPath = resolve(record.replace(/\.(hea|dat|atr)$/, ""));
