@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
 		usage: "bench:m4app [--help]              the whole app on the emulated nRF52840 core: exact instructions per phase, duty cycle, battery",
 		load: async () => (await import("./bench-m4app.ts")).benchM4AppCommand,
 	},
+	export: {
+		usage: "export --tflite <model.htpw> [-o m.tflite]   the model as a .tflite that TFLM runs with our int8 outputs",
+		load: async () => (await import("./export.ts")).exportCommand,
+	},
 	dataset: {
 		usage: "dataset [--out <dir>]             MIT-BIH beat windows through the device's ECG preprocessing",
 		load: async () => (await import("./dataset.ts")).datasetCommand,

@@ -77,6 +77,25 @@ export function rowRequant(sIn: number, sOut: number, unitScale: number, bigM: n
 	return r;
 }
 
+/** Version 2: each row's float32 filter scale f32(M·unit_scale), what a .tflite export writes for the layer. */
+export function generatedFilterScales(model: Model, g: number): number[] {
+	const gen = model.generator;
+	if (!gen || !model.tensorScales || g < 0 || g >= gen.layers.length) throw new HtError(HT_E_ARGUMENT, `no version 2 generated layer ${g}`);
+	const layer = gen.layers[g];
+	const h = generatorOutput(gen, g);
+	const hc = new Int32Array(gen.hDim);
+	for (let k = 0; k < gen.hDim; k++) hc[k] = h[k] - gen.hZeroPoint;
+	const a = new Float64Array(layer.cin);
+	const scales: number[] = [];
+	for (let c = 0; c < layer.cout; c++) {
+		rowAccumulators(gen, g, hc, c, a);
+		let bigM = 0;
+		for (let i = 0; i < layer.cin; i++) bigM = Math.max(bigM, Math.abs(a[i]));
+		scales.push(generatedFilterScale(bigM, layer.unitScale));
+	}
+	return scales;
+}
+
 /** Synthesizes generated layer g into a new kernel of model.genKernelBytes(g) bytes. */
 export function synthesize(model: Model, g: number): Uint8Array {
 	const gen = model.generator;

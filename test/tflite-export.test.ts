@@ -1,0 +1,159 @@
+// hypertiny export --tflite, checked by TensorFlow Lite Micro itself (PyPI tflite-micro, its own interpreter and
+// reference kernels): version 2 models (docs/FORMAT.md §2a) exported as builtin ops give our int8 outputs on
+// random and adversarial windows, bit for bit; buffers are 16-byte aligned; version 1 models and attention pooling
+// are refused with one line. TFLM's Python: $HYPERTINY_TFLM_PYTHON, else results/tmp/tflm-venv (a venv with
+// --system-site-packages and `pip install tflite-micro`).
+import test, { type ExecutionContext } from "ava";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main } from "../host/cli/main.ts";
+import { OP_ATTNPOOL, NONE16 } from "../modules/model/format.ts";
+import type { Model } from "../modules/model/model.ts";
+import { readModel } from "../modules/model/reader.ts";
+import { randomModel, type RandomModelOptions } from "../host/pack/random-model.ts";
+import { RefEngine } from "../host/pack/ref-engine.ts";
+import { Rng } from "../host/pack/rng.ts";
+import { writeModel } from "../host/pack/writer.ts";
+import { BUILTIN } from "../host/tflite/flatbuffer.ts";
+import { ExportError, exportTflite } from "../host/tflite/export.ts";
+import { REPO_ROOT } from "../host/train/python.ts";
+import { IN_CI } from "./toolchain.ts";
+
+const PYTHON = process.env.HYPERTINY_TFLM_PYTHON || join(REPO_ROOT, "results/tmp/tflm-venv/bin/python");
+const RUNNER = join(REPO_ROOT, "host/tflite/run_tflm.py");
+const hasTflm = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import tflite_micro"], { stdio: "ignore" }).status === 0;
+const MISSING = `no TFLM Python at ${PYTHON} (python3 -m venv --system-site-packages results/tmp/tflm-venv && results/tmp/tflm-venv/bin/pip install tflite-micro, or set HYPERTINY_TFLM_PYTHON)`;
+const dir = mkdtempSync(join(tmpdir(), "hypertiny-tflite-"));
+test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+
+function tflmTest(title: string, body: (t: ExecutionContext) => void): void {
+	if (hasTflm) test(title, body);
+	else if (IN_CI) test(title, (t) => t.fail(`CI=true but ${MISSING}`));
+	else {
+		process.stderr.write(`\nNOTICE: skipping "${title}": ${MISSING}\n`);
+		test.skip(title, () => {});
+	}
+}
+
+/** Version 2 random models that export (no attention pooling, RELU/none clamps, no odd max-pool pads), with generated layers. */
+function exportable(count: number): { seed: number; model: Model }[] {
+	const found: { seed: number; model: Model }[] = [];
+	const options: RandomModelOptions[] = [{ version: 2, forceResidual: true }, { version: 2, forceResidual: true, forceStride2: true, forceAllBits: true }];
+	for (let seed = 1; found.length < count && seed < 2000; seed++) {
+		const model = readModel(writeModel(randomModel(seed, options[seed % 2])));
+		if (!model.generator || model.ops.some((o) => o.opcode === OP_ATTNPOOL)) continue;
+		try {
+			exportTflite(model);
+			found.push({ seed, model });
+		} catch (e) {
+			if (!(e instanceof ExportError)) throw e;
+		}
+	}
+	return found;
+}
+
+/** Random windows, then the adversarial ones: saturated both ways, zero, the zero point, alternating extremes. */
+function windows(model: Model, seed: number, random: number): Int8Array[] {
+	const size = model.input.length * model.input.channels;
+	const rng = new Rng(seed);
+	const out: Int8Array[] = [];
+	for (let w = 0; w < random; w++) out.push(Int8Array.from({ length: size }, () => rng.int(-128, 127)));
+	out.push(new Int8Array(size).fill(-128), new Int8Array(size).fill(127), new Int8Array(size), new Int8Array(size).fill(model.input.zeroPoint));
+	out.push(Int8Array.from({ length: size }, (_, i) => (i % 2 ? 127 : -128)), Int8Array.from({ length: size }, (_, i) => (i % 2 ? -128 : 127)));
+	return out;
+}
+
+function tflm(tflite: Uint8Array, inputs: Int8Array[], outCount: number): Int8Array[] {
+	const model = join(dir, `m${process.hrtime.bigint()}.tflite`);
+	const input = `${model}.in`;
+	const output = `${model}.out`;
+	writeFileSync(model, tflite);
+	const all = new Int8Array(inputs.reduce((n, w) => n + w.length, 0));
+	let at = 0;
+	for (const w of inputs) {
+		all.set(w, at);
+		at += w.length;
+	}
+	writeFileSync(input, new Uint8Array(all.buffer));
+	const r = spawnSync(PYTHON, [RUNNER, model, input, output], { encoding: "utf8" });
+	if (r.status !== 0) throw new Error(`TFLM failed: ${r.stderr.slice(-2000)}`);
+	const got = new Int8Array(new Uint8Array(readFileSync(output)).buffer);
+	return inputs.map((_, w) => got.subarray(w * outCount, (w + 1) * outCount));
+}
+
+tflmTest("TFLM's interpreter gives our int8 outputs on every window of exported version 2 models with generated layers", (t) => {
+	const models = exportable(4);
+	t.is(models.length, 4);
+	const builtins = new Set<number>();
+	for (const { seed, model } of models) {
+		const tflite = exportTflite(model);
+		const layout = JSON.parse(spawnSync(PYTHON, [RUNNER, "--layout", writeTemp(tflite)], { encoding: "utf8" }).stdout) as { buffers: [number, number][]; ops: number[]; metadata: string[] };
+		t.true(layout.buffers.every(([offset, length]) => length === 0 || offset % 16 === 0), `seed ${seed}: buffers 16-byte aligned`);
+		t.deepEqual(layout.metadata, ["hypertiny"]);
+		layout.ops.forEach((op) => builtins.add(op));
+		const inputs = windows(model, 1000 + seed, 250);
+		const engine = new RefEngine(model, "boot");
+		const outCount = model.output.length * model.output.channels;
+		const theirs = tflm(tflite, inputs, outCount);
+		let identical = 0;
+		inputs.forEach((w, i) => {
+			const ours = engine.invoke(w);
+			if (ours.every((v, c) => v === theirs[i][c])) identical++;
+		});
+		t.is(identical, inputs.length, `seed ${seed}: identical int8 outputs on ${identical}/${inputs.length} windows`);
+		t.true(model.ops.some((o) => o.genLayer !== NONE16), "a generated layer, synthesized before export");
+	}
+	const want = ["PAD", "CONV_2D", "DEPTHWISE_CONV_2D", "ADD", "MEAN", "FULLY_CONNECTED"] as const;
+	t.deepEqual(want.filter((name) => !builtins.has(BUILTIN[name].code)), [], "the exported models use every mapped builtin");
+});
+
+function writeTemp(bytes: Uint8Array): string {
+	const path = join(dir, `t${process.hrtime.bigint()}.tflite`);
+	writeFileSync(path, bytes);
+	return path;
+}
+
+test.serial("export refuses a version 1 model and attention pooling with one line (exit 1)", async (t) => {
+	const v1 = join(REPO_ROOT, "test/fixtures/tiny-hyper.htpw");
+	const captured = await capture(() => main(["export", "--tflite", v1, "-o", join(dir, "v1.tflite")]));
+	t.is(captured.code, 1);
+	t.regex(captured.stderr, /^hypertiny export: .*version 1 model carries no float32 scales.*\n$/);
+	let seed = 1;
+	while (!readModel(writeModel(randomModel(seed, { version: 2 }))).ops.some((o) => o.opcode === OP_ATTNPOOL)) seed++;
+	const path = join(dir, "attn.htpw");
+	writeFileSync(path, writeModel(randomModel(seed, { version: 2 })));
+	const attn = await capture(() => main(["export", "--tflite", path]));
+	t.is(attn.code, 1);
+	t.regex(attn.stderr, /ATTNPOOL.*no TFLite builtin/);
+	t.is(attn.stderr.split("\n").length, 2, "one line");
+	const usage = await capture(() => main(["export", path]));
+	t.is(usage.code, 2);
+});
+
+test.serial("export writes the .tflite next to the model and reports both sizes", async (t) => {
+	const [{ model }] = exportable(1);
+	const path = join(dir, "ok.htpw");
+	writeFileSync(path, model.bytes);
+	const run = await capture(() => main(["export", "--tflite", path]));
+	t.is(run.code, 0, run.stderr);
+	const tflite = readFileSync(join(dir, "ok.tflite"));
+	t.is(new TextDecoder().decode(tflite.subarray(4, 8)), "TFL3");
+	t.regex(run.stdout, new RegExp(`ok\\.tflite: ${tflite.length} bytes \\(.*ok\\.htpw: ${model.fileSize} bytes`));
+});
+
+async function capture(run: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
+	let stdout = "";
+	let stderr = "";
+	const out = process.stdout.write;
+	const err = process.stderr.write;
+	process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
+	process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+	try {
+		return { code: await run(), stdout, stderr };
+	} finally {
+		process.stdout.write = out;
+		process.stderr.write = err;
+	}
+}
