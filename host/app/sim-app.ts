@@ -9,7 +9,7 @@ import { bundlePath, ROOT, SIM_BINARY } from "../cli/sim-runner.ts";
 import { encodeEcgResource, type EcgRecording } from "./ecg-resource.ts";
 import { encodeGattScript, type ScriptEntry } from "./gatt-script.ts";
 import { LineSplitter, parseTraceLine } from "../companion/trace-lines.ts";
-import { encodeFrame, FRAME_WRITE } from "../companion/frames.ts";
+import { encodeFrame, FRAME_ENCRYPTED, FRAME_WRITE } from "../companion/frames.ts";
 
 export const APP_MANIFEST = join(ROOT, "modules/app/manifest.json");
 
@@ -42,7 +42,7 @@ export interface SimAppResult {
 
 /**
  * Events: "packet" (id, bytes), "value" (id, bytes: a read value changed), "connection" (connected),
- * "trace" (line), "device" (name).
+ * "encrypted" (the central's link is now encrypted), "trace" (line), "device" (name).
  */
 export class SimApp extends EventEmitter {
 	readonly done: Promise<SimAppResult>;
@@ -87,6 +87,17 @@ export class SimApp extends EventEmitter {
 		return true;
 	}
 
+	/**
+	 * The central's link is now encrypted (it paired): with config.linkEncrypted false, the app sends no
+	 * notification before this (modules/ble/trace-transport.ts). False when the app is not running.
+	 */
+	encryptLink(): boolean {
+		const stdin = this.#child?.stdin;
+		if (!stdin || stdin.destroyed || !stdin.writable) return false;
+		stdin.write(encodeFrame(FRAME_ENCRYPTED, 0));
+		return true;
+	}
+
 	#spawn(argv: string[]): Promise<SimAppResult> {
 		const started = performance.now();
 		const child = spawn(SIM_BINARY, argv, { stdio: ["pipe", "pipe", "pipe"] });
@@ -105,6 +116,9 @@ export class SimApp extends EventEmitter {
 					break;
 				case "connection":
 					this.emit("connection", parsed.connected);
+					break;
+				case "encrypted":
+					this.emit("encrypted");
 					break;
 				case "device":
 					this.emit("device", parsed.name);

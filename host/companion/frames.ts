@@ -1,7 +1,9 @@
 // The simulator link's byte stream (docs/ble-protocol.md, "Simulator link"): each GATT packet in a 3-byte
 // frame header, so a companion reads the simulator exactly as it reads a board. Kinds 1-6 go from the device to
 // companions; kind 7 (a client's write to a characteristic) goes the other way, on the same socket, and on to
-// the simulated app on its stdin.
+// the simulated app on its stdin. A client's first frame is a hello (kind 8) holding the run's token; a client
+// without the right one gets a refusal (kind 9, the reason) and is disconnected. Kind 10 tells the simulated
+// app, on its stdin, that its central's link is now encrypted (docs/ble-protocol.md, "Security").
 
 export const FRAME_NOTIFY = 1;
 export const FRAME_VALUE = 2;
@@ -10,6 +12,10 @@ export const FRAME_DISCONNECTED = 4;
 export const FRAME_DEVICE = 5;
 export const FRAME_END = 6;
 export const FRAME_WRITE = 7;
+export const FRAME_HELLO = 8;
+export const FRAME_REFUSED = 9;
+export const FRAME_ENCRYPTED = 10;
+const FRAME_LAST = FRAME_ENCRYPTED;
 
 export const DEFAULT_PORT = 8723;
 
@@ -31,7 +37,7 @@ export function encodeFrame(kind: number, id: number, bytes: Uint8Array = new Ui
 
 /** A message that is exactly one frame of a known kind (a WebSocket message), else undefined. */
 export function decodeFrame(message: Uint8Array): Frame | undefined {
-	if (message.length < 3 || message.length !== 3 + message[2] || message[0] < FRAME_NOTIFY || message[0] > FRAME_WRITE) return undefined;
+	if (message.length < 3 || message.length !== 3 + message[2] || message[0] < FRAME_NOTIFY || message[0] > FRAME_LAST) return undefined;
 	return { kind: message[0], id: message[1], bytes: message.slice(3) };
 }
 
@@ -47,7 +53,7 @@ export class FrameReader {
 		let at = 0;
 		while (at + 3 <= data.length && at + 3 + data[at + 2] <= data.length) {
 			const length = data[at + 2];
-			if (data[at] < FRAME_NOTIFY || data[at] > FRAME_WRITE) throw new RangeError(`simulator link: unknown frame kind ${data[at]}`);
+			if (data[at] < FRAME_NOTIFY || data[at] > FRAME_LAST) throw new RangeError(`simulator link: unknown frame kind ${data[at]}`);
 			frames.push({ kind: data[at], id: data[at + 1], bytes: data.slice(at + 3, at + 3 + length) });
 			at += 3 + length;
 		}

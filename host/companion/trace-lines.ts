@@ -5,6 +5,7 @@ export type TraceLine =
 	| { type: "packet"; id: number; bytes: Uint8Array }
 	| { type: "value"; id: number; bytes: Uint8Array }
 	| { type: "connection"; connected: boolean }
+	| { type: "encrypted" }
 	| { type: "device"; name: string }
 	| { type: "end"; stats: Record<string, any> }
 	| { type: "text"; text: string };
@@ -14,6 +15,7 @@ export function parseTraceLine(text: string): TraceLine {
 	const packet = /^@gatt(-value)? (\d+) ((?:[0-9a-f]{2})*)$/.exec(line);
 	if (packet) return { type: packet[1] ? "value" : "packet", id: Number(packet[2]), bytes: Uint8Array.from(Buffer.from(packet[3], "hex")) };
 	if (line === "@gatt-connected" || line === "@gatt-disconnected") return { type: "connection", connected: line === "@gatt-connected" };
+	if (line === "@gatt-encrypted") return { type: "encrypted" };
 	if (line.startsWith("@gatt-device ")) return { type: "device", name: line.slice(13) };
 	if (line.startsWith("@app-end ")) {
 		try {

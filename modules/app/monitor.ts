@@ -102,10 +102,14 @@ export class Monitor implements SampleSink {
 			(event) => this.#quality(event),
 		);
 		transport.onControl = (bytes, length) => this.control(bytes, length);
+		// Nothing is notified before the link is encrypted: once it is, the client gets the current summary at once.
+		transport.onEncrypted = () => this.#sendSummary();
 		trace(c.ready ? `hypertiny: model ${c.message}\n` : `hypertiny: no classification (${P.MODEL_STATUS_NAMES[c.status]}: ${c.message}); heart rate only\n`);
 		this.#publishModel();
 		this.#event(P.EVENT_MODEL, c.status, c.errorCode, 0);
 		this.#sendSummary();
+		// What the link did before the input starts (a central that paired already, writes it sent meanwhile).
+		transport.service(0);
 	}
 
 	block(samples: SampleBlock, offset: number, count: number): void {

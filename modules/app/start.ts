@@ -8,7 +8,11 @@ import { Monitor, monitorOptions } from "./monitor.ts";
 
 export function startApp(config: Record<string, unknown>): Monitor {
 	const input = new PlatformInput(config);
-	const transport = new PlatformTransport({ deviceName: String(config.deviceName ?? "hypertiny ECG"), traceGatt: configFlag(config, "traceGatt", false) });
+	const transport = new PlatformTransport({
+		deviceName: String(config.deviceName ?? "hypertiny ECG"),
+		traceGatt: configFlag(config, "traceGatt", false),
+		linkEncrypted: configFlag(config, "linkEncrypted", true),
+	});
 	const monitor = new Monitor(input.description, transport, monitorOptions(config));
 	monitor.onEnd = () => trace(`@app-end ${JSON.stringify(monitor.stats())}\n`);
 	input.start(monitor);

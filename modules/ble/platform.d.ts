@@ -1,7 +1,7 @@
 // Modules each platform maps to its own implementation in modules/app/manifest.json ("platforms").
 declare module "ble/transport" {
 	type BleTransport = import("./transport-api.ts").BleTransport;
-	const PlatformTransport: new (options: { deviceName: string; traceGatt?: boolean }) => BleTransport;
+	const PlatformTransport: new (options: { deviceName: string; traceGatt?: boolean; linkEncrypted?: boolean }) => BleTransport;
 	export default PlatformTransport;
 }
 

@@ -1,7 +1,12 @@
 // The boards' BLE link: a Moddable BLEServer deploying bleservices/*.json (the Heart Rate Service and the ECG
 // service), advertising both, pairing for an encrypted link (health data), and notifying only characteristics
-// whose notifications the connected client enabled.
+// whose notifications the connected client enabled, and only once the link is encrypted: the SDK lets a client
+// subscribe (and, on ESP32, be notified) without pairing, so the server holds every notification until the
+// SDK reports the link authenticated (docs/ble-protocol.md, "Security"; test/ble-security.test.ts reads the
+// pinned SDK's rule). Pairing asks for bonding and MITM protection by passkey entry: the board shows the
+// passkey on its serial log, the phone's user types it (LE Secure Connections where the SDK uses them).
 import BLEServer from "bleserver";
+import { IOCapability } from "sm";
 import { uuid } from "btutils";
 import type { Characteristic } from "gatt";
 import type { BleTransport } from "./transport-api.ts";
@@ -12,7 +17,9 @@ const SLOTS = 16;
 
 export default class ServerTransport extends BLEServer implements BleTransport {
 	connected = false;
+	encrypted = false;
 	onControl: ((bytes: Uint8Array, length: number) => void) | undefined;
+	onEncrypted: (() => void) | undefined;
 	dropped = 0;
 	#name: string;
 	/** Also print every packet on the serial log (for `hypertiny companion --serial`). */
@@ -38,19 +45,33 @@ export default class ServerTransport extends BLEServer implements BleTransport {
 
 	onReady(): void {
 		this.deviceName = this.#name;
-		this.securityParameters = { encryption: true, bonding: true };
+		this.securityParameters = { encryption: true, bonding: true, mitm: true, ioCapability: IOCapability.DisplayOnly };
 		this.#advertise();
 	}
 
 	onConnected(): void {
 		this.connected = true;
+		this.encrypted = false;
 		this.stopAdvertising();
 	}
 
 	onDisconnected(): void {
 		this.connected = false;
+		this.encrypted = false;
 		this.#subscribed.fill(undefined);
 		this.#advertise();
+	}
+
+	onPasskeyDisplay(params: { passkey: number }): void {
+		trace(`hypertiny: BLE pairing passkey ${(1000000 + params.passkey).toString().slice(1)}\n`);
+	}
+
+	/** The SDK reports the link encrypted (pairing, or a bonded central's keys): notifications may flow. */
+	onAuthenticated(): void {
+		if (!this.connected) return;
+		this.encrypted = true;
+		if (this.#traceGatt) trace("@gatt-encrypted\n");
+		if (this.onEncrypted) this.onEncrypted();
 	}
 
 	onCharacteristicNotifyEnabled(characteristic: Characteristic): void {
@@ -79,7 +100,7 @@ export default class ServerTransport extends BLEServer implements BleTransport {
 		if (length > MAX_PACKET) throw new RangeError(`characteristic ${id}: a ${length}-byte packet exceeds ${MAX_PACKET} bytes`);
 		if (this.#traceGatt) trace(gattTraceLine(false, id, bytes, length));
 		const characteristic = this.#subscribed[id];
-		if (!this.connected || !characteristic) {
+		if (!this.connected || !this.encrypted || !characteristic) {
 			this.dropped++;
 			return false;
 		}

@@ -8,10 +8,12 @@ import { readEcgResource } from "../../../modules/app/playback-input.ts";
 import type { BleTransport } from "../../../modules/ble/transport-api.ts";
 import { MAX_PACKET } from "../../../modules/ble/protocol.ts";
 
-/** A connected client that takes every packet (counts them; checks the size limit like a real link). */
+/** A connected, paired client that takes every packet (counts them; checks the size limit like a real link). */
 class CountingTransport implements BleTransport {
 	connected = true;
+	encrypted = true;
 	onControl: ((bytes: Uint8Array, length: number) => void) | undefined;
+	onEncrypted: (() => void) | undefined;
 	packets = 0;
 	bytes = 0;
 	notify(id: number, bytes: Uint8Array, length: number): boolean {
