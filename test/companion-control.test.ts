@@ -15,16 +15,17 @@ import { SimApp } from "../host/app/sim-app.ts";
 import { ROOT } from "../host/cli/sim-runner.ts";
 import { WebCompanionServer, WsReader } from "../host/app/web-server.ts";
 import { controlForKey, parseControl } from "../host/companion/control.ts";
-import { encodeFrame, FrameReader, FRAME_NOTIFY, FRAME_WRITE, type Frame } from "../host/companion/frames.ts";
+import { encodeFrame, FrameReader, FRAME_HELLO, FRAME_NOTIFY, FRAME_VALUE, FRAME_WRITE, type Frame } from "../host/companion/frames.ts";
 import { followSimulator } from "../host/companion/sources.ts";
 import { CompanionState, type CompanionUpdate } from "../host/companion/state.ts";
 import { built, excerpt } from "./app-helpers.ts";
 
 test.before(() => built(["app"]));
 
-/** A raw simulator-link client: every frame it receives, and a way to wait for one. */
-function client(port: number): { socket: Socket; frames: Frame[]; until(test: (f: Frame) => boolean, what: string): Promise<Frame>; closed: Promise<void> } {
+/** A raw simulator-link client that says hello with `token`: every frame it receives, and a way to wait for one. */
+function client(port: number, token: string): { socket: Socket; frames: Frame[]; until(test: (f: Frame) => boolean, what: string): Promise<Frame>; closed: Promise<void> } {
 	const socket = connect({ port, host: "127.0.0.1" });
+	socket.write(encodeFrame(FRAME_HELLO, 0, new TextEncoder().encode(token)));
 	const reader = new FrameReader();
 	const frames: Frame[] = [];
 	const waiters: { test: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
@@ -59,7 +60,7 @@ test("a control write over the simulator socket reaches the app's validated hand
 	const rec = await excerpt(20 * 60);
 	const gatt = new GattSocket();
 	const port = await gatt.listen(0);
-	const c = client(port);
+	const c = client(port, gatt.token);
 	await gatt.client();
 	const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: PACED });
 	gatt.attach(app);
@@ -91,8 +92,9 @@ test("a control write over the simulator socket reaches the app's validated hand
 		);
 		t.is(gatt.refusedWrites, 1, "the write to summary was dropped at the socket");
 
-		// A client that sends garbage is dropped; the app and the other client carry on.
-		const rogue = client(port);
+		// A client that sends garbage after its hello is dropped; the app and the other client carry on.
+		const rogue = client(port, gatt.token);
+		await rogue.until((f) => f.kind === FRAME_VALUE, "the rogue's welcome");
 		rogue.socket.write(Uint8Array.of(99, 0, 0));
 		await rogue.closed;
 		t.is(gatt.badClients, 1);
@@ -115,7 +117,7 @@ test("hypertiny companion's control path: --control writes and keys go to the ap
 	const updates: CompanionUpdate[] = [];
 	state.onUpdate((u) => updates.push(u));
 	const sent: Promise<void>[] = [];
-	const following = followSimulator(port, state, undefined, (send) => {
+	const following = followSimulator(port, gatt.token, state, undefined, (send) => {
 		// As `--control send-summary --control hex:0300` and the key "s" would.
 		sent.push(send(parseControl("send-summary")), send(parseControl("hex:0300")), send(controlForKey("s")!));
 	});
@@ -152,7 +154,7 @@ test("the web companion's WebSocket carries the page's control writes to the app
 	const key = Buffer.from("hypertiny-test-k").toString("base64");
 	await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
 	const upgraded = new Promise<string>((resolve) => socket.once("data", (d: Buffer) => resolve(d.toString("latin1"))));
-	socket.write(`GET /gatt HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+	socket.write(`GET /gatt?token=${page.token} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
 	const reply = await upgraded;
 	t.regex(reply, /101 Switching Protocols/);
 	t.true(reply.includes(createHash("sha1").update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64")));
@@ -196,7 +198,7 @@ test("hypertiny companion --sim PORT --control ... --json: the CLI sends the wri
 	const gatt = new GattSocket();
 	const port = await gatt.listen(0);
 	// strip=99 would be refused before sending (encodeControl); raw bytes reach the device, which refuses them.
-	const cli = spawn(process.execPath, [join(ROOT, "bin/hypertiny.js"), "companion", "--sim", String(port), "--json", "--control", "send-summary", "--control", "hex:0263"], { cwd: ROOT });
+	const cli = spawn(process.execPath, [join(ROOT, "bin/hypertiny.js"), "companion", "--sim", String(port), "--token", gatt.token, "--json", "--control", "send-summary", "--control", "hex:0263"], { cwd: ROOT });
 	let stdout = "";
 	let stderr = "";
 	cli.stdout.on("data", (c) => (stdout += c));

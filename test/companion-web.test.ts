@@ -31,7 +31,7 @@ testWithTools("web companion in headless Chromium shows the simulator's beats, c
 		const result = await app.done;
 		t.is(result.status, 0, result.stderr);
 		page.end();
-		const url = `http://127.0.0.1:${port}/`;
+		const url = page.url(port);
 		const browser = await devtools(url);
 		try {
 			// The page replays every frame it missed, then the end of the recording.
@@ -137,7 +137,7 @@ testWithTools("web companion buttons: pressing Reset counts in headless Chromium
 	// the button is pressed; the write is picked up between two blocks.
 	const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: { traceBeats: false, realtime: false, blockSamples: 36 } });
 	page.attach(app);
-	const browser = await devtools(`http://127.0.0.1:${port}/`);
+	const browser = await devtools(page.url(port));
 	try {
 		const counted = await until("counts on the page", () => browser.evaluate(`document.getElementById("reset-counts")?.disabled === false ? document.getElementById("counts").textContent : ""`), (v) => /rest [1-9]/.test(String(v)));
 		t.log(`before the press: ${counted}`);

@@ -67,13 +67,13 @@ test("over the simulator socket the companion sees every beat the app delivered,
 	const socket = new GattSocket();
 	const port = await socket.listen(0);
 	const state = new CompanionState();
-	const following = followSimulator(port, state);
+	const following = followSimulator(port, socket.token, state);
 	await socket.client();
 	const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: { traceBeats: false } });
 	socket.attach(app);
 	const result = await app.done;
 	const late = new CompanionState();
-	const lateFollowing = followSimulator(port, late);
+	const lateFollowing = followSimulator(port, socket.token, late);
 	await new Promise((r) => setTimeout(r, 300));
 	await socket.close();
 	await following;
@@ -114,7 +114,7 @@ test("companion --ble / --serial without their module (or with it, but no adapte
 		t.regex(r.stderr, installed(c.module) ? c.present : c.missing, r.stderr);
 		t.notRegex(r.stderr, /\n\s+at /, "no stack trace");
 	}
-	const none = cli(["companion", "--sim", "1"]);
+	const none = cli(["companion", "--sim", "1", "--token", "x"]);
 	t.is(none.status, 1);
 	t.regex(none.stderr, /no simulator on 127.0.0.1:1/);
 	t.is(cli(["companion"]).status, 2);

@@ -2,13 +2,15 @@
 import { parseArgs } from "node:util";
 import { CONTROL_HELP, controlForKey, parseControl, type SendControl } from "../companion/control.ts";
 import { DEFAULT_PORT } from "../companion/frames.ts";
+import { readTokenFile, tokenFile, TokenError } from "../app/run-token.ts";
 import { CompanionError, followBle, followSerial, followSimulator } from "../companion/sources.ts";
 import { CompanionState } from "../companion/state.ts";
 import { attachView } from "../companion/view.ts";
 
-const USAGE = `usage: hypertiny companion --sim [port] | --ble [name] | --serial <port> [--baud N] [--json] [--control WRITE]...
+const USAGE = `usage: hypertiny companion --sim [port] [--token T] | --ble [name] | --serial <port> [--baud N] [--json] [--control WRITE]...
 
   --sim [port]     the simulator's GATT socket on 127.0.0.1 (default ${DEFAULT_PORT}; start one with hypertiny start --port ${DEFAULT_PORT})
+  --token T        the run's token for --sim (default: read from the file hypertiny start writes for that port)
   --ble [name]     a board over Bluetooth LE (noble), by advertised name, else the first heart-rate monitor
   --serial <port>  a board's serial log (serialport), the app built with config traceGatt: true (read only)
   --json           one JSON object per update instead of the live view
@@ -29,6 +31,7 @@ export async function companionCommand(args: string[]): Promise<number> {
 			baud: { type: "string", default: "115200" },
 			json: { type: "boolean", default: false },
 			control: { type: "string", multiple: true, default: [] },
+			token: { type: "string" },
 			help: { type: "boolean", default: false },
 		},
 	});
@@ -84,8 +87,9 @@ export async function companionCommand(args: string[]): Promise<number> {
 		if (values.sim) {
 			const port = positionals[0] === undefined ? DEFAULT_PORT : Number(positionals[0]);
 			if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new CompanionError(`--sim ${positionals[0]}: not a port number`);
+			const token = values.token ?? simulatorToken(port);
 			const draw = attachView(state, process.stdout, { json: values.json, title: `hypertiny companion (simulator on port ${port})` });
-			await followSimulator(port, state, undefined, onControl);
+			await followSimulator(port, token, state, undefined, onControl);
 			draw();
 		} else if (values.ble) {
 			const draw = attachView(state, process.stdout, { json: values.json, title: `hypertiny companion (BLE${positionals[0] ? ` ${positionals[0]}` : ""})` });
@@ -106,4 +110,17 @@ export async function companionCommand(args: string[]): Promise<number> {
 		stopKeys();
 	}
 	return 0;
+}
+
+/** The token hypertiny start wrote for the simulator on `port`. */
+function simulatorToken(port: number): string {
+	let token;
+	try {
+		token = readTokenFile(port);
+	} catch (error) {
+		if (error instanceof TokenError) throw new CompanionError(error.message);
+		throw error;
+	}
+	if (token === undefined) throw new CompanionError(`no simulator token for port ${port} (${tokenFile(port)}): is hypertiny start running with --port ${port}? Else pass --token`);
+	return token;
 }

@@ -5,6 +5,7 @@ import { ensureBuilt } from "../app/build.ts";
 import { modelOption } from "../app/default-model.ts";
 import { loadRecording } from "../app/ecg-resource.ts";
 import { GattSocket } from "../app/gatt-socket.ts";
+import { removeTokenFile, writeTokenFile } from "../app/run-token.ts";
 import { WebCompanionServer } from "../app/web-server.ts";
 import { SimApp } from "../app/sim-app.ts";
 import { formatSummary, summarize, type DeviceBeat } from "../app/summary.ts";
@@ -20,7 +21,9 @@ const USAGE = `usage: hypertiny start [--record N|path] [--model m.htpw|none] [-
 Runs the device app in the simulator on an ECG record (default: bundled MIT-BIH 119), streams its BLE packets
 to the companion over a local socket (--port, default any free port), prints live classifications, then the
 run against the record's annotations. --web PORT also serves the web companion (a live ECG strip) on
-http://127.0.0.1:PORT/ and keeps it up after the run until interrupted; it turns the strip on (--strip 2).
+http://127.0.0.1:PORT/?token=... (the URL printed, with this run's token) and keeps it up after the run until
+interrupted; it turns the strip on (--strip 2). Both servers take only this run's token: hypertiny companion
+--sim PORT reads it from a file only you can read, which it names.
 `;
 
 export async function startCommand(args: string[]): Promise<number> {
@@ -66,7 +69,9 @@ export async function startCommand(args: string[]): Promise<number> {
 	ensureBuilt(["app"], log);
 	const socket = new GattSocket();
 	const listening = await socket.listen(port);
-	log(`record ${recording.name} (${recording.lead}, ${(recording.samples.length / recording.sampleRate / 60).toFixed(1)} min); simulator GATT socket on 127.0.0.1:${listening}`);
+	const tokenPath = writeTokenFile(listening, socket.token);
+	process.once("exit", () => removeTokenFile(listening));
+	log(`record ${recording.name} (${recording.lead}, ${(recording.samples.length / recording.sampleRate / 60).toFixed(1)} min); simulator GATT socket on 127.0.0.1:${listening} (token in ${tokenPath})`);
 
 	const state = new CompanionState();
 	// A running line (beats by class, heart rate, alerts) rather than the companion's panel; --json: its JSON lines.
@@ -76,24 +81,26 @@ export async function startCommand(args: string[]): Promise<number> {
 	state.onUpdate((u) => {
 		if (u.type === "beat") beats.push({ sampleIndex: u.beat.sampleIndex, className: u.beat.className });
 	});
-	const companion = followSimulator(listening, state);
+	const companion = followSimulator(listening, socket.token, state);
 	await socket.client();
 
 	const app = new SimApp({
 		recording,
 		model,
-		config: { policy: values.policy, budget, realtime: values.realtime, traceBeats: false, stripDecimation: strip },
+		// The link comes up unencrypted; the companion's token counts as its pairing (GattSocket encrypts it).
+		config: { policy: values.policy, budget, realtime: values.realtime, traceBeats: false, stripDecimation: strip, linkEncrypted: false },
 	});
 	socket.attach(app);
 	let page: WebCompanionServer | undefined;
 	if (web !== undefined) {
-		page = new WebCompanionServer();
+		page = new WebCompanionServer({ token: socket.token });
 		page.attach(app);
-		log(`web companion: http://127.0.0.1:${await page.listen(web)}/`);
+		log(`web companion: ${page.url(await page.listen(web))}`);
 	}
 	app.on("trace", (line: string) => log(`device: ${line}`));
 	const result = await app.done;
 	await socket.close();
+	removeTokenFile(listening);
 	await companion;
 	draw();
 	if (result.status !== 0 || !result.stats) {

@@ -4,7 +4,7 @@
 import { connect } from "node:net";
 import * as P from "../../modules/ble/protocol.ts";
 import type { SendControl } from "./control.ts";
-import { encodeFrame, FrameReader, FRAME_CONNECTED, FRAME_DEVICE, FRAME_DISCONNECTED, FRAME_END, FRAME_NOTIFY, FRAME_VALUE, FRAME_WRITE } from "./frames.ts";
+import { encodeFrame, FrameReader, FRAME_CONNECTED, FRAME_DEVICE, FRAME_DISCONNECTED, FRAME_END, FRAME_HELLO, FRAME_NOTIFY, FRAME_REFUSED, FRAME_VALUE, FRAME_WRITE } from "./frames.ts";
 import type { CompanionState } from "./state.ts";
 import { LineSplitter, parseTraceLine } from "./trace-lines.ts";
 
@@ -12,11 +12,15 @@ export class CompanionError extends Error {}
 
 /**
  * Reads the simulator link until the recording ends or the socket closes; resolves to the device name.
+ * `token` is the run's (host/app/run-token.ts), sent first; a refusal rejects with the simulator's reason.
  * `onControl` gets, once connected, the function that sends control writes to the app over the same socket.
  */
-export function followSimulator(port: number, state: CompanionState, host = "127.0.0.1", onControl?: (send: SendControl) => void): Promise<string> {
+export function followSimulator(port: number, token: string, state: CompanionState, host = "127.0.0.1", onControl?: (send: SendControl) => void): Promise<string> {
 	return new Promise((resolve, reject) => {
+		const hello = new TextEncoder().encode(token);
+		if (hello.length > 255) return reject(new CompanionError(`a token has at most 255 bytes, got ${hello.length}`));
 		const socket = connect({ port, host });
+		socket.once("connect", () => socket.write(encodeFrame(FRAME_HELLO, 0, hello)));
 		if (onControl)
 			socket.once("connect", () =>
 				onControl(
@@ -51,6 +55,10 @@ export function followSimulator(port: number, state: CompanionState, host = "127
 				else if (f.kind === FRAME_CONNECTED || f.kind === FRAME_DISCONNECTED) state.connection(f.kind === FRAME_CONNECTED);
 				else if (f.kind === FRAME_DEVICE) device = new TextDecoder().decode(f.bytes);
 				else if (f.kind === FRAME_END) socket.end();
+				else if (f.kind === FRAME_REFUSED) {
+					socket.destroy();
+					return reject(new CompanionError(`the simulator on ${host}:${port} refused this companion: ${new TextDecoder().decode(f.bytes)}`));
+				}
 			}
 		});
 		socket.on("close", () => resolve(device));

@@ -118,7 +118,9 @@ function draw() {
 }
 
 function followSimulator() {
-	const ws = new WebSocket(`ws://${location.host}/gatt`);
+	// The run's token, from the URL hypertiny printed; the server refuses the WebSocket without it.
+	const token = new URLSearchParams(location.search).get("token") ?? "";
+	const ws = new WebSocket(`ws://${location.host}/gatt?token=${encodeURIComponent(token)}`);
 	ws.binaryType = "arraybuffer";
 	ws.onopen = () => {
 		$("status").textContent = "simulator connected";
@@ -136,7 +138,7 @@ function followSimulator() {
 			document.body.dataset.ended = "true";
 		}
 	};
-	ws.onerror = () => ($("status").textContent = "no simulator here");
+	ws.onerror = () => ($("status").textContent = "cannot reach the simulator: open the exact URL hypertiny start printed (it holds the run's token)");
 }
 
 async function followBoard() {
