@@ -130,6 +130,12 @@ test.serial("export refuses a version 1 model and attention pooling with one lin
 	t.is(attn.stderr.split("\n").length, 2, "one line");
 	const usage = await capture(() => main(["export", path]));
 	t.is(usage.code, 2);
+	// inspect says why a model has no .tflite (the app's own models before their retraining are version 1).
+	const inspect = await capture(() => main(["inspect", v1, "--json"]));
+	t.is(inspect.code, 0, inspect.stderr);
+	const report = JSON.parse(inspect.stdout) as { tflite_bytes: number | null; tflite_refused: string | null };
+	t.is(report.tflite_bytes, null);
+	t.regex(report.tflite_refused ?? "", /version 1/);
 });
 
 test.serial("export writes the .tflite next to the model and reports both sizes", async (t) => {
