@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from . import data, export, models
-from .budget import estimate_bytes, macs_per_window
+from .budget import estimate_bytes, executed_macs_per_window, macs_per_window
 from .loop import class_weights, log, predict, train_phase
 from .metrics import decide, summary, tune_threshold
 
@@ -93,7 +93,8 @@ def fit(args):
     net.acts[0].fix(in_scale, 0)
     params = sum(p.numel() for p in net.parameters())
     log(f"model {args.model} ({args.size}): {params} parameters, ~{estimate_bytes(net)['file']} bytes packed, "
-        f"{macs_per_window(net)} MACs per window; input channels: window{''.join(', ' + n for n in features)}; "
+        f"{macs_per_window(net)} MACs per window ({executed_macs_per_window(net)} executed: the first convolution on the lead "
+        f"only); input channels: window{''.join(', ' + n for n in features)}; "
         f"input scale {in_scale:.5f} mV")
 
     weights = class_weights(train.y, k, args.class_weight_power)
@@ -133,6 +134,7 @@ def fit(args):
             predictions["validation2_outputs"] = int8_bytes(dnet, v2_logits)
     metrics["bytes_estimate"] = estimate_bytes(dnet)
     metrics["macs_per_window"] = macs_per_window(dnet)
+    metrics["executed_macs_per_window"] = executed_macs_per_window(dnet)
     if "validation" in metrics:
         at = f"t* {t_star:.2f}" if t_star is not None else "argmax"
         log(f"fake-quant {part}: macro-F1 {metrics['validation']['macro_f1']:.4f} "
