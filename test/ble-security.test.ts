@@ -8,7 +8,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as P from "../modules/ble/protocol.ts";
 import { FIXTURE_MODEL } from "../host/app/default-model.ts";
+import { GattSocket } from "../host/app/gatt-socket.ts";
 import { SimApp, type SimAppOptions } from "../host/app/sim-app.ts";
+import { followSimulator } from "../host/companion/sources.ts";
+import { CompanionState } from "../host/companion/state.ts";
 import { ROOT } from "../host/cli/sim-runner.ts";
 import { built, excerpt } from "./app-helpers.ts";
 import { testWithModdable } from "./toolchain.ts";
@@ -91,6 +94,34 @@ test("health notifications are held until the central pairs, then flow: the curr
 	const resumedAt = all.indexOf(resumed[0]);
 	t.deepEqual(resumed, all.slice(resumedAt), "from re-encryption on, every beat to the end");
 	t.true(paired.stats.packetsDropped > 0);
+});
+
+test("over the simulator socket the run's token is the pairing: a companion with a wrong token leaves the link unencrypted (nothing notified); one with the token gets every beat", async (t) => {
+	const rec = await excerpt(60);
+	const options = { recording: rec, model: FIXTURE_MODEL, config: { traceBeats: false, linkEncrypted: false } };
+	const run = async (token: (gatt: GattSocket) => string) => {
+		const gatt = new GattSocket();
+		const port = await gatt.listen(0);
+		const state = new CompanionState();
+		const following = followSimulator(port, token(gatt), state).catch((e: Error) => e.message);
+		if (token(gatt) === gatt.token) await gatt.client();
+		const app = new SimApp(options);
+		let packets = 0;
+		let encrypted = 0;
+		app.on("packet", () => packets++);
+		app.on("encrypted", () => encrypted++);
+		gatt.attach(app);
+		const result = await app.done;
+		await gatt.close();
+		return { result, packets, encrypted, state, said: await following };
+	};
+	const refused = await run(() => "not-the-token");
+	t.regex(String(refused.said), /refused this companion: wrong token/);
+	t.is(refused.encrypted, 0);
+	t.is(refused.packets, 0, "nothing notified on the unencrypted link");
+	const paired = await run((gatt) => gatt.token);
+	t.is(paired.encrypted, 1);
+	t.is(paired.state.beats, paired.result.stats?.beatsDelivered, "the companion paired before the input started: every beat");
 });
 
 testWithModdable(
