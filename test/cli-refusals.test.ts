@@ -53,6 +53,8 @@ const BAD_META: [string, () => string, RegExp][] = [
 	["input scale 0", () => metaWith({ input: { scale: 0, zero_point: 0 } }), /META\.input \/ META\.output quantization missing or out of range/],
 	["output zero point 300", () => metaWith({ output: { scale: 1, zero_point: 300 } }), /quantization missing or out of range/],
 	["no output quantization", () => metaWith({ output: undefined }), /quantization missing or out of range/],
+	["decision biases on a two-class model", () => metaWith({ decision_bias: [0, 3] }), /META\.decision_bias is for multi-class models/],
+	["a decision bias too large", () => metaWith({ decision_bias: [0, 300] }), /META\.decision_bias must give an integer in -255\.\.255 for each of the 2 classes/],
 ];
 
 function oneLineRefusal(t: import("ava").ExecutionContext, r: ReturnType<typeof hypertiny>, pattern: RegExp, what: string): void {

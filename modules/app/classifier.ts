@@ -43,7 +43,7 @@ export class Classifier {
 	alertClass = -1;
 	tStar = 0.5;
 	/** META.decision_bias: integers added to the int8 logits before the argmax (multi-class models), else zeros. */
-	decisionBias = new Int32Array(0);
+	decisionBias: Int32Array = new Int32Array(0);
 	window: number;
 	blobBytes = 0;
 	crc = 0;
@@ -96,14 +96,8 @@ export class Classifier {
 		this.#featureColumns = checked.featureColumns;
 		this.classes = classes;
 		this.alertClass = classes.indexOf(ALERT_CLASS_NAME);
-		this.tStar = typeof meta.t_star === "number" ? meta.t_star : 0.5;
-		const bias = meta.decision_bias;
-		if (bias !== undefined) {
-			if (!Array.isArray(bias) || bias.length !== classes.length || bias.some((b: unknown) => !Number.isInteger(b) || (b as number) < -255 || (b as number) > 255))
-				return this.#fail(MODEL_INCOMPATIBLE, 0, `META.decision_bias must give an integer in -255..255 for each of the ${classes.length} classes`);
-			if (classes.length === 2) return this.#fail(MODEL_INCOMPATIBLE, 0, "META.decision_bias is for multi-class models; two classes decide by t_star");
-		}
-		this.decisionBias = Int32Array.from(bias ?? new Array(classes.length).fill(0));
+		this.tStar = checked.tStar;
+		this.decisionBias = checked.decisionBias;
 		this.#output = meta.output;
 		try {
 			this.#plan = beatInputPlan(this.#adcGain, meta.input.scale, meta.input.zero_point);

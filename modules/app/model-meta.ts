@@ -34,6 +34,8 @@ export interface AppModelMeta {
 	input: MetaQuant;
 	output: MetaQuant;
 	tStar: number;
+	/** META.decision_bias (multi-class models: added to the int8 logits before the argmax), else zeros. */
+	decisionBias: Int32Array;
 }
 
 const NO_COLUMNS: Int32Array = new Int32Array(0);
@@ -66,6 +68,12 @@ export function checkModelMeta(meta: unknown, shape: ModelShape, featureColumnsO
 	if (shape.inputChannels !== channels || (m.window !== undefined && m.window !== shape.inputLength))
 		return `the model input is ${shape.inputLength}x${shape.inputChannels}, not ${m.window ?? shape.inputLength}x${channels} (one ECG lead${channels > 1 ? ` and ${channels - 1} features` : ""})`;
 	if (!isQuant(m.input) || !isQuant(m.output)) return "META.input / META.output quantization missing or out of range (scale > 0, integer zero_point in -128..127)";
+	const bias = m.decision_bias;
+	if (bias !== undefined) {
+		if (!Array.isArray(bias) || bias.length !== classes.length || bias.some((b: unknown) => !Number.isInteger(b) || (b as number) < -255 || (b as number) > 255))
+			return `META.decision_bias must give an integer in -255..255 for each of the ${classes.length} classes`;
+		if (classes.length === 2) return "META.decision_bias is for multi-class models; two classes decide by t_star";
+	}
 	return {
 		name: typeof m.name === "string" ? m.name : undefined,
 		classes,
@@ -76,6 +84,7 @@ export function checkModelMeta(meta: unknown, shape: ModelShape, featureColumnsO
 		input: m.input,
 		output: m.output,
 		tStar: typeof m.t_star === "number" ? m.t_star : 0.5,
+		decisionBias: Int32Array.from(bias ?? new Array<number>(classes.length).fill(0)),
 	};
 }
 
