@@ -68,10 +68,6 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
 		usage: "rhythm cv [--streams device,device-rr,reference] [--out results/rhythm]   AF detector on MIT-BIH DS1, leave-one-record-out",
 		load: async () => (await import("./rhythm.ts")).rhythmCommand,
 	},
-	rhythm: {
-		usage: "rhythm cv [--streams device,device-rr,reference] [--out results/rhythm]   AF detector on MIT-BIH DS1, leave-one-record-out",
-		load: async () => (await import("./rhythm.ts")).rhythmCommand,
-	},
 	start: {
 		usage: "start [--record N|path] [--model m.htpw|none] [--policy boot|lazy|stream --budget N] [--realtime] [--strip N]\n" +
 			"      [--port N] [--web PORT] [--json]  the device app in the simulator on an ECG record, companion attached, summary;\n" +
