@@ -10,7 +10,7 @@ import { APP_MANIFEST, BOARDS } from "../host/moddable/boards.ts";
 import { missingImports, resolveManifest } from "../host/moddable/manifest-check.ts";
 import { ROOT } from "../host/moddable/toolchain.ts";
 
-const NAMESPACES = ["model/", "runtime/", "ecg/", "app/", "ble/"];
+const NAMESPACES = ["model/", "runtime/", "ecg/", "rhythm/", "app/", "ble/"];
 const OWN = ROOT + "/";
 /** A playback recording for the simulator build, as `hypertiny build lin` provides it. */
 const SIM_DATA = mkdtempSync(join(tmpdir(), "hypertiny-manifest-"));
@@ -24,7 +24,7 @@ for (const b of Object.values(BOARDS)) {
 		t.deepEqual(missingImports(m, OWN, NAMESPACES), []);
 		t.true(m.manifests.some((f) => f.endsWith(`boards/${b.name}/manifest.json`)), "the board's manifest is included");
 		t.true(m.modules.has("main"), "main");
-		for (const name of ["model/reader", "runtime/interpreter", "ecg/pipeline", "app/start", "ble/transport", "app/input"]) t.true(m.modules.has(name), name);
+		for (const name of ["model/reader", "runtime/interpreter", "ecg/pipeline", "rhythm/af-detector", "app/start", "ble/transport", "app/input"]) t.true(m.modules.has(name), name);
 		t.true([...m.modules.values()].flat().some((f) => f.endsWith("native/xs/ht_xs.c")), "the xsmc binding is compiled in");
 		t.true(m.data.some((f) => f.endsWith("test/fixtures/tiny-hyper.htpw") || f.endsWith("models/default.htpw")), "a model blob is placed as data");
 		t.is(m.config.model, "model.htpw");

@@ -172,6 +172,12 @@ export class CompanionState {
 			case P.EVENT_GARBAGE:
 				text = `invalid samples rejected (${e.detail} so far)`;
 				break;
+			case P.EVENT_AF_ONSET:
+				text = `atrial fibrillation started (AF burden ${(e.detail / 10).toFixed(1)} %)`;
+				break;
+			case P.EVENT_AF_OFFSET:
+				text = `atrial fibrillation ended (AF burden ${(e.detail / 10).toFixed(1)} %)`;
+				break;
 			default:
 				text = kind;
 		}

@@ -9,6 +9,7 @@ import { Classifier, windowPre } from "./classifier.ts";
 import type { InputDescription, SampleBlock, SampleSink } from "./input-api.ts";
 import { configFlag } from "./config.ts";
 import { Rhythm } from "./rhythm.ts";
+import { AF_NONE, AF_ONSET, AfDetector } from "../rhythm/af-detector.ts";
 
 export interface MonitorOptions {
 	model: string;
@@ -56,6 +57,7 @@ export class Monitor implements SampleSink {
 	readonly pipeline: EcgPipeline;
 	readonly classifier: Classifier;
 	readonly rhythm: Rhythm;
+	readonly af: AfDetector;
 	readonly description: InputDescription;
 	quality = P.QUALITY_LEARNING;
 	heartRate = 0;
@@ -75,6 +77,8 @@ export class Monitor implements SampleSink {
 	#summaryEvery: number;
 	#nextSummary: number;
 	#seq = 0;
+	/** Bit i set: the model's class i is ectopic (V or S), so its beats are not AF. */
+	#ectopicClasses = 0;
 	#check: P.ControlCheck = { result: 0, op: 0, value: 0 };
 	#summary: P.SummaryPacket = { quality: 0, heartRate: 0, modelStatus: 0, alerts: 0, samples: 0, beatsDetected: 0, beatsClassified: 0, samplesRejected: 0 };
 
@@ -94,6 +98,10 @@ export class Monitor implements SampleSink {
 			defaultWindow: DEFAULT_WINDOW,
 		});
 		const c = this.classifier;
+		this.af = new AfDetector(description.sampleRate);
+		c.classes.forEach((name, i) => {
+			if (name === "V" || name === "S") this.#ectopicClasses |= 1 << i;
+		});
 		this.rhythm = new Rhythm({ vRunLength: options.vRunLength, tachycardiaBpm: options.tachycardiaBpm, bradycardiaBpm: options.bradycardiaBpm, rateBeats: 4 });
 		this.rhythm.onEvent = (kind, value, sampleIndex) => this.#event(kind, value, 0, sampleIndex);
 		this.pipeline = new EcgPipeline(
@@ -147,7 +155,10 @@ export class Monitor implements SampleSink {
 	control(bytes: Uint8Array, length: number): void {
 		const check = P.checkControl(bytes, length, this.#check);
 		if (check.result !== P.RESULT_OK) this.controlRejected++;
-		else if (check.op === P.OP_RESET_COUNTS) this.rhythm.resetCounts();
+		else if (check.op === P.OP_RESET_COUNTS) {
+			this.rhythm.resetCounts();
+			this.af.resetBurden();
+		}
 		else if (check.op === P.OP_STRIP) {
 			this.#stripDecimation = check.value;
 			this.#stripCount = this.#stripPhase = 0;
@@ -170,6 +181,9 @@ export class Monitor implements SampleSink {
 		}
 		if (beat.heartRate > 0) this.heartRate = beat.heartRate;
 		this.rhythm.beat(cls, c.alertClass, beat.heartRate, beat.sampleIndex);
+		const ectopic = cls >= 0 && ((this.#ectopicClasses >> cls) & 1) === 1;
+		const afChange = this.af.beat(beat.rrPrevious, beat.rrNext, ectopic, beat.sampleIndex);
+		if (afChange !== AF_NONE) this.#afEvent(afChange, beat.sampleIndex);
 		let flags = beat.rrNext > 0 ? P.BEAT_RR_NEXT : 0;
 		if (cls >= 0) flags |= P.BEAT_CLASSIFIED;
 		if (cls >= 0 && cls === c.alertClass && this.rhythm.currentRun >= this.rhythm.vRunLength) flags |= P.BEAT_IN_V_RUN;
@@ -188,6 +202,8 @@ export class Monitor implements SampleSink {
 		const state = event.reason === "ok" ? P.QUALITY_OK : QUALITY_STATE[event.reason];
 		if (state !== P.QUALITY_OK) {
 			this.rhythm.interrupt(event.sampleIndex);
+			const afChange = this.af.interrupt(event.sampleIndex);
+			if (afChange !== AF_NONE) this.#afEvent(afChange, event.sampleIndex);
 			this.classifier.resetRhythm(); // the beats after it are no continuation of the RR history
 		}
 		if (state === this.quality) return;
@@ -201,13 +217,19 @@ export class Monitor implements SampleSink {
 		this.#notify(P.EVENT, P.encodeEvent(this.#packet, kind, value, detail, sampleIndex));
 	}
 
+	#afEvent(change: number, sampleIndex: number): void {
+		const onset = change === AF_ONSET;
+		this.#event(onset ? P.EVENT_AF_ONSET : P.EVENT_AF_OFFSET, 0, this.af.burdenPermille(), sampleIndex);
+		trace(`hypertiny: atrial fibrillation ${onset ? "from" : "ended at"} sample ${sampleIndex}\n`);
+	}
+
 	#sendSummary(): void {
 		const s = this.#summary;
 		const p = this.pipeline;
 		s.quality = this.quality;
 		s.heartRate = this.heartRate;
 		s.modelStatus = this.classifier.status;
-		s.alerts = this.rhythm.alerts | (this.quality >= P.QUALITY_LEAD_OFF ? P.ALERT_SIGNAL : 0);
+		s.alerts = this.rhythm.alerts | (this.quality >= P.QUALITY_LEAD_OFF ? P.ALERT_SIGNAL : 0) | (this.af.inAf ? P.ALERT_AF : 0);
 		s.samples = p.samples;
 		s.beatsDetected = p.beatsDetected;
 		s.beatsClassified = this.beatsClassified;
@@ -280,6 +302,8 @@ export class Monitor implements SampleSink {
 			beatsClassified: this.beatsClassified,
 			counts,
 			heartRate: this.heartRate,
+			afEpisodes: this.af.episodes,
+			afBurdenPermille: this.af.burdenPermille(),
 			model: P.MODEL_STATUS_NAMES[this.classifier.status],
 			packetsSent: this.packetsSent,
 			packetsDropped: this.packetsDropped,

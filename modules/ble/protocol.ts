@@ -2,6 +2,12 @@
 // device allocates nothing per beat) and decoders that return plain objects (companions). The one definition
 // shared by the device, the simulator link and every companion.
 
+/**
+ * docs/ble-protocol.md's version. 2 added the AF events (kinds 9, 10) and summary alert bit 4; every packet layout of
+ * version 1 is unchanged, and a version-1 companion shows the new events as unknown kinds.
+ */
+export const PROTOCOL_VERSION = 2;
+
 /** Default ATT MTU 23 minus the 3-byte notification header. */
 export const MAX_PACKET = 20;
 
@@ -77,6 +83,8 @@ export const ALERT_V_RUN = 1;
 export const ALERT_TACHYCARDIA = 2;
 export const ALERT_BRADYCARDIA = 4;
 export const ALERT_SIGNAL = 8;
+/** Since protocol version 2: an atrial fibrillation episode is in progress. */
+export const ALERT_AF = 16;
 
 export const EVENT_QUALITY = 1;
 export const EVENT_V_RUN_START = 2;
@@ -86,7 +94,10 @@ export const EVENT_BRADYCARDIA = 5;
 export const EVENT_RATE_NORMAL = 6;
 export const EVENT_MODEL = 7;
 export const EVENT_GARBAGE = 8;
-export const EVENT_NAMES = ["", "quality", "v-run-start", "v-run-end", "tachycardia", "bradycardia", "rate-normal", "model", "garbage"] as const;
+/** Since protocol version 2: AF episode start and end (modules/rhythm/af-detector.ts); detail: AF burden in permille. */
+export const EVENT_AF_ONSET = 9;
+export const EVENT_AF_OFFSET = 10;
+export const EVENT_NAMES = ["", "quality", "v-run-start", "v-run-end", "tachycardia", "bradycardia", "rate-normal", "model", "garbage", "af-onset", "af-offset"] as const;
 
 export const OP_RESET_COUNTS = 1;
 export const OP_STRIP = 2;

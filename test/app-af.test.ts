@@ -1,0 +1,54 @@
+// Atrial fibrillation in the device app (modules/app/monitor.ts + modules/rhythm/af-detector.ts), in the simulator
+// on the first 8 minutes of MIT-BIH record 201 (AF to 6:18, then nodal and sinus rhythm): AF onset and offset go
+// out as EVENT packets, bit-identical to the host's detector fed the same beats, and the companion prints them.
+import test from "ava";
+import * as P from "../modules/ble/protocol.ts";
+import { AfDetector, AF_NONE, AF_ONSET } from "../modules/rhythm/af-detector.ts";
+import { loadRecording } from "../host/app/ecg-resource.ts";
+import { TRAINED_DEFAULT } from "../host/app/default-model.ts";
+import { CompanionState } from "../host/companion/state.ts";
+import { built, eventsOf, runApp } from "./app-helpers.ts";
+
+test.before(() => built(["app"]));
+
+test("record 201: AF onset and offset events, as the host's detector computes them from the app's own beats", async (t) => {
+	const full = await loadRecording("201");
+	const n = 480 * full.sampleRate;
+	const run = await runApp({ recording: { ...full, samples: full.samples.slice(0, n) }, model: TRAINED_DEFAULT, config: { traceBeats: false } });
+	t.is(run.status, 0, run.stderr);
+	const classes = P.decodeClassNames(run.values.get(P.CLASS_NAMES)!);
+	const af = eventsOf(run).filter((e) => e.kind === P.EVENT_AF_ONSET || e.kind === P.EVENT_AF_OFFSET);
+
+	// The host's replay: the same beats and bad-signal events in the order the app sent them.
+	const host = new AfDetector(full.sampleRate);
+	const expected: P.EventPacket[] = [];
+	for (const p of run.packets) {
+		let change = AF_NONE;
+		let at = 0;
+		if (p.id === P.BEAT) {
+			const b = P.decodeBeat(p.bytes);
+			const name = b.classIndex === undefined ? undefined : classes[b.classIndex];
+			change = host.beat(b.rrPrevious, b.rrNext, name === "V" || name === "S", (at = b.sampleIndex));
+		} else if (p.id === P.EVENT) {
+			const e = P.decodeEvent(p.bytes);
+			if (e.kind === P.EVENT_QUALITY && e.value >= P.QUALITY_LEAD_OFF) change = host.interrupt((at = e.sampleIndex));
+		}
+		if (change !== AF_NONE) expected.push({ kind: change === AF_ONSET ? P.EVENT_AF_ONSET : P.EVENT_AF_OFFSET, value: 0, detail: host.burdenPermille(), sampleIndex: at });
+	}
+	t.deepEqual(af, expected);
+
+	t.is(af[0]?.kind, P.EVENT_AF_ONSET);
+	t.true(af[0]!.sampleIndex < 60 * full.sampleRate, `first onset at ${af[0]!.sampleIndex / full.sampleRate} s`);
+	t.true(af.some((e) => e.kind === P.EVENT_AF_OFFSET), "the AF that ends at 6:18 is over by 8:00");
+	t.true(run.stats!.afEpisodes >= 1);
+	t.true(run.stats!.afBurdenPermille > 400, `burden ${run.stats!.afBurdenPermille} ‰ over 8 minutes, 6:18 of them AF`);
+
+	const summaries = run.of(P.SUMMARY).map(P.decodeSummary);
+	t.true(summaries.some((s) => (s.alerts & P.ALERT_AF) !== 0), "summary alert bit 4 while in AF");
+	const companion = new CompanionState();
+	const lines: string[] = [];
+	companion.onUpdate((u) => u.type === "alert" && lines.push(u.alert.text));
+	for (const p of run.packets) companion.packet(p.id, p.bytes);
+	t.true(lines.some((l) => /^atrial fibrillation started \(AF burden \d+\.\d %\)$/.test(l)), lines.join("\n"));
+	t.true(lines.some((l) => l.startsWith("atrial fibrillation ended")));
+});
