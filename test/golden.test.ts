@@ -23,10 +23,13 @@ test.before(() => {
 	if (make.status !== 0) throw new Error(`make htrun failed:\n${make.stdout}${make.stderr}`);
 });
 
-for (const { seed, options } of GOLDEN_ARCHS) {
-	test(`random architecture ${seed} (${options.family}): simulator and C equal the reference on ${WINDOWS} windows, boot, lazy and stream`, (t) => {
+// The first two again in format version 2 (float32 scales, TFLM's requantization rule, docs/FORMAT.md §2a).
+const VERSION_2 = GOLDEN_ARCHS.slice(0, 2).map(({ seed, options }) => ({ seed, options: { ...options, version: 2 as const } }));
+
+for (const { seed, options } of [...GOLDEN_ARCHS, ...VERSION_2]) {
+	test(`random architecture ${seed} (${options.family}, format version ${options.version ?? 1}): simulator and C equal the reference on ${WINDOWS} windows, boot, lazy and stream`, (t) => {
 		const blob = randomModelBlob(seed, options);
-		const path = join(dir, `golden-${seed}.htpw`);
+		const path = join(dir, `golden-${seed}-v${options.version ?? 1}.htpw`);
 		writeFileSync(path, blob);
 		const model = readModel(blob);
 
