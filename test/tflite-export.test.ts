@@ -5,7 +5,7 @@
 // --system-site-packages and `pip install tflite-micro`).
 import test, { type ExecutionContext } from "ava";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../host/cli/main.ts";
@@ -13,23 +13,22 @@ import { OP_ATTNPOOL, NONE16 } from "../modules/model/format.ts";
 import type { Model } from "../modules/model/model.ts";
 import { readModel } from "../modules/model/reader.ts";
 import { randomModel, type RandomModelOptions } from "../host/pack/random-model.ts";
-import { RefEngine } from "../host/pack/ref-engine.ts";
-import { Rng } from "../host/pack/rng.ts";
 import { writeModel } from "../host/pack/writer.ts";
 import { BUILTIN } from "../host/tflite/flatbuffer.ts";
 import { ExportError, exportTflite } from "../host/tflite/export.ts";
+import { checkWindows, compareWithTflm, hasTflm, TFLM_MISSING, tflmPython } from "../host/tflite/tflm.ts";
 import { REPO_ROOT } from "../host/train/python.ts";
 import { IN_CI } from "./toolchain.ts";
 
-const PYTHON = process.env.HYPERTINY_TFLM_PYTHON || join(REPO_ROOT, "results/tmp/tflm-venv/bin/python");
+const PYTHON = tflmPython();
 const RUNNER = join(REPO_ROOT, "host/tflite/run_tflm.py");
-const hasTflm = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import tflite_micro"], { stdio: "ignore" }).status === 0;
-const MISSING = `no TFLM Python at ${PYTHON} (python3 -m venv --system-site-packages results/tmp/tflm-venv && results/tmp/tflm-venv/bin/pip install tflite-micro, or set HYPERTINY_TFLM_PYTHON)`;
+const MISSING = `no TFLM Python at ${PYTHON} (${TFLM_MISSING})`;
+const TFLM = hasTflm();
 const dir = mkdtempSync(join(tmpdir(), "hypertiny-tflite-"));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 
-function tflmTest(title: string, body: (t: ExecutionContext) => void): void {
-	if (hasTflm) test(title, body);
+function tflmTest(title: string, body: (t: ExecutionContext) => void | Promise<void>): void {
+	if (TFLM) test.serial(title, body);
 	else if (IN_CI) test(title, (t) => t.fail(`CI=true but ${MISSING}`));
 	else {
 		process.stderr.write(`\nNOTICE: skipping "${title}": ${MISSING}\n`);
@@ -54,35 +53,6 @@ function exportable(count: number): { seed: number; model: Model }[] {
 	return found;
 }
 
-/** Random windows, then the adversarial ones: saturated both ways, zero, the zero point, alternating extremes. */
-function windows(model: Model, seed: number, random: number): Int8Array[] {
-	const size = model.input.length * model.input.channels;
-	const rng = new Rng(seed);
-	const out: Int8Array[] = [];
-	for (let w = 0; w < random; w++) out.push(Int8Array.from({ length: size }, () => rng.int(-128, 127)));
-	out.push(new Int8Array(size).fill(-128), new Int8Array(size).fill(127), new Int8Array(size), new Int8Array(size).fill(model.input.zeroPoint));
-	out.push(Int8Array.from({ length: size }, (_, i) => (i % 2 ? 127 : -128)), Int8Array.from({ length: size }, (_, i) => (i % 2 ? -128 : 127)));
-	return out;
-}
-
-function tflm(tflite: Uint8Array, inputs: Int8Array[], outCount: number): Int8Array[] {
-	const model = join(dir, `m${process.hrtime.bigint()}.tflite`);
-	const input = `${model}.in`;
-	const output = `${model}.out`;
-	writeFileSync(model, tflite);
-	const all = new Int8Array(inputs.reduce((n, w) => n + w.length, 0));
-	let at = 0;
-	for (const w of inputs) {
-		all.set(w, at);
-		at += w.length;
-	}
-	writeFileSync(input, new Uint8Array(all.buffer));
-	const r = spawnSync(PYTHON, [RUNNER, model, input, output], { encoding: "utf8" });
-	if (r.status !== 0) throw new Error(`TFLM failed: ${r.stderr.slice(-2000)}`);
-	const got = new Int8Array(new Uint8Array(readFileSync(output)).buffer);
-	return inputs.map((_, w) => got.subarray(w * outCount, (w + 1) * outCount));
-}
-
 tflmTest("TFLM's interpreter gives our int8 outputs on every window of exported version 2 models with generated layers", (t) => {
 	const models = exportable(4);
 	t.is(models.length, 4);
@@ -93,16 +63,8 @@ tflmTest("TFLM's interpreter gives our int8 outputs on every window of exported 
 		t.true(layout.buffers.every(([offset, length]) => length === 0 || offset % 16 === 0), `seed ${seed}: buffers 16-byte aligned`);
 		t.deepEqual(layout.metadata, ["hypertiny"]);
 		layout.ops.forEach((op) => builtins.add(op));
-		const inputs = windows(model, 1000 + seed, 250);
-		const engine = new RefEngine(model, "boot");
-		const outCount = model.output.length * model.output.channels;
-		const theirs = tflm(tflite, inputs, outCount);
-		let identical = 0;
-		inputs.forEach((w, i) => {
-			const ours = engine.invoke(w);
-			if (ours.every((v, c) => v === theirs[i][c])) identical++;
-		});
-		t.is(identical, inputs.length, `seed ${seed}: identical int8 outputs on ${identical}/${inputs.length} windows`);
+		const result = compareWithTflm(model, checkWindows(model, 1000 + seed, 250));
+		t.is(result.identical, result.windows, `seed ${seed}: identical int8 outputs on ${result.identical}/${result.windows} windows (first different: ${result.firstDifferent})`);
 		t.true(model.ops.some((o) => o.genLayer !== NONE16), "a generated layer, synthesized before export");
 	}
 	const want = ["PAD", "CONV_2D", "DEPTHWISE_CONV_2D", "ADD", "MEAN", "FULLY_CONNECTED"] as const;
@@ -136,6 +98,15 @@ test.serial("export refuses a version 1 model and attention pooling with one lin
 	const report = JSON.parse(inspect.stdout) as { tflite_bytes: number | null; tflite_refused: string | null };
 	t.is(report.tflite_bytes, null);
 	t.regex(report.tflite_refused ?? "", /version 1/);
+});
+
+tflmTest("export --check runs the model in TFLM and reports identical outputs", async (t) => {
+	const [{ model }] = exportable(1);
+	const path = join(dir, "checked.htpw");
+	writeFileSync(path, model.bytes);
+	const run = await capture(() => main(["export", "--tflite", path, "-o", join(dir, "checked.tflite"), "--check", "40"]));
+	t.is(run.code, 0, run.stderr);
+	t.regex(run.stdout, /TFLM: identical int8 outputs on 46\/46 windows\n$/);
 });
 
 test.serial("export writes the .tflite next to the model and reports both sizes", async (t) => {

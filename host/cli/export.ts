@@ -5,11 +5,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { readModel } from "../../modules/model/index.ts";
 import { HtError } from "../../modules/model/errors.ts";
 import { ExportError, exportTflite } from "../tflite/export.ts";
+import { checkWindows, compareWithTflm, hasTflm, TFLM_MISSING } from "../tflite/tflm.ts";
 
-const EXPORT_USAGE = "usage: hypertiny export --tflite <model.htpw> [-o m.tflite]\n\n" +
+const EXPORT_USAGE = "usage: hypertiny export --tflite <model.htpw> [-o m.tflite] [--check N]\n\n" +
 	"Writes the model as a .tflite of builtin ops (CONV_2D, DEPTHWISE_CONV_2D, PAD, ADD, MEAN, MAX_POOL_2D,\n" +
 	"FULLY_CONNECTED) whose int8 outputs equal ours in TensorFlow Lite Micro. Generated layers are synthesized and\n" +
-	"stored as INT8, so the .tflite is larger than the .htpw. Version 1 models and attention pooling are refused.\n";
+	"stored as INT8, so the .tflite is larger than the .htpw. Version 1 models and attention pooling are refused.\n" +
+	"--check N runs N random windows and six adversarial ones in TFLM's own interpreter (PyPI tflite-micro) and in\n" +
+	"our engine, and fails unless every int8 output is identical.\n";
 
 export function exportCommand(args: string[]): number {
 	if (args.includes("--help")) {
@@ -18,8 +21,10 @@ export function exportCommand(args: string[]): number {
 	}
 	const at = args.indexOf("-o");
 	const out = at >= 0 ? args[at + 1] : undefined;
-	const rest = args.filter((a, i) => a !== "--tflite" && i !== at && i !== at + 1);
-	if (!args.includes("--tflite") || rest.length !== 1 || rest[0].startsWith("-") || (at >= 0 && !out)) {
+	const checkAt = args.indexOf("--check");
+	const check = checkAt >= 0 ? Number(args[checkAt + 1]) : 0;
+	const rest = args.filter((a, i) => a !== "--tflite" && i !== at && i !== at + 1 && i !== checkAt && i !== checkAt + 1);
+	if (!args.includes("--tflite") || rest.length !== 1 || rest[0].startsWith("-") || (at >= 0 && !out) || !(Number.isInteger(check) && check >= 0)) {
 		process.stderr.write(EXPORT_USAGE);
 		return 2;
 	}
@@ -28,8 +33,9 @@ export function exportCommand(args: string[]): number {
 	const blob = new Uint8Array(data.byteLength);
 	blob.set(data); // 4-byte aligned
 	let tflite: Uint8Array;
+	const model = readModel(blob);
 	try {
-		tflite = exportTflite(readModel(blob));
+		tflite = exportTflite(model);
 	} catch (e) {
 		if (e instanceof ExportError || e instanceof HtError) {
 			process.stderr.write(`hypertiny export: ${input}: ${e.message}\n`);
@@ -40,5 +46,12 @@ export function exportCommand(args: string[]): number {
 	const path = out ?? input.replace(/\.htpw$/, "") + ".tflite";
 	writeFileSync(path, tflite);
 	process.stdout.write(`${path}: ${tflite.length} bytes (${input}: ${blob.length} bytes; generated layers are stored as INT8 in the .tflite)\n`);
-	return 0;
+	if (checkAt < 0) return 0;
+	if (!hasTflm()) {
+		process.stderr.write(`hypertiny export: --check needs TFLM's Python interpreter: ${TFLM_MISSING}\n`);
+		return 1;
+	}
+	const result = compareWithTflm(model, checkWindows(model, 1, check));
+	process.stdout.write(`TFLM: identical int8 outputs on ${result.identical}/${result.windows} windows${result.firstDifferent >= 0 ? ` (first different: window ${result.firstDifferent})` : ""}\n`);
+	return result.identical === result.windows ? 0 : 1;
 }
