@@ -98,7 +98,10 @@ def fit(args):
         f"input scale {in_scale:.5f} mV")
 
     weights = class_weights(train.y, k, args.class_weight_power)
-    common = dict(batch=args.batch, epoch_size=args.epoch_size, weights=weights, seed=args.seed)
+    lo, hi = (float(v) for v in args.amplitude.split(","))
+    if not 0 < lo <= hi:
+        raise SystemExit(f"--amplitude {args.amplitude}: give LO,HI with 0 < LO <= HI")
+    common = dict(batch=args.batch, epoch_size=args.epoch_size, weights=weights, seed=args.seed, amplitude=(lo, hi))
     select = None if held_out or len(val) == 0 else val
     float_f1, _ = train_phase(net, train, select, k, name="float", epochs=args.epochs, lr=args.lr, **common)
 
@@ -148,7 +151,7 @@ def fit(args):
         "train_windows": len(train), "validation_windows": len(val), "fold": args.fold,
         "features": features, "second_lead": args.second_lead,
         "epochs": args.epochs, "qat_epochs": args.qat_epochs, "epoch_size": args.epoch_size, "batch": args.batch,
-        "lr": args.lr, "qat_lr": args.qat_lr, "class_weights": weights.tolist(), "size": args.size,
+        "lr": args.lr, "qat_lr": args.qat_lr, "amplitude": [lo, hi], "class_weights": weights.tolist(), "size": args.size,
         "generator": net.meta.get("generator"), "seconds": round(time.time() - t_start, 1),
         # CPU time of this process (all threads): wall time on a shared machine says more about the neighbours.
         "cpu_seconds": round(time.process_time(), 1), "threads": args.threads,

@@ -25,6 +25,7 @@ export const RECIPES: Record<string, Recipe> = {
 	"beat4": { ...COMMON, family: "hyper-lowrank", trainer: TRAINER, about: "the default device model: HyperTinyPW, N/S/V/F, all eleven beat features, both leads" },
 	"beat4-int8": { ...COMMON, family: "separable-int8", trainer: TRAINER, about: "baseline: the same backbone with every PW stored as INT8" },
 	"beat4-v3features": { ...COMMON, family: "hyper-lowrank", trainer: [...TRAINER, "--features", V3_FEATURES], about: "ablation: the v3 beat context (RR against the last 8 beats, template), no patient-adaptive RR" },
+	"beat4-long": { ...COMMON, family: "hyper-lowrank", epochs: 15, qatEpochs: 3, trainer: [...TRAINER, "--amplitude", "0.5,2"], about: "candidate: three times the training, amplitude augmentation 0.5-2x" },
 	"beat4-mlii": { ...COMMON, family: "hyper-lowrank", trainer: TRAINER.filter((a) => a !== "--second-lead"), about: "ablation: trained on MLII only" },
 	"tiny": { family: "hyper-lowrank", task: "aami4", size: "tiny", epochs: 0.2, qatEpochs: 0.1, epochSize: 3200, trainer: ["--second-lead"], about: "a seconds-long smoke recipe for tests" },
 };
