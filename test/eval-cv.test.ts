@@ -2,7 +2,7 @@
 // nested decision biases, AAMI conventions and false alarms per hour.
 import test from "ava";
 import { biasedClasses, tuneBiases } from "../host/eval/decision-bias.ts";
-import { beatFigures, classFigures, crossValidatedDecisions, meanSd, poolFolds, type WindowInfo } from "../host/eval/cv.ts";
+import { beatFigures, classFigures, crossValidatedDecisions, meanSd, poolFolds, vVsRestMacroF1, type WindowInfo } from "../host/eval/cv.ts";
 
 test("biasedClasses is the argmax of logit + bias, ties to the lower class", (t) => {
 	const out = Int8Array.from([10, 9, 0, 0, /**/ 5, 5, 5, 5, /**/ -128, 127, -128, -128]);
@@ -84,6 +84,12 @@ test("false V per hour counts non-ventricular beats called V per hour of each rh
 	t.is(f.false_v_per_hour.af, 2 / 0.5);
 	t.is(f.false_v_per_hour.all, 3 / 2);
 	t.is(f.false_v_per_hour.outside_af, 1 / 1.5);
+});
+
+test("the V-vs-rest view scores F beats called V as false V, unlike VEB's AAMI convention, and leaves Q out", (t) => {
+	// labels N V F Q; called V V V N: V-vs-rest has tp 1, fp 2 (N and F), tn 0 of the scored three.
+	t.is(vVsRestMacroF1([0, 2, 3, 4], [2, 2, 2, 0]), (2 / 4 + 0) / 2);
+	t.is(vVsRestMacroF1([0, 2, 0], [0, 2, 0]), 1);
 });
 
 test("meanSd is the sample standard deviation over defined values", (t) => {

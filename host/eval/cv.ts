@@ -99,6 +99,8 @@ export interface BeatFigures {
 	per_class: Record<string, ClassFigures>;
 	/** The mean F1 of SVEB and VEB (TARGETS). */
 	objective: number | null;
+	/** The same decisions as V vs rest (every non-V class is rest, F included; Q not scored): the earlier task's macro-F1. */
+	v_vs_rest_macro_f1: number | null;
 	/** How the Q beats were called. */
 	q_called: Record<string, number>;
 	/** Non-ventricular beats (neither V nor F) called V, per hour of ECG: all, inside AF/flutter, outside, per rhythm. */
@@ -158,10 +160,26 @@ export function beatFigures(info: WindowInfo, predicted: Uint8Array, classNames:
 	return {
 		per_class,
 		objective: f1s.every((f) => f !== null) ? (f1s as number[]).reduce((a, b) => a + b, 0) / f1s.length : null,
+		v_vs_rest_macro_f1: vVsRestMacroF1(info.labels, predicted),
 		q_called,
 		false_v_per_hour: { all: count / hours, af: afHours > 0 ? afCount / afHours : null, outside_af: (count - afCount) / (hours - afHours), by_rhythm: byRhythm },
 		beats: predicted.length,
 	};
+}
+
+/** Macro-F1 of V vs rest from four-class decisions (Q beats not scored). */
+export function vVsRestMacroF1(labels: ArrayLike<number>, predicted: ArrayLike<number>): number | null {
+	let tp = 0, fp = 0, fn = 0, tn = 0;
+	for (let i = 0; i < labels.length; i++) {
+		if (labels[i] === 4) continue;
+		const isV = labels[i] === V, calledV = predicted[i] === V;
+		if (isV && calledV) tp++;
+		else if (isV) fn++;
+		else if (calledV) fp++;
+		else tn++;
+	}
+	const fV = ratio(2 * tp, 2 * tp + fp + fn), fRest = ratio(2 * tn, 2 * tn + fn + fp);
+	return fV === null || fRest === null ? null : (fV + fRest) / 2;
 }
 
 export type Interval = [number, number] | null;
