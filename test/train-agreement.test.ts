@@ -20,6 +20,7 @@ import { readModel } from "../modules/model/index.ts";
 import type { QuantParams } from "../modules/runtime/quantize.ts";
 import { BEAT_FEATURE_NAMES } from "../modules/ecg/beat-features.ts";
 import { quantizeInputs } from "../host/eval/engine.ts";
+import { compareWithTflm, hasTflm, TFLM_MISSING } from "../host/tflite/tflm.ts";
 
 const SPLITS = { train: ["119", "208"], validation: ["116"], test: ["233"] };
 const FAMILIES = ["hyper-lowrank", "hyper-paper", "separable-int8", "cnn-32k"];
@@ -92,11 +93,13 @@ for (const family of FAMILIES) {
 		t.deepEqual(ds.index.features, [...BEAT_FEATURE_NAMES]);
 		t.is(model.input.channels, 1 + F);
 		const engine = new RefEngine(model, "boot");
+		const inputs: Int8Array[] = [];
 		let agree = 0;
 		let exact = 0;
 		let featureMatters = 0;
 		ref.dataset_index.forEach((at, k) => {
 			const input = quantizeInputs(ds.windows.subarray(at * 256, (at + 1) * 256), 256, meta.input, ds.features.subarray(at * F, (at + 1) * F), F);
+			inputs.push(input.slice());
 			const out = engine.invoke(input);
 			// Feature channels are wired in: the same window with every feature 0 gives other outputs somewhere.
 			if (k < 50) {
@@ -113,5 +116,15 @@ for (const family of FAMILIES) {
 		// The trainer evaluates the quantized net with the engine's rounding (host/train/exact.py): bit for bit.
 		t.is(exact, n, `identical int8 outputs ${exact}/${n}`);
 		t.true(featureMatters > 0, "the RR features change the outputs of some windows");
+		// TFLM's own interpreter runs the exported .tflite on the same real windows with our int8 outputs (FORMAT §2a).
+		if (hasTflm()) {
+			const tflm = compareWithTflm(model, inputs);
+			t.log(`${family}: TFLM identical int8 outputs ${tflm.identical}/${tflm.windows}`);
+			t.is(tflm.identical, n, `TFLM: identical int8 outputs ${tflm.identical}/${n} (first different: ${tflm.firstDifferent})`);
+		} else if (IN_CI) {
+			t.fail(`CI=true but no TFLM Python (${TFLM_MISSING})`);
+		} else {
+			t.log(`TFLM comparison skipped: ${TFLM_MISSING}`);
+		}
 	});
 }
