@@ -9,6 +9,7 @@ import { RefEngine } from "../host/pack/ref-engine.ts";
 import type { ModelSpec } from "../host/pack/spec.ts";
 import { generatorOutput, rowAccumulators, scaleMultiplier, synthesize } from "../host/pack/synth.ts";
 import { convRequant, f32 } from "../modules/model/requant.ts";
+import { storedTwinBlob } from "../host/bench/stored-twin.ts";
 import { writeModel } from "../host/pack/writer.ts";
 
 /** code [3] -> MLP 1->2 (W = [1, 2], multiplier 1.0) -> h = [3, 6], zh = 0; one 2x2 generated layer. */
@@ -103,6 +104,20 @@ test("version 2: a valid model whose unit_scale is too large fails synthesis wit
 	const m = readModel(withGeneratedUnitScale(randomModelBlob(4, { forceAllBits: true, version: 2 }), 0, 1e20));
 	const e = t.throws(() => synthesize(m, 0), { instanceOf: HtError });
 	t.is(e?.code, HT_E_SYNTH_RANGE);
+});
+
+test("the all-stored twin of a version 2 model is version 2 (its stored multipliers are the rule's) and computes the same outputs", (t) => {
+	const m = readModel(randomModelBlob(3, { forceAllBits: true, version: 2 }));
+	const twin = readModel(storedTwinBlob(m));
+	t.is(twin.versionMajor, 2);
+	t.is(twin.generator, null);
+	const a = new RefEngine(m, "boot");
+	const b = new RefEngine(twin, "boot");
+	const size = m.input.length * m.input.channels;
+	for (let w = 0; w < 20; w++) {
+		const x = Int8Array.from({ length: size }, (_, i) => ((i * 37 + w * 101) % 256) - 128);
+		t.deepEqual(b.invoke(x), a.invoke(x));
+	}
 });
 
 test("synthesis is deterministic and the kernel layout is well-formed", (t) => {

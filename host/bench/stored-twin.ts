@@ -6,7 +6,7 @@ import type { Model } from "../../modules/model/model.ts";
 import { NONE16, OP_ADD, OP_PWCONV } from "../../modules/model/format.ts";
 import { kernelView } from "../pack/kernel-layout.ts";
 import type { ModelSpec, OpSpec } from "../pack/spec.ts";
-import { synthesize } from "../pack/synth.ts";
+import { generatedFilterScales, synthesize } from "../pack/synth.ts";
 import { writeModel } from "../pack/writer.ts";
 
 function storedOp(model: Model, index: number): OpSpec {
@@ -15,13 +15,15 @@ function storedOp(model: Model, index: number): OpSpec {
 		opcode: op.opcode, in0: op.in0, out: op.out, k: op.k, stride: op.stride, dilation: op.dilation,
 		padLeft: op.padLeft, padRight: op.padRight, actMin: op.actMin, actMax: op.actMax,
 		weights: op.weights ?? undefined, bias: op.bias ?? undefined, mult: op.mult ?? undefined,
-		shift: op.shift ?? undefined, aux: op.aux ?? undefined,
+		shift: op.shift ?? undefined, aux: op.aux ?? undefined, filterScales: op.filterScales ?? undefined,
 	};
 	if (op.opcode === OP_ADD) spec.in1 = op.in1;
 	if (op.opcode === OP_PWCONV && op.genLayer !== NONE16) {
 		const layer = model.generator!.layers[op.genLayer];
 		const kernel = kernelView(synthesize(model, op.genLayer), layer.cout, layer.cin);
 		Object.assign(spec, { weights: kernel.weights, bias: kernel.bias, mult: kernel.mult, shift: kernel.shift });
+		// Version 2: the rows' float32 filter scales, from which the synthesized multipliers came (FORMAT §4).
+		if (model.tensorScales) spec.filterScales = generatedFilterScales(model, op.genLayer);
 	}
 	return spec;
 }
@@ -36,6 +38,7 @@ export function storedTwinSpec(model: Model): ModelSpec {
 		inputTensor: model.inputTensor,
 		outputTensor: model.outputTensor,
 		arenaBytes: model.arenaBytes,
+		...(model.tensorScales ? { tensorScales: model.tensorScales } : {}),
 	};
 }
 
