@@ -8,6 +8,7 @@ import { mitdbPath } from "../data/mitdb-path.ts";
 import { loadRecord } from "../data/records.ts";
 import { aamiClassOf } from "../data/aami.ts";
 import { isBeatSymbol } from "../data/wfdb/codes.ts";
+import { rhythmSegments, type RhythmSegment } from "../data/rhythm.ts";
 import { ROOT } from "../cli/sim-runner.ts";
 
 export const BUNDLED_RECORD_DIR = join(ROOT, "test/fixtures/wfdb");
@@ -31,6 +32,8 @@ export interface EcgRecording {
 	adcMax: number;
 	samples: Int16Array;
 	beats: ReferenceBeat[];
+	/** The record's rhythm annotations as segments (host/data/rhythm.ts); absent or empty when it has none. */
+	rhythm?: RhythmSegment[];
 }
 
 /**
@@ -71,6 +74,7 @@ export async function loadRecording(record: string): Promise<EcgRecording> {
 		adcMax: config.adcMax,
 		samples: signals[channel]!,
 		beats,
+		rhythm: rhythmSegments(annotations, signals[channel]!.length),
 	};
 }
 

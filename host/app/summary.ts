@@ -1,5 +1,6 @@
 // The end-of-run comparison of what the device reported with the record's reference annotations.
 import type { ReferenceBeat } from "./ecg-resource.ts";
+import type { RhythmSegment } from "../data/rhythm.ts";
 
 export interface DeviceBeat {
 	sampleIndex: number;
@@ -21,6 +22,8 @@ export interface RunSummary {
 	/** Per model class: beats the device gave it, and annotated beats of that class (AAMI mapping). */
 	perClass: { name: string; device: number; annotated: number; matchedCorrect: number }[];
 	heartRate: { device: number; annotated: number };
+	/** Atrial fibrillation: the device's episodes (its AF events) against the record's "(AFIB" segments, in seconds. */
+	af: AfSummary | undefined;
 	model: string;
 	stats: Record<string, unknown> | undefined;
 }
@@ -50,6 +53,45 @@ export function matchBeats(reference: number[], detected: number[], tolerance: n
 	return pairs;
 }
 
+export interface AfSummary {
+	deviceEpisodes: number;
+	deviceSeconds: number;
+	annotatedEpisodes: number;
+	annotatedSeconds: number;
+	/** Seconds both call AF. */
+	overlapSeconds: number;
+}
+
+/**
+ * AF episodes from the device's event stream (af-onset / af-offset sample indices in order; one still open at the end
+ * runs to `samples`) against the annotated "(AFIB" segments. Undefined when the record has no rhythm annotations and
+ * the device reported no AF.
+ */
+export function summarizeAf(events: { onset: boolean; sampleIndex: number }[], rhythm: readonly RhythmSegment[], samples: number, sampleRate: number): AfSummary | undefined {
+	const device: { start: number; end: number }[] = [];
+	let open = -1;
+	for (const e of events) {
+		if (e.onset && open < 0) open = e.sampleIndex;
+		else if (!e.onset && open >= 0) {
+			device.push({ start: open, end: e.sampleIndex });
+			open = -1;
+		}
+	}
+	if (open >= 0) device.push({ start: open, end: samples });
+	if (rhythm.length === 0 && device.length === 0) return undefined;
+	const annotated = rhythm.filter((r) => r.rhythm === "AFIB");
+	const total = (list: { start: number; end: number }[]) => list.reduce((n, e) => n + e.end - e.start, 0);
+	let overlap = 0;
+	for (const d of device) for (const a of annotated) overlap += Math.max(0, Math.min(d.end, a.end) - Math.max(d.start, a.start));
+	return {
+		deviceEpisodes: device.length,
+		deviceSeconds: total(device) / sampleRate,
+		annotatedEpisodes: annotated.length,
+		annotatedSeconds: total(annotated) / sampleRate,
+		overlapSeconds: overlap / sampleRate,
+	};
+}
+
 function medianRrBpm(positions: number[], sampleRate: number): number {
 	const rr = positions.slice(1).map((p, i) => p - positions[i]).sort((a, b) => a - b);
 	return rr.length ? Math.round((60 * sampleRate) / rr[rr.length >> 1]) : 0;
@@ -65,6 +107,9 @@ export function summarize(args: {
 	classes: string[];
 	model: string;
 	stats: Record<string, unknown> | undefined;
+	/** The device's AF events in order, and the record's rhythm segments. */
+	afEvents?: { onset: boolean; sampleIndex: number }[];
+	rhythm?: RhythmSegment[];
 }): RunSummary {
 	const { reference, beats, classes, sampleRate } = args;
 	const tolerance = Math.round(0.15 * sampleRate);
@@ -89,6 +134,7 @@ export function summarize(args: {
 		classes,
 		perClass,
 		heartRate: { device: medianRrBpm(beats.map((b) => b.sampleIndex), sampleRate), annotated: medianRrBpm(reference.map((b) => b.sample), sampleRate) },
+		af: summarizeAf(args.afEvents ?? [], args.rhythm ?? [], args.samples, sampleRate),
 		model: args.model,
 		stats: args.stats,
 	};
@@ -105,6 +151,14 @@ export function formatSummary(s: RunSummary): string {
 		`heart rate (median RR): device ${s.heartRate.device} bpm, annotations ${s.heartRate.annotated} bpm`,
 		`model: ${s.model}`,
 	];
+	if (s.af) {
+		const min = (x: number) => (x / 60).toFixed(1);
+		const a = s.af;
+		lines.push(
+			`atrial fibrillation: device ${a.deviceEpisodes} episode${a.deviceEpisodes === 1 ? "" : "s"}, ${min(a.deviceSeconds)} min; ` +
+				`annotations ${a.annotatedEpisodes}, ${min(a.annotatedSeconds)} min; both ${min(a.overlapSeconds)} min`,
+		);
+	}
 	if (s.classes.length) {
 		lines.push("", "class      device  annotated  matched and agreeing");
 		for (const c of s.perClass) lines.push(`${c.name.padEnd(10)} ${String(c.device).padStart(6)}  ${String(c.annotated).padStart(9)}  ${String(c.matchedCorrect).padStart(8)}`);

@@ -78,8 +78,10 @@ export async function startCommand(args: string[]): Promise<number> {
 	running = json ? undefined : attachRunLine(state, process.stdout);
 	const draw = running ? running.finish : attachView(state, process.stdout, { json, title: `hypertiny companion (simulator, record ${recording.name})` });
 	const beats: DeviceBeat[] = [];
+	const afEvents: { onset: boolean; sampleIndex: number }[] = [];
 	state.onUpdate((u) => {
 		if (u.type === "beat") beats.push({ sampleIndex: u.beat.sampleIndex, className: u.beat.className });
+		else if (u.type === "alert" && (u.alert.kind === "af-onset" || u.alert.kind === "af-offset")) afEvents.push({ onset: u.alert.kind === "af-onset", sampleIndex: u.alert.sampleIndex });
 	});
 	const companion = followSimulator(listening, socket.token, state);
 	await socket.client();
@@ -117,6 +119,8 @@ export async function startCommand(args: string[]): Promise<number> {
 		classes: state.classes,
 		model: model ? `${model} (${result.stats.model})` : "none",
 		stats: result.stats,
+		afEvents,
+		rhythm: recording.rhythm,
 	});
 	if (json) process.stdout.write(JSON.stringify({ type: "run-summary", ...summary }) + "\n");
 	else process.stdout.write("\n" + formatSummary(summary));
