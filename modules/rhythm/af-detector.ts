@@ -35,8 +35,8 @@ export interface AfParameters {
 }
 
 /**
- * Chosen on DS1 by leave-one-record-out (`hypertiny rhythm cv`, results/rhythm/af-cv.json): the parameters every
- * fold agreed on most, refit on all of DS1.
+ * The device stream's choice on all of DS1 by the rule each leave-one-record-out fold uses (best pooled per-beat
+ * Se + Sp; `hypertiny rhythm cv`, results/rhythm/af-cv.json; test/rhythm-cli.test.ts holds the two equal).
  */
 export const AF_DEFAULTS: Readonly<AfParameters> = { onset: 52, offset: 39, smoothing: 3, prematurity: 896, rateReferenceMs: 750 };
 
