@@ -12,7 +12,7 @@ import { scoreStream } from '../rhythm/af-score.ts';
 import { recordStreams, STREAMS, type BeatStream, type StreamName } from '../rhythm/af-streams.ts';
 import { REPO_ROOT } from '../train/python.ts';
 
-export const RHYTHM_USAGE = 'rhythm cv [--split train] [--streams device,device-rr,reference] [--out results/rhythm] [--json]';
+export const RHYTHM_USAGE = 'rhythm cv [--split train] [--streams device,device-rr,reference,app] [--out results/rhythm] [--json]';
 
 const CITATION =
   'Petrėnas A, Marozas V, Sörnmo L. Low-complexity detection of atrial fibrillation in continuous long-term monitoring. Comput Biol Med 65:184-191, 2015';
@@ -41,7 +41,7 @@ export async function rhythmCommand(args: string[]): Promise<number> {
   const dir = await mitdbPath();
   const records = values.split === 'test' ? DS2 : DS1;
   const loaded: Record<StreamName, BeatStream>[] = [];
-  for (const record of records) loaded.push(await recordStreams(dir, record));
+  for (const record of records) loaded.push(await recordStreams(dir, record, streams.includes('app')));
   const of = (name: StreamName): BeatStream[] => loaded.map((r) => r[name]);
   await mkdir(out, { recursive: true });
 

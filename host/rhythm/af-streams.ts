@@ -5,16 +5,24 @@
  *   intervals and its signal-quality interruptions; a beat is ectopic when the reference beat it matches (±150 ms)
  *   is ventricular (AAMI V), standing in for the app's V-vs-rest classifier (whose DS1 output is in-sample);
  * - "device-rr": the same beats with no classes at all (the app without a model);
- * - "reference": the annotated beats themselves, RR from one annotation to the next, ectopic when AAMI V.
+ * - "reference": the annotated beats themselves, RR from one annotation to the next, ectopic when AAMI V;
+ * - "app": the device app itself in the simulator with the shipped model (models/default.htpw): its beat packets'
+ *   RR intervals and classes (V or S ectopic), its bad-signal events; the model was trained on DS1, so its classes
+ *   there are in-sample.
  */
+import * as P from '../../modules/ble/protocol.ts';
 import { EcgPipeline } from '../../modules/ecg/pipeline.ts';
+import { ensureBuilt } from '../app/build.ts';
+import { TRAINED_DEFAULT } from '../app/default-model.ts';
+import { loadRecording } from '../app/ecg-resource.ts';
+import { SimApp } from '../app/sim-app.ts';
 import { aamiClassOf } from '../data/aami.ts';
 import { ecgConfigOf, leadChannel } from '../data/dataset-record.ts';
 import { loadRecord } from '../data/records.ts';
 import { rhythmAt, rhythmSegments, type RhythmSegment } from '../data/rhythm.ts';
 import { isBeatSymbol } from '../data/wfdb/codes.ts';
 
-export const STREAMS = ['device', 'device-rr', 'reference'] as const;
+export const STREAMS = ['device', 'device-rr', 'reference', 'app'] as const;
 export type StreamName = (typeof STREAMS)[number];
 
 /** Per-beat truth: AF, flutter (left out of AF Se/Sp), other rhythm, or no rhythm annotated yet (left out). */
@@ -43,8 +51,8 @@ export function truthOf(rhythm: string | undefined): number {
   return rhythm === undefined ? TRUTH_NONE : rhythm === 'AFIB' ? TRUTH_AF : rhythm === 'AFL' ? TRUTH_FLUTTER : TRUTH_OTHER;
 }
 
-/** The three streams of one record. */
-export async function recordStreams(dir: string, record: string): Promise<Record<StreamName, BeatStream>> {
+/** The streams of one record ("app" only when `app` is true: it runs the simulator). */
+export async function recordStreams(dir: string, record: string, app = false): Promise<Record<StreamName, BeatStream>> {
   const { header, signals, annotations } = await loadRecord(dir, record);
   const channel = leadChannel(header);
   const config = ecgConfigOf(header, channel);
@@ -88,7 +96,9 @@ export async function recordStreams(dir: string, record: string): Promise<Record
     truth: Uint8Array.from(dev.sample, (s) => truthOf(rhythmAt(segments, s))),
   });
   const n = refSample.length;
+  const empty = (): BeatStream => ({ ...base, sample: new Int32Array(0), rrPrevious: new Int32Array(0), rrNext: new Int32Array(0), ectopic: new Uint8Array(0), interrupt: new Uint8Array(0), truth: new Uint8Array(0) });
   return {
+    app: app ? await appStream(record, segments) : empty(),
     device: deviceStream(devV),
     'device-rr': deviceStream(new Uint8Array(dev.sample.length)),
     reference: {
@@ -100,6 +110,51 @@ export async function recordStreams(dir: string, record: string): Promise<Record
       interrupt: new Uint8Array(n),
       truth: Uint8Array.from(refSample, (s) => truthOf(rhythmAt(segments, s))),
     },
+  };
+}
+
+/** The beats, classes and bad-signal events the device app sends over BLE for a whole record, in its simulator. */
+async function appStream(record: string, segments: RhythmSegment[]): Promise<BeatStream> {
+  ensureBuilt(['app'], () => {});
+  const recording = await loadRecording(record);
+  const run = new SimApp({ recording, model: TRAINED_DEFAULT, config: { traceBeats: false } });
+  const out = { sample: [] as number[], rrPrevious: [] as number[], rrNext: [] as number[], ectopic: [] as number[], interrupt: [] as number[] };
+  let classes: string[] = [];
+  run.on('value', (id: number, bytes: Uint8Array) => {
+    if (id === P.CLASS_NAMES) classes = P.decodeClassNames(bytes);
+  });
+  run.on('packet', (id: number, bytes: Uint8Array) => {
+    if (id === P.BEAT) {
+      const b = P.decodeBeat(bytes);
+      const name = b.classIndex === undefined ? undefined : classes[b.classIndex];
+      out.sample.push(b.sampleIndex);
+      out.rrPrevious.push(b.rrPrevious);
+      out.rrNext.push(b.rrNext);
+      out.ectopic.push(name === 'V' || name === 'S' ? 1 : 0);
+      out.interrupt.push(0);
+    } else if (id === P.EVENT) {
+      const e = P.decodeEvent(bytes);
+      if (e.kind !== P.EVENT_QUALITY || e.value < P.QUALITY_LEAD_OFF) return;
+      out.sample.push(e.sampleIndex);
+      out.rrPrevious.push(0);
+      out.rrNext.push(0);
+      out.ectopic.push(0);
+      out.interrupt.push(1);
+    }
+  });
+  const result = await run.done;
+  if (result.status !== 0) throw new Error(`record ${record}: the app stopped in the simulator (exit ${result.status}): ${result.stderr.trim().split('\n').at(-1)}`);
+  return {
+    record,
+    sampleRate: recording.sampleRate,
+    length: recording.samples.length,
+    segments,
+    sample: Int32Array.from(out.sample),
+    rrPrevious: Int32Array.from(out.rrPrevious),
+    rrNext: Int32Array.from(out.rrNext),
+    ectopic: Uint8Array.from(out.ectopic),
+    interrupt: Uint8Array.from(out.interrupt),
+    truth: Uint8Array.from(out.sample, (s) => truthOf(rhythmAt(segments, s))),
   };
 }
 
