@@ -1,17 +1,17 @@
 // Atrial fibrillation in the device app (modules/app/monitor.ts + modules/rhythm/af-detector.ts), in the simulator
 // on the first 8 minutes of MIT-BIH record 201 (AF to 6:18, then nodal and sinus rhythm): AF onset and offset go
 // out as EVENT packets, bit-identical to the host's detector fed the same beats, and the companion prints them.
-import test from "ava";
 import * as P from "../modules/ble/protocol.ts";
 import { AfDetector, AF_NONE, AF_ONSET } from "../modules/rhythm/af-detector.ts";
 import { loadRecording } from "../host/app/ecg-resource.ts";
 import { TRAINED_DEFAULT } from "../host/app/default-model.ts";
 import { CompanionState } from "../host/companion/state.ts";
 import { built, eventsOf, runApp } from "./app-helpers.ts";
+import { mitdbTest } from "./mitdb-data.ts";
 
-test.before(() => built(["app"]));
+mitdbTest.before(() => built(["app"]));
 
-test("record 201: AF onset and offset events, as the host's detector computes them from the app's own beats", async (t) => {
+mitdbTest("record 201: AF onset and offset events, as the host's detector computes them from the app's own beats", async (t) => {
 	const full = await loadRecording("201");
 	const n = 480 * full.sampleRate;
 	const run = await runApp({ recording: { ...full, samples: full.samples.slice(0, n) }, model: TRAINED_DEFAULT, config: { traceBeats: false } });

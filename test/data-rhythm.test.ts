@@ -5,6 +5,7 @@ import { loadRecord } from '../host/data/records.ts';
 import { rhythmAt, rhythmSegments } from '../host/data/rhythm.ts';
 import type { Annotation } from '../host/data/wfdb/annotations.ts';
 import { WfdbError } from '../host/data/wfdb/errors.ts';
+import { mitdbTest } from './mitdb-data.ts';
 
 const ann = (sample: number, symbol: string, aux = ''): Annotation => ({ sample, symbol, aux, code: 0, subtype: 0, chan: 0, num: 0 });
 
@@ -30,7 +31,7 @@ test('out-of-order or out-of-range rhythm changes are reported', (t) => {
   t.throws(() => rhythmSegments([], -1), { instanceOf: WfdbError });
 });
 
-test('record 203: atrial fibrillation and flutter episodes, the record covered without gaps', async (t) => {
+mitdbTest('record 203: atrial fibrillation and flutter episodes, the record covered without gaps', async (t) => {
   const { annotations, signals } = await loadRecord(await mitdbPath(), '203');
   const segments = rhythmSegments(annotations, signals[0]!.length);
   const rhythms = new Set(segments.map((s) => s.rhythm));

@@ -7,6 +7,7 @@ import { Xorshift32 } from "../modules/runtime/xorshift32.ts";
 import { mitdbPath } from "../host/data/mitdb-path.ts";
 import { recordStreams } from "../host/rhythm/af-streams.ts";
 import { referenceEpisodes, scoreStream } from "../host/rhythm/af-score.ts";
+import { mitdbTest } from "./mitdb-data.ts";
 
 const RATE = 360;
 
@@ -187,7 +188,7 @@ test("the per-beat step does not allocate: no garbage collection over a million 
 // minute of every annotated AF onset (of an episode of at least a minute) and holds for most of the episode; it ends
 // within two minutes of every annotated AF end that is followed by at least a minute of another rhythm (not flutter).
 for (const record of ["201", "203"]) {
-	test(`MIT-BIH ${record}: AF onsets and offsets near the annotations`, async (t) => {
+	mitdbTest(`MIT-BIH ${record}: AF onsets and offsets near the annotations`, async (t) => {
 		const s = (await recordStreams(await mitdbPath(), record)).device;
 		const result = scoreStream(s, AF_DEFAULTS);
 		const covered = (from: number, to: number) => result.detected.filter((d) => d.start < to && from < d.end).reduce((n, d) => n + Math.min(to, d.end) - Math.max(from, d.start), 0);
