@@ -17,6 +17,19 @@ test("--split test is refused without --release, and nothing is written", async 
 	}
 });
 
+test("--help prints the options and says DS2 is blind", async (t) => {
+	const written: string[] = [];
+	const write = process.stdout.write;
+	process.stdout.write = ((chunk: string) => (written.push(chunk), true)) as typeof process.stdout.write;
+	try {
+		t.is(await rhythmCommand(["--help"]), 0);
+	} finally {
+		process.stdout.write = write;
+	}
+	t.regex(written.join(""), /^usage: hypertiny rhythm cv/);
+	t.regex(written.join(""), /--split test +DS2, blind: refused unless --release/);
+});
+
 test("unknown splits, streams and subcommands are usage errors", async (t) => {
 	await t.throwsAsync(rhythmCommand(["cv", "--split", "val"]), { message: /--split must be train/ });
 	await t.throwsAsync(rhythmCommand(["cv", "--streams", "device,holter"]), { message: /--streams takes some of/ });

@@ -14,6 +14,18 @@ import { REPO_ROOT } from '../train/python.ts';
 
 export const RHYTHM_USAGE = 'rhythm cv [--split train] [--streams device,device-rr,reference,app] [--out results/rhythm] [--json]';
 
+const HELP = `usage: hypertiny ${RHYTHM_USAGE}
+
+The AF detector (modules/rhythm/af-detector.ts) on MIT-BIH DS1 by leave-one-record-out: each record scored with the
+parameters chosen on the other 21, per beat (Se, Sp, +P) and per episode >= 30 s (Se, +P, onset latency); flutter
+apart. Writes <out>/af-cv.json and af-cv.md and prints the table.
+  --streams LIST   of device (the device's ECG pipeline, reference V beats as its classes), device-rr (no classes),
+                   reference (annotated beats), app (the app itself in the simulator with models/default.htpw)
+  --out DIR        where the results go (default results/rhythm)
+  --split test     DS2, blind: refused unless --release is given too; then scored once with the shipped parameters
+  --json           the report as one JSON line instead of the table
+`;
+
 const CITATION =
   'Petrėnas A, Marozas V, Sörnmo L. Low-complexity detection of atrial fibrillation in continuous long-term monitoring. Comput Biol Med 65:184-191, 2015';
 
@@ -27,8 +39,13 @@ export async function rhythmCommand(args: string[]): Promise<number> {
       out: { type: 'string', default: 'results/rhythm' },
       release: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
   if (positionals.length !== 1 || positionals[0] !== 'cv') throw new Error(`usage: hypertiny ${RHYTHM_USAGE}`);
   if (values.split !== 'train' && values.split !== 'test') throw new Error(`--split must be train (DS1) or test (DS2), not "${values.split}"`);
   if (values.split === 'test' && !values.release) {
