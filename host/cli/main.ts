@@ -65,7 +65,7 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
 		load: async () => (await import("./report.ts")).reportCommand,
 	},
 	rhythm: {
-		usage: "rhythm cv [--streams device,device-rr,reference] [--out results/rhythm]   AF detector on MIT-BIH DS1, leave-one-record-out",
+		usage: "rhythm cv [--streams device,device-rr,reference,app] [--out results/rhythm]   AF detector on MIT-BIH DS1, leave-one-record-out",
 		load: async () => (await import("./rhythm.ts")).rhythmCommand,
 	},
 	start: {
