@@ -157,9 +157,9 @@ test.serial("eval: t* comes from validation only; an aami5 model can be scored a
 		[["eval", "--model", join(models, "tiny-hyper.htpw")], /--model and --split are required/],
 		[["eval", "--model", join(models, "tiny-hyper.htpw"), "--split", "train"], /--split must be val or test/],
 		[["eval", "--model", join(models, "tiny-hyper.htpw"), "--split", "test", "--task", "v"], /--task must be one of v-vs-rest, aami5/],
-		[["eval", "--model", join(root, "missing.htpw"), "--split", "test", "--data", data], /ENOENT.*missing\.htpw/],
-		[["eval", "--model", join(models, "tiny-hyper.htpw"), "--split", "test", "--data", join(root, "nodata")], /ENOENT.*nodata/],
-		[["report", "--models", join(root, "nodata"), "--data", data], /ENOENT.*nodata/],
+		[["eval", "--model", join(root, "missing.htpw"), "--split", "test", "--data", data], /no model at .*missing\.htpw/],
+		[["eval", "--model", join(models, "tiny-hyper.htpw"), "--split", "test", "--data", join(root, "nodata")], /no dataset at .*nodata: run `npx hypertiny dataset/],
+		[["report", "--models", join(root, "nodata"), "--data", data], /no such file or directory: .*nodata/],
 	];
 	for (const [args, message] of cases) {
 		const r = cli(args);

@@ -415,7 +415,7 @@ test('xs_ht_model_open: a valid blob opens from a Resource or an ArrayBuffer; co
       fromView: attempt(() => native("xs_ht_model_open")(new Uint8Array(resource.slice(0)))),
       crc: corrupt((v) => v.setUint8(100, v.getUint8(100) ^ 1)),
       magic: corrupt((v) => v.setUint8(0, 0x58)),
-      version: corrupt((v) => v.setUint16(4, 2, true)),
+      version: corrupt((v) => v.setUint16(4, 3, true)),
       truncated: attempt(() => native("xs_ht_model_open")(resource.slice(0, 20))),
       misaligned: attempt(() => {
         const view = new Uint8Array(new ArrayBuffer(244), 2, 240);

@@ -40,7 +40,7 @@ export function classF1(labels: ArrayLike<number>, predicted: ArrayLike<number>,
 	return 2 * tp + fp + fn > 0 ? (2 * tp) / (2 * tp + fp + fn) : 0;
 }
 
-/** What the biases maximise: the mean F1 of the given classes (SVEB and VEB, as the field reports them). */
+/** What the biases maximise: the mean F1 of the given classes (host/eval/cv.ts TARGETS: SVEB, VEB and F). */
 export function objective(labels: ArrayLike<number>, predicted: ArrayLike<number>, targets: readonly number[], classes: number): number {
 	return targets.reduce((s, k) => s + classF1(labels, predicted, k, classes), 0) / targets.length;
 }

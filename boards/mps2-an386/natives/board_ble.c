@@ -1,7 +1,8 @@
 /* The emulated board's BLE stack: a recording mock of the natives under Moddable's BLEServer
  * (modules/network/ble/bleserver.js), where the nRF52's SoftDevice glue (nrf52/modBLEServer.c) sits. The app's
  * own BLE server (modules/ble/server-transport.ts) runs unchanged above it. One client connects as soon as the
- * app advertises and enables every notification the services offer; each notification is copied into a log
+ * app advertises, has the link encrypted at once (a bonded central: the SDK's onAuthenticated, without which the app
+ * notifies nothing) and enables every notification the services offer; each notification is copied into a log
  * (as the SoftDevice copies it into its queue) with the tick it was sent in, and printed after the counted run.
  * The characteristics come from bleservices/*.json through m4app_gatt.h, written by host/m4app at build time. */
 #include "xsmc.h"
@@ -62,6 +63,19 @@ static void deliver_connect(void *the, void *refcon, uint8_t *message, uint16_t 
 	callback(the, "onConnected", 1, -1);
 }
 
+static void deliver_authenticated(void *the, void *refcon, uint8_t *message, uint16_t length)
+{
+	if (!gConnected)
+		return;
+	xsBeginHost(the);
+	xsmcVars(2);
+	xsmcSetNewObject(xsVar(0));
+	xsmcSetBoolean(xsVar(1), 1);
+	xsmcSet(xsVar(0), xsID_bonded, xsVar(1));
+	xsCall2(gServer, xsID_callback, xsString("onAuthenticated"), xsVar(0));
+	xsEndHost(the);
+}
+
 static void deliver_subscribe(void *the, void *refcon, uint8_t *message, uint16_t length)
 {
 	int index = (int)(uintptr_t)refcon;
@@ -85,6 +99,7 @@ void xs_ble_server_start_advertising(xsMachine *the)
 	if (gConnected)
 		return;
 	modMessagePostToMachine(the, NULL, 0, deliver_connect, NULL);
+	modMessagePostToMachine(the, NULL, 0, deliver_authenticated, NULL);
 	for (int i = 0; i < M4APP_CHARACTERISTICS; i++)
 		if (m4app_characteristics[i].notify)
 			modMessagePostToMachine(the, NULL, 0, deliver_subscribe, (void *)(uintptr_t)i);
