@@ -12,9 +12,9 @@ import { formatSummary, summarize, type DeviceBeat } from "../app/summary.ts";
 import { followSimulator } from "../companion/sources.ts";
 import { CompanionState } from "../companion/state.ts";
 import { attachView } from "../companion/view.ts";
-
 import { modelNotUsed, requireSamples } from "./prerequisites.ts";
 import { attachRunLine, type RunLineView } from "./run-line.ts";
+
 const USAGE = `usage: hypertiny start [--record N|path] [--model m.htpw|none] [--policy boot|lazy|stream --budget N]
                        [--realtime] [--strip N] [--port N] [--web PORT] [--json]
 
@@ -47,13 +47,13 @@ export async function startCommand(args: string[]): Promise<number> {
 		return 0;
 	}
 	const json = values.json;
+	let running: RunLineView | undefined;
 	const log = (line: string): void => {
 		if (json) process.stdout.write(JSON.stringify({ type: "log", text: line }) + "\n");
+		else if (running) running.above(() => process.stderr.write(line + "\n"));
 		else process.stderr.write(line + "\n");
-	let running: RunLineView | undefined;
 	};
 	const budget = values.budget === undefined ? undefined : Number(values.budget);
-		else if (running) running.above(() => process.stderr.write(line + "\n"));
 	if (values.policy === "stream" && (budget === undefined || !Number.isInteger(budget) || budget <= 0))
 		throw new Error("--policy stream needs --budget N (bytes of kernel memory, a positive integer)");
 	const web = values.web === undefined ? undefined : Number(values.web);
@@ -124,11 +124,11 @@ export async function startCommand(args: string[]): Promise<number> {
 	});
 	if (json) process.stdout.write(JSON.stringify({ type: "run-summary", ...summary }) + "\n");
 	else process.stdout.write("\n" + formatSummary(summary));
-	if (page) {
-		page.end();
 	// Asked to classify with a model the app could not use: the run is not what was asked for.
 	const failed = modelNotUsed(model, result.stats.model);
 	if (failed) process.stderr.write(`hypertiny start: ${failed}\n`);
+	if (page) {
+		page.end();
 		log("the web companion stays up until you press Ctrl-C");
 		await new Promise(() => {});
 	}
