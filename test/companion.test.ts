@@ -46,7 +46,7 @@ test("state: class names, beats with sequence gaps, counts, alerts; malformed pa
 	t.is(s.malformed, 2);
 	t.is(updates.filter((u) => u.type === "malformed").length, 2);
 	const panel = renderPanel(s, "test");
-	t.regex(panel, /counts: rest 40 {2}V 2/);
+	t.regex(panel, /device totals: rest 40 {2}V 2/);
 	t.regex(panel, /run of 3 V beats/);
 });
 

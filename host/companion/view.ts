@@ -16,17 +16,45 @@ export function modelLine(state: CompanionState): string {
 	return `model: ${state.classes.join("/")} (${POLICY_NAMES[m.policy] ?? m.policy}, ${m.blobBytes} bytes, t* ${m.tStar})`;
 }
 
+/** The device's own totals per class (its counts characteristic, since its last reset), not what this view received. */
 export function countsLine(state: CompanionState): string {
-	if (!state.classes.length) return "counts: -";
-	return "counts: " + state.classes.map((c, i) => `${c} ${state.counts[i] ?? 0}`).join("  ");
+	if (!state.classes.length) return "device totals: -";
+	return "device totals: " + state.classes.map((c, i) => `${c} ${state.counts[i] ?? 0}`).join("  ");
 }
 
-/** The live panel: heart rate, signal, model, counts, recent beats and alerts. */
-export function renderPanel(state: CompanionState, title: string): string {
+/**
+ * Lines no wider than `columns`: a longer line is wrapped at spaces (a word wider than the terminal is cut into
+ * pieces), so a panel redrawn in place knows how many terminal rows it covers and leaves no copies behind.
+ */
+export function fitLines(lines: string[], columns: number): string[] {
+	const width = Math.max(8, Math.floor(columns) - 1); // the last column left free: no terminal wraps early
+	const out: string[] = [];
+	for (const line of lines) {
+		if (line.length <= width) {
+			out.push(line);
+			continue;
+		}
+		let rest = line;
+		let indent = 0; // continuation lines start with two spaces, which are no place to break
+		while (rest.length > width) {
+			const at = rest.lastIndexOf(" ", width);
+			const cut = at > indent ? at : width;
+			out.push(rest.slice(0, cut).trimEnd());
+			rest = "  " + rest.slice(cut).trimStart();
+			indent = 2;
+		}
+		out.push(rest);
+	}
+	return out;
+}
+
+/** The live panel: heart rate, signal, model, counts, recent beats and alerts; `columns`: the terminal's width. */
+export function renderPanel(state: CompanionState, title: string, columns = Infinity): string {
 	const s = state.summary;
 	const lines = [
 		`${title}${state.connected ? "" : "  (client disconnected)"}`,
-		`heart rate ${state.heartRate || "-"} bpm   signal ${QUALITY_NAMES[state.quality] ?? state.quality}   t ${clock(s ? s.samples / state.sampleRate : 0)}   beats ${state.beats}${state.lostBeats ? ` (${state.lostBeats} lost)` : ""}`,
+		`heart rate ${state.heartRate || "-"} bpm   signal ${QUALITY_NAMES[state.quality] ?? state.quality}   t ${clock(s ? s.samples / state.sampleRate : 0)}`,
+		`received since connecting: ${state.beats} beats${state.lostBeats ? ` (${state.lostBeats} lost)` : ""}`,
 		modelLine(state),
 		countsLine(state),
 		"recent beats:",
@@ -34,7 +62,7 @@ export function renderPanel(state: CompanionState, title: string): string {
 		"alerts:",
 		...state.alertLog.slice(-5).map((a) => `  ${clock(a.seconds)}  ${a.text}`),
 	];
-	return lines.join("\n") + "\n";
+	return (columns === Infinity ? lines : fitLines(lines, columns)).join("\n") + "\n";
 }
 
 /** One line for the updates worth a line in a log: alerts, model, control results, non-rest beats. */
@@ -78,7 +106,7 @@ export function attachView(state: CompanionState, out: NodeJS.WriteStream, optio
 		let last = 0;
 		let drawnLines = 0;
 		const draw = (): void => {
-			const panel = renderPanel(state, options.title);
+			const panel = renderPanel(state, options.title, out.columns || 80);
 			out.write((drawnLines ? `\x1b[${drawnLines}F\x1b[J` : "") + panel);
 			drawnLines = panel.split("\n").length - 1;
 		};

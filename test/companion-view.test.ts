@@ -1,0 +1,80 @@
+// The terminal companion's live panel (host/companion/view.ts) on narrow terminals: redrawn in place on a small
+// terminal emulator, it leaves exactly one copy of itself at any width; labels tell device totals from what the
+// view received since connecting.
+import test from "ava";
+import * as P from "../modules/ble/protocol.ts";
+import { CompanionState } from "../host/companion/state.ts";
+import { attachView, fitLines } from "../host/companion/view.ts";
+
+function packet(encode: (b: Uint8Array) => number): Uint8Array {
+	const b = new Uint8Array(P.MAX_PACKET);
+	return b.slice(0, encode(b));
+}
+
+/** Just enough of a terminal: printable characters wrap at `columns`, "\n", ESC[nF (up n rows, column 0), ESC[J. */
+class Terminal {
+	rows: string[] = [""];
+	row = 0;
+	col = 0;
+	constructor(readonly columns: number) {}
+	write(text: string): void {
+		for (let i = 0; i < text.length; i++) {
+			const c = text[i]!;
+			if (c === "\x1b") {
+				const m = /^\x1b\[(\d*)([FJ])/.exec(text.slice(i))!;
+				if (m[2] === "F") {
+					this.row = Math.max(0, this.row - Number(m[1] || 1));
+					this.col = 0;
+				} else {
+					this.rows.length = this.row + 1;
+					this.rows[this.row] = this.rows[this.row]!.slice(0, this.col);
+				}
+				i += m[0].length - 1;
+			} else if (c === "\n") {
+				this.row++;
+				this.col = 0;
+				this.rows[this.row] ??= "";
+			} else {
+				if (this.col === this.columns) {
+					this.row++;
+					this.col = 0;
+				}
+				const line = (this.rows[this.row] ??= "").padEnd(this.col);
+				this.rows[this.row] = line.slice(0, this.col) + c + line.slice(this.col + 1);
+				this.col++;
+			}
+		}
+	}
+}
+
+function feed(s: CompanionState, beat: number): void {
+	s.packet(P.BEAT, packet((b) => P.encodeBeat(b, beat & 255, beat % 3 === 0 ? 1 : 0, 0.97, P.BEAT_CLASSIFIED, 360 * (beat + 1), 300, 310, 70 + (beat % 5))));
+	s.packet(P.COUNTS, packet((b) => P.encodeCounts(b, Uint32Array.of(1000 + beat, 500 + beat), 2, 0)));
+}
+
+for (const columns of [24, 40, 55, 120]) {
+	test(`a panel redrawn in place on a ${columns}-column terminal leaves one copy of itself`, async (t) => {
+		const terminal = new Terminal(columns);
+		const out = { isTTY: true, columns, write: (text: string) => (terminal.write(text), true) } as unknown as NodeJS.WriteStream;
+		const s = new CompanionState();
+		const draw = attachView(s, out, { json: false, title: "hypertiny companion: simulator on 127.0.0.1:40000" });
+		s.packet(P.MODEL_INFO, packet((b) => P.encodeModelInfo(b, { status: 0, classCount: 2, policy: 0, alertClass: 1, blobBytes: 20680, crc: 1, window: 256, sampleRate: 360, tStar: 0.5, errorCode: 0 })));
+		s.packet(P.CLASS_NAMES, packet((b) => P.encodeClassNames(b, ["rest", "V"])));
+		for (let beat = 0; beat < 30; beat++) {
+			feed(s, beat);
+			draw(); // the redraw a throttled update would make
+		}
+		const screen = terminal.rows.join("\n");
+		t.is(screen.split("hypertiny companion:").length - 1, 1, screen);
+		t.is(screen.split("heart rate").length - 1, 1, screen);
+		t.true(terminal.rows.every((r) => r.length <= columns));
+		t.regex(screen.replace(/\n\s*/g, " "), /device totals: rest 1029 +V 529/);
+		t.regex(screen.replace(/\n\s*/g, " "), /received since connecting: 30 beats/);
+	});
+}
+
+test("fitLines wraps at spaces, cuts words wider than the terminal, and keeps short lines", (t) => {
+	t.deepEqual(fitLines(["short", "heart rate 70 bpm   signal ok"], 16), ["short", "heart rate 70", "  bpm   signal", "  ok"]);
+	t.deepEqual(fitLines(["abcdefghijklmnopqrst"], 10), ["abcdefghi", "  jklmnop", "  qrst"]);
+	for (const line of fitLines(["x ".repeat(100)], 20)) t.true(line.length <= 19);
+});
