@@ -1,5 +1,7 @@
 // The last eight RR intervals (in samples): their mean drives search-back, their median the heart rate.
 
+import { lowerMedian } from "./lower-median.ts";
+
 const SIZE = 8;
 
 export class RrHistory {
@@ -26,20 +28,8 @@ export class RrHistory {
 		return this.count === 0 ? 0 : Math.floor(this.#sum / this.count);
 	}
 
-	/** Lower median; 0 when empty. Insertion sort into preallocated scratch: no allocation per beat. */
+	/** Lower median; 0 when empty. Allocates nothing. */
 	median(): number {
-		const n = this.count;
-		if (n === 0) return 0;
-		const sorted = this.#sorted;
-		for (let i = 0; i < n; i++) {
-			const v = this.#ring[i];
-			let j = i;
-			while (j > 0 && sorted[j - 1] > v) {
-				sorted[j] = sorted[j - 1];
-				j--;
-			}
-			sorted[j] = v;
-		}
-		return sorted[(n - 1) >> 1];
+		return lowerMedian(this.#ring, this.count, this.#sorted);
 	}
 }

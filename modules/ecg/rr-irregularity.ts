@@ -4,6 +4,8 @@
 // beat in a regular one read differently. Integer state, one division: device, simulators and host compute the
 // same value. Shared by the beat classifier's context (rr-features.ts) and rhythm tracking.
 
+import { lowerMedian } from "./lower-median.ts";
+
 const SIZE = 16;
 
 export class RrIrregularity {
@@ -41,17 +43,7 @@ export class RrIrregularity {
 	value(): number {
 		const n = this.#diffCount;
 		if (n < 4) return 0;
-		const sorted = this.#sorted;
-		for (let i = 0; i < n; i++) {
-			const v = this.#diffs[i];
-			let j = i;
-			while (j > 0 && sorted[j - 1] > v) {
-				sorted[j] = sorted[j - 1];
-				j--;
-			}
-			sorted[j] = v;
-		}
 		// Lower median; mean as sum / count in one division (the sum is an exact integer).
-		return (sorted[(n - 1) >> 1] * this.#count) / this.#sum;
+		return (lowerMedian(this.#diffs, n, this.#sorted) * this.#count) / this.#sum;
 	}
 }

@@ -9,6 +9,7 @@
 // rhythm, a long run) restarts the window and ends an episode, since nothing shows the atria fibrillate. Integers
 // only: device, simulators and host agree bit for bit.
 // One definition for the device app (modules/app) and the host's evaluation (host/rhythm).
+import { lowerMedian } from "../ecg/lower-median.ts";
 
 export const AF_NONE = 0;
 export const AF_ONSET = 1;
@@ -160,20 +161,9 @@ export class AfDetector {
 		if (this.#count < WINDOW) this.#count++;
 	}
 
-	/** Lower median of the intervals in the window; insertion sort into preallocated scratch. */
+	/** Lower median of the intervals in the window (preallocated scratch). */
 	#median(): number {
-		const sorted = this.#sorted;
-		const n = this.#count;
-		for (let i = 0; i < n; i++) {
-			const v = this.#window[i];
-			let j = i;
-			while (j > 0 && sorted[j - 1] > v) {
-				sorted[j] = sorted[j - 1];
-				j--;
-			}
-			sorted[j] = v;
-		}
-		return sorted[(n - 1) >> 1];
+		return lowerMedian(this.#window, this.#count, this.#sorted);
 	}
 
 	/**
