@@ -51,7 +51,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number; 
 
 const RAY_TITLE = "a two-trial sweep on a local Ray instance writes both fold checkpoints, and a second run resumes with nothing to do";
 const python = rayPython();
-if (!python && !IN_CI) process.stderr.write(`\nNOTICE: skipping "${RAY_TITLE}": no python with ray (python3 -m venv --system-site-packages results/tmp/ray-venv && results/tmp/ray-venv/bin/pip install ray, or set HYPERTINY_RAY_PYTHON)\n`);
+if (!python && !IN_CI) process.stderr.write(`\nNOTICE: skipping "${RAY_TITLE}": no python with ray (/usr/bin/python3 -m venv --system-site-packages results/tmp/ray-venv && results/tmp/ray-venv/bin/pip install ray, or set HYPERTINY_RAY_PYTHON)\n`);
 const register = python ? mitdbTest : IN_CI ? (title: string) => test(title, (t) => t.fail("CI=true but no python with ray (.ci/run makes results/tmp/ray-venv)")) : test.skip;
 
 register(RAY_TITLE, async (t) => {

@@ -19,8 +19,8 @@ export const SWEEP_USAGE = `hypertiny sweep --recipe NAME[,NAME...] [--seeds 1-5
     the model a seed ships) into <out>/<recipe>/s<seed>-f<fold>.json; trials already there are skipped.
     --jobs N      local trainer processes at once (default: the number of CPUs); each trains on one thread
     --ray ADDRESS send the trials to a Ray cluster (e.g. 127.0.0.1:6379, or "local" for a fresh local instance);
-                  needs a python with ray: HYPERTINY_RAY_PYTHON or HYPERTINY_PYTHON (a venv made with
-                  --system-site-packages beside Debian's python3-torch, then pip install ray)
+                  needs a python with ray and torch: HYPERTINY_RAY_PYTHON or HYPERTINY_PYTHON (a venv made by
+                  /usr/bin/python3 -m venv --system-site-packages, which sees python3-torch, then pip install ray)
     recipes: ${Object.keys(RECIPES).join(", ")}
     Then: hypertiny cv --recipe NAME`;
 

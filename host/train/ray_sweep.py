@@ -38,7 +38,8 @@ def main(argv=None):
     try:
         import ray
     except ImportError:
-        print(f"{sys.executable} has no ray: make a venv with --system-site-packages (keeps Debian's torch), "
+        print(f"{sys.executable} has no ray: make a venv of Debian's python with /usr/bin/python3 -m venv "
+              "--system-site-packages (it keeps python3-torch), "
               "pip install ray there, and set HYPERTINY_RAY_PYTHON to its python", file=sys.stderr)
         return 2
     with open(a.trials) as f:
