@@ -145,7 +145,7 @@ export function cvMarkdown(results: RecipeCv[], command: string): string {
 		"on its record. Decision biases (META.decision_bias: class = argmax of int8 logit + bias) are chosen on the other four",
 		"folds' windows for each fold's figures, maximising the mean F1 of SVEB, VEB and F. AAMI EC57 / de Chazal convention: Q beats",
 		"are not scored, F beats called V are not VEB false positives. False V per hour: beats neither V nor F called V, per hour",
-		"of DS1 ECG (AF: inside `(AFIB` and `(AFL` segments). Mean ± sd over seeds; the shipped seed has the best mean of SVEB,",
+		"of DS1 ECG (AF: inside `(AFIB` and `(AFL` segments). Mean ± sd over seeds; the chosen seed (the one a release of the recipe ships) has the best mean of SVEB,",
 		"VEB and F F1. Lead 2 is the records' other signal (V1, V2, V4, V5), predicted by the same fold models. V-vs-rest: the same",
 		"decisions read as V or not (F called V counts against it), the view the earlier two-class models were scored by.",
 		"",
@@ -163,7 +163,7 @@ export function cvMarkdown(results: RecipeCv[], command: string): string {
 		for (const s of r.seeds) {
 			const c = s.lead1.per_class;
 			const ci = (k: string) => (s.intervals[k]?.f1 ? `[${f3(s.intervals[k]!.f1![0])}, ${f3(s.intervals[k]!.f1![1])}]` : "");
-			lines.push(`| ${s.seed}${s.seed === r.shipped_seed ? " (shipped)" : ""} | ${s.biases.join(" ")} | ${pct(c["S"]!.sensitivity)} / ${pct(c["S"]!.ppv)} / ${f3(c["S"]!.f1)} ${ci("S")} | ${pct(c["V"]!.sensitivity)} / ${pct(c["V"]!.ppv)} / ${f3(c["V"]!.f1)} ${ci("V")} | ${f3(c["F"]!.f1)} | ${s.lead1.false_v_per_hour.all.toFixed(1)} (${s.lead1.false_v_per_hour.af?.toFixed(1) ?? "–"}) | ${s.lead2 ? `${f3(s.lead2.per_class["S"]!.f1)}, ${f3(s.lead2.per_class["V"]!.f1)}` : "–"} |`);
+			lines.push(`| ${s.seed}${s.seed === r.shipped_seed ? " (chosen)" : ""} | ${s.biases.join(" ")} | ${pct(c["S"]!.sensitivity)} / ${pct(c["S"]!.ppv)} / ${f3(c["S"]!.f1)} ${ci("S")} | ${pct(c["V"]!.sensitivity)} / ${pct(c["V"]!.ppv)} / ${f3(c["V"]!.f1)} ${ci("V")} | ${f3(c["F"]!.f1)} | ${s.lead1.false_v_per_hour.all.toFixed(1)} (${s.lead1.false_v_per_hour.af?.toFixed(1) ?? "–"}) | ${s.lead2 ? `${f3(s.lead2.per_class["S"]!.f1)}, ${f3(s.lead2.per_class["V"]!.f1)}` : "–"} |`);
 		}
 		const shipped = r.seeds.find((s) => s.seed === r.shipped_seed)!;
 		lines.push("", `False V per hour by rhythm, seed ${shipped.seed}: ` + Object.entries(shipped.lead1.false_v_per_hour.by_rhythm)
