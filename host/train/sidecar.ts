@@ -84,15 +84,17 @@ function macroF1(outputs: Int8Array, k: number, truth: Uint8Array, predicted: Ui
 
 /**
  * t* and classes from the checkpoint's int8 outputs of the whole validation and test splits, by host/eval's rule;
- * null when the checkpoint lacks them (trained on subsets, --skip-test, or by an older trainer).
+ * null when the checkpoint lacks the validation outputs (trained on a subset of validation, or by an older trainer);
+ * test classes are empty when it has no test outputs (every checkpoint of the blind trainer).
  */
 export function integerDecisions(c: Checkpoint, labels: SplitLabels): IntegerDecisions | null {
 	const p = predictionsOf(c);
-	if (!p["validation_outputs"] || !p["test_outputs"]) return null;
+	if (!p["validation_outputs"]) return null;
 	const k = c.classes.length;
 	const val = int8(p["validation_outputs"]);
-	const test = int8(p["test_outputs"]);
-	if (val.length !== labels.validation.length * k || test.length !== labels.test.length * k) {
+	// The trainer no longer evaluates DS2 (blind until release); older checkpoints carry its outputs too.
+	const test = p["test_outputs"] ? int8(p["test_outputs"]) : new Int8Array(0);
+	if (val.length !== labels.validation.length * k || (test.length && test.length !== labels.test.length * k)) {
 		throw new Error(`the checkpoint's outputs (${val.length / k} validation, ${test.length / k} test windows) do not match the dataset's splits (${labels.validation.length}, ${labels.test.length})`);
 	}
 	const d = tuneDecider(val, labels.validation, k);
@@ -101,7 +103,7 @@ export function integerDecisions(c: Checkpoint, labels: SplitLabels): IntegerDec
 		t_star: d.t_star,
 		t_star_probability: d.t_star === null ? null : probabilityThreshold(d.t_star, c.output.scale),
 		validation_macro_f1: macroF1(val, k, labels.validation, classes.validation),
-		test_macro_f1: macroF1(test, k, labels.test, classes.test),
+		test_macro_f1: test.length ? macroF1(test, k, labels.test, classes.test) : null,
 		classes,
 	};
 }
@@ -129,7 +131,7 @@ function b64(classes: Uint8Array): string {
 
 /** The sidecar of a checkpoint trained on whole splits; an error says why one cannot be written. */
 export function buildSidecar(c: Checkpoint, dataDir: string, command: string, trainSeconds: number, decisions: IntegerDecisions | null): FloatSidecar {
-	if (!decisions) throw new Error("the checkpoint lacks the int8 outputs of the whole validation and test splits (trained with --max-val/--max-test/--skip-test?)");
+	if (!decisions) throw new Error("the checkpoint lacks the int8 outputs of the whole validation split (trained with --max-val?)");
 	const indexText = readFileSync(join(dataDir, "index.json"));
 	const index = JSON.parse(indexText.toString("utf8")) as { count: number };
 	const sha = createHash("sha256").update(indexText).digest("hex");
