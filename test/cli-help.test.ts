@@ -10,23 +10,10 @@ import { datasetCommand, requireDataset } from "../host/cli/prerequisites.ts";
 import { COMMAND_NAMES, main } from "../host/cli/main.ts";
 import { DEFAULT_DATASET_DIR } from "../host/data/dataset-build.ts";
 import { REPO_ROOT } from "../host/train/python.ts";
+import { captureOutput } from "./capture-output.ts";
 
 /** main() in this process with stdout and stderr captured (serial tests only). */
-async function hypertiny(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-	let stdout = "";
-	let stderr = "";
-	const out = process.stdout.write;
-	const err = process.stderr.write;
-	process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-	process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-	try {
-		const code = await main(argv);
-		return { code, stdout, stderr };
-	} finally {
-		process.stdout.write = out;
-		process.stderr.write = err;
-	}
-}
+const hypertiny = (...argv: string[]) => captureOutput(() => main(argv));
 
 const scratch = mkdtempSync(join(tmpdir(), "hypertiny-cli-"));
 

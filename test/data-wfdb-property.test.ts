@@ -12,21 +12,9 @@ import { HEADER_LIMITS, parseHeader, WFDB_FORMATS, type SignalSpec } from '../ho
 import { checksum16, decodeSignalFile } from '../host/data/wfdb/signal.ts';
 import { loadRecord } from '../host/data/records.ts';
 import { FIXTURE_DIR, encode212 } from './data-helpers.ts';
+import { rng, type XorshiftRng } from './xorshift.ts';
 
-/** xorshift32: a reproducible stream of uint32 from a non-zero seed. */
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>>= 0);
-  };
-  const int = (n: number) => next() % n;
-  return { next, int, pick: <T>(xs: readonly T[]): T => xs[int(xs.length)]! };
-}
-type Rng = ReturnType<typeof rng>;
+type Rng = XorshiftRng;
 
 const NUMBERS = [
   '0', '1', '-1', '2', '12', '16', '200', '360', '1024', '-2048', '65535', '65536', '-32768', '-32769', '32767',

@@ -5,18 +5,7 @@
 // beats agree bit for bit. A seeded generator, so a failure replays.
 import test from "ava";
 import { BEAT_FEATURE_COUNT, BEAT_FEATURE_NAMES, BeatContext } from "../modules/ecg/beat-features.ts";
-
-function rng(seed: number) {
-	let x = seed >>> 0 || 1;
-	const next = () => {
-		x ^= x << 13;
-		x >>>= 0;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		return (x >>>= 0);
-	};
-	return { next, int: (n: number) => next() % n };
-}
+import { rng } from "./xorshift.ts";
 
 const RANGES: Record<string, [number, number]> = { rr_irregularity: [0, 2], tpl_corr: [-1, 1], tpl_rdiff: [0, 4] };
 const rangeOf = (name: string): [number, number] => RANGES[name] ?? [-2, 2];

@@ -19,6 +19,7 @@ import { ExportError, exportTflite } from "../host/tflite/export.ts";
 import { checkWindows, compareWithTflm, hasTflm, TFLM_MISSING, tflmPython } from "../host/tflite/tflm.ts";
 import { REPO_ROOT } from "../host/train/python.ts";
 import { IN_CI } from "./toolchain.ts";
+import { captureOutput } from "./capture-output.ts";
 
 const PYTHON = tflmPython();
 const RUNNER = join(REPO_ROOT, "host/tflite/run_tflm.py");
@@ -79,21 +80,21 @@ function writeTemp(bytes: Uint8Array): string {
 
 test.serial("export refuses a version 1 model and attention pooling with one line (exit 1)", async (t) => {
 	const v1 = join(REPO_ROOT, "test/fixtures/tiny-hyper.htpw");
-	const captured = await capture(() => main(["export", "--tflite", v1, "-o", join(dir, "v1.tflite")]));
+	const captured = await captureOutput(() => main(["export", "--tflite", v1, "-o", join(dir, "v1.tflite")]));
 	t.is(captured.code, 1);
 	t.regex(captured.stderr, /^hypertiny export: .*version 1 model carries no float32 scales.*\n$/);
 	let seed = 1;
 	while (!readModel(writeModel(randomModel(seed, { version: 2 }))).ops.some((o) => o.opcode === OP_ATTNPOOL)) seed++;
 	const path = join(dir, "attn.htpw");
 	writeFileSync(path, writeModel(randomModel(seed, { version: 2 })));
-	const attn = await capture(() => main(["export", "--tflite", path]));
+	const attn = await captureOutput(() => main(["export", "--tflite", path]));
 	t.is(attn.code, 1);
 	t.regex(attn.stderr, /ATTNPOOL.*no TFLite builtin/);
 	t.is(attn.stderr.split("\n").length, 2, "one line");
-	const usage = await capture(() => main(["export", path]));
+	const usage = await captureOutput(() => main(["export", path]));
 	t.is(usage.code, 2);
 	// inspect says why a model has no .tflite (the app's own models before their retraining are version 1).
-	const inspect = await capture(() => main(["inspect", v1, "--json"]));
+	const inspect = await captureOutput(() => main(["inspect", v1, "--json"]));
 	t.is(inspect.code, 0, inspect.stderr);
 	const report = JSON.parse(inspect.stdout) as { tflite_bytes: number | null; tflite_refused: string | null };
 	t.is(report.tflite_bytes, null);
@@ -104,7 +105,7 @@ tflmTest("export --check runs the model in TFLM and reports identical outputs", 
 	const [{ model }] = exportable(1);
 	const path = join(dir, "checked.htpw");
 	writeFileSync(path, model.bytes);
-	const run = await capture(() => main(["export", "--tflite", path, "-o", join(dir, "checked.tflite"), "--check", "40"]));
+	const run = await captureOutput(() => main(["export", "--tflite", path, "-o", join(dir, "checked.tflite"), "--check", "40"]));
 	t.is(run.code, 0, run.stderr);
 	t.regex(run.stdout, /TFLM: identical int8 outputs on 46\/46 windows\n$/);
 });
@@ -113,24 +114,10 @@ test.serial("export writes the .tflite next to the model and reports both sizes"
 	const [{ model }] = exportable(1);
 	const path = join(dir, "ok.htpw");
 	writeFileSync(path, model.bytes);
-	const run = await capture(() => main(["export", "--tflite", path]));
+	const run = await captureOutput(() => main(["export", "--tflite", path]));
 	t.is(run.code, 0, run.stderr);
 	const tflite = readFileSync(join(dir, "ok.tflite"));
 	t.is(new TextDecoder().decode(tflite.subarray(4, 8)), "TFL3");
 	t.regex(run.stdout, new RegExp(`ok\\.tflite: ${tflite.length} bytes \\(.*ok\\.htpw: ${model.fileSize} bytes`));
 });
 
-async function capture(run: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
-	let stdout = "";
-	let stderr = "";
-	const out = process.stdout.write;
-	const err = process.stderr.write;
-	process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-	process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-	try {
-		return { code: await run(), stdout, stderr };
-	} finally {
-		process.stdout.write = out;
-		process.stderr.write = err;
-	}
-}
