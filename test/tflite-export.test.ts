@@ -120,4 +120,3 @@ test.serial("export writes the .tflite next to the model and reports both sizes"
 	t.is(new TextDecoder().decode(tflite.subarray(4, 8)), "TFL3");
 	t.regex(run.stdout, new RegExp(`ok\\.tflite: ${tflite.length} bytes \\(.*ok\\.htpw: ${model.fileSize} bytes`));
 });
-
