@@ -2,7 +2,7 @@
 // nested decision biases, AAMI conventions and false alarms per hour.
 import test from "ava";
 import { biasedClasses, tuneBiases } from "../host/eval/decision-bias.ts";
-import { beatFigures, classFigures, crossValidatedDecisions, meanSd, poolFolds, vVsRestMacroF1, type WindowInfo } from "../host/eval/cv.ts";
+import { beatFigures, classFigures, crossValidatedDecisions, meanSd, poolFolds, targetScore, vVsRestMacroF1, type WindowInfo } from "../host/eval/cv.ts";
 
 test("biasedClasses is the argmax of logit + bias, ties to the lower class", (t) => {
 	const out = Int8Array.from([10, 9, 0, 0, /**/ 5, 5, 5, 5, /**/ -128, 127, -128, -128]);
@@ -23,7 +23,7 @@ test("tuneBiases finds the shift that separates a rare class whose logits sit ju
 	}
 	const outputs = Int8Array.from(out);
 	t.deepEqual(Array.from(biasedClasses(outputs, 4, [0, 0, 0, 0])).filter((c) => c === 1).length, 0);
-	const b = tuneBiases(outputs, labels, 4, [1, 2]);
+	const b = tuneBiases(outputs, 4, (d) => targetScore(labels, d));
 	t.true(b[1]! >= 7 && b[1]! <= 20, `S bias ${b}`);
 	t.is(b[0], 0);
 	const called = biasedClasses(outputs, 4, b);

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
 import type { DatasetIndex } from "../data/dataset-format.ts";
-import { AAMI, AF_RHYTHMS, chooseSeed, meanSd, poolFolds, seedResult, type BeatFigures, type FoldPart, type SeedResult, type WindowInfo } from "../eval/cv.ts";
+import { AAMI, AF_RHYTHMS, chooseSeed, meanSd, poolFolds, seedResult, windowInfoOf, type BeatFigures, type FoldPart, type SeedResult, type WindowInfo } from "../eval/cv.ts";
 import { REPO_ROOT } from "../train/python.ts";
 import { recipe } from "../train/recipes.ts";
 import { DEFAULT_SWEEP_DIR } from "./sweep.ts";
@@ -51,30 +51,14 @@ function foldPart(path: string): { classes: string[]; seed: number; part: FoldPa
 	};
 }
 
-/** DS1's windows as cv.ts needs them: labels, rhythm, record, rhythm hours of its records. */
-function ds1Info(data: string): { index: DatasetIndex; info: WindowInfo; ds1: Uint32Array } {
+/** DS1's windows (the dataset's first train + validation windows) as cv.ts needs them; its label files only. */
+function ds1Info(data: string): { index: DatasetIndex; info: WindowInfo; count: number } {
 	const index = JSON.parse(readFileSync(join(data, "index.json"), "utf8")) as DatasetIndex;
 	const read = (f: string) => new Uint8Array(readFileSync(join(data, f)));
-	const split = read(index.files.split);
-	const aami5 = read(index.files.aami5);
-	const rhythm = read(index.files.rhythm);
 	const recordBytes = read(index.files.record);
 	const record = new Uint16Array(recordBytes.buffer, recordBytes.byteOffset, index.count);
-	const ds1 = Uint32Array.from([...split.keys()].filter((i) => split[i] < 2));
-	const rhythmHours: Record<string, number> = {};
-	for (const r of index.records) {
-		if (r.split === "test") continue;
-		for (const [name, s] of Object.entries(r.rhythmSeconds)) rhythmHours[name] = (rhythmHours[name] ?? 0) + s / 3600;
-	}
-	return {
-		index, ds1,
-		info: {
-			labels: Uint8Array.from(ds1, (i) => aami5[i]),
-			rhythm: Array.from(ds1, (i) => index.rhythms[rhythm[i]]!),
-			record: Uint16Array.from(ds1, (i) => record[i]),
-			rhythmHours,
-		},
-	};
+	const count = index.splits.train.count + index.splits.validation.count;
+	return { index, count, info: windowInfoOf(index, read(index.files.aami5), read(index.files.rhythm), record, 0, count) };
 }
 
 export interface RecipeCv {
@@ -116,15 +100,13 @@ export function recipeCv(name: string, sweep: string, data: ReturnType<typeof ds
 	const complete = [...bySeed.entries()].filter(([, e]) => e.parts.length === folds).sort((a, b) => a[0] - b[0]);
 	if (!complete.length) return `${name}: no seed has all ${folds} folds in ${dir}`;
 	const classes = complete[0]![1].classes;
-	const position = new Map(Array.from(data.ds1, (idx, w) => [idx, w]));
 	const seeds = complete.map(([seed, e]) => {
-		// Fold parts index the whole dataset; cv.ts works on DS1's windows in order.
-		const parts = e.parts.map((p) => ({ ...p, index: Uint32Array.from(p.index, (i) => {
-			const w = position.get(i);
-			if (w === undefined) throw new Error(`${name} seed ${seed} fold ${p.fold}: window ${i} is not in DS1`);
-			return w;
-		}) }));
-		return seedResult(poolFolds(seed, classes.length, parts, data.ds1.length), data.info, classes);
+		// Fold parts index the whole dataset, whose first windows are DS1's, in the order cv.ts works on them.
+		for (const p of e.parts) {
+			const outside = p.index.find((i) => i >= data.count);
+			if (outside !== undefined) throw new Error(`${name} seed ${seed} fold ${p.fold}: window ${outside} is not in DS1`);
+		}
+		return seedResult(poolFolds(seed, classes.length, e.parts, data.count), data.info, classes);
 	});
 	const keys = Object.keys({ ...headline(seeds[0]!.lead1, ""), ...(seeds[0]!.lead2 ? headline(seeds[0]!.lead2, "lead2_") : {}) });
 	const rows = seeds.map((s) => ({ ...headline(s.lead1, ""), ...(s.lead2 ? headline(s.lead2, "lead2_") : {}) }));

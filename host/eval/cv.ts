@@ -3,8 +3,9 @@
 // applied to, and the figures the field reports: per-class Se, +P and F1 (AAMI EC57 / de Chazal), false V alarms
 // per hour overall and per rhythm (MIT-BIH rhythm annotations), the second lead, record-bootstrap intervals.
 // DS2 is never read here.
+import type { DatasetIndex } from "../data/dataset-format.ts";
 import { Rng } from "../pack/rng.ts";
-import { biasedClasses, objective, tuneBiases } from "./decision-bias.ts";
+import { biasedClasses, tuneBiases } from "./decision-bias.ts";
 import { quantile } from "./bootstrap.ts";
 
 /** AAMI classes as the dataset labels them (aami5.u8): N S V F Q. */
@@ -74,12 +75,12 @@ export function crossValidatedDecisions(oof: OutOfFold, labels: Uint8Array, outp
 		const train = [...oof.fold.keys()].filter((w) => oof.fold[w] !== f);
 		const pick = (w: number[]) => ({ out: gather(outputs, w, k), y: Uint8Array.from(w, (i) => labels[i]) });
 		const fit = pick(train);
-		perFold[f] = tuneBiases(fit.out, fit.y, k, TARGETS);
+		perFold[f] = tuneBiases(fit.out, k, (d) => targetScore(fit.y, d));
 		const held = [...oof.fold.keys()].filter((w) => oof.fold[w] === f);
 		const cls = biasedClasses(gather(outputs, held, k), k, perFold[f]);
 		held.forEach((w, i) => (decided[w] = cls[i]));
 	}
-	return { classes: decided, perFold, all: tuneBiases(outputs, labels, k, TARGETS) };
+	return { classes: decided, perFold, all: tuneBiases(outputs, k, (d) => targetScore(labels, d)) };
 }
 
 function gather(outputs: Int8Array, windows: number[], k: number): Int8Array {
@@ -100,8 +101,8 @@ export interface ClassFigures {
 export interface BeatFigures {
 	/** N, S, V, F: Q beats are not scored (AAMI), and F beats called V are not VEB false positives (EC57). */
 	per_class: Record<string, ClassFigures>;
-	/** The mean F1 of SVEB, VEB and F (TARGETS). */
-	objective: number | null;
+	/** targetScore: the mean F1 of SVEB, VEB and F (TARGETS), what decision biases maximise. */
+	objective: number;
 	/** The same decisions as V vs rest (every non-V class is rest, F included; Q not scored): the earlier task's macro-F1. */
 	v_vs_rest_macro_f1: number | null;
 	/** How the Q beats were called. */
@@ -122,6 +123,27 @@ export interface WindowInfo {
 	rhythmHours: Record<string, number>;
 }
 
+/**
+ * The dataset windows [first, first + count) as the figures need them (labels, rhythm names, records) with the
+ * hours of each rhythm over the records they come from. DS1 is [0, train + validation) (dataset-format.ts: splits
+ * in order), DS2 the test split's range.
+ */
+export function windowInfoOf(index: DatasetIndex, aami5: Uint8Array, rhythm: Uint8Array, record: Uint16Array, first: number, count: number): WindowInfo {
+	const records = record.slice(first, first + count);
+	const present = new Set(records);
+	const rhythmHours: Record<string, number> = {};
+	for (const r of index.records) {
+		if (!present.has(Number(r.name))) continue;
+		for (const [name, s] of Object.entries(r.rhythmSeconds)) rhythmHours[name] = (rhythmHours[name] ?? 0) + s / 3600;
+	}
+	return {
+		labels: aami5.slice(first, first + count),
+		rhythm: Array.from(rhythm.subarray(first, first + count), (r) => index.rhythms[r]!),
+		record: records,
+		rhythmHours,
+	};
+}
+
 function ratio(a: number, b: number): number | null {
 	return b > 0 ? a / b : null;
 }
@@ -136,6 +158,14 @@ export function classFigures(labels: ArrayLike<number>, predicted: ArrayLike<num
 		else if (predicted[i] === k && !(k === V && y === F)) fp++;
 	}
 	return { sensitivity: ratio(tp, tp + fn), ppv: ratio(tp, tp + fp), f1: ratio(2 * tp, 2 * tp + fp + fn), tp, fp, fn };
+}
+
+/**
+ * What decision biases maximise, the shipped seed is chosen by and BeatFigures.objective reports: the mean over
+ * TARGETS of classFigures' F1 (the AAMI convention), a class with no beats and no calls counting 0.
+ */
+export function targetScore(labels: ArrayLike<number>, predicted: ArrayLike<number>): number {
+	return TARGETS.reduce((s, k) => s + (classFigures(labels, predicted, k).f1 ?? 0), 0) / TARGETS.length;
 }
 
 export function beatFigures(info: WindowInfo, predicted: Uint8Array, classNames: readonly string[]): BeatFigures {
@@ -159,10 +189,9 @@ export function beatFigures(info: WindowInfo, predicted: Uint8Array, classNames:
 			afHours += b.hours;
 		}
 	}
-	const f1s = TARGETS.map((k) => per_class[AAMI[k]].f1);
 	return {
 		per_class,
-		objective: f1s.every((f) => f !== null) ? (f1s as number[]).reduce((a, b) => a + b, 0) / f1s.length : null,
+		objective: targetScore(info.labels, predicted),
 		v_vs_rest_macro_f1: vVsRestMacroF1(info.labels, predicted),
 		q_called,
 		false_v_per_hour: { all: count / hours, af: afHours > 0 ? afCount / afHours : null, outside_af: (count - afCount) / (hours - afHours), by_rhythm: byRhythm },
@@ -257,8 +286,7 @@ export function meanSd(values: (number | null)[]): MeanSd | null {
 /** The seed a recipe ships: the best CV objective (ties: the lower seed). */
 export function chooseSeed(results: SeedResult[]): number {
 	let best = results[0];
-	for (const r of results) if ((r.lead1.objective ?? -1) > (best.lead1.objective ?? -1)) best = r;
+	for (const r of results) if (r.lead1.objective > best.lead1.objective) best = r;
 	return best.seed;
 }
 
-export { objective };

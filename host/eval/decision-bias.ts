@@ -27,32 +27,15 @@ export function biasedClasses(outputs: Int8Array, classes: number, biases: Array
 	return out;
 }
 
-/** F1 of class k from labels and decisions; windows whose label is ≥ classes (Q) are not scored. */
-export function classF1(labels: ArrayLike<number>, predicted: ArrayLike<number>, k: number, classes: number): number {
-	let tp = 0, fp = 0, fn = 0;
-	for (let i = 0; i < labels.length; i++) {
-		const y = labels[i];
-		if (y >= classes) continue;
-		if (y === k && predicted[i] === k) tp++;
-		else if (y === k) fn++;
-		else if (predicted[i] === k) fp++;
-	}
-	return 2 * tp + fp + fn > 0 ? (2 * tp) / (2 * tp + fp + fn) : 0;
-}
-
-/** What the biases maximise: the mean F1 of the given classes (host/eval/cv.ts TARGETS: SVEB, VEB and F). */
-export function objective(labels: ArrayLike<number>, predicted: ArrayLike<number>, targets: readonly number[], classes: number): number {
-	return targets.reduce((s, k) => s + classF1(labels, predicted, k, classes), 0) / targets.length;
-}
-
 /**
- * Integer biases (b_0 = 0) maximising objective() on these outputs: coordinate ascent over classes 1.. within
+ * Integer biases (b_0 = 0) maximising `score` of the decisions they give on these outputs (the caller's figure, so
+ * that what is tuned is what is reported: host/eval/cv.ts targetScore): coordinate ascent over classes 1.. within
  * ±BIAS_LIMIT, from zero, until a full round improves nothing; on a plateau the value nearest zero is kept.
  */
-export function tuneBiases(outputs: Int8Array, labels: ArrayLike<number>, classes: number, targets: readonly number[]): number[] {
-	if (outputs.length !== labels.length * classes) throw new Error(`${outputs.length} outputs for ${labels.length} windows of ${classes} classes`);
+export function tuneBiases(outputs: Int8Array, classes: number, score: (decisions: Uint8Array) => number): number[] {
+	if (outputs.length % classes !== 0) throw new Error(`${outputs.length} outputs are not whole windows of ${classes} classes`);
 	const biases = new Array<number>(classes).fill(0);
-	let best = objective(labels, biasedClasses(outputs, classes, biases), targets, classes);
+	let best = score(biasedClasses(outputs, classes, biases));
 	for (let round = 0; round < 8; round++) {
 		let improved = false;
 		for (let k = 1; k < classes; k++) {
@@ -61,10 +44,10 @@ export function tuneBiases(outputs: Int8Array, labels: ArrayLike<number>, classe
 			for (let b = -BIAS_LIMIT; b <= BIAS_LIMIT; b++) {
 				if (b === keep) continue;
 				biases[k] = b;
-				const score = objective(labels, biasedClasses(outputs, classes, biases), targets, classes);
-				if (score > best || (score === best && Math.abs(b) < Math.abs(bestValue))) {
-					if (score > best) improved = true;
-					best = score;
+				const value = score(biasedClasses(outputs, classes, biases));
+				if (value > best || (value === best && Math.abs(b) < Math.abs(bestValue))) {
+					if (value > best) improved = true;
+					best = value;
 					bestValue = b;
 				}
 			}

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { Dataset } from "../data/dataset-format.ts";
-import { beatFigures, recordIntervals, type BeatFigures, type WindowInfo } from "./cv.ts";
+import { beatFigures, recordIntervals, windowInfoOf, type BeatFigures } from "./cv.ts";
 import { biasedClasses } from "./decision-bias.ts";
 import { quantizeInputs, runWindows } from "./engine.ts";
 import { modelInfo } from "./evaluate.ts";
@@ -74,18 +74,7 @@ export async function evaluateBeatModel(o: {
 		const inputs = quantizeInputs(windows.subarray(first * W, (first + count) * W), W, info.input, f, F);
 		return runWindows(o.modelPath, info.model, inputs, { engine: o.engine ?? "native", threads: o.threads, cacheDir: o.cacheDir });
 	};
-	const rhythmHours: Record<string, number> = {};
-	const recordSet = new Set(Array.from(ds.record.subarray(first, first + count)));
-	for (const r of ds.index.records) {
-		if (!recordSet.has(Number(r.name))) continue;
-		for (const [name, s] of Object.entries(r.rhythmSeconds)) rhythmHours[name] = (rhythmHours[name] ?? 0) + s / 3600;
-	}
-	const windowInfo: WindowInfo = {
-		labels: ds.aami5.slice(first, first + count),
-		rhythm: Array.from(ds.rhythm.subarray(first, first + count), (r) => ds.index.rhythms[r]!),
-		record: ds.record.slice(first, first + count),
-		rhythmHours,
-	};
+	const windowInfo = windowInfoOf(ds.index, ds.aami5, ds.rhythm, ds.record, first, count);
 	const out1 = run(ds.windows, ds.features);
 	const predicted = biasedClasses(out1, 4, bias);
 	const predicted2 = biasedClasses(run(ds.windows2, ds.features2), 4, bias);
@@ -111,7 +100,7 @@ export async function evaluateBeatModel(o: {
 	}
 	return {
 		name: info.name, family: info.family, task: BEAT_TASK, split: o.split, flash_bytes: info.blob.length, windows: count,
-		records: recordSet.size, decision_bias: bias, decision: BIAS_RULE,
+		records: new Set(windowInfo.record).size, decision_bias: bias, decision: BIAS_RULE,
 		lead1: beatFigures(windowInfo, predicted, BEAT_CLASSES), lead1_ci95: recordIntervals(windowInfo, predicted),
 		lead2: beatFigures(windowInfo, predicted2, BEAT_CLASSES),
 		agreement, agreement_windows: agreementWindows, engine: o.engine ?? "native",
