@@ -4,7 +4,7 @@
  * features (modules/ecg/beat-features.ts); from MLII and, as a second lead, from the record's other signal.
  */
 import type { EcgConfig } from '../../modules/ecg/config.ts';
-import { windowsAt, windowToMillivolts } from '../../modules/ecg/index.ts';
+import { windowsAt, windowToMillivolts, type WindowSet } from '../../modules/ecg/index.ts';
 import { BEAT_FEATURE_COUNT, TEMPLATE_FEATURE_OFFSET } from '../../modules/ecg/beat-features.ts';
 import { BeatTemplate } from '../../modules/ecg/beat-template.ts';
 import { RR_FEATURE_COUNT, RrContext } from '../../modules/ecg/rr-features.ts';
@@ -94,11 +94,10 @@ interface LeadWindows {
 }
 
 /**
- * The kept windows of one signal in mV and their features: the RR context of their beats (rr, the same for every
+ * The kept windows of one signal (its windowsAt set) in mV and their features: the RR context of their beats (the same for every
  * lead) and the QRS template of this lead, fed the kept windows in order.
  */
-function leadWindows(signal: Int16Array, config: EcgConfig, positions: number[], valid: (i: number) => boolean, rrOf: (i: number) => Float32Array): LeadWindows {
-  const set = windowsAt(signal, positions, config);
+function leadWindows(set: WindowSet, config: EcgConfig, positions: number[], valid: (i: number) => boolean, rrOf: (i: number) => Float32Array): LeadWindows {
   const count = positions.filter((_, i) => valid(i)).length;
   const windows = new Float32Array(count * WINDOW_LENGTH);
   const features = new Float32Array(count * BEAT_FEATURE_COUNT);
@@ -124,7 +123,8 @@ export async function recordWindows(dir: string, name: string): Promise<RecordWi
   const beats = annotations.filter((a) => isBeatSymbol(a.symbol) || aamiClassOf(a.symbol) !== undefined);
   const labelled = beats.filter((a) => aamiClassOf(a.symbol) !== undefined);
   const positions = labelled.map((a) => a.sample);
-  const valid = windowsAt(signals[channel]!, positions, config).valid;
+  const set1 = windowsAt(signals[channel]!, positions, config);
+  const valid = set1.valid;
   const allFeatures = rrFeaturesOf(beats.map((a) => a.sample), config.sampleRate);
   const beatIndex = new Map(beats.map((a, i) => [a, i]));
   const rrOf = (i: number) => {
@@ -132,8 +132,9 @@ export async function recordWindows(dir: string, name: string): Promise<RecordWi
     return allFeatures.subarray(b * RR_FEATURE_COUNT, (b + 1) * RR_FEATURE_COUNT);
   };
   const isKept = (i: number) => valid[i] === 1;
-  const first = leadWindows(signals[channel]!, config, positions, isKept, rrOf);
-  const second = leadWindows(signals[channel2]!, ecgConfigOf(header, channel2), positions, isKept, rrOf);
+  const config2 = ecgConfigOf(header, channel2);
+  const first = leadWindows(set1, config, positions, isKept, rrOf);
+  const second = leadWindows(windowsAt(signals[channel2]!, positions, config2), config2, positions, isKept, rrOf);
 
   const length = signals[channel]!.length;
   const segments = rhythmSegments(annotations, length);
