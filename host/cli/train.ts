@@ -100,7 +100,7 @@ export async function trainCommand(args: string[]): Promise<number> {
 	const report = inspectBlob(blob);
 	let sidecar = "";
 	try {
-		const command = ["hypertiny", "train", ...args.filter((a) => a !== "--reuse-checkpoint")].map((a) => (/^[\w.\/=:-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
+		const command = commandLine(args);
 		const path = sidecarPath(out);
 		writeSidecar(path, buildSidecar(ckpt, data, command, trainSeconds, decisions));
 		sidecar = `\nfloat sidecar: ${path}`;
@@ -120,13 +120,18 @@ export async function trainCommand(args: string[]): Promise<number> {
 	return 0;
 }
 
+/** The command that made a model, for its sidecar: as typed, less --reuse-checkpoint, arguments quoted where needed. */
+function commandLine(args: string[]): string {
+	return ["hypertiny", "train", ...args.filter((a) => a !== "--reuse-checkpoint")].map((a) => (/^[\w.\/=:-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
+}
+
 /** An N/S/V/F model: its decision biases (from `hypertiny cv`) into META, the .htpw, and its fold sidecar. */
 function packBeatModel(ckpt: Checkpoint, checkpoint: string, out: string, data: string, bias: string | undefined, args: string[], trainSeconds: number): number {
 	if (bias !== undefined) ckpt.decision_bias = parseDecisionBias(bias, ckpt.classes.length);
 	writeFileSync(checkpoint, JSON.stringify(ckpt) + "\n");
 	const blob = exportCheckpoint(checkpoint, out);
 	const report = inspectBlob(blob);
-	const command = ["hypertiny", "train", ...args.filter((a) => a !== "--reuse-checkpoint")].map((a) => (/^[\w.\/=:,-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
+	const command = commandLine(args);
 	let sidecar: string;
 	try {
 		const path = sidecarPath(out);

@@ -129,9 +129,11 @@ function b64(classes: Uint8Array): string {
 	return Buffer.from(classes.buffer, classes.byteOffset, classes.length).toString("base64");
 }
 
-/** The sidecar of a checkpoint trained on whole splits; an error says why one cannot be written. */
-export function buildSidecar(c: Checkpoint, dataDir: string, command: string, trainSeconds: number, decisions: IntegerDecisions | null): FloatSidecar {
-	if (!decisions) throw new Error("the checkpoint lacks the int8 outputs of the whole validation split (trained with --max-val?)");
+/**
+ * What every sidecar says of its model and dataset: name, task, seed, times, the command, the dataset's index
+ * digest; an error when the dataset's index changed since training (its classes would not align).
+ */
+function sidecarHeader(c: Checkpoint, dataDir: string, command: string, trainSeconds: number): Omit<FloatSidecar, "t_star" | "classes"> {
 	const indexText = readFileSync(join(dataDir, "index.json"));
 	const index = JSON.parse(indexText.toString("utf8")) as { count: number };
 	const sha = createHash("sha256").update(indexText).digest("hex");
@@ -146,6 +148,14 @@ export function buildSidecar(c: Checkpoint, dataDir: string, command: string, tr
 		seed: typeof seed === "number" ? seed : Number(seed),
 		dataset: { count: index.count, index_sha256: sha },
 		rule: SIDECAR_RULE,
+	};
+}
+
+/** The sidecar of a checkpoint trained on whole splits; an error says why one cannot be written. */
+export function buildSidecar(c: Checkpoint, dataDir: string, command: string, trainSeconds: number, decisions: IntegerDecisions | null): FloatSidecar {
+	if (!decisions) throw new Error("the checkpoint lacks the int8 outputs of the whole validation split (trained with --max-val?)");
+	return {
+		...sidecarHeader(c, dataDir, command, trainSeconds),
 		t_star: decisions.t_star,
 		classes: { validation: b64(decisions.classes.validation), test: b64(decisions.classes.test) },
 	};
@@ -162,16 +172,9 @@ export function buildBeatSidecar(c: Checkpoint, dataDir: string, command: string
 	const k = c.classes.length;
 	const bias = c.decision_bias ?? new Array<number>(k).fill(0);
 	const classes = biasedClasses(int8(p["validation_outputs"]), k, bias);
-	const indexText = readFileSync(join(dataDir, "index.json"));
-	const index = JSON.parse(indexText.toString("utf8")) as { count: number };
-	const seed = c.provenance["seed"];
-	const cpu = c.provenance["cpu_seconds"];
 	return {
-		version: SIDECAR_VERSION, name: c.name, family: c.family, task: c.task, train_seconds: Math.round(trainSeconds),
-		cpu_seconds: typeof cpu === "number" ? Math.round(cpu) : null, command, seed: typeof seed === "number" ? seed : Number(seed),
-		dataset: { count: index.count, index_sha256: createHash("sha256").update(indexText).digest("hex") },
-		rule: SIDECAR_RULE, t_star: null, decision_bias: bias,
-		validation_index: p["validation_index"],
+		...sidecarHeader(c, dataDir, command, trainSeconds),
+		t_star: null, decision_bias: bias, validation_index: p["validation_index"],
 		classes: { validation: b64(classes), test: "" },
 	};
 }
