@@ -27,6 +27,8 @@ export const RECIPES: Record<string, Recipe> = {
 	"beat4-v3features": { ...COMMON, family: "hyper-lowrank", trainer: [...TRAINER, "--features", V3_FEATURES], about: "ablation: the v3 beat context (RR against the last 8 beats, template), no patient-adaptive RR" },
 	"beat4-long": { ...COMMON, family: "hyper-lowrank", epochs: 15, qatEpochs: 3, trainer: [...TRAINER, "--amplitude", "0.5,2"], about: "candidate: three times the training, amplitude augmentation 0.5-2x" },
 	"beat4-mlii": { ...COMMON, family: "hyper-lowrank", trainer: TRAINER.filter((a) => a !== "--second-lead"), about: "ablation: trained on MLII only" },
+	"beat4-gain1": { ...COMMON, family: "hyper-lowrank", trainer: [...TRAINER.slice(0, 3), "--feature-init-gain", "1"], about: "candidate: the feature channels' first-layer taps start like the lead's (no 8x gain)" },
+	"beat4-w1": { ...COMMON, family: "hyper-lowrank", trainer: [...TRAINER.slice(0, 1), "--class-weight-power", "1", ...TRAINER.slice(3)], about: "candidate: class weights by full inverse frequency (S and F weigh more)" },
 	"tiny": { family: "hyper-lowrank", task: "aami4", size: "tiny", epochs: 0.2, qatEpochs: 0.1, epochSize: 3200, trainer: ["--second-lead"], about: "a seconds-long smoke recipe for tests" },
 };
 
