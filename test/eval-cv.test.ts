@@ -2,7 +2,7 @@
 // nested decision biases, AAMI conventions and false alarms per hour.
 import test from "ava";
 import { biasedClasses, tuneBiases } from "../host/eval/decision-bias.ts";
-import { beatFigures, classFigures, crossValidatedDecisions, meanSd, poolFolds, targetScore, vVsRestMacroF1, type WindowInfo } from "../host/eval/cv.ts";
+import { beatFigures, classFigures, crossValidatedDecisions, decisionPolicy, meanSd, poolFolds, seedResult, targetScore, vVsRestMacroF1, type WindowInfo } from "../host/eval/cv.ts";
 
 test("biasedClasses is the argmax of logit + bias, ties to the lower class", (t) => {
 	const out = Int8Array.from([10, 9, 0, 0, /**/ 5, 5, 5, 5, /**/ -128, 127, -128, -128]);
@@ -70,6 +70,21 @@ test("nested biases: a fold's decisions come from biases fitted on the other fol
 	// Applied to fold 2 (q_S = q_N − 10), a bias ≥ 10 turns N beats into S: the cost shows in fold 2's figures.
 	const wrong = Array.from(d.classes.subarray(200)).filter((c) => c !== 0).length;
 	t.is(wrong, d.perFold[2]![1]! >= 10 ? 200 : 0);
+});
+
+test("bias policy zero is plain argmax; a recipe keeps the policy with the better mean of SVEB and VEB F1", (t) => {
+	const labels = [0, 1, 2, 0];
+	const out = [40, 34, -50, -50, 40, 38, -50, -50, 10, -20, 30, -50, 40, 10, -50, 45];
+	const oof = { seed: 1, classes: 4, index: Uint32Array.from(labels.keys()), fold: Uint8Array.from([1, 1, 2, 2]), outputs: Int8Array.from(out), outputs2: null };
+	const zero = crossValidatedDecisions(oof, Uint8Array.from(labels), oof.outputs, "zero");
+	t.deepEqual(zero.all, [0, 0, 0, 0]);
+	t.deepEqual([...zero.classes], [0, 0, 2, 3]);
+	const info: WindowInfo = { labels: Uint8Array.from(labels), rhythm: labels.map(() => "N"), record: Uint16Array.from([1, 1, 2, 2]), rhythmHours: { N: 1 } };
+	const plain = seedResult(oof, info, ["N", "S", "V", "F"], "zero");
+	t.is(plain.lead1.selection, (0 + 1) / 2, "SVEB F1 0 (the S beat called N), VEB F1 1");
+	const withSelection = (selection: number) => ({ ...plain, lead1: { ...plain.lead1, selection } });
+	t.is(decisionPolicy({ tuned: [withSelection(0.5), withSelection(0.25)], zero: [withSelection(0.4375), withSelection(0.4375)] }), "zero");
+	t.is(decisionPolicy({ tuned: [withSelection(0.5), withSelection(0.375)], zero: [withSelection(0.4375), withSelection(0.4375)] }), "tuned", "ties go to tuned");
 });
 
 test("false V per hour counts non-ventricular beats called V per hour of each rhythm", (t) => {

@@ -63,11 +63,25 @@ export function poolFolds(seed: number, classes: number, parts: FoldPart[], ds1C
 }
 
 /**
- * Classes of every window with biases tuned on the other folds' windows only (nested: a fold's figures never
- * come from biases fitted to it), and the biases tuned on all folds (what a shipped model of this seed carries).
+ * How a recipe's decision biases are set: "tuned" on DS1's out-of-fold outputs (nested for the figures), or "zero"
+ * (plain argmax). Tuning can lose to argmax out of fold, when what it fits on the other folds' records does not
+ * carry over to the held-out ones; `hypertiny cv` scores both and keeps the better (decisionPolicy).
  */
-export function crossValidatedDecisions(oof: OutOfFold, labels: Uint8Array, outputs = oof.outputs): { classes: Uint8Array; perFold: Record<number, number[]>; all: number[] } {
+export type BiasPolicy = "tuned" | "zero";
+export const BIAS_POLICIES: readonly BiasPolicy[] = ["tuned", "zero"];
+
+/**
+ * Classes of every window with biases tuned on the other folds' windows only (nested: a fold's figures never
+ * come from biases fitted to it), and the biases tuned on all folds (what a shipped model of this seed carries);
+ * policy "zero": every bias 0.
+ */
+export function crossValidatedDecisions(oof: OutOfFold, labels: Uint8Array, outputs = oof.outputs, policy: BiasPolicy = "tuned"): { classes: Uint8Array; perFold: Record<number, number[]>; all: number[] } {
 	const k = oof.classes;
+	if (policy === "zero") {
+		const zero = new Array<number>(k).fill(0);
+		const folds = [...new Set(oof.fold)].sort((a, b) => a - b);
+		return { classes: biasedClasses(outputs, k, zero), perFold: Object.fromEntries(folds.map((f) => [f, zero])), all: zero };
+	}
 	const folds = [...new Set(oof.fold)].sort((a, b) => a - b);
 	const decided = new Uint8Array(labels.length);
 	const perFold: Record<number, number[]> = {};
@@ -103,6 +117,8 @@ export interface BeatFigures {
 	per_class: Record<string, ClassFigures>;
 	/** targetScore: the mean F1 of SVEB, VEB and F (TARGETS), what decision biases maximise. */
 	objective: number;
+	/** Mean of SVEB and VEB F1 (the acceptance's two figures): what a recipe's bias policy and shipped seed are chosen by. */
+	selection: number;
 	/** The same decisions as V vs rest (every non-V class is rest, F included; Q not scored): the earlier task's macro-F1. */
 	v_vs_rest_macro_f1: number | null;
 	/** How the Q beats were called. */
@@ -161,8 +177,9 @@ export function classFigures(labels: ArrayLike<number>, predicted: ArrayLike<num
 }
 
 /**
- * What decision biases maximise, the shipped seed is chosen by and BeatFigures.objective reports: the mean over
- * TARGETS of classFigures' F1 (the AAMI convention), a class with no beats and no calls counting 0.
+ * What decision biases maximise and BeatFigures.objective reports: the mean over TARGETS of classFigures' F1 (the
+ * AAMI convention), a class with no beats and no calls counting 0. F is in it so that tuning cannot gain by
+ * calling doubtful beats F, which neither SVEB nor VEB F1 counts.
  */
 export function targetScore(labels: ArrayLike<number>, predicted: ArrayLike<number>): number {
 	return TARGETS.reduce((s, k) => s + (classFigures(labels, predicted, k).f1 ?? 0), 0) / TARGETS.length;
@@ -192,6 +209,7 @@ export function beatFigures(info: WindowInfo, predicted: Uint8Array, classNames:
 	return {
 		per_class,
 		objective: targetScore(info.labels, predicted),
+		selection: ((per_class["S"]!.f1 ?? 0) + (per_class["V"]!.f1 ?? 0)) / 2,
 		v_vs_rest_macro_f1: vVsRestMacroF1(info.labels, predicted),
 		q_called,
 		false_v_per_hour: { all: count / hours, af: afHours > 0 ? afCount / afHours : null, outside_af: (count - afCount) / (hours - afHours), by_rhythm: byRhythm },
@@ -259,9 +277,9 @@ export interface SeedResult {
 	intervals: ReturnType<typeof recordIntervals>;
 }
 
-export function seedResult(oof: OutOfFold, info: WindowInfo, classNames: readonly string[]): SeedResult {
-	const d1 = crossValidatedDecisions(oof, info.labels);
-	const lead2 = oof.outputs2 ? beatFigures(info, crossValidatedDecisions(oof, info.labels, oof.outputs2).classes, classNames) : null;
+export function seedResult(oof: OutOfFold, info: WindowInfo, classNames: readonly string[], policy: BiasPolicy = "tuned"): SeedResult {
+	const d1 = crossValidatedDecisions(oof, info.labels, oof.outputs, policy);
+	const lead2 = oof.outputs2 ? beatFigures(info, crossValidatedDecisions(oof, info.labels, oof.outputs2, policy).classes, classNames) : null;
 	return {
 		seed: oof.seed, biases: d1.all, biases_per_fold: d1.perFold,
 		lead1: beatFigures(info, d1.classes, classNames), lead2, intervals: recordIntervals(info, d1.classes),
@@ -283,10 +301,16 @@ export function meanSd(values: (number | null)[]): MeanSd | null {
 	return { mean, sd, n: v.length };
 }
 
-/** The seed a recipe ships: the best CV objective (ties: the lower seed). */
+/** The policy whose seeds have the better mean selection score (ties: "tuned", the first). */
+export function decisionPolicy(byPolicy: Record<BiasPolicy, SeedResult[]>): BiasPolicy {
+	const mean = (p: BiasPolicy) => meanSd(byPolicy[p].map((r) => r.lead1.selection))!.mean;
+	return BIAS_POLICIES.reduce((best, p) => (mean(p) > mean(best) ? p : best));
+}
+
+/** The seed a recipe ships: the best CV selection score (ties: the lower seed). */
 export function chooseSeed(results: SeedResult[]): number {
 	let best = results[0];
-	for (const r of results) if (r.lead1.objective > best.lead1.objective) best = r;
+	for (const r of results) if (r.lead1.selection > best.lead1.selection) best = r;
 	return best.seed;
 }
 
