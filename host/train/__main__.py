@@ -41,6 +41,10 @@ def parse(argv=None):
     p.add_argument("--amplitude", default="0.8,1.2",
                    help="LO,HI: each training window's amplitude times a log-uniform factor in [LO, HI] (R amplitudes "
                         "differ ~4x between patients)")
+    p.add_argument("--time-warp", type=float, default=0.0,
+                   help="W: each training window stretched about its R peak by a factor uniform in [1-W, 1+W] (0: off)")
+    p.add_argument("--baseline-offset", type=float, default=0.0,
+                   help="MV: each training window shifted by a baseline offset uniform in ±MV mV (0: off)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     g = p.add_argument_group("generator (hyper-* families)")

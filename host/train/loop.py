@@ -28,17 +28,30 @@ def class_weights(y, k, power=1.0, cap=50.0):
     return torch.tensor(w / w[present].mean(), dtype=torch.float32)
 
 
-def augment(x, gen, amplitude=(0.8, 1.2), offset=0.0):
+def augment(x, gen, amplitude=(0.8, 1.2), offset=0.0, warp=0.0):
     """Augments channel 0 (the ECG window) of inputs [B][C][L]; feature channels (1..) pass unchanged."""
     if x.shape[1] > 1:
-        return torch.cat([augment_window(x[:, :1], gen, amplitude, offset), x[:, 1:]], dim=1)
-    return augment_window(x, gen, amplitude, offset)
+        return torch.cat([augment_window(x[:, :1], gen, amplitude, offset, warp), x[:, 1:]], dim=1)
+    return augment_window(x, gen, amplitude, offset, warp)
 
 
-def augment_window(x, gen, amplitude=(0.8, 1.2), offset=0.0):
+def time_warp(x, gen, warp):
+    """Each window [B][1][L] stretched about its centre (the R peak) by a factor uniform in [1 - warp, 1 + warp],
+    linearly interpolated, edges held: QRS and QT durations differ between patients and with heart rate."""
+    b, _, n = x.shape
+    factor = 1 + warp * (2 * torch.rand(b, 1, generator=gen) - 1)
+    grid_x = torch.linspace(-1, 1, n).unsqueeze(0) / factor  # sampling positions, normalized to [-1, 1]
+    grid = torch.stack([grid_x, torch.zeros_like(grid_x)], dim=-1).unsqueeze(1)  # [B][1][L][2]
+    return F.grid_sample(x.unsqueeze(2), grid.to(x.dtype), mode="bilinear", padding_mode="border", align_corners=True).squeeze(2)
+
+
+def augment_window(x, gen, amplitude=(0.8, 1.2), offset=0.0, warp=0.0):
     """Amplitude x log-uniform `amplitude` per window, a shift of up to ±3 samples (the detector's R-peak jitter),
-    a baseline offset of up to ±`offset` mV, 0.02 mV noise. R amplitudes differ ~4x between MIT-BIH patients
-    (0.6 to 2.5 mV), so inter-patient models want a wide amplitude range."""
+    a baseline offset of up to ±`offset` mV, 0.02 mV noise, and with warp > 0 a time stretch (time_warp). R
+    amplitudes differ ~4x between MIT-BIH patients (0.6 to 2.5 mV), so inter-patient models want a wide amplitude
+    range."""
+    if warp > 0:
+        x = time_warp(x, gen, warp)
     b = x.shape[0]
     lo, hi = math.log(amplitude[0]), math.log(amplitude[1])
     scale = torch.exp(lo + (hi - lo) * torch.rand(b, 1, 1, generator=gen))
@@ -70,7 +83,7 @@ def evaluate(net, split, k):
 
 
 def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weights, seed, on_train=None, on_eval=None,
-                weight_decay=1e-4, aug=True, amplitude=(0.8, 1.2), offset=0.0):
+                weight_decay=1e-4, aug=True, amplitude=(0.8, 1.2), offset=0.0, warp=0.0):
     """AdamW with a cosine schedule; returns the net restored to its best validation epoch, and that score; with
     val None, the net after the last epoch and None (nothing is chosen on held-out data).
 
@@ -99,7 +112,7 @@ def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weig
             xb = train.inputs(idx)
             yb = torch.from_numpy(train.y[idx])
             if aug:
-                xb = augment(xb, gen, amplitude, offset)
+                xb = augment(xb, gen, amplitude, offset, warp)
             loss = F.cross_entropy(net(xb), yb, weight=weights)
             opt.zero_grad()
             loss.backward()

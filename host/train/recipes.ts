@@ -29,6 +29,7 @@ export const RECIPES: Record<string, Recipe> = {
 	"beat4-mlii": { ...COMMON, family: "hyper-lowrank", trainer: TRAINER.filter((a) => a !== "--second-lead"), about: "ablation: trained on MLII only" },
 	"beat4-gain1": { ...COMMON, family: "hyper-lowrank", trainer: [...TRAINER.slice(0, 3), "--feature-init-gain", "1"], about: "candidate: the feature channels' first-layer taps start like the lead's (no 8x gain)" },
 	"beat4-w1": { ...COMMON, family: "hyper-lowrank", trainer: [...TRAINER.slice(0, 1), "--class-weight-power", "1", ...TRAINER.slice(3)], about: "candidate: class weights by full inverse frequency (S and F weigh more)" },
+	"beat4-aug": { ...COMMON, family: "hyper-lowrank", trainer: [...TRAINER, "--amplitude", "0.6,1.6", "--time-warp", "0.1", "--baseline-offset", "0.1"], about: "candidate: wider augmentation (amplitude 0.6-1.6x, time stretch ±10 % about the R peak, baseline ±0.1 mV)" },
 	"tiny": { family: "hyper-lowrank", task: "aami4", size: "tiny", epochs: 0.2, qatEpochs: 0.1, epochSize: 3200, trainer: ["--second-lead"], about: "a seconds-long smoke recipe for tests" },
 };
 

@@ -101,6 +101,21 @@ class FeatureChannelsTest(unittest.TestCase):
         self.assertTrue(torch.equal(a[:, 1:], t[:, 1:]), "features are not augmented")
         self.assertFalse(torch.equal(a[:, 0], t[:, 0]))
 
+    def test_time_warp_stretches_about_the_centre(self):
+        import torch
+
+        from host.train.loop import time_warp
+
+        n = 65
+        ramp = torch.linspace(-1, 1, n).reshape(1, 1, n).repeat(64, 1, 1)
+        out = time_warp(ramp, torch.Generator().manual_seed(1), 0.1)
+        centre = n // 2
+        self.assertTrue(torch.allclose(out[:, 0, centre], torch.zeros(64), atol=1e-6), "the R peak stays put")
+        # A ramp stretched by s reads x / s: the slope at the centre is 1/s, within [1/1.1, 1/0.9].
+        slope = (out[:, 0, centre + 1] - out[:, 0, centre - 1]) / (ramp[0, 0, 2] - ramp[0, 0, 0])
+        self.assertTrue(bool(((slope > 1 / 1.1 - 1e-5) & (slope < 1 / 0.9 + 1e-5)).all()))
+        self.assertGreater(float(slope.std()), 0.01, "each window gets its own factor")
+
     def test_models_take_feature_channels(self):
         import torch
 
