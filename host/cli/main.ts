@@ -20,6 +20,10 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
 		usage: "bench:deploy [--help]             boot/lazy/stream on the Cortex-M4 (QEMU, exact instructions) and in the simulator",
 		load: async () => (await import("./bench-deploy.ts")).benchDeployCommand,
 	},
+	"bench:tflm": {
+		usage: "bench:tflm [--help]               TFLM's interpreter vs our C core on all of DS2, every exportable model",
+		load: async () => (await import("./bench-tflm.ts")).benchTflmCommand,
+	},
 	"bench:m4app": {
 		usage: "bench:m4app [--help]              the whole app on the emulated nRF52840 core: exact instructions per phase, duty cycle, battery",
 		load: async () => (await import("./bench-m4app.ts")).benchM4AppCommand,

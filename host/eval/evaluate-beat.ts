@@ -8,8 +8,8 @@ import { existsSync, readFileSync } from "node:fs";
 import type { Dataset } from "../data/dataset-format.ts";
 import { beatFigures, recordIntervals, windowInfoOf, type BeatFigures } from "./cv.ts";
 import { biasedClasses } from "./decision-bias.ts";
-import { quantizeInputs, runWindows } from "./engine.ts";
-import { modelInfo } from "./evaluate.ts";
+import { runWindows } from "./engine.ts";
+import { datasetInputs, modelInfo } from "./evaluate.ts";
 
 export const BEAT_TASK = "aami4";
 export const BEAT_CLASSES = ["N", "S", "V", "F"];
@@ -59,25 +59,21 @@ export async function evaluateBeatModel(o: {
 	if (JSON.stringify(info.classes) !== JSON.stringify(BEAT_CLASSES)) throw new Error(`${o.modelPath}: an ${BEAT_TASK} model has classes ${BEAT_CLASSES.join(", ")}, not ${info.classes.join(", ")}`);
 	const meta = info.model.meta as Record<string, unknown>;
 	const bias = (meta["decision_bias"] as number[] | undefined) ?? [0, 0, 0, 0];
-	const names = ds.index.features;
-	const columns = info.features.map((f) => names.indexOf(f));
-	if (columns.some((c) => c < 0)) throw new Error(`${o.modelPath}: the model takes features ${info.features.join(", ")}; the dataset has ${names.join(", ")} (rebuild it with \`hypertiny dataset\`)`);
 	const { first, count } = o.split === "ds1"
 		? { first: 0, count: ds.index.splits.train.count + ds.index.splits.validation.count }
 		: ds.index.splits.test;
-	const W = ds.index.window;
-	const F = columns.length;
-	const all = names.length;
-	const run = (windows: Float32Array, features: Float32Array): Int8Array => {
-		const f = new Float32Array(count * F);
-		for (let w = 0; w < count; w++) for (let k = 0; k < F; k++) f[w * F + k] = features[(first + w) * all + columns[k]!]!;
-		const inputs = quantizeInputs(windows.subarray(first * W, (first + count) * W), W, info.input, f, F);
+	const run = (lead: 1 | 2): Int8Array => {
+		let inputs: Int8Array;
+		try {
+			inputs = datasetInputs(ds, info, first, count, lead);
+		} catch (e) {
+			throw new Error(`${o.modelPath}: ${(e as Error).message}`);
+		}
 		return runWindows(o.modelPath, info.model, inputs, { engine: o.engine ?? "native", threads: o.threads, cacheDir: o.cacheDir });
 	};
 	const windowInfo = windowInfoOf(ds.index, ds.aami5, ds.rhythm, ds.record, first, count);
-	const out1 = run(ds.windows, ds.features);
-	const predicted = biasedClasses(out1, 4, bias);
-	const predicted2 = biasedClasses(run(ds.windows2, ds.features2), 4, bias);
+	const predicted = biasedClasses(run(1), 4, bias);
+	const predicted2 = biasedClasses(run(2), 4, bias);
 
 	let agreement: number | null = null;
 	let agreementWindows = 0;

@@ -130,6 +130,25 @@ export function modelInfo(path: string, tasks: readonly string[] = TASKS): Model
 	return { model, blob, name: String(meta["name"] ?? path), family: String(meta["family"] ?? "unknown"), task: task as Task, classes: classes as string[], input, features: features as string[] };
 }
 
+/**
+ * The model's int8 inputs for dataset windows first..first+count (docs/FORMAT.md §6: the window, then the model's
+ * features in META order, quantized by the device's rule), from the lead the dataset stores first or its second.
+ */
+export function datasetInputs(ds: Dataset, info: ModelInfo, first: number, count: number, lead: 1 | 2 = 1): Int8Array {
+	const names = ds.index.features ?? [];
+	const columns = info.features.map((name) => names.indexOf(name));
+	if (columns.some((c) => c < 0)) throw new Error(`the model takes features ${info.features.join(", ")}; the dataset has ${names.join(", ") || "none"} (rebuild it with \`hypertiny dataset\`)`);
+	if (ds.index.window !== info.model.input.length) throw new Error(`the model takes windows of ${info.model.input.length} samples, the dataset's have ${ds.index.window}`);
+	const W = ds.index.window;
+	const F = columns.length;
+	const all = names.length;
+	const windows = lead === 1 ? ds.windows : ds.windows2;
+	const source = lead === 1 ? ds.features : ds.features2;
+	const features = new Float32Array(count * F);
+	for (let w = 0; w < count; w++) for (let f = 0; f < F; f++) features[w * F + f] = source[(first + w) * all + columns[f]!]!;
+	return quantizeInputs(windows.subarray(first * W, (first + count) * W), W, info.input, features, F);
+}
+
 /** Scores [window][task classes] and the task's class count from the model's outputs. */
 function taskScores(outputs: Int8Array, info: ModelInfo, task: Task): { scores: Int16Array; classes: number } {
 	const margins = marginScores(outputs, info.classes.length);
@@ -188,12 +207,6 @@ export async function evaluateModel(o: EvalOptions): Promise<EvalRow> {
 	if (expected && JSON.stringify(expected) !== JSON.stringify(info.classes)) {
 		throw new Error(`${o.modelPath}: META classes ${JSON.stringify(info.classes)} differ from the dataset's ${JSON.stringify(expected)}`);
 	}
-	if (ds.index.window !== info.model.input.length) {
-		throw new Error(`${o.modelPath}: the model takes windows of ${info.model.input.length} samples, the dataset's have ${ds.index.window}`);
-	}
-	const dsFeatures = ds.index.features ?? [];
-	const columns = info.features.map((name) => dsFeatures.indexOf(name));
-	if (columns.some((c) => c < 0)) throw new Error(`${o.modelPath}: the model takes features ${info.features.join(", ")}; the dataset has ${dsFeatures.join(", ") || "none"} (rebuild it with \`hypertiny dataset\`)`);
 
 	// Validation always (t*), then the split evaluated; the dataset stores splits contiguously.
 	const val = ds.index.splits.validation;
@@ -202,15 +215,12 @@ export async function evaluateModel(o: EvalOptions): Promise<EvalRow> {
 	const first = val.first;
 	const end = o.split === "test" ? test.first + test.count : val.first + val.count;
 	if (o.split === "test" && test.first !== val.first + val.count) throw new Error("the dataset's validation and test windows are not contiguous");
-	const W = ds.index.window;
-	const F = columns.length;
-	let features: Float32Array | undefined;
-	if (F > 0) {
-		const all = dsFeatures.length;
-		features = new Float32Array((end - first) * F);
-		for (let w = first; w < end; w++) for (let f = 0; f < F; f++) features[(w - first) * F + f] = ds.features[w * all + columns[f]];
+	let inputs: Int8Array;
+	try {
+		inputs = datasetInputs(ds, info, first, end - first);
+	} catch (e) {
+		throw new Error(`${o.modelPath}: ${(e as Error).message}`);
 	}
-	const inputs = quantizeInputs(ds.windows.subarray(first * W, end * W), W, info.input, features, F);
 	const engine = o.engine ?? "native";
 	const outputs = runWindows(o.modelPath, info.model, inputs, { engine, threads: o.threads, cacheDir: o.cacheDir });
 	const { scores, classes } = taskScores(outputs, info, task);
