@@ -1,7 +1,10 @@
-// The web companion in headless Chromium against the simulator, driven over the DevTools protocol: the page
-// decodes the app's packets (the shared protocol module, served transpiled) and draws the strip with class
-// markers, and its buttons send control writes to the running app. The screenshot is kept as a test artifact:
-// build/test-artifacts/web-companion.png.
+// The web companion: its run record (host/companion/web/run.js: what the page keeps of a run, its caps and its
+// exports) on packets made here, then the page in headless Chromium against the simulator, driven over the
+// DevTools protocol: the page decodes the app's packets (the shared protocol module, served transpiled), draws the
+// strip on a calibrated grid with class markers, the heart-rate trend, the device's counts and every event, scrolls
+// back through a finished run and exports it; its buttons send control writes to the running app. The screenshot
+// is kept as a test artifact: build/test-artifacts/web-companion.png.
+import test from "ava";
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, statSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,35 +18,146 @@ import { built, excerpt } from "./app-helpers.ts";
 import { testWithTools } from "./toolchain.ts";
 
 const ARTIFACTS = join(ROOT, "build/test-artifacts");
+// Plain JavaScript served to the page as is; loaded by path so the type check leaves it alone.
+const RUN_JS = join(ROOT, "host/companion/web/run.js");
+const { Run, StripStore, clock } = (await import(RUN_JS)) as { Run: any; StripStore: any; clock: (s: number) => string };
 
-function text(dom: string, id: string): string | undefined {
-	return new RegExp(`id="${id}"[^>]*>([^<]*)<`).exec(dom)?.[1];
+function packet(encode: (b: Uint8Array) => number): Uint8Array {
+	const b = new Uint8Array(P.MAX_PACKET);
+	return b.slice(0, encode(b));
 }
 
-testWithTools("web companion in headless Chromium shows the simulator's beats, classes and strip", ["chromium"], async (t) => {
+test("run record: device counts and their total, beats received with class and confidence, events in words, CSV and JSON exports", (t) => {
+	const run = new Run(P);
+	run.packet(P.MODEL_INFO, packet((b) => P.encodeModelInfo(b, { status: P.MODEL_READY, classCount: 4, policy: 0, alertClass: 2, blobBytes: 1000, crc: 1, window: 256, sampleRate: 360, tStar: 0, errorCode: 0 })));
+	run.packet(P.CLASS_NAMES, packet((b) => P.encodeClassNames(b, ["N", "S", "V", "F"])));
+	run.packet(P.EVENT, packet((b) => P.encodeEvent(b, P.EVENT_MODEL, P.MODEL_READY, 0, 0)));
+	run.packet(P.BEAT, packet((b) => P.encodeBeat(b, 0, 0, 0.9, P.BEAT_CLASSIFIED, 360, 300, 310, 72)));
+	run.packet(P.BEAT, packet((b) => P.encodeBeat(b, 1, 2, 0.6, P.BEAT_CLASSIFIED, 700, 340, 0, 70)));
+	run.packet(P.BEAT, packet((b) => P.encodeBeat(b, 4, -1, 0, 0, 1000, 300, 0, 0))); // two notifications lost, then one not classified
+	run.packet(P.EVENT, packet((b) => P.encodeEvent(b, P.EVENT_AF_ONSET, 0, 125, 36000)));
+	run.packet(P.EVENT, packet((b) => P.encodeEvent(b, 42, 1, 2, 36100))); // a kind from a later protocol version
+	run.packet(P.SUMMARY, packet((b) => P.encodeSummary(b, { quality: 0, heartRate: 70, modelStatus: 0, alerts: 0, samples: 36500, beatsDetected: 3, beatsClassified: 2, samplesRejected: 0 })));
+	const counts = Uint32Array.of(5, 1, 2, 0, 7);
+	run.packet(P.COUNTS, packet((b) => P.encodeCounts(b, counts, 5, 0)));
+	run.packet(P.COUNTS, packet((b) => P.encodeCounts(b, counts, 5, 4)));
+	t.false(run.packet(P.BEAT, Uint8Array.of(1, 2, 3)), "a malformed packet is refused");
+	t.is(run.malformed, 1);
+
+	t.deepEqual(run.deviceCounts, [5, 1, 2, 0, 7]);
+	t.is(run.deviceTotal, 15);
+	t.is(run.countsAt, 36500);
+	t.is(run.received, 3);
+	t.is(run.beatsLost, 2);
+	t.deepEqual([...run.receivedCounts.entries()], [[0, 1], [2, 1], [-1, 1]]);
+	t.is(run.lastSample, 36500);
+	t.deepEqual(run.events.map((e: P.EventPacket) => run.eventText(e)), ["model ready", "atrial fibrillation started (AF burden 12.5 %)", "event 42 (value 1, detail 2)"]);
+	t.deepEqual(run.events.map((e: P.EventPacket) => run.routine(e)), [true, false, false]);
+	t.is(clock(100.7), "01:40");
+	t.is(clock(3725), "1:02:05");
+
+	t.deepEqual(run.csv().trimEnd().split("\n"), ["sample_index,time_s,class,confidence,heart_rate_bpm", "360,1.000,N,0.902,72", "700,1.944,V,0.600,70", "1000,2.778,,,"]);
+	const json = JSON.parse(run.json());
+	t.is(json.beats.length, 3);
+	t.deepEqual(json.counts.device, { N: 5, S: 1, V: 2, F: 0 }, "counts by the model's class names");
+	t.is(json.counts.deviceTotal, 15);
+	t.deepEqual(json.heartRate, [[360, 72], [700, 70]]);
+	t.deepEqual(json.events.map((e: { kind: string | number }) => e.kind), ["model", "af-onset", 42]);
+	t.is(json.model.policy, "boot");
+});
+
+test("run record caps: the strip forgets its oldest tenth when full, keeps sample indices increasing, and beats and events are capped too", (t) => {
+	const strip = new StripStore(100);
+	for (let i = 0; i < 250; i++) strip.push(2 * i, i);
+	t.true(strip.length <= 100 && strip.length > 80, `${strip.length} samples kept`);
+	t.is(strip.forgotten + strip.length, 250);
+	t.is(strip.index[strip.length - 1], 498, "the newest sample is kept");
+	t.false(strip.push(10, 0), "a sample that goes back in time is dropped");
+	t.is(strip.index[strip.lowerBound(401)], 402);
+	t.is(strip.lowerBound(1e9), strip.length);
+
+	const run = new Run(P, { maxBeats: 50, maxEvents: 20 });
+	for (let i = 0; i < 120; i++) {
+		run.packet(P.BEAT, packet((b) => P.encodeBeat(b, i, 0, 1, P.BEAT_CLASSIFIED, 100 * i, 100, 100, 60)));
+		run.packet(P.EVENT, packet((b) => P.encodeEvent(b, P.EVENT_GARBAGE, 0, i, 100 * i)));
+	}
+	t.is(run.received, 120, "every beat received is counted");
+	t.true(run.beats.length <= 50);
+	t.is(run.beats.length + run.beatsForgotten, 120);
+	t.is(run.beats[run.beats.length - 1].sampleIndex, 11900);
+	t.true(run.events.length <= 20);
+	t.is(run.events.length + run.eventsForgotten, 120);
+});
+
+/** What the page shows after a finished run, read in one go. */
+const PAGE_STATE = `(() => {
+	const q = (s) => document.querySelector(s);
+	return {
+		calibration: q("#calibration").textContent,
+		gain: q("#gain").textContent,
+		rows: [...document.querySelectorAll("#counts tbody tr")].map((tr) => ({ ...tr.dataset })),
+		total: q("#total").textContent,
+		received: q("#received").textContent,
+		events: [...document.querySelectorAll("#events li")].map((li) => ({ kind: li.dataset.kind, sample: Number(li.dataset.sample), text: li.textContent, routine: li.classList.contains("routine") })),
+		trendPoints: Number(q("#trend").dataset.points),
+		strip: { ...q("#strip").dataset },
+		window: q("#window").textContent,
+		lastBeat: q("#last-beat").textContent,
+		model: q("#model").textContent,
+		signal: q("#signal").textContent,
+		controls: ["reset-counts", "send-summary", "strip-toggle"].map((id) => document.getElementById(id).disabled),
+	};
+})()`;
+
+const NEXT_FRAME = `new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))))`;
+
+testWithTools("web companion in headless Chromium: a finished run on a calibrated strip, with counts that add up, every event, the heart-rate trend, scrollback to the start and exports", ["chromium"], async (t) => {
 	built(["app"]);
 	const rec = await excerpt(45);
+	// A flat line from 35 s to 39 s (the lead held at 0 mV): signal-quality events beside the routine ones.
+	const samples = rec.samples.slice();
+	samples.fill(rec.adcZero, 35 * rec.sampleRate, 39 * rec.sampleRate);
 	const page = new WebCompanionServer();
 	const port = await page.listen(0);
 	try {
-		const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: { traceBeats: false, stripDecimation: 2 } });
+		const app = new SimApp({ recording: { ...rec, samples }, model: FIXTURE_MODEL, config: { traceBeats: false, stripDecimation: 2 } });
+		const sent: P.EventPacket[] = [];
+		app.on("packet", (id: number, bytes: Uint8Array) => id === P.EVENT && sent.push(P.decodeEvent(bytes)));
 		page.attach(app);
 		const result = await app.done;
 		t.is(result.status, 0, result.stderr);
 		page.end();
-		const url = page.url(port);
-		const browser = await devtools(url);
+		const browser = await devtools(page.url(port));
 		try {
 			// The page replays every frame it missed, then the end of the recording.
 			await until("the end of the run on the page", () => browser.evaluate(`document.body?.dataset.ended ?? ""`), (v) => v === "true");
-			await browser.evaluate(`new Promise((resolve) => requestAnimationFrame(() => resolve(true)))`);
-			const dom = String(await browser.evaluate(`document.documentElement.outerHTML`));
-			t.regex(dom, /<button id="reset-counts">Reset counts<\/button>/, "the control buttons are enabled once the simulator is connected");
-			t.is(Number(text(dom, "beats")), result.stats?.beatsDelivered);
-			t.regex(text(dom, "model") ?? "", /^rest\/V \(boot, 5556 B\)$/);
+			await browser.evaluate(NEXT_FRAME);
+			const s = (await browser.evaluate(PAGE_STATE)) as any;
+			t.deepEqual(s.controls, [false, false, false], "the control buttons are enabled once the simulator is connected");
+			t.regex(s.model, /^rest\/V \(boot, 5556 B\)$/);
+			t.is(s.signal, "ok");
+			t.is(s.calibration, "25 mm/s · 10 mm/mV");
+			t.regex(s.gain, /^at 200 ADC units\/mV \(assumed/, "the gain the grid assumes is stated");
+			t.regex(s.lastBeat, /^(rest|V) \d+%$/, "the last beat's class and confidence");
+
+			// Counts: the device's totals per class add up to the total shown, and are the app's own.
 			const counts = result.stats?.counts as Record<string, number>;
-			t.is(text(dom, "counts"), `rest ${counts.rest}  V ${counts.V}`);
-			t.is(text(dom, "signal"), "ok");
+			t.deepEqual(s.rows.map((r: any) => [r.class, Number(r.device)]), Object.entries(counts));
+			t.is(s.rows.reduce((a: number, r: any) => a + Number(r.device), 0), Number(s.total));
+			t.is(Number(s.received), result.stats?.beatsDelivered, "every beat the app sent reached the page");
+			t.is(s.rows.reduce((a: number, r: any) => a + Number(r.received), 0), Number(s.received), "the beats received here add up too");
+
+			// Every event the app sent, in order, with its time and name; routine ones muted.
+			t.true(sent.length >= 2, `the app sent ${sent.length} events`);
+			t.deepEqual(s.events.map((e: any) => [e.kind, e.sample]), sent.map((e) => [P.EVENT_NAMES[e.kind], e.sampleIndex]));
+			t.true(s.events.some((e: any) => e.kind === "model" && /^00:00model ready$/.test(e.text) && e.routine));
+			t.true(s.events.some((e: any) => e.kind === "quality" && /signal ok$/.test(e.text) && e.routine));
+			t.true(s.events.some((e: any) => e.kind === "quality" && /signal flatline$/.test(e.text) && !e.routine), "the flat line is in the list, not muted");
+
+			t.true(s.trendPoints > 10, `${s.trendPoints} heart-rate values on the trend`);
+			t.is(s.strip.follow, "false", "an ended run is no longer followed");
+			t.true(Number(s.strip.firstSample) > 0, `the page opens at the end of the run (from sample ${s.strip.firstSample})`);
+			t.regex(s.window, /–00:45 of 00:45 · run ended$/);
 
 			mkdirSync(ARTIFACTS, { recursive: true });
 			const shot = join(ARTIFACTS, "web-companion.png");
@@ -51,6 +165,30 @@ testWithTools("web companion in headless Chromium shows the simulator's beats, c
 			const png = readFileSync(shot);
 			t.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], "a PNG");
 			t.true(statSync(shot).size > 10000, `screenshot of ${statSync(shot).size} bytes has the drawing`);
+
+			// Scrollback: the start of the run, the middle by the slider, then the end again.
+			await browser.evaluate(`document.getElementById("to-start").click()`);
+			await browser.evaluate(NEXT_FRAME);
+			const atStart = (await browser.evaluate(`({ ...document.getElementById("strip").dataset })`)) as Record<string, string>;
+			t.is(atStart.firstSample, "0");
+			t.true(atStart.firstDrawn !== "" && Number(atStart.firstDrawn) <= 2, `the strip's first sample (${atStart.firstDrawn}) is drawn`);
+			await browser.evaluate(`(() => { const r = document.getElementById("scroll"); r.value = String(20 * 360); r.dispatchEvent(new Event("input")); })()`);
+			await browser.evaluate(NEXT_FRAME);
+			t.is(await browser.evaluate(`document.getElementById("strip").dataset.firstSample`), String(20 * 360));
+			await browser.evaluate(`document.getElementById("follow").click()`);
+			await browser.evaluate(NEXT_FRAME);
+			t.is(await browser.evaluate(`document.getElementById("strip").dataset.firstSample`), s.strip.firstSample, "Live goes back to the end");
+
+			// Exports: one CSV row per beat received plus the header; the JSON holds the same beats, counts and events.
+			const csv = String(await browser.evaluate(`window.hypertiny.csv()`)).trimEnd().split("\n");
+			t.is(csv[0], "sample_index,time_s,class,confidence,heart_rate_bpm");
+			t.is(csv.length, Number(s.received) + 1);
+			const json = JSON.parse(String(await browser.evaluate(`window.hypertiny.json()`)));
+			t.is(json.beats.length, Number(s.received));
+			t.deepEqual(json.counts.device, counts);
+			t.deepEqual(json.classes, Object.keys(counts));
+			t.is(json.events.length, sent.length);
+			t.is(json.sampleRate, rec.sampleRate);
 		} finally {
 			await browser.close();
 		}
@@ -65,7 +203,7 @@ testWithTools("web companion in headless Chromium shows the simulator's beats, c
  */
 async function devtools(url: string): Promise<{ evaluate(expression: string): Promise<unknown>; screenshot(): Promise<string>; close(): Promise<void> }> {
 	const profile = mkdtempSync(join(tmpdir(), "hypertiny-chromium-"));
-	const child = spawn("chromium", ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,720", "--remote-debugging-pipe", `--user-data-dir=${profile}`, url], {
+	const child = spawn("chromium", ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900", "--remote-debugging-pipe", `--user-data-dir=${profile}`, url], {
 		stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"],
 	});
 	const toBrowser = child.stdio[3] as NodeJS.WritableStream;
@@ -102,7 +240,7 @@ async function devtools(url: string): Promise<{ evaluate(expression: string): Pr
 	const { sessionId } = await send("Target.attachToTarget", { targetId: page.targetId, flatten: true });
 	return {
 		async evaluate(expression) {
-			const r = await send("Runtime.evaluate", { expression, returnByValue: true }, sessionId);
+			const r = await send("Runtime.evaluate", { expression, returnByValue: true, awaitPromise: true }, sessionId);
 			if (r.exceptionDetails) throw new Error(`${expression}: ${JSON.stringify(r.exceptionDetails)}`);
 			return r.result.value;
 		},
@@ -139,8 +277,8 @@ testWithTools("web companion buttons: pressing Reset counts in headless Chromium
 	page.attach(app);
 	const browser = await devtools(page.url(port));
 	try {
-		const counted = await until("counts on the page", () => browser.evaluate(`document.getElementById("reset-counts")?.disabled === false ? document.getElementById("counts").textContent : ""`), (v) => /rest [1-9]/.test(String(v)));
-		t.log(`before the press: ${counted}`);
+		const counted = await until("counts on the page", () => browser.evaluate(`document.getElementById("reset-counts")?.disabled === false ? document.querySelector('#counts tr[data-class="rest"]')?.dataset.device ?? "" : ""`), (v) => Number(v) > 0);
+		t.log(`before the press: rest ${counted} (device total)`);
 		await browser.evaluate(`document.getElementById("reset-counts").click()`);
 		const result = await until("the result of the write", () => browser.evaluate(`document.body?.dataset.lastResult ?? ""`), (v) => v !== "");
 		t.is(result, `${P.OP_RESET_COUNTS}:${P.RESULT_OK}`, "the device accepted reset-counts");

@@ -40,6 +40,8 @@ export const MAX_REPLAY_BYTES = 16 * 1024 * 1024;
 const FILES: Record<string, { type: string; body: () => string }> = {
 	"/": { type: "text/html", body: () => readFileSync(join(WEB, "index.html"), "utf8") },
 	"/app.js": { type: "text/javascript", body: () => readFileSync(join(WEB, "app.js"), "utf8") },
+	"/run.js": { type: "text/javascript", body: () => readFileSync(join(WEB, "run.js"), "utf8") },
+	"/draw.js": { type: "text/javascript", body: () => readFileSync(join(WEB, "draw.js"), "utf8") },
 	"/protocol.js": { type: "text/javascript", body: () => transpiled(join(ROOT, "modules/ble/protocol.ts")) },
 	"/frames.js": { type: "text/javascript", body: () => transpiled(join(ROOT, "host/companion/frames.ts")) },
 };

@@ -1,75 +1,43 @@
-// The web companion: a live ECG strip with class markers, heart rate, counts and alerts. Packets come from
-// the simulator over a WebSocket (/gatt, frames of host/companion/frames.ts) or from a board over Web
-// Bluetooth; both are decoded by modules/ble/protocol.ts, served transpiled as /protocol.js. The buttons send
-// control writes (encoded by the same module) back: a write frame on the WebSocket, or a write to the board's
-// control characteristic; the device's answer comes back on the result characteristic.
+// The web companion: the ECG strip on a calibrated grid with class markers shaded by confidence, heart rate and
+// its trend over the whole run, per-class counts, every event, scrollback through the whole run (live or ended),
+// and CSV / JSON export as downloads made in the page. Packets come from the simulator over a WebSocket (/gatt,
+// frames of host/companion/frames.ts) or from a board over Web Bluetooth; both are decoded by
+// modules/ble/protocol.ts, served transpiled as /protocol.js, into the run of run.js; draw.js draws it. The
+// buttons send control writes (encoded by the same module) back: a write frame on the WebSocket, or a write to
+// the board's control characteristic; the device's answer comes back on the result characteristic.
+// Nothing here sends data anywhere but those control writes.
 import * as P from "/protocol.js";
 import { FRAME_NOTIFY, FRAME_VALUE, FRAME_CONNECTED, FRAME_DISCONNECTED, FRAME_DEVICE, FRAME_END, FRAME_WRITE } from "/frames.js";
+import { Run, clock } from "/run.js";
+import { drawStrip, drawTrend, trendSampleAt, windowSamples, classColor } from "/draw.js";
 
-const SECONDS = 8;
 const $ = (id) => document.getElementById(id);
-const canvas = $("strip");
-const ctx = canvas.getContext("2d");
+const run = new Run(P);
+/**
+ * ADC units per mV of the strip's samples. The protocol does not carry it: 200 is MIT-BIH's (the simulator's
+ * records); a board's front end differs (modules/app/adc-input.ts, config adcGain), so ?gain=N in the URL sets it.
+ */
+const gainParam = Number(new URLSearchParams(location.search).get("gain"));
+const GAIN = gainParam > 0 ? gainParam : 200;
+$("gain").textContent = `at ${GAIN} ADC units/mV (${gainParam > 0 ? "set by ?gain=" : "assumed: the device does not send its gain; ?gain=N in the URL sets it"})`;
 
-const state = { sampleRate: 360, classes: [], counts: [], beats: 0, heartRate: 0, quality: 1, model: undefined, alerts: [], lastSample: 0 };
-const samples = []; // [sampleIndex, value] raw ADC minus zero
+/** Where the strip is: following the end of the run, or from sample `start`. */
+const view = { follow: true, start: 0 };
+let ended = false;
 let sendControl; // (bytes) => Promise, once a simulator or a board is connected
-let stripOn = false;
-const markers = []; // [sampleIndex, className]
+let stripOn = false, stripToggled = false;
 
 function packet(id, bytes) {
-	switch (id) {
-		case P.HEART_RATE_MEASUREMENT: {
-			const hr = P.decodeHeartRate(bytes);
-			if (hr.bpm) state.heartRate = hr.bpm;
-			break;
-		}
-		case P.BEAT: {
-			const b = P.decodeBeat(bytes);
-			state.beats++;
-			const name = b.classIndex === undefined ? "?" : (state.classes[b.classIndex] ?? String(b.classIndex));
-			markers.push([b.sampleIndex, name]);
-			if (b.heartRate) state.heartRate = b.heartRate;
-			break;
-		}
-		case P.SUMMARY: {
-			const s = P.decodeSummary(bytes);
-			state.quality = s.quality;
-			state.lastSample = Math.max(state.lastSample, s.samples);
-			break;
-		}
-		case P.COUNTS: {
-			const c = P.decodeCounts(bytes);
-			c.counts.forEach((n, i) => (state.counts[c.first + i] = n));
-			break;
-		}
-		case P.EVENT: {
-			const e = P.decodeEvent(bytes);
-			if (e.kind === P.EVENT_QUALITY) state.quality = e.value;
-			const routine = (e.kind === P.EVENT_QUALITY && e.value < P.QUALITY_LEAD_OFF) || (e.kind === P.EVENT_MODEL && e.value === P.MODEL_READY);
-			if (!routine) state.alerts.push(`${(e.sampleIndex / state.sampleRate).toFixed(1)} s: ${P.EVENT_NAMES[e.kind]} ${e.value}`);
-			break;
-		}
-		case P.MODEL_INFO:
-			state.model = P.decodeModelInfo(bytes);
-			if (state.model.sampleRate) state.sampleRate = state.model.sampleRate;
-			break;
-		case P.CLASS_NAMES:
-			state.classes = P.decodeClassNames(bytes);
-			break;
-		case P.CONTROL_RESULT: {
-			const r = P.decodeControlResult(bytes);
-			$("result").textContent = `control ${r.op}: ${r.result === P.RESULT_OK ? "ok" : `refused (${P.RESULT_NAMES[r.result] ?? r.result})`}`;
-			document.body.dataset.lastResult = `${r.op}:${r.result}`;
-			document.body.dataset.results = String(Number(document.body.dataset.results ?? 0) + 1);
-			break;
-		}
-		case P.STRIP: {
-			const s = P.decodeStrip(bytes);
-			s.samples.forEach((v, i) => samples.push([s.sampleIndex + i * s.decimation, v]));
-			state.lastSample = Math.max(state.lastSample, s.sampleIndex + s.samples.length * s.decimation);
-			break;
-		}
+	run.packet(id, bytes);
+	if (id === P.STRIP && !stripToggled && !stripOn) {
+		stripOn = true;
+		$("strip-toggle").textContent = "Strip off";
+	}
+	if (id === P.CONTROL_RESULT) {
+		const r = P.decodeControlResult(bytes);
+		$("result").textContent = `control ${r.op}: ${r.result === P.RESULT_OK ? "ok" : `refused (${P.RESULT_NAMES[r.result] ?? r.result})`}`;
+		document.body.dataset.lastResult = `${r.op}:${r.result}`;
+		document.body.dataset.results = String(Number(document.body.dataset.results ?? 0) + 1);
 	}
 	schedule();
 }
@@ -81,40 +49,104 @@ function schedule() {
 	requestAnimationFrame(draw);
 }
 
+function span() {
+	return windowSamples($("strip"), run.sampleRate);
+}
+
+/** The strip's first sample: the end of the run when following, else where the user scrolled to. */
+function windowStart() {
+	const latest = Math.max(0, run.lastSample - span());
+	return view.follow ? latest : Math.min(Math.max(0, view.start), latest);
+}
+
+function show(start) {
+	const latest = Math.max(0, run.lastSample - span());
+	view.start = Math.max(0, Math.round(start));
+	view.follow = view.start >= latest && !ended;
+	if (ended && view.start >= latest) view.start = latest;
+	schedule();
+}
+
 function draw() {
 	pending = false;
-	$("hr").textContent = state.heartRate || "--";
-	$("signal").textContent = P.QUALITY_NAMES[state.quality] ?? state.quality;
-	$("beats").textContent = state.beats;
-	const m = state.model;
-	$("model").textContent = !m ? "-" : m.status === P.MODEL_READY ? `${state.classes.join("/")} (${P.POLICY_NAMES[m.policy]}, ${m.blobBytes} B)` : `${P.MODEL_STATUS_NAMES[m.status]}: heart rate only`;
-	$("counts").textContent = state.classes.map((c, i) => `${c} ${state.counts[i] ?? 0}`).join("  ");
-	$("alerts").replaceChildren(...state.alerts.slice(-8).map((t) => Object.assign(document.createElement("li"), { textContent: t })));
+	$("hr").textContent = run.heartRate || "--";
+	$("signal").textContent = run.quality === undefined ? "-" : (P.QUALITY_NAMES[run.quality] ?? run.quality);
+	const m = run.model;
+	$("model").textContent = !m ? "-" : m.status === P.MODEL_READY ? `${run.classes.join("/")} (${P.POLICY_NAMES[m.policy]}, ${m.blobBytes} B)` : `${P.MODEL_STATUS_NAMES[m.status]}: heart rate only`;
+	const last = run.beats[run.beats.length - 1];
+	$("last-beat").textContent = !last ? "-" : last.classIndex === undefined ? "not classified" : `${run.className(last.classIndex)} ${Math.round(last.confidence * 100)}%`;
+	$("last-beat").style.color = last ? classColor(run, last.classIndex) : "";
 
-	const w = canvas.width, h = canvas.height;
-	ctx.clearRect(0, 0, w, h);
-	ctx.strokeStyle = "#f3c4c4";
-	for (let x = 0; x < w; x += w / (SECONDS * 5)) { ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, h); ctx.stroke(); }
-	const end = state.lastSample, start = end - SECONDS * state.sampleRate;
-	const xOf = (i) => ((i - start) / (end - start)) * w;
-	const visible = samples.filter(([i]) => i >= start);
-	let peak = 1;
-	for (const [, v] of visible) peak = Math.max(peak, Math.abs(v));
-	const gain = peak / (h * 0.4);
-	ctx.strokeStyle = "#222";
-	ctx.lineWidth = 1.5;
-	ctx.beginPath();
-	visible.forEach(([i, v], k) => (k ? ctx.lineTo(xOf(i), h * 0.6 - v / gain) : ctx.moveTo(xOf(i), h * 0.6 - v / gain)));
-	ctx.stroke();
-	ctx.font = "bold 14px system-ui";
-	for (const [i, name] of markers) {
-		if (i < start) continue;
-		const alert = name === "V";
-		ctx.fillStyle = alert ? "#b00020" : "#1565c0";
-		ctx.fillText(name, xOf(i) - 4, 18);
-		ctx.fillRect(xOf(i) - 1, 24, 2, 8);
+	drawCounts();
+	drawEvents();
+
+	const n = span(), start = windowStart();
+	const canvas = $("strip");
+	const firstDrawn = drawStrip(canvas, run, start, GAIN);
+	canvas.dataset.firstSample = String(start);
+	canvas.dataset.lastSample = String(start + n);
+	canvas.dataset.firstDrawn = firstDrawn === undefined ? "" : String(firstDrawn);
+	canvas.dataset.follow = String(view.follow);
+	const slider = $("scroll");
+	slider.max = String(Math.max(0, run.lastSample - n));
+	slider.step = String(Math.max(1, Math.round(run.sampleRate / 10)));
+	slider.value = String(start);
+	$("follow").setAttribute("aria-pressed", String(view.follow));
+	const forgotten = run.strip.forgotten && run.strip.first !== undefined ? ` · strip before ${clock(run.seconds(run.strip.first))} forgotten (memory cap)` : "";
+	$("window").textContent = `${clock(run.seconds(start))}–${clock(run.seconds(start + n))} of ${clock(run.seconds(run.lastSample))}${view.follow ? " · live" : ended ? " · run ended" : ""}${forgotten}`;
+	$("trend").dataset.points = String(drawTrend($("trend"), run, start, n));
+}
+
+function drawCounts() {
+	const rows = [];
+	const n = Math.max(run.classes.length, run.deviceCounts.length);
+	const row = (name, device, received) => {
+		const tr = document.createElement("tr");
+		tr.dataset.class = name;
+		tr.dataset.device = String(device);
+		tr.dataset.received = String(received);
+		for (const v of [name, device, received]) tr.append(Object.assign(document.createElement(v === name ? "th" : "td"), { textContent: String(v) }));
+		return tr;
+	};
+	for (let i = 0; i < n; i++) rows.push(row(run.className(i), run.deviceCounts[i] ?? 0, run.receivedCounts.get(i) ?? 0));
+	const unclassified = run.receivedCounts.get(-1);
+	if (unclassified) {
+		const tr = row("not classified", "–", unclassified);
+		delete tr.dataset.device;
+		rows.push(tr);
 	}
-	if (samples.length > 20 * SECONDS * state.sampleRate) samples.splice(0, samples.length - 2 * SECONDS * state.sampleRate);
+	$("counts").tBodies[0].replaceChildren(...rows);
+	$("total").textContent = String(run.deviceTotal);
+	$("received").textContent = String(run.received);
+	const at = run.countsAt === undefined ? "" : ` (its summary at ${clock(run.seconds(run.countsAt))})`;
+	const lost = run.beatsLost ? `; ${run.beatsLost} beat notifications lost` : "";
+	$("counts-note").textContent = `device total: the device's own per-class counts${at}, zeroed by Reset counts; received here: beats this page got since it connected${lost}.`;
+}
+
+let eventsShown = 0, eventsForgotten = 0, eventsRate = 0;
+function drawEvents() {
+	const list = $("events");
+	if (eventsForgotten !== run.eventsForgotten || eventsRate !== run.sampleRate) {
+		list.replaceChildren();
+		eventsShown = 0;
+		eventsForgotten = run.eventsForgotten;
+		eventsRate = run.sampleRate;
+	}
+	if (eventsShown === run.events.length) return;
+	for (const e of run.events.slice(eventsShown)) {
+		const li = document.createElement("li");
+		li.dataset.kind = P.EVENT_NAMES[e.kind] || String(e.kind);
+		li.dataset.sample = String(e.sampleIndex);
+		if (run.routine(e)) li.className = "routine";
+		li.append(Object.assign(document.createElement("time"), { textContent: clock(run.seconds(e.sampleIndex)) }), run.eventText(e));
+		li.title = "show on the strip";
+		li.onclick = () => show(e.sampleIndex - span() / 3);
+		list.append(li);
+	}
+	eventsShown = run.events.length;
+	if (view.follow) list.scrollTop = list.scrollHeight;
+	const alerts = run.events.filter((e) => !run.routine(e)).length;
+	$("events-note").textContent = `${run.events.length} events, ${alerts} not routine (routine ones in grey)${run.eventsForgotten ? `; ${run.eventsForgotten} oldest forgotten (memory cap)` : ""}${run.malformed ? `; ${run.malformed} packets could not be decoded` : ""}. Click one to see it on the strip.`;
 }
 
 function followSimulator() {
@@ -135,7 +167,11 @@ function followSimulator() {
 		else if (kind === FRAME_CONNECTED) $("status").textContent = "client connected";
 		else if (kind === FRAME_END) {
 			$("status").textContent = "recording ended";
+			ended = true;
+			view.start = windowStart();
+			view.follow = false;
 			document.body.dataset.ended = "true";
+			schedule();
 		}
 	};
 	ws.onerror = () => ($("status").textContent = "cannot reach the simulator: open the exact URL hypertiny start printed (it holds the run's token)");
@@ -173,16 +209,59 @@ function control(command) {
 	sendControl(P.encodeControl(command)).catch((e) => ($("result").textContent = `control write failed: ${e.message}`));
 }
 
+/** A download made in the page (nothing leaves the machine). */
+function download(extension, type, text) {
+	const stamp = new Date().toISOString().slice(0, 19).replaceAll(":", "-");
+	const url = URL.createObjectURL(new Blob([text], { type }));
+	const a = Object.assign(document.createElement("a"), { href: url, download: `hypertiny-run-${stamp}.${extension}` });
+	document.body.append(a);
+	a.click();
+	a.remove();
+	setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 $("reset-counts").onclick = () => control({ op: "reset-counts" });
 $("send-summary").onclick = () => control({ op: "send-summary" });
 $("strip-toggle").onclick = () => {
 	stripOn = !stripOn;
+	stripToggled = true;
 	$("strip-toggle").textContent = stripOn ? "Strip off" : "Strip on";
 	control({ op: "strip", decimation: stripOn ? 2 : 0 });
 };
+$("export-csv").onclick = () => download("csv", "text/csv", run.csv());
+$("export-json").onclick = () => download("json", "application/json", run.json());
+// The export texts, for tests and the console.
+window.hypertiny = { csv: () => run.csv(), json: () => run.json() };
+
+$("to-start").onclick = () => show(0);
+$("back").onclick = () => show(windowStart() - span());
+$("forward").onclick = () => show(windowStart() + span());
+$("follow").onclick = () => {
+	view.follow = !ended;
+	if (ended) view.start = run.lastSample;
+	schedule();
+};
+$("scroll").oninput = (e) => show(Number(e.target.value));
+$("strip").addEventListener("wheel", (e) => {
+	e.preventDefault();
+	const px = Math.abs(e.deltaX) > Math.abs(e.deltaY) ? e.deltaX : e.deltaY;
+	show(windowStart() + (px / e.target.clientWidth) * span());
+}, { passive: false });
+$("trend").onclick = (e) => show(trendSampleAt(e.target, run, span(), e.offsetX) - span() / 2);
+document.addEventListener("keydown", (e) => {
+	if (e.target instanceof HTMLInputElement) return;
+	const step = { ArrowLeft: -0.5, ArrowRight: 0.5, PageUp: -1, PageDown: 1 }[e.key];
+	if (step) show(windowStart() + step * span());
+	else if (e.key === "Home") show(0);
+	else if (e.key === "End") $("follow").click();
+	else return;
+	e.preventDefault();
+});
+window.addEventListener("resize", schedule);
 
 if (location.protocol.startsWith("http") && location.host) followSimulator();
 if (navigator.bluetooth) {
 	$("ble").hidden = false;
 	$("ble").onclick = () => followBoard().catch((e) => ($("status").textContent = `Web Bluetooth: ${e.message}`));
 }
+schedule();

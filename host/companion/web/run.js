@@ -1,0 +1,273 @@
+// The run as the web companion received it, kept whole so the page can scroll back through it and export it:
+// the strip's samples, every beat (class, confidence, heart rate), every event, the device's per-class totals and
+// its last summary. No DOM here; the page (app.js) feeds it packets and draws from it (draw.js).
+//
+// Memory caps, so a page left open on a long run stays small:
+// - strip: MAX_STRIP_SAMPLES values (6 bytes each: u32 sample index, i16 value), 5 M = 7.7 h of the default strip
+//   (every 2nd sample at 360 Hz), 30 MB; when full the oldest 10 % is forgotten (`stripForgotten` counts them).
+// - beats: MAX_BEATS (about 50 h at 100 bpm), events: MAX_EVENTS; past that the oldest 10 % are forgotten too.
+// Strip samples that go back in time (a device that restarted) are dropped: reload the page for a new run.
+// The protocol module comes in as a parameter (the page passes /protocol.js), so nothing here fetches anything.
+
+export const MAX_STRIP_SAMPLES = 5_000_000;
+export const MAX_BEATS = 300_000;
+export const MAX_EVENTS = 20_000;
+
+/** Values and sample indices of the strip, in growing typed arrays, sample indices strictly increasing. */
+export class StripStore {
+	constructor(max = MAX_STRIP_SAMPLES) {
+		this.max = max;
+		this.index = new Uint32Array(Math.min(max, 1 << 16));
+		this.value = new Int16Array(this.index.length);
+		this.length = 0;
+		this.forgotten = 0;
+	}
+
+	push(sampleIndex, value) {
+		if (this.length && sampleIndex <= this.index[this.length - 1]) return false;
+		if (this.length === this.index.length) this.#makeRoom();
+		this.index[this.length] = sampleIndex;
+		this.value[this.length++] = value;
+		return true;
+	}
+
+	#makeRoom() {
+		if (this.index.length < this.max) {
+			const n = Math.min(this.max, this.index.length * 2);
+			const index = new Uint32Array(n), value = new Int16Array(n);
+			index.set(this.index);
+			value.set(this.value);
+			this.index = index;
+			this.value = value;
+			return;
+		}
+		const drop = Math.max(1, Math.floor(this.length / 10));
+		this.index.copyWithin(0, drop, this.length);
+		this.value.copyWithin(0, drop, this.length);
+		this.length -= drop;
+		this.forgotten += drop;
+	}
+
+	/** The position of the first sample at or after `sampleIndex` (length when none). */
+	lowerBound(sampleIndex) {
+		let lo = 0, hi = this.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (this.index[mid] < sampleIndex) lo = mid + 1;
+			else hi = mid;
+		}
+		return lo;
+	}
+
+	get first() {
+		return this.length ? this.index[0] : undefined;
+	}
+}
+
+/** "mm:ss" (or "h:mm:ss") of a time in seconds. */
+export function clock(seconds) {
+	const s = Math.max(0, Math.floor(seconds));
+	const mm = String(Math.floor(s / 60) % 60).padStart(2, "0"), ss = String(s % 60).padStart(2, "0");
+	return s >= 3600 ? `${Math.floor(s / 3600)}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+export class Run {
+	/** @param P the protocol module (modules/ble/protocol.ts) */
+	constructor(P, caps = {}) {
+		this.P = P;
+		this.maxBeats = caps.maxBeats ?? MAX_BEATS;
+		this.maxEvents = caps.maxEvents ?? MAX_EVENTS;
+		this.sampleRate = 360;
+		this.model = undefined;
+		this.classes = [];
+		/** The device's beats per class (counts packets) and the sample index of the summary they came with. */
+		this.deviceCounts = [];
+		this.countsAt = undefined;
+		this.summary = undefined;
+		this.heartRate = 0;
+		this.quality = undefined;
+		this.strip = new StripStore(caps.maxStripSamples);
+		this.stripDecimation = 0;
+		/** Beats as received: { sampleIndex, classIndex, confidence, heartRate, rrPrevious, rrNext, flags }. */
+		this.beats = [];
+		this.beatsForgotten = 0;
+		/** Beats this page received, per class index (-1: not classified), and beats lost in the sequence numbers. */
+		this.received = 0;
+		this.receivedCounts = new Map();
+		this.beatsLost = 0;
+		this.lastSeq = undefined;
+		this.events = [];
+		this.eventsForgotten = 0;
+		/** The highest sample index heard of: the run's length so far. */
+		this.lastSample = 0;
+		this.malformed = 0;
+	}
+
+	/** One GATT packet (a notification or a read value); returns false when it could not be decoded. */
+	packet(id, bytes) {
+		const P = this.P;
+		try {
+			switch (id) {
+				case P.HEART_RATE_MEASUREMENT: {
+					const hr = P.decodeHeartRate(bytes);
+					if (hr.bpm) this.heartRate = hr.bpm;
+					break;
+				}
+				case P.BEAT:
+					this.#beat(P.decodeBeat(bytes));
+					break;
+				case P.SUMMARY: {
+					const s = P.decodeSummary(bytes);
+					this.summary = s;
+					this.quality = s.quality;
+					if (s.heartRate) this.heartRate = s.heartRate;
+					this.#reach(s.samples);
+					break;
+				}
+				case P.COUNTS: {
+					const c = P.decodeCounts(bytes);
+					this.deviceCounts.length = c.classCount;
+					for (let i = 0; i < c.classCount; i++) this.deviceCounts[i] ??= 0;
+					c.counts.forEach((n, i) => (this.deviceCounts[c.first + i] = n));
+					this.countsAt = this.summary?.samples;
+					break;
+				}
+				case P.EVENT: {
+					const e = P.decodeEvent(bytes);
+					if (e.kind === P.EVENT_QUALITY) this.quality = e.value;
+					this.events.push(e);
+					if (this.events.length > this.maxEvents) this.eventsForgotten += this.events.splice(0, Math.ceil(this.maxEvents / 10)).length;
+					this.#reach(e.sampleIndex);
+					break;
+				}
+				case P.MODEL_INFO:
+					this.model = P.decodeModelInfo(bytes);
+					if (this.model.sampleRate) this.sampleRate = this.model.sampleRate;
+					break;
+				case P.CLASS_NAMES:
+					this.classes = P.decodeClassNames(bytes);
+					break;
+				case P.STRIP: {
+					const s = P.decodeStrip(bytes);
+					this.stripDecimation = s.decimation;
+					s.samples.forEach((v, i) => this.strip.push(s.sampleIndex + i * s.decimation, v));
+					this.#reach(s.sampleIndex + (s.samples.length - 1) * s.decimation);
+					break;
+				}
+			}
+			return true;
+		} catch {
+			this.malformed++;
+			return false;
+		}
+	}
+
+	#beat(b) {
+		if (this.lastSeq !== undefined) this.beatsLost += (b.seq - this.lastSeq - 1) & 0xff;
+		this.lastSeq = b.seq;
+		const beat = { sampleIndex: b.sampleIndex, classIndex: b.classIndex, confidence: b.classIndex === undefined ? undefined : b.confidence, heartRate: b.heartRate, rrPrevious: b.rrPrevious, rrNext: b.rrNext, flags: b.flags };
+		this.beats.push(beat);
+		if (this.beats.length > this.maxBeats) this.beatsForgotten += this.beats.splice(0, Math.ceil(this.maxBeats / 10)).length;
+		this.received++;
+		const key = b.classIndex ?? -1;
+		this.receivedCounts.set(key, (this.receivedCounts.get(key) ?? 0) + 1);
+		if (b.heartRate) this.heartRate = b.heartRate;
+		this.#reach(b.sampleIndex);
+	}
+
+	#reach(sampleIndex) {
+		if (sampleIndex > this.lastSample) this.lastSample = sampleIndex;
+	}
+
+	className(classIndex) {
+		return classIndex === undefined ? "" : (this.classes[classIndex] ?? String(classIndex));
+	}
+
+	seconds(sampleIndex) {
+		return sampleIndex / this.sampleRate;
+	}
+
+	/** The sum of the device's per-class totals. */
+	get deviceTotal() {
+		return this.deviceCounts.reduce((a, b) => a + (b ?? 0), 0);
+	}
+
+	/** Quality ok/learning, model ready and rate back to normal: shown, but muted. */
+	routine(e) {
+		const P = this.P;
+		return (e.kind === P.EVENT_QUALITY && e.value < P.QUALITY_LEAD_OFF) || (e.kind === P.EVENT_MODEL && e.value === P.MODEL_READY) || e.kind === P.EVENT_RATE_NORMAL;
+	}
+
+	/** An event in words, as host/companion/state.ts words it for the terminal companion. */
+	eventText(e) {
+		const P = this.P;
+		switch (e.kind) {
+			case P.EVENT_QUALITY:
+				return `signal ${P.QUALITY_NAMES[e.value] ?? e.value}`;
+			case P.EVENT_V_RUN_START:
+				return `run of ${e.value} V beats`;
+			case P.EVENT_V_RUN_END:
+				return `V run ended after ${e.value} beats`;
+			case P.EVENT_TACHYCARDIA:
+				return `tachycardia, ${e.value} bpm`;
+			case P.EVENT_BRADYCARDIA:
+				return `bradycardia, ${e.value} bpm`;
+			case P.EVENT_RATE_NORMAL:
+				return `heart rate back to normal, ${e.value} bpm`;
+			case P.EVENT_MODEL:
+				return `model ${P.MODEL_STATUS_NAMES[e.value] ?? e.value}${e.detail ? ` (error ${e.detail})` : ""}`;
+			case P.EVENT_GARBAGE:
+				return `invalid samples rejected (${e.detail} so far)`;
+			case P.EVENT_AF_ONSET:
+				return `atrial fibrillation started (AF burden ${(e.detail / 10).toFixed(1)} %)`;
+			case P.EVENT_AF_OFFSET:
+				return `atrial fibrillation ended (AF burden ${(e.detail / 10).toFixed(1)} %)`;
+			default:
+				return `event ${e.kind} (value ${e.value}, detail ${e.detail})`;
+		}
+	}
+
+	/** One row per beat kept: sample index, time, class, confidence (empty when not classified), heart rate. */
+	csv() {
+		const rows = ["sample_index,time_s,class,confidence,heart_rate_bpm"];
+		for (const b of this.beats) {
+			const name = this.className(b.classIndex);
+			const quoted = /[",\n]/.test(name) ? `"${name.replaceAll('"', '""')}"` : name;
+			rows.push(`${b.sampleIndex},${this.seconds(b.sampleIndex).toFixed(3)},${quoted},${b.confidence === undefined ? "" : b.confidence.toFixed(3)},${b.heartRate || ""}`);
+		}
+		return rows.join("\n") + "\n";
+	}
+
+	/** The whole run but the strip: model, classes, counts, beats, events and the heart-rate series. */
+	json() {
+		const P = this.P;
+		const counts = (get) => Object.fromEntries(this.classes.map((c, i) => [c, get(i)]));
+		return JSON.stringify(
+			{
+				format: "hypertiny-web-run",
+				protocolVersion: P.PROTOCOL_VERSION,
+				sampleRate: this.sampleRate,
+				samples: this.lastSample,
+				model: this.model && { ...this.model, status: P.MODEL_STATUS_NAMES[this.model.status] ?? this.model.status, policy: P.POLICY_NAMES[this.model.policy] ?? this.model.policy },
+				classes: this.classes,
+				counts: {
+					device: counts((i) => this.deviceCounts[i] ?? 0),
+					deviceTotal: this.deviceTotal,
+					deviceAtSample: this.countsAt ?? null,
+					received: counts((i) => this.receivedCounts.get(i) ?? 0),
+					receivedUnclassified: this.receivedCounts.get(-1) ?? 0,
+					receivedTotal: this.received,
+					lostNotifications: this.beatsLost,
+				},
+				summary: this.summary ?? null,
+				beats: this.beats.map((b) => ({ sampleIndex: b.sampleIndex, time: +this.seconds(b.sampleIndex).toFixed(3), class: this.className(b.classIndex) || null, confidence: b.confidence ?? null, heartRate: b.heartRate || null, rrPrevious: b.rrPrevious, rrNext: b.rrNext, flags: b.flags })),
+				beatsForgotten: this.beatsForgotten,
+				events: this.events.map((e) => ({ sampleIndex: e.sampleIndex, time: +this.seconds(e.sampleIndex).toFixed(3), kind: P.EVENT_NAMES[e.kind] || e.kind, value: e.value, detail: e.detail, text: this.eventText(e) })),
+				eventsForgotten: this.eventsForgotten,
+				heartRate: this.beats.filter((b) => b.heartRate).map((b) => [b.sampleIndex, b.heartRate]),
+			},
+			null,
+			1,
+		);
+	}
+}
