@@ -15,11 +15,11 @@ const $ = (id) => document.getElementById(id);
 const run = new Run(P);
 /**
  * ADC units per mV of the strip's samples. The protocol does not carry it: 200 is MIT-BIH's (the simulator's
- * records); a board's front end differs (modules/app/adc-input.ts, config adcGain), so ?gain=N in the URL sets it.
+ * records); a board's front end differs (modules/app/adc-input.ts, config adcGain), so &gain=N in the URL sets it.
  */
 const gainParam = Number(new URLSearchParams(location.search).get("gain"));
 const GAIN = gainParam > 0 ? gainParam : 200;
-$("gain").textContent = `at ${GAIN} ADC units/mV (${gainParam > 0 ? "set by ?gain=" : "assumed: the device does not send its gain; ?gain=N in the URL sets it"})`;
+$("gain").textContent = `at ${GAIN} ADC units/mV (${gainParam > 0 ? "set by gain= in the URL" : "assumed: the device does not send its gain; &gain=N in the URL sets it"})`;
 
 /** Where the strip is: following the end of the run, or from sample `start`. */
 const view = { follow: true, start: 0 };
