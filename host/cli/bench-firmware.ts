@@ -19,20 +19,28 @@ import { buildBoard } from "./build.ts";
 
 const USAGE = `usage: hypertiny bench:firmware [--model M.htpw] [--stored S.htpw] [--large L.htpw] [--out DIR]
   --model   the default HyperTinyPW model (default: models/default.htpw, else test/fixtures/tiny-hyper.htpw)
-  --stored  the all-stored INT8 baseline (default: models/separable-int8-<the default's task>.htpw, else
-            any models/separable-int8*.htpw, else the default model's
+  --stored  the all-stored INT8 baseline (default: the first models/*.htpw of family separable-int8 and the default's
+            task, else of any task, else the default model's
             all-stored twin: the same network with every generated PW synthesized once and stored as INT8)
-  --large   the paper's large CNN (default: models/cnn-large-<task>.htpw, else cnn-large*; without one its row says so)
+  --large   the paper's large CNN (default: the first models/*.htpw of family cnn-large, the default's task first;
+            without one its row says so)
   --out     results directory (default: results/firmware)
 `;
 
-/** models/<prefix>-<task>.htpw for the default model's task (the comparison the README makes), else the first <prefix>*. */
-function firstModel(prefix: string, task: unknown): string | undefined {
+/** The first models/*.htpw of this family (META.family) for the default's task, else of this family, by name. */
+function firstModel(family: string, task: unknown): string | undefined {
 	const dir = join(ROOT, "models");
 	if (!existsSync(dir)) return undefined;
-	const found = readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith(".htpw")).sort();
-	const sameTask = found.find((f) => f === `${prefix}-${String(task)}.htpw`);
-	return sameTask ? join(dir, sameTask) : found.length ? join(dir, found[0]) : undefined;
+	const meta = (f: string) => {
+		try {
+			return readModel(new Uint8Array(readFileSync(join(dir, f)))).meta ?? {};
+		} catch {
+			return {};
+		}
+	};
+	const found = readdirSync(dir).filter((f) => f.endsWith(".htpw")).sort().map((f) => ({ f, m: meta(f) })).filter(({ m }) => m.family === family);
+	const pick = found.find(({ m }) => m.task === task) ?? found[0];
+	return pick ? join(dir, pick.f) : undefined;
 }
 
 const label = (path: string) => (path.startsWith(ROOT + "/") ? relative(ROOT, path) : path);
