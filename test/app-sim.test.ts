@@ -11,6 +11,7 @@ import { HT_E_CRC } from "../modules/model/format.ts";
 import { quantizeInto } from "../modules/runtime/quantize.ts";
 import { RefEngine } from "../host/pack/ref-engine.ts";
 import { FIXTURE_MODEL } from "../host/app/default-model.ts";
+import { SimApp } from "../host/app/sim-app.ts";
 import { beatsOf, built, eventsOf, excerpt, runApp } from "./app-helpers.ts";
 
 test.before(() => built(["app"]));
@@ -53,6 +54,7 @@ test("missing model: status 'missing' over BLE and trace, beats and heart rate k
 	t.is(run.status, 0, run.stderr);
 	const info = P.decodeModelInfo(run.values.get(P.MODEL_INFO)!);
 	t.is(info.status, P.MODEL_MISSING);
+	t.deepEqual(P.decodeDeviceInfo(run.values.get(P.DEVICE_INFO)!), { sampleRate: 360, adcGain: 200, adcZero: 1024, adcMin: 0, adcMax: 2047 }, "the device info is readable without a model: record 119's ADC");
 	t.true(run.traceLines.some((l) => /no classification \(missing/.test(l)));
 	t.true(eventsOf(run).some((e) => e.kind === P.EVENT_MODEL && e.value === P.MODEL_MISSING));
 	const beats = beatsOf(run);
@@ -63,6 +65,20 @@ test("missing model: status 'missing' over BLE and trace, beats and heart rate k
 	const median = hr.map((h) => h.bpm).sort((a, b) => a - b)[hr.length >> 1];
 	t.true(median > 50 && median < 90, `median heart rate ${median}`);
 	t.is(run.stats?.model, "missing");
+});
+
+test("the device info read value is the input's description, set once at start: a non-integer gain to 0.001, zero and rails", async (t) => {
+	const rec = await excerpt(5);
+	const app = new SimApp({ recording: { ...rec, adcGain: 1241.5, adcZero: 1000, adcMin: -48, adcMax: 2047 }, model: FIXTURE_MODEL, config: { traceBeats: false } });
+	const values: Uint8Array[] = [];
+	let notified = 0;
+	app.on("value", (id: number, bytes: Uint8Array) => id === P.DEVICE_INFO && values.push(bytes));
+	app.on("packet", (id: number) => id === P.DEVICE_INFO && notified++);
+	const run = await app.done;
+	t.is(run.status, 0, run.stderr);
+	t.is(values.length, 1, "published once");
+	t.deepEqual(P.decodeDeviceInfo(values[0]), { sampleRate: rec.sampleRate, adcGain: 1241.5, adcZero: 1000, adcMin: -48, adcMax: 2047 });
+	t.is(notified, 0, "a read value, never notified");
 });
 
 test("corrupted model blob: rejected with the reader's CRC code, the app keeps running heart rate only", async (t) => {

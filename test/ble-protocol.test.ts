@@ -64,6 +64,43 @@ test("decoders refuse packets of the wrong size with a message naming the packet
 	t.throws(() => P.decodeHeartRate(new Uint8Array(1)), { message: /heart rate measurement/ });
 });
 
+test("device info: format 1, rate, gain × 1000, zero and rails round-trip in 20 bytes, little-endian", (t) => {
+	const b = new Uint8Array(P.MAX_PACKET);
+	const mitbih = { sampleRate: 360, adcGain: 200, adcZero: 1024, adcMin: 0, adcMax: 2047 };
+	t.is(P.encodeDeviceInfo(b, mitbih), P.DEVICE_INFO_BYTES);
+	t.is(P.DEVICE_INFO_BYTES, P.MAX_PACKET);
+	t.deepEqual([...b], [1, 0, 0x68, 0x01, 0x40, 0x0d, 0x03, 0x00, 0x00, 0x04, 0, 0, 0, 0, 0, 0, 0xff, 0x07, 0, 0]);
+	t.deepEqual(P.decodeDeviceInfo(b), mitbih);
+	// A board's front end: a non-integer gain to 0.001, and an ADC whose zero and rails are negative.
+	const board = { sampleRate: 500, adcGain: 1241.257, adcZero: -8, adcMin: -2048, adcMax: 2047 };
+	P.encodeDeviceInfo(b, board);
+	t.deepEqual(P.decodeDeviceInfo(b), board);
+	P.encodeDeviceInfo(b, { ...board, adcGain: 1241.2574 });
+	t.is(P.decodeDeviceInfo(b).adcGain, 1241.257, "the gain's resolution is 0.001 unit/mV");
+	P.encodeDeviceInfo(b, { ...board, sampleRate: 70000, adcGain: 5e6 });
+	t.deepEqual([P.decodeDeviceInfo(b).sampleRate, P.decodeDeviceInfo(b).adcGain], [65535, 4294967.295], "rate and gain saturate");
+});
+
+test("device info: a reader refuses a wrong length, another format, a rate or gain of 0 and a zero outside the rails", (t) => {
+	const good = new Uint8Array(P.DEVICE_INFO_BYTES);
+	P.encodeDeviceInfo(good, { sampleRate: 360, adcGain: 200, adcZero: 1024, adcMin: 0, adcMax: 2047 });
+	const bad = (edit: (b: Uint8Array) => void) => {
+		const b = good.slice();
+		edit(b);
+		return () => P.decodeDeviceInfo(b);
+	};
+	t.throws(() => P.decodeDeviceInfo(good.subarray(0, 19)), { message: /device info packet has 19 bytes, expected 20/ });
+	t.throws(() => P.decodeDeviceInfo(Uint8Array.of(...good, 0)), { message: /device info packet has 21 bytes, expected 20/ });
+	t.throws(() => P.decodeDeviceInfo(new Uint8Array(0)), { message: /device info packet has 0 bytes/ });
+	t.throws(bad((b) => (b[0] = 2)), { message: /device info packet has format 2, expected 1/ });
+	t.throws(bad((b) => (b[0] = 0)), { message: /format 0/ });
+	t.throws(bad((b) => b.fill(0, 2, 4)), { message: /sample rate 0/ });
+	t.throws(bad((b) => b.fill(0, 4, 8)), { message: /ADC gain 0/ });
+	t.throws(bad((b) => P.encodeDeviceInfo(b, { sampleRate: 360, adcGain: 200, adcZero: 3000, adcMin: 0, adcMax: 2047 })), { message: /ADC zero 3000 outside its range 0..2047/ });
+	t.throws(bad((b) => P.encodeDeviceInfo(b, { sampleRate: 360, adcGain: 200, adcZero: 0, adcMin: 0, adcMax: 0 })), { message: /outside its range 0..0/ });
+	t.notThrows(bad((b) => (b[1] = 7)), "the reserved byte is not read");
+});
+
 test("control writes: every malformed or oversized write gets its result code, valid ones their value", (t) => {
 	const c: P.ControlCheck = { result: -1, op: -1, value: -1 };
 	const check = (bytes: number[], length = bytes.length) => {
@@ -113,8 +150,9 @@ test("characteristic table: unique ids, names and UUIDs; every packet fits the d
 	t.is(new Set(ids).size, ids.length);
 	t.is(new Set(P.CHARACTERISTICS.map((c) => c.name)).size, ids.length);
 	t.is(new Set(P.CHARACTERISTICS.map((c) => c.uuid.toLowerCase())).size, ids.length);
-	for (const size of [P.BEAT_BYTES, P.SUMMARY_BYTES, P.COUNTS_BYTES, P.EVENT_BYTES, P.MODEL_INFO_BYTES, P.CONTROL_RESULT_BYTES, P.STRIP_BYTES]) t.true(size <= P.MAX_PACKET);
+	for (const size of [P.BEAT_BYTES, P.SUMMARY_BYTES, P.COUNTS_BYTES, P.EVENT_BYTES, P.MODEL_INFO_BYTES, P.CONTROL_RESULT_BYTES, P.STRIP_BYTES, P.DEVICE_INFO_BYTES]) t.true(size <= P.MAX_PACKET);
 	t.is(P.characteristicById(P.BEAT)?.name, "beat");
 	t.is(P.characteristicByName("control")?.id, P.CONTROL);
 	t.is(P.characteristicById(99), undefined);
+	t.deepEqual(P.characteristicById(P.DEVICE_INFO), { id: 12, name: "device", uuid: "6874000b-7470-4874-b9e3-8c5e2a7b0c11", service: P.ECG_SERVICE_UUID }, "the next free id and UUID");
 });

@@ -1,7 +1,7 @@
 // The web companion: its run record (host/companion/web/run.js: what the page keeps of a run, its caps and its
 // exports) on packets made here, then the page in headless Chromium against the simulator, driven over the
 // DevTools protocol: the page decodes the app's packets (the shared protocol module, served transpiled), draws the
-// strip on a calibrated grid with class markers, the heart-rate trend, the device's counts and every event, scrolls
+// strip on a calibrated grid at the gain the device sends, with class markers, the heart-rate trend, the device's counts and every event, scrolls
 // back through a finished run and exports it; its buttons send control writes to the running app. The screenshot
 // is kept as a test artifact: build/test-artifacts/web-companion.png.
 import test from "ava";
@@ -64,6 +64,24 @@ test("run record: device counts and their total, beats received with class and c
 	t.deepEqual(json.heartRate, [[360, 72], [700, 70]]);
 	t.deepEqual(json.events.map((e: { kind: string | number }) => e.kind), ["model", "af-onset", 42]);
 	t.is(json.model.policy, "boot");
+	t.is(json.device, null, "no device info received");
+});
+
+test("run record: the strip's gain comes from the device info, &gain=N overrides it, and 200 is assumed (and said) only when the device sent none", (t) => {
+	const run = new Run(P);
+	t.deepEqual(run.stripGain(0), { gain: 200, source: "assumed", text: "at 200 ADC units/mV, assumed (the device did not send its gain; &gain=N in the URL sets it)" });
+	t.is(run.stripGain(NaN).source, "assumed", "a gain= that is not a number is ignored");
+	t.deepEqual(run.stripGain(1000), { gain: 1000, source: "url", text: "at 1000 ADC units/mV, set by gain= in the URL" });
+	const device = { sampleRate: 250, adcGain: 1241.5, adcZero: 2047, adcMin: 0, adcMax: 4095 };
+	t.true(run.packet(P.DEVICE_INFO, packet((b) => P.encodeDeviceInfo(b, device))));
+	t.deepEqual(run.device, device);
+	t.is(run.sampleRate, 250, "the strip's time axis follows the device's rate");
+	t.deepEqual(run.stripGain(0), { gain: 1241.5, source: "device", text: "at 1241.5 ADC units/mV from the device" });
+	t.deepEqual(run.stripGain(200), { gain: 200, source: "url", text: "at 200 ADC units/mV, set by gain= in the URL (the device says 1241.5 ADC units/mV)" });
+	t.deepEqual(JSON.parse(run.json()).device, device, "the export says which input the run came from");
+	t.false(run.packet(P.DEVICE_INFO, new Uint8Array(19)), "a short device info is refused");
+	t.is(run.malformed, 1);
+	t.is(run.device.adcGain, 1241.5, "and the last good one kept");
 });
 
 test("run record caps: the strip forgets its oldest tenth when full, keeps sample indices increasing, and beats and events are capped too", (t) => {
@@ -137,7 +155,10 @@ testWithTools("web companion in headless Chromium: a finished run on a calibrate
 			t.regex(s.model, /^rest\/V \(boot, 5556 B\)$/);
 			t.is(s.signal, "ok");
 			t.is(s.calibration, "25 mm/s · 10 mm/mV");
-			t.regex(s.gain, /^at 200 ADC units\/mV \(assumed/, "the gain the grid assumes is stated");
+			// The simulated device sends its record's gain (MIT-BIH 119's header: 200 units/mV); the page draws at it and says so.
+			t.is(rec.adcGain, 200);
+			t.is(s.gain, `at ${rec.adcGain} ADC units/mV from the device`, "the strip's gain is the device's, and the page says where it came from");
+			t.is(s.strip.gain, String(rec.adcGain), "the strip is drawn at that gain");
 			t.regex(s.lastBeat, /^(rest|V) \d+%$/, "the last beat's class and confidence");
 
 			// Counts: the device's totals per class add up to the total shown, and are the app's own.
@@ -275,10 +296,13 @@ testWithTools("web companion buttons: pressing Reset counts in headless Chromium
 	// the button is pressed; the write is picked up between two blocks.
 	const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: { traceBeats: false, realtime: false, blockSamples: 36 } });
 	page.attach(app);
-	const browser = await devtools(page.url(port));
+	// With &gain=N after the token, as the printed URL takes it: the page draws at N and names the device's too.
+	const browser = await devtools(`${page.url(port)}&gain=1000`);
 	try {
 		const counted = await until("counts on the page", () => browser.evaluate(`document.getElementById("reset-counts")?.disabled === false ? document.querySelector('#counts tr[data-class="rest"]')?.dataset.device ?? "" : ""`), (v) => Number(v) > 0);
 		t.log(`before the press: rest ${counted} (device total)`);
+		t.is(await browser.evaluate(`document.getElementById("gain").textContent`), `at 1000 ADC units/mV, set by gain= in the URL (the device says ${rec.adcGain} ADC units/mV)`);
+		t.is(await browser.evaluate(`document.getElementById("strip").dataset.gain`), "1000");
 		await browser.evaluate(`document.getElementById("reset-counts").click()`);
 		const result = await until("the result of the write", () => browser.evaluate(`document.body?.dataset.lastResult ?? ""`), (v) => v !== "");
 		t.is(result, `${P.OP_RESET_COUNTS}:${P.RESULT_OK}`, "the device accepted reset-counts");

@@ -81,9 +81,13 @@ test("over the simulator socket the companion sees every beat the app delivered,
 	t.is(result.status, 0, result.stderr);
 	t.is(state.beats, result.stats?.beatsDelivered);
 	t.is(state.lostBeats, 0);
+	t.is(state.malformed, 0, "every packet decodes, the device info too");
+	t.deepEqual(state.device, { sampleRate: rec.sampleRate, adcGain: rec.adcGain, adcZero: rec.adcZero, adcMin: rec.adcMin, adcMax: rec.adcMax });
 	t.deepEqual(state.classes, ["rest", "V"]);
 	t.deepEqual(Object.fromEntries(state.classes.map((c, i) => [c, state.counts[i]])), result.stats?.counts);
 	t.deepEqual(late.classes, ["rest", "V"], "a companion joining late reads the model first");
+	t.is(late.device?.adcGain, rec.adcGain, "and the device info");
+	t.is(late.malformed, 0);
 	t.is(late.summary?.samples, rec.samples.length);
 });
 

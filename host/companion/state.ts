@@ -35,6 +35,8 @@ export class CompanionState {
 	sampleRate = 360;
 	classes: string[] = [];
 	model: P.ModelInfoPacket | undefined;
+	/** The input's rate, ADC gain, zero and rails (the `device` read value); this companion draws no strip in mV. */
+	device: P.DeviceInfoPacket | undefined;
 	heartRate = 0;
 	quality = P.QUALITY_LEARNING;
 	alerts = 0;
@@ -58,7 +60,7 @@ export class CompanionState {
 		for (const l of this.#listeners) l(u);
 	}
 
-	/** A read value (model info, class names, summary, counts) or a notification: both decode the same way. */
+	/** A read value (model info, class names, device info, summary, counts) or a notification: both decode the same way. */
 	packet(id: number, bytes: Uint8Array): void {
 		try {
 			this.#packet(id, bytes);
@@ -135,6 +137,9 @@ export class CompanionState {
 				return;
 			case P.STRIP:
 				this.#emit({ type: "strip", strip: P.decodeStrip(bytes) });
+				return;
+			case P.DEVICE_INFO:
+				this.device = P.decodeDeviceInfo(bytes);
 				return;
 			case P.BODY_SENSOR_LOCATION:
 				return;

@@ -114,6 +114,8 @@ export class Monitor implements SampleSink {
 		transport.onEncrypted = () => this.#sendSummary();
 		trace(c.ready ? `hypertiny: model ${c.message}\n` : `hypertiny: no classification (${P.MODEL_STATUS_NAMES[c.status]}: ${c.message}); heart rate only\n`);
 		this.#publishModel();
+		// What a companion needs to draw the strip in millivolts: the input's rate, gain, zero and rails.
+		transport.setReadValue(P.DEVICE_INFO, this.#packet, P.encodeDeviceInfo(this.#packet, description));
 		this.#event(P.EVENT_MODEL, c.status, c.errorCode, 0);
 		this.#sendSummary();
 		// What the link did before the input starts (a central that paired already, writes it sent meanwhile).

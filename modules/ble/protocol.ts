@@ -4,9 +4,11 @@
 
 /**
  * docs/ble-protocol.md's version. 2 added the AF events (kinds 9, 10) and summary alert bit 4; every packet layout of
- * version 1 is unchanged, and a version-1 companion shows the new events as unknown kinds.
+ * version 1 is unchanged, and a version-1 companion shows the new events as unknown kinds. 3 added the `device`
+ * read characteristic (sample rate, ADC gain, zero and rails, for drawing the strip in millivolts); nothing else
+ * changed, and a companion that does not know it may ignore it.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Default ATT MTU 23 minus the 3-byte notification header. */
 export const MAX_PACKET = 20;
@@ -26,6 +28,7 @@ export const CONTROL = 8;
 export const CONTROL_RESULT = 9;
 export const STRIP = 10;
 export const CLASS_NAMES = 11;
+export const DEVICE_INFO = 12;
 
 export interface CharacteristicInfo {
 	id: number;
@@ -51,6 +54,7 @@ export const CHARACTERISTICS: readonly CharacteristicInfo[] = [
 	{ id: CONTROL_RESULT, name: "result", uuid: ecgUuid(8), service: ECG_SERVICE_UUID },
 	{ id: STRIP, name: "strip", uuid: ecgUuid(9), service: ECG_SERVICE_UUID },
 	{ id: CLASS_NAMES, name: "classes", uuid: ecgUuid(10), service: ECG_SERVICE_UUID },
+	{ id: DEVICE_INFO, name: "device", uuid: ecgUuid(11), service: ECG_SERVICE_UUID },
 ];
 
 export function characteristicById(id: number): CharacteristicInfo | undefined {
@@ -128,6 +132,9 @@ export const EVENT_BYTES = 8;
 export const MODEL_INFO_BYTES = 20;
 export const CONTROL_RESULT_BYTES = 4;
 export const STRIP_BYTES = 6 + 2 * STRIP_SAMPLES;
+export const DEVICE_INFO_BYTES = 20;
+/** Byte 0 of the device info packet: its layout. A reader refuses a format it does not know. */
+export const DEVICE_INFO_FORMAT = 1;
 export const COUNTS_PER_PACKET = 4;
 
 export const BEAT_CLASSIFIED = 1;
@@ -160,6 +167,10 @@ function get16(b: Uint8Array, at: number): number {
 
 function get32(b: Uint8Array, at: number): number {
 	return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+}
+
+function getI32(b: Uint8Array, at: number): number {
+	return b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24);
 }
 
 function requireLength(name: string, b: Uint8Array, min: number, max = min): void {
@@ -380,6 +391,44 @@ export function decodeModelInfo(b: Uint8Array): ModelInfoPacket {
 		tStar: get16(b, 16) / 1000,
 		errorCode: get16(b, 18),
 	};
+}
+
+// --- device info: what a companion needs to draw the raw strip in millivolts ---
+
+export interface DeviceInfoPacket {
+	/** Samples per second of the ECG input (the strip's sample indices count these). */
+	sampleRate: number;
+	/** ADC units per millivolt at the ADC input, resolution 0.001. */
+	adcGain: number;
+	/** The ADC value of 0 mV: the strip sends raw values minus this. */
+	adcZero: number;
+	/** The ADC's rails: the lowest and highest value it gives. */
+	adcMin: number;
+	adcMax: number;
+}
+
+/** The input's description (modules/app/input-api.ts has these fields), written once at start. */
+export function encodeDeviceInfo(out: Uint8Array, d: DeviceInfoPacket): number {
+	out[0] = DEVICE_INFO_FORMAT;
+	out[1] = 0;
+	put16(out, 2, u16(d.sampleRate));
+	const milli = Math.round(d.adcGain * 1000);
+	put32(out, 4, milli < 0 ? 0 : milli > 0xffffffff ? 0xffffffff : milli);
+	put32(out, 8, d.adcZero | 0);
+	put32(out, 12, d.adcMin | 0);
+	put32(out, 16, d.adcMax | 0);
+	return DEVICE_INFO_BYTES;
+}
+
+export function decodeDeviceInfo(b: Uint8Array): DeviceInfoPacket {
+	requireLength("device info", b, DEVICE_INFO_BYTES);
+	if (b[0] !== DEVICE_INFO_FORMAT) throw new RangeError(`device info packet has format ${b[0]}, expected ${DEVICE_INFO_FORMAT}`);
+	const d = { sampleRate: get16(b, 2), adcGain: get32(b, 4) / 1000, adcZero: getI32(b, 8), adcMin: getI32(b, 12), adcMax: getI32(b, 16) };
+	if (d.sampleRate === 0) throw new RangeError("device info packet with sample rate 0");
+	if (d.adcGain === 0) throw new RangeError("device info packet with ADC gain 0");
+	if (!(d.adcMin <= d.adcZero && d.adcZero <= d.adcMax && d.adcMin < d.adcMax))
+		throw new RangeError(`device info packet with ADC zero ${d.adcZero} outside its range ${d.adcMin}..${d.adcMax}`);
+	return d;
 }
 
 // --- class names: UTF-8 (ASCII in practice), comma-separated, at most 20 bytes ---

@@ -13,13 +13,8 @@ import { drawStrip, drawTrend, trendSampleAt, windowSamples, classColor } from "
 
 const $ = (id) => document.getElementById(id);
 const run = new Run(P);
-/**
- * ADC units per mV of the strip's samples. The protocol does not carry it: 200 is MIT-BIH's (the simulator's
- * records); a board's front end differs (modules/app/adc-input.ts, config adcGain), so &gain=N in the URL sets it.
- */
+/** &gain=N: ADC units per mV that override the device's (run.js, stripGain). */
 const gainParam = Number(new URLSearchParams(location.search).get("gain"));
-const GAIN = gainParam > 0 ? gainParam : 200;
-$("gain").textContent = `at ${GAIN} ADC units/mV (${gainParam > 0 ? "set by gain= in the URL" : "assumed: the device does not send its gain; &gain=N in the URL sets it"})`;
 
 /** Where the strip is: following the end of the run, or from sample `start`. */
 const view = { follow: true, start: 0 };
@@ -82,7 +77,10 @@ function draw() {
 
 	const n = span(), start = windowStart();
 	const canvas = $("strip");
-	const firstDrawn = drawStrip(canvas, run, start, GAIN);
+	const { gain, text } = run.stripGain(gainParam);
+	$("gain").textContent = text;
+	const firstDrawn = drawStrip(canvas, run, start, gain);
+	canvas.dataset.gain = String(gain);
 	canvas.dataset.firstSample = String(start);
 	canvas.dataset.lastSample = String(start + n);
 	canvas.dataset.firstDrawn = firstDrawn === undefined ? "" : String(firstDrawn);

@@ -12,6 +12,8 @@
 export const MAX_STRIP_SAMPLES = 5_000_000;
 export const MAX_BEATS = 300_000;
 export const MAX_EVENTS = 20_000;
+/** ADC units per mV the strip is drawn at when the device does not say (MIT-BIH's, the simulator's records). */
+export const ASSUMED_GAIN = 200;
 
 /** Values and sample indices of the strip, in growing typed arrays, sample indices strictly increasing. */
 export class StripStore {
@@ -79,6 +81,8 @@ export class Run {
 		this.maxEvents = caps.maxEvents ?? MAX_EVENTS;
 		this.sampleRate = 360;
 		this.model = undefined;
+		/** The device's input: sampleRate, adcGain (ADC units per mV), adcZero, adcMin, adcMax; undefined until it is read. */
+		this.device = undefined;
 		this.classes = [];
 		/** The device's beats per class (counts packets) and the sample index of the summary they came with. */
 		this.deviceCounts = [];
@@ -147,6 +151,10 @@ export class Run {
 				case P.CLASS_NAMES:
 					this.classes = P.decodeClassNames(bytes);
 					break;
+				case P.DEVICE_INFO:
+					this.device = P.decodeDeviceInfo(bytes);
+					this.sampleRate = this.device.sampleRate;
+					break;
 				case P.STRIP: {
 					const s = P.decodeStrip(bytes);
 					this.stripDecimation = s.decimation;
@@ -185,6 +193,19 @@ export class Run {
 
 	seconds(sampleIndex) {
 		return sampleIndex / this.sampleRate;
+	}
+
+	/**
+	 * ADC units per mV of the strip's samples, and where that came from, in words: `urlGain` (&gain=N, when a
+	 * positive number) overrides the device's (its `device` read value: a record's gain in the simulator, config
+	 * adcGain on a board); with neither, ASSUMED_GAIN.
+	 */
+	stripGain(urlGain) {
+		const device = this.device?.adcGain;
+		const units = (g) => `${+g.toFixed(3)} ADC units/mV`;
+		if (urlGain > 0) return { gain: urlGain, source: "url", text: `at ${units(urlGain)}, set by gain= in the URL${device ? ` (the device says ${units(device)})` : ""}` };
+		if (device) return { gain: device, source: "device", text: `at ${units(device)} from the device` };
+		return { gain: ASSUMED_GAIN, source: "assumed", text: `at ${units(ASSUMED_GAIN)}, assumed (the device did not send its gain; &gain=N in the URL sets it)` };
 	}
 
 	/** The sum of the device's per-class totals. */
@@ -238,7 +259,7 @@ export class Run {
 		return rows.join("\n") + "\n";
 	}
 
-	/** The whole run but the strip: model, classes, counts, beats, events and the heart-rate series. */
+	/** The whole run but the strip: device input, model, classes, counts, beats, events and the heart-rate series. */
 	json() {
 		const P = this.P;
 		const counts = (get) => Object.fromEntries(this.classes.map((c, i) => [c, get(i)]));
@@ -248,6 +269,7 @@ export class Run {
 				protocolVersion: P.PROTOCOL_VERSION,
 				sampleRate: this.sampleRate,
 				samples: this.lastSample,
+				device: this.device ?? null,
 				model: this.model && { ...this.model, status: P.MODEL_STATUS_NAMES[this.model.status] ?? this.model.status, policy: P.POLICY_NAMES[this.model.policy] ?? this.model.policy },
 				classes: this.classes,
 				counts: {
