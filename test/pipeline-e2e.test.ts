@@ -4,7 +4,6 @@
 // DS2 is refused without --release.
 import test from "ava";
 import { mitdbTest } from "./mitdb-data.ts";
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,17 +16,8 @@ import { readModel } from "../modules/model/index.ts";
 import type { QuantParams } from "../modules/runtime/quantize.ts";
 import { defaultDataset } from "./eval-dataset.ts";
 import { IN_CI } from "./toolchain.ts";
+import { runCli } from "./run-cli.ts";
 
-function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [join(REPO_ROOT, "bin/hypertiny.js"), ...args], { cwd: REPO_ROOT, env: { ...process.env, OPENBLAS_NUM_THREADS: "1" } });
-		let stdout = "", stderr = "";
-		child.stdout.on("data", (d) => (stdout += d));
-		child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-20000)));
-		child.on("error", reject);
-		child.on("close", (status) => resolve({ status: status ?? 1, stdout, stderr }));
-	});
-}
 
 const TITLE = "data → train (tiny, seconds) → pack → eval: a real model, evaluated by the C core, reproducibly";
 const torch = hasTorch();
@@ -41,7 +31,7 @@ register(TITLE, async (t) => {
 	t.teardown(() => rm(dir, { recursive: true, force: true }));
 	const model = join(dir, "e2e-tiny.htpw");
 	// Fold 1 of DS1's cross-validation: trained on the other folds' records, fold 1 predicted whole (the sidecar).
-	const train = await cli([
+	const train = await runCli([
 		"train", "--model", "hyper-lowrank", "--task", "aami4", "--size", "tiny", "--epochs", "1", "--qat-epochs", "0.05",
 		"--epoch-size", "4000", "--fold", "1", "--decision-bias", "0,4,2,0", "--data", data, "--out", model, "--checkpoint", join(dir, "ckpt.json"),
 		"--", "--threads", "2", "--reference", join(dir, "ref.json"), "--reference-count", "300",
@@ -49,11 +39,11 @@ register(TITLE, async (t) => {
 	t.is(train.status, 0, train.stderr);
 	t.regex(train.stdout, /decision: argmax of int8 logits \+ decision_bias 0 4 2 0/);
 
-	const blind = await cli(["eval", "--model", model, "--split", "test", "--data", data, "--json"]);
+	const blind = await runCli(["eval", "--model", model, "--split", "test", "--data", data, "--json"]);
 	t.is(blind.status, 1, "DS2 stays blind without --release");
 	t.regex(blind.stderr, /DS2 is blind until release/);
 
-	const ev = await cli(["eval", "--model", model, "--split", "ds1", "--data", data, "--json"]);
+	const ev = await runCli(["eval", "--model", model, "--split", "ds1", "--data", data, "--json"]);
 	t.is(ev.status, 0, ev.stderr);
 	const row = JSON.parse(ev.stdout) as BeatEvalRow;
 	const ds = await readDataset(data);

@@ -3,7 +3,6 @@
 // test checks the bookkeeping (which seed ships, which biases each seed carries, that the summary is the seeds'
 // mean), not the figures, and prints none.
 import test from "ava";
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,17 +13,8 @@ import { readModel } from "../modules/model/index.ts";
 import { defaultDataset } from "./eval-dataset.ts";
 import { mitdbTest } from "./mitdb-data.ts";
 import { IN_CI } from "./toolchain.ts";
+import { runCli } from "./run-cli.ts";
 
-function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [join(REPO_ROOT, "bin/hypertiny.js"), ...args], { cwd: REPO_ROOT, env: { ...process.env, OPENBLAS_NUM_THREADS: "1" } });
-		let stdout = "", stderr = "";
-		child.stdout.on("data", (d) => (stdout += d));
-		child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-20000)));
-		child.on("error", reject);
-		child.on("close", (status) => resolve({ status: status ?? 1, stdout, stderr }));
-	});
-}
 
 const TITLE = "report --release: every fold-0 seed read on DS2 with the biases CV chose, the chosen seed shipped to models/";
 const register = hasTorch() ? mitdbTest : IN_CI ? (title: string) => test(title, (t) => t.fail("CI=true but python3-torch is not installed (.ci/run installs it)")) : test.skip;
@@ -35,14 +25,14 @@ register(TITLE, async (t) => {
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-release-"));
 	t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 	const sweep = join(dir, "sweep");
-	const trained = await cli(["sweep", "--recipe", "tiny", "--seeds", "1-2", "--folds", "0", "--jobs", "2", "--data", data, "--out", sweep]);
+	const trained = await runCli(["sweep", "--recipe", "tiny", "--seeds", "1-2", "--folds", "0", "--jobs", "2", "--data", data, "--out", sweep]);
 	t.is(trained.status, 0, trained.stderr);
 	const models = join(dir, "models");
 	const out = join(dir, "out");
 	mkdirSync(models);
 
 	// Without a cross-validation of the recipe: plain argmax, the lowest seed ships.
-	const plain = await cli(["report", "--release", "tiny", "--sweep", sweep, "--cv", join(dir, "none.json"), "--models", models, "--out", out, "--data", data]);
+	const plain = await runCli(["report", "--release", "tiny", "--sweep", sweep, "--cv", join(dir, "none.json"), "--models", models, "--out", out, "--data", data]);
 	t.is(plain.status, 0, plain.stderr);
 	let json = JSON.parse(readFileSync(join(out, "release.json"), "utf8")) as { recipes: ReleaseRecipe[] };
 	let r = json.recipes[0]!;
@@ -57,7 +47,7 @@ register(TITLE, async (t) => {
 
 	// With CV's choice: seed 2 ships with its biases, and its model in models/ is the one evaluated.
 	writeFileSync(join(dir, "cv.json"), JSON.stringify({ recipes: [{ recipe: "tiny", shipped_seed: 2, seeds: [{ seed: 1, biases: [0, 3, -2, 1] }, { seed: 2, biases: [0, 5, 1, -4] }] }] }));
-	const chosen = await cli(["report", "--release", "tiny", "--sweep", sweep, "--cv", join(dir, "cv.json"), "--models", models, "--out", out, "--data", data]);
+	const chosen = await runCli(["report", "--release", "tiny", "--sweep", sweep, "--cv", join(dir, "cv.json"), "--models", models, "--out", out, "--data", data]);
 	t.is(chosen.status, 0, chosen.stderr);
 	json = JSON.parse(readFileSync(join(out, "release.json"), "utf8")) as { recipes: ReleaseRecipe[] };
 	r = json.recipes[0]!;
@@ -71,7 +61,7 @@ register(TITLE, async (t) => {
 
 	// A seed CV never saw is refused rather than shipped with made-up biases.
 	writeFileSync(join(dir, "cv.json"), JSON.stringify({ recipes: [{ recipe: "tiny", shipped_seed: 1, seeds: [{ seed: 1, biases: [0, 0, 0, 0] }] }] }));
-	const partial = await cli(["report", "--release", "tiny", "--sweep", sweep, "--cv", join(dir, "cv.json"), "--models", models, "--out", out, "--data", data]);
+	const partial = await runCli(["report", "--release", "tiny", "--sweep", sweep, "--cv", join(dir, "cv.json"), "--models", models, "--out", out, "--data", data]);
 	t.is(partial.status, 1);
 	t.regex(partial.stderr, /seed 2 has a fold-0 model but no cross-validation/);
 });

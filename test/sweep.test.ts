@@ -2,7 +2,6 @@
 // (host/train/ray_sweep.py) that resumes without retraining. The Ray python is a venv made with
 // --system-site-packages beside Debian's python3-torch (.ci/run makes results/tmp/ray-venv).
 import test from "ava";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +11,7 @@ import { RECIPES } from "../host/train/recipes.ts";
 import { defaultDataset } from "./eval-dataset.ts";
 import { mitdbTest } from "./mitdb-data.ts";
 import { IN_CI } from "./toolchain.ts";
+import { runCli } from "./run-cli.ts";
 
 test("parseRange reads seeds and folds as ranges and lists, and refuses the rest", (t) => {
 	t.deepEqual(parseRange("1-5", "seeds"), [1, 2, 3, 4, 5]);
@@ -39,15 +39,6 @@ function rayPython(): string | undefined {
 	return candidates.find((p) => p && existsSync(p));
 }
 
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> {
-	return new Promise((resolve) => {
-		const child = spawn(process.execPath, [join(REPO_ROOT, "bin/hypertiny.js"), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
-		let stdout = "", stderr = "";
-		child.stdout.on("data", (d) => (stdout += d));
-		child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-20000)));
-		child.on("close", (status) => resolve({ status: status ?? 1, stdout, stderr }));
-	});
-}
 
 const RAY_TITLE = "a two-trial sweep on a local Ray instance writes both fold checkpoints, and a second run resumes with nothing to do";
 const python = rayPython();
@@ -61,7 +52,7 @@ register(RAY_TITLE, async (t) => {
 	t.teardown(() => rmSync(out, { recursive: true, force: true }));
 	const env = { HYPERTINY_RAY_PYTHON: python!, RAY_AUTH_MODE: "disabled" };
 	const args = ["sweep", "--recipe", "tiny", "--seeds", "1-2", "--folds", "1", "--ray", "local", "--data", data, "--out", out];
-	const first = await cli(args, env);
+	const first = await runCli(args, env);
 	t.is(first.status, 0, first.stderr);
 	t.regex(first.stderr, /2 trials, 0 done already, 2 to run on Ray at local/);
 	for (const seed of [1, 2]) {
@@ -71,7 +62,7 @@ register(RAY_TITLE, async (t) => {
 		t.truthy(c.predictions["validation_outputs"] && c.predictions["validation_index"] && c.predictions["validation2_outputs"], "the held-out fold's outputs, from both leads");
 		t.false(existsSync(trialPath(out, "tiny", seed, 1) + ".tmp"));
 	}
-	const again = await cli(args, env);
+	const again = await runCli(args, env);
 	t.is(again.status, 0, again.stderr);
 	t.regex(again.stderr, /2 trials, 2 done already, 0 to run/);
 });
