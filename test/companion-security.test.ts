@@ -1,7 +1,8 @@
 // Safe by default (issue 16): the web companion answers only its own loopback Host names, same-origin pages and
-// the run's token, over HTTP and the WebSocket, and keeps a bounded replay buffer; the simulator's GATT socket lets
-// no frame flow before a hello with the token; `hypertiny companion --sim` finds the token in the private file the
-// run wrote. Every server here listens on 127.0.0.1.
+// the run's token, over HTTP and the WebSocket, and keeps a bounded replay buffer (read values kept apart from it,
+// so a late page still gets them); the simulator's GATT socket lets no frame flow before a hello with the token;
+// `hypertiny companion --sim` finds the token in the private file the run wrote. Every server here listens on
+// 127.0.0.1.
 import test from "ava";
 import { spawn, spawnSync } from "node:child_process";
 import { EventEmitter } from "node:events";
@@ -157,6 +158,41 @@ test("the web companion's replay buffer keeps the newest frames up to its cap; o
 	t.is(bytes.length, 10 * message, "exactly the last ten frames");
 	const firsts = Array.from({ length: 10 }, (_, i) => bytes[i * message + 5]);
 	t.deepEqual(firsts, Array.from({ length: 10 }, (_, i) => (9990 + i) & 0xff), "the newest, in order");
+	ws.socket.destroy();
+	await page.close();
+});
+
+test("the web companion keeps the latest read value of each characteristic apart from its replay buffer and sends those first to a late page", async (t) => {
+	const message = 2 + 3 + 20;
+	const page = new WebCompanionServer({ maxReplayBytes: 10 * message });
+	const port = await page.listen(0);
+	const app = fakeApp();
+	page.attach(app);
+	const device = new Uint8Array(20).fill(1);
+	app.emit("value", P.MODEL_INFO, new Uint8Array(20).fill(0xa0));
+	app.emit("value", P.CLASS_NAMES, new TextEncoder().encode("N,S,V"));
+	app.emit("value", P.DEVICE_INFO, device);
+	app.emit("value", P.MODEL_INFO, new Uint8Array(20).fill(0xa1)); // the model read again: the newer value wins
+	for (let i = 0; i < 1000; i++) app.emit("packet", P.SUMMARY, new Uint8Array(20).fill(i & 0xff));
+	t.true(page.replayDropped > 4, "every read value fell out of the replay buffer");
+	const ws = await upgrade(port, `/gatt?token=${page.token}`, { Host: `127.0.0.1:${port}` });
+	t.is(ws.status, 101);
+	const valueBytes = (2 + 3 + 20) + (2 + 3 + 5) + (2 + 3 + 20);
+	const want = valueBytes + 10 * message;
+	let bytes = Buffer.from(ws.text.split("\r\n\r\n")[1] ?? "", "latin1");
+	const deadline = Date.now() + 5000;
+	while (bytes.length < want && Date.now() < deadline) bytes = Buffer.concat([bytes, await new Promise<Buffer>((r) => ws.socket.once("data", r))]);
+	await new Promise((r) => setTimeout(r, 100));
+	t.is(bytes.length, want, "the three values, then the last ten frames");
+	// One WebSocket message per frame: [0x82, length, kind, id, n, ...bytes].
+	const frames: { kind: number; id: number; bytes: number[] }[] = [];
+	for (let at = 0; at < bytes.length; at += 2 + bytes[at + 1]!) frames.push({ kind: bytes[at + 2]!, id: bytes[at + 3]!, bytes: [...bytes.subarray(at + 5, at + 2 + bytes[at + 1]!)] });
+	t.deepEqual(frames.slice(0, 3), [
+		{ kind: FRAME_VALUE, id: P.MODEL_INFO, bytes: new Array(20).fill(0xa1) },
+		{ kind: FRAME_VALUE, id: P.CLASS_NAMES, bytes: [..."N,S,V"].map((c) => c.charCodeAt(0)) },
+		{ kind: FRAME_VALUE, id: P.DEVICE_INFO, bytes: [...device] },
+	], "the latest values first, in the order they were first read");
+	t.deepEqual(frames.slice(3).map((f) => [f.kind, f.id, f.bytes[0]]), Array.from({ length: 10 }, (_, i) => [FRAME_NOTIFY, P.SUMMARY, (990 + i) & 0xff]), "then the replay");
 	ws.socket.destroy();
 	await page.close();
 });

@@ -11,7 +11,9 @@
 // cannot script it), and, for the page and the live data, that carry the run's token (host/app/run-token.ts:
 // ?token=..., in the URL printed; the page passes it on the WebSocket; 403 without it). The page's code
 // (/app.js and the modules it imports, the same for every run) needs no token. The replay buffer for late
-// pages keeps the last MAX_REPLAY_BYTES of frames; older ones are dropped and counted.
+// pages keeps the last MAX_REPLAY_BYTES of frames; older ones are dropped and counted. The latest read value of
+// each characteristic (model info, class names, device info: FRAME_VALUE) is kept apart from it and goes to every
+// new page first, so a page that connects after the buffer overflowed still knows the classes and the gain.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -112,6 +114,8 @@ export class WebCompanionServer {
 	#history: Buffer[] = [];
 	#historyStart = 0;
 	#historyBytes = 0;
+	/** The latest FRAME_VALUE message per characteristic id, in the order each was first read; never dropped. */
+	#values = new Map<number, Buffer>();
 	#sockets = new Set<Socket>();
 	#app: SimApp | undefined;
 	#port = 0;
@@ -178,6 +182,9 @@ export class WebCompanionServer {
 				});
 				if (!keep) socket.end(); // a close frame, or a message that cannot be a write
 			});
+			// The read values first (the replay may have lost them), then the replay; a value still in the replay
+			// comes again in its place, and the newest one is the last the page gets either way.
+			for (const message of this.#values.values()) socket.write(message);
 			for (let i = this.#historyStart; i < this.#history.length; i++) socket.write(this.#history[i]);
 			this.#sockets.add(socket);
 		});
@@ -201,7 +208,7 @@ export class WebCompanionServer {
 	attach(app: SimApp): void {
 		this.#app = app;
 		app.on("device", (name: string) => this.#send(encodeFrame(FRAME_DEVICE, 0, new TextEncoder().encode(name))));
-		app.on("value", (id: number, bytes: Uint8Array) => this.#send(encodeFrame(FRAME_VALUE, id, bytes)));
+		app.on("value", (id: number, bytes: Uint8Array) => this.#values.set(id, this.#send(encodeFrame(FRAME_VALUE, id, bytes))));
 		app.on("packet", (id: number, bytes: Uint8Array) => this.#send(encodeFrame(FRAME_NOTIFY, id, bytes)));
 		app.on("connection", (c: boolean) => this.#send(encodeFrame(c ? FRAME_CONNECTED : FRAME_DISCONNECTED, 0)));
 	}
@@ -215,10 +222,11 @@ export class WebCompanionServer {
 		await new Promise<void>((resolve) => this.server.close(() => resolve()));
 	}
 
-	#send(frame: Uint8Array): void {
+	#send(frame: Uint8Array): Buffer {
 		const message = wsMessage(frame);
 		this.#remember(message);
 		for (const s of this.#sockets) s.write(message);
+		return message;
 	}
 
 	#remember(message: Buffer): void {
