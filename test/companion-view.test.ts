@@ -1,10 +1,10 @@
 // The terminal companion's live panel (host/companion/view.ts) on narrow terminals: redrawn in place on a small
 // terminal emulator, it leaves exactly one copy of itself at any width; labels tell device totals from what the
-// view received since connecting.
+// view received since connecting; the AF line counts episodes and gives the device's burden.
 import test from "ava";
 import * as P from "../modules/ble/protocol.ts";
 import { CompanionState } from "../host/companion/state.ts";
-import { attachView, fitLines } from "../host/companion/view.ts";
+import { afLine, attachView, fitLines, renderPanel } from "../host/companion/view.ts";
 
 function packet(encode: (b: Uint8Array) => number): Uint8Array {
 	const b = new Uint8Array(P.MAX_PACKET);
@@ -77,4 +77,24 @@ test("fitLines wraps at spaces, cuts words wider than the terminal, and keeps sh
 	t.deepEqual(fitLines(["short", "heart rate 70 bpm   signal ok"], 16), ["short", "heart rate 70", "  bpm   signal", "  ok"]);
 	t.deepEqual(fitLines(["abcdefghijklmnopqrst"], 10), ["abcdefghi", "  jklmnop", "  qrst"]);
 	for (const line of fitLines(["x ".repeat(100)], 20)) t.true(line.length <= 19);
+});
+
+test("the panel's AF line: episodes from the onset events (a repeated onset is no new episode), and the device's burden from its last AF event", (t) => {
+	const s = new CompanionState();
+	const af = (kind: number, at: number, permille: number) => s.packet(P.EVENT, packet((b) => P.encodeEvent(b, kind, 0, permille, at)));
+	t.is(afLine(s), "AF: 0 episodes");
+	t.regex(renderPanel(s, "test"), /\nAF: 0 episodes\n/);
+	af(P.EVENT_AF_ONSET, 3600, 0);
+	t.is(afLine(s), "AF: 1 episode, in progress, burden 0.0 % (device, at 00:10.0)");
+	af(P.EVENT_AF_ONSET, 7200, 400); // an offset lost: still the one episode
+	af(P.EVENT_AF_OFFSET, 36000, 810);
+	af(P.EVENT_AF_OFFSET, 40000, 790); // no episode open: nothing changes but the burden
+	af(P.EVENT_AF_ONSET, 43200, 700);
+	af(P.EVENT_AF_OFFSET, 54000, 123);
+	t.is(afLine(s), "AF: 2 episodes, burden 12.3 % (device, at 02:30.0)");
+	t.regex(renderPanel(s, "test"), /\nAF: 2 episodes, burden 12\.3 % \(device, at 02:30\.0\)\n/);
+	// A view that connected during an episode: the summary's AF bit says it is in progress.
+	const late = new CompanionState();
+	late.packet(P.SUMMARY, packet((b) => P.encodeSummary(b, { quality: 0, heartRate: 90, modelStatus: 0, alerts: P.ALERT_AF, samples: 7200, beatsDetected: 10, beatsClassified: 10, samplesRejected: 0 })));
+	t.is(afLine(late), "AF: an episode in progress, begun before this view connected");
 });

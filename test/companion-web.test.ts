@@ -2,9 +2,10 @@
 // exports) on packets made here, then the page in headless Chromium against the simulator, driven over the
 // DevTools protocol: the page decodes the app's packets (the shared protocol module, served transpiled), draws the
 // strip on a calibrated grid at the gain the device sends, with class markers, the heart-rate trend, the device's counts and every event, scrolls
-// back through a finished run and exports it; its buttons send control writes to the running app. The screenshot
-// is kept as a test artifact: build/test-artifacts/web-companion.png.
-import test from "ava";
+// back through a finished run and exports it; its buttons send control writes to the running app; on MIT-BIH 201
+// it shades the AF episodes the device's events mark and gives their burden. The screenshots are kept as test
+// artifacts: build/test-artifacts/web-companion.png (and web-companion-af.png).
+import test, { type ExecutionContext } from "ava";
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, statSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,9 +13,11 @@ import { join } from "node:path";
 import * as P from "../modules/ble/protocol.ts";
 import { FIXTURE_MODEL } from "../host/app/default-model.ts";
 import { SimApp } from "../host/app/sim-app.ts";
+import { loadRecording } from "../host/app/ecg-resource.ts";
 import { WebCompanionServer } from "../host/app/web-server.ts";
 import { ROOT } from "../host/cli/sim-runner.ts";
 import { built, excerpt } from "./app-helpers.ts";
+import { MITDB_MISSING, mitdbTest } from "./mitdb-data.ts";
 import { testWithTools } from "./toolchain.ts";
 
 const ARTIFACTS = join(ROOT, "build/test-artifacts");
@@ -56,7 +59,7 @@ test("run record: device counts and their total, beats received with class and c
 	t.is(clock(100.7), "01:40");
 	t.is(clock(3725), "1:02:05");
 
-	t.deepEqual(run.csv().trimEnd().split("\n"), ["sample_index,time_s,class,confidence,heart_rate_bpm", "360,1.000,N,0.902,72", "700,1.944,V,0.600,70", "1000,2.778,,,"]);
+	t.deepEqual(run.csv().trimEnd().split("\n"), ["sample_index,time_s,class,confidence,heart_rate_bpm,af", "360,1.000,N,0.902,72,0", "700,1.944,V,0.600,70,0", "1000,2.778,,,,0"]);
 	const json = JSON.parse(run.json());
 	t.is(json.beats.length, 3);
 	t.deepEqual(json.counts.device, { N: 5, S: 1, V: 2, F: 0 }, "counts by the model's class names");
@@ -65,6 +68,78 @@ test("run record: device counts and their total, beats received with class and c
 	t.deepEqual(json.events.map((e: { kind: string | number }) => e.kind), ["model", "af-onset", 42]);
 	t.is(json.model.policy, "boot");
 	t.is(json.device, null, "no device info received");
+});
+
+test("run record: AF episodes from the device's onset and offset events, the burden over the time monitored, and both exports", (t) => {
+	const run = new Run(P);
+	run.packet(P.MODEL_INFO, packet((b) => P.encodeModelInfo(b, { status: P.MODEL_READY, classCount: 2, policy: 0, alertClass: 1, blobBytes: 1000, crc: 1, window: 256, sampleRate: 360, tStar: 0, errorCode: 0 })));
+	run.packet(P.CLASS_NAMES, packet((b) => P.encodeClassNames(b, ["N", "V"])));
+	const beat = (seq: number, at: number) => run.packet(P.BEAT, packet((b) => P.encodeBeat(b, seq, 0, 1, P.BEAT_CLASSIFIED, at, 360, 360, 60)));
+	const af = (kind: number, at: number, permille: number) => t.true(run.packet(P.EVENT, packet((b) => P.encodeEvent(b, kind, 0, permille, at))));
+	t.is(run.afText(), "AF: 0 episodes, burden -");
+	t.is(run.deviceAfText(), "");
+
+	beat(0, 0);
+	af(P.EVENT_AF_OFFSET, 100, 0); // an offset without an onset: no episode
+	t.deepEqual(run.afEpisodes, []);
+	beat(1, 1000);
+	af(P.EVENT_AF_ONSET, 1000, 0);
+	beat(2, 2000);
+	af(P.EVENT_AF_ONSET, 2000, 300); // a repeated onset (an offset lost): the episode goes on from its first onset
+	t.deepEqual(run.afEpisodes, [{ onset: 1000, offset: undefined }]);
+	t.is(run.afOpen, run.afEpisodes[0]);
+	t.deepEqual(run.afBurden(), { afSamples: 1000, monitoredSamples: 2000, percent: 50 }, "an open episode runs to the latest sample heard of");
+	t.is(run.afText(), "AF: 1 episode (one in progress), burden 50.0 % of 00:05 monitored (computed here from the episodes)");
+	beat(3, 3000);
+	af(P.EVENT_AF_OFFSET, 3000, 500); // closed: [1000, 3000)
+	beat(4, 3600);
+	af(P.EVENT_AF_ONSET, 2500, 500); // an onset inside the episode that ended: ignored
+	af(P.EVENT_AF_OFFSET, 3600, 500); // none open: ignored
+	t.is(run.afEventsIgnored, 4);
+	beat(5, 5000);
+	af(P.EVENT_AF_ONSET, 5000, 444); // open: [5000, latest)
+	beat(6, 5720);
+	t.deepEqual(run.afEpisodes, [{ onset: 1000, offset: 3000 }, { onset: 5000, offset: undefined }]);
+	t.is(run.lastSample, 5720);
+	const burden = run.afBurden();
+	t.deepEqual(burden, { afSamples: 2000 + 720, monitoredSamples: 5720, percent: (100 * 2720) / 5720 });
+	t.is(run.afText(), "AF: 2 episodes (one in progress), burden 47.6 % of 00:15 monitored (computed here from the episodes)");
+	t.is(run.deviceAfText(), "The device's own figure: 44.4 % at 00:13, its last AF event (RR time in AF since start or Reset counts).");
+	t.is(run.events.filter((e: P.EventPacket) => e.kind === P.EVENT_AF_ONSET || e.kind === P.EVENT_AF_OFFSET).length, 7, "every AF event is in the event list, ignored or not");
+
+	// CSV: still one row per beat, af 1 inside [onset, offset), 0 outside (the offset's own beat is out).
+	const csv = run.csv().trimEnd().split("\n");
+	t.is(csv[0], "sample_index,time_s,class,confidence,heart_rate_bpm,af");
+	t.is(csv.length, 1 + 7);
+	t.deepEqual(csv.slice(1).map((r: string) => [Number(r.split(",")[0]), r.split(",")[5]]), [[0, "0"], [1000, "1"], [2000, "1"], [3000, "0"], [3600, "0"], [5000, "1"], [5720, "1"]]);
+
+	const json = JSON.parse(run.json()).af;
+	t.deepEqual(json.episodes, [
+		{ onset: 1000, offset: 3000, onsetTime: 2.778, offsetTime: 8.333, seconds: 5.556, open: false },
+		{ onset: 5000, offset: null, onsetTime: 13.889, offsetTime: null, seconds: 2, open: true },
+	]);
+	t.is(json.episodeCount, 2);
+	t.is(json.eventsIgnored, 4);
+	t.is(json.afSamples, 2720);
+	t.is(json.monitoredFrom, 0);
+	t.is(json.monitoredSamples, 5720);
+	t.is(json.burdenPercent, 47.55);
+	t.regex(json.burdenSource, /^computed from the episodes/);
+	t.deepEqual({ ...json.device, source: undefined }, { burdenPercent: 44.4, atSample: 5000, source: undefined });
+
+	// The cap: the oldest episodes are forgotten but their AF time still counts; beats before them have no af value.
+	const capped = new Run(P, { maxEvents: 10 });
+	for (let i = 0; i < 30; i++) {
+		capped.packet(P.BEAT, packet((b) => P.encodeBeat(b, i, 0, 1, P.BEAT_CLASSIFIED, 1000 * i + 100, 360, 360, 60)));
+		capped.packet(P.EVENT, packet((b) => P.encodeEvent(b, P.EVENT_AF_ONSET, 0, 0, 1000 * i + 100)));
+		capped.packet(P.EVENT, packet((b) => P.encodeEvent(b, P.EVENT_AF_OFFSET, 0, 0, 1000 * i + 600)));
+	}
+	t.true(capped.afEpisodes.length <= 11);
+	t.is(capped.afEpisodes.length + capped.afEpisodesForgotten, 30);
+	t.is(capped.afBurden().afSamples, 30 * 500, "forgotten episodes still count");
+	const rows = capped.csv().trimEnd().split("\n").slice(1);
+	t.is(rows[0]!.split(",")[5], "", "a beat in a forgotten episode: af unknown");
+	t.is(rows[29]!.split(",")[5], "1");
 });
 
 test("run record: the strip's gain comes from the device info, &gain=N overrides it, and 200 is assumed (and said) only when the device sent none", (t) => {
@@ -118,6 +193,8 @@ const PAGE_STATE = `(() => {
 		received: q("#received").textContent,
 		events: [...document.querySelectorAll("#events li")].map((li) => ({ kind: li.dataset.kind, sample: Number(li.dataset.sample), text: li.textContent, routine: li.classList.contains("routine") })),
 		trendPoints: Number(q("#trend").dataset.points),
+		trendAfBands: Number(q("#trend").dataset.afBands),
+		af: { ...q("#af").dataset, text: q("#af").textContent, note: q("#af-note").textContent },
 		strip: { ...q("#strip").dataset },
 		window: q("#window").textContent,
 		lastBeat: q("#last-beat").textContent,
@@ -176,6 +253,12 @@ testWithTools("web companion in headless Chromium: a finished run on a calibrate
 			t.true(s.events.some((e: any) => e.kind === "quality" && /signal flatline$/.test(e.text) && !e.routine), "the flat line is in the list, not muted");
 
 			t.true(s.trendPoints > 10, `${s.trendPoints} heart-rate values on the trend`);
+			// Record 119 has no AF: no band anywhere, and the page says so.
+			t.is(s.strip.afBands, "0");
+			t.is(s.trendAfBands, 0);
+			t.is(s.af.episodes, "0");
+			t.regex(s.af.text, /^AF: 0 episodes, burden 0\.0 % of 00:4\d monitored \(computed here from the episodes\)$/);
+			t.is(s.af.note, "", "the device sent no AF burden");
 			t.is(s.strip.follow, "false", "an ended run is no longer followed");
 			t.true(Number(s.strip.firstSample) > 0, `the page opens at the end of the run (from sample ${s.strip.firstSample})`);
 			t.regex(s.window, /–00:45 of 00:45 · run ended$/);
@@ -202,7 +285,7 @@ testWithTools("web companion in headless Chromium: a finished run on a calibrate
 
 			// Exports: one CSV row per beat received plus the header; the JSON holds the same beats, counts and events.
 			const csv = String(await browser.evaluate(`window.hypertiny.csv()`)).trimEnd().split("\n");
-			t.is(csv[0], "sample_index,time_s,class,confidence,heart_rate_bpm");
+			t.is(csv[0], "sample_index,time_s,class,confidence,heart_rate_bpm,af");
 			t.is(csv.length, Number(s.received) + 1);
 			const json = JSON.parse(String(await browser.evaluate(`window.hypertiny.json()`)));
 			t.is(json.beats.length, Number(s.received));
@@ -210,6 +293,74 @@ testWithTools("web companion in headless Chromium: a finished run on a calibrate
 			t.deepEqual(json.classes, Object.keys(counts));
 			t.is(json.events.length, sent.length);
 			t.is(json.sampleRate, rec.sampleRate);
+		} finally {
+			await browser.close();
+		}
+	} finally {
+		await page.close();
+	}
+});
+
+/** A test with Chromium and MIT-BIH: skipped with the notice of whichever is missing. */
+function testWithChromiumAndMitdb(title: string, body: (t: ExecutionContext) => Promise<void>): void {
+	if (MITDB_MISSING === undefined) testWithTools(title, ["chromium"], body);
+	else mitdbTest(title, body);
+}
+
+testWithChromiumAndMitdb("web companion in headless Chromium: AF episodes of MIT-BIH 201 shaded on the strip and the trend, with their burden, as the device's events said", async (t) => {
+	built(["app"]);
+	// The first 7 minutes of record 201: AF from its start to 6:18, then nodal and sinus rhythm (test/app-af.test.ts).
+	const full = await loadRecording("201");
+	const n = 420 * full.sampleRate;
+	const rec = { ...full, samples: full.samples.slice(0, n), beats: full.beats.filter((b) => b.sample < n) };
+	const page = new WebCompanionServer();
+	const port = await page.listen(0);
+	try {
+		const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, config: { traceBeats: false, stripDecimation: 2 } });
+		const af: P.EventPacket[] = [];
+		app.on("packet", (id: number, bytes: Uint8Array) => {
+			const e = id === P.EVENT ? P.decodeEvent(bytes) : undefined;
+			if (e && (e.kind === P.EVENT_AF_ONSET || e.kind === P.EVENT_AF_OFFSET)) af.push(e);
+		});
+		page.attach(app);
+		const result = await app.done;
+		t.is(result.status, 0, result.stderr);
+		page.end();
+		const onsets = af.filter((e) => e.kind === P.EVENT_AF_ONSET);
+		t.true(onsets.length >= 1, `the app sent ${onsets.length} AF onsets`);
+		const browser = await devtools(page.url(port));
+		try {
+			await until("the end of the run on the page", () => browser.evaluate(`document.body?.dataset.ended ?? ""`), (v) => v === "true");
+			// The first AF event in the list, clicked: the strip shows its onset, shaded.
+			await browser.evaluate(`document.querySelector('#events li[data-kind="af-onset"]').click()`);
+			await browser.evaluate(NEXT_FRAME);
+			const s = (await browser.evaluate(PAGE_STATE)) as any;
+			t.true(Number(s.strip.firstSample) <= onsets[0]!.sampleIndex && onsets[0]!.sampleIndex <= Number(s.strip.lastSample), "the strip shows the onset");
+			t.true(Number(s.strip.afBands) >= 1, `${s.strip.afBands} AF bands on the strip`);
+			t.is(s.trendAfBands, onsets.length, "every episode shaded on the heart-rate trend");
+			t.is(s.af.episodes, String(onsets.length));
+			t.true(Number(s.af.burden) > 50, `AF burden ${s.af.burden} % (AF to 6:18 of 7:00)`);
+			t.regex(s.af.text, /^AF: \d+ episodes?, burden \d+\.\d % of 0[67]:\d\d monitored \(computed here from the episodes\)$/);
+			const last = af[af.length - 1]!;
+			t.is(s.af.deviceBurden, String(last.detail / 10), "the device's own figure, from its last AF event");
+			t.regex(s.af.note, /^The device's own figure: \d+\.\d % at \d\d:\d\d, its last AF event/);
+			mkdirSync(ARTIFACTS, { recursive: true });
+			writeFileSync(join(ARTIFACTS, "web-companion-af.png"), Buffer.from(String(await browser.screenshot()), "base64"));
+
+			// The exports: the episodes as the events made them; the CSV's af column marks the beats inside them.
+			const json = JSON.parse(String(await browser.evaluate(`window.hypertiny.json()`)));
+			const pairs: [number, number | null][] = [];
+			for (const e of af) {
+				if (e.kind === P.EVENT_AF_ONSET) pairs.push([e.sampleIndex, null]);
+				else pairs[pairs.length - 1]![1] = e.sampleIndex;
+			}
+			t.deepEqual(json.af.episodes.map((e: any) => [e.onset, e.offset]), pairs);
+			t.is(json.af.burdenPercent, Number(Number(s.af.burden).toFixed(2)));
+			const csv = String(await browser.evaluate(`window.hypertiny.csv()`)).trimEnd().split("\n").slice(1).map((r) => r.split(","));
+			t.is(csv.length, json.beats.length);
+			const inside = (i: number) => pairs.some(([on, off]) => on <= i && (off === null || i < off));
+			t.deepEqual(csv.map((r) => r[5]), csv.map((r) => (inside(Number(r[0])) ? "1" : "0")));
+			t.true(csv.some((r) => r[5] === "1") && csv.some((r) => r[5] === "0"));
 		} finally {
 			await browser.close();
 		}

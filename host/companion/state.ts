@@ -48,6 +48,11 @@ export class CompanionState {
 	malformed = 0;
 	recent: CompanionBeat[] = [];
 	alertLog: CompanionAlert[] = [];
+	/** AF episodes begun (onset events, a repeated onset not counted again), and whether one lasts. */
+	afEpisodes = 0;
+	inAf = false;
+	/** The device's AF burden (permille of RR time since start or reset-counts) and where: its last AF event's detail. */
+	afBurden: { permille: number; sampleIndex: number } | undefined;
 	connected = true;
 	#lastSeq = -1;
 	#listeners: ((u: CompanionUpdate) => void)[] = [];
@@ -178,9 +183,14 @@ export class CompanionState {
 				text = `invalid samples rejected (${e.detail} so far)`;
 				break;
 			case P.EVENT_AF_ONSET:
+				if (!this.inAf) this.afEpisodes++;
+				this.inAf = true;
+				this.afBurden = { permille: e.detail, sampleIndex: e.sampleIndex };
 				text = `atrial fibrillation started (AF burden ${(e.detail / 10).toFixed(1)} %)`;
 				break;
 			case P.EVENT_AF_OFFSET:
+				this.inAf = false;
+				this.afBurden = { permille: e.detail, sampleIndex: e.sampleIndex };
 				text = `atrial fibrillation ended (AF burden ${(e.detail / 10).toFixed(1)} %)`;
 				break;
 			default:

@@ -1,6 +1,6 @@
 // Terminal renderings of the companion state: a live panel redrawn in place (TTY), plain event lines (pipes,
 // logs) or one JSON object per update (--json).
-import { MODEL_STATUS_NAMES, POLICY_NAMES, QUALITY_NAMES } from "../../modules/ble/protocol.ts";
+import { ALERT_AF, MODEL_STATUS_NAMES, POLICY_NAMES, QUALITY_NAMES } from "../../modules/ble/protocol.ts";
 import type { CompanionState, CompanionUpdate } from "./state.ts";
 
 export function clock(seconds: number): string {
@@ -20,6 +20,20 @@ export function modelLine(state: CompanionState): string {
 export function countsLine(state: CompanionState): string {
 	if (!state.classes.length) return "device totals: -";
 	return "device totals: " + state.classes.map((c, i) => `${c} ${state.counts[i] ?? 0}`).join("  ");
+}
+
+/**
+ * AF episodes seen and the device's own AF burden, as of its last AF event (the burden travels only in those):
+ * "AF: 2 episodes, burden 12.3 % (device, at 05:12.0)"; "in progress" while one lasts (by the events, or the
+ * summary's AF alert bit when the onset came before this view connected).
+ */
+export function afLine(state: CompanionState): string {
+	const n = state.afEpisodes;
+	const now = state.inAf || (state.alerts & ALERT_AF) !== 0;
+	const b = state.afBurden;
+	const burden = b ? `, burden ${(b.permille / 10).toFixed(1)} % (device, at ${clock(state.seconds(b.sampleIndex))})` : "";
+	const episodes = n === 0 && now ? "an episode in progress, begun before this view connected" : `${n} episode${n === 1 ? "" : "s"}${now ? ", in progress" : ""}`;
+	return `AF: ${episodes}${burden}`;
 }
 
 /**
@@ -57,6 +71,7 @@ export function renderPanel(state: CompanionState, title: string, columns = Infi
 		`received since connecting: ${state.beats} beats${state.lostBeats ? ` (${state.lostBeats} lost)` : ""}`,
 		modelLine(state),
 		countsLine(state),
+		afLine(state),
 		"recent beats:",
 		...state.recent.slice(-8).map((b) => `  ${clock(b.seconds)}  ${(b.className ?? "-").padEnd(5)} ${b.className ? `${Math.round(b.confidence * 100)}%`.padStart(4) : "    "}  ${b.heartRate || "-"} bpm${b.inVRun ? "  V RUN" : ""}`),
 		"alerts:",

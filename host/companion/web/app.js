@@ -1,10 +1,11 @@
 // The web companion: the ECG strip on a calibrated grid with class markers shaded by confidence, heart rate and
-// its trend over the whole run, per-class counts, every event, scrollback through the whole run (live or ended),
-// and CSV / JSON export as downloads made in the page. Packets come from the simulator over a WebSocket (/gatt,
-// frames of host/companion/frames.ts) or from a board over Web Bluetooth; both are decoded by
-// modules/ble/protocol.ts, served transpiled as /protocol.js, into the run of run.js; draw.js draws it. The
-// buttons send control writes (encoded by the same module) back: a write frame on the WebSocket, or a write to
-// the board's control characteristic; the device's answer comes back on the result characteristic.
+// its trend over the whole run, AF episodes shaded on both with their burden, per-class counts, every event,
+// scrollback through the whole run (live or ended), and CSV / JSON export as downloads made in the page. Packets
+// come from the simulator over a WebSocket (/gatt, frames of host/companion/frames.ts) or from a board over Web
+// Bluetooth; both are decoded by modules/ble/protocol.ts, served transpiled as /protocol.js, into the run of
+// run.js; draw.js draws it. The buttons send control writes (encoded by the same module) back: a write frame on
+// the WebSocket, or a write to the board's control characteristic; the device's answer comes back on the result
+// characteristic.
 // Nothing here sends data anywhere but those control writes.
 import * as P from "/protocol.js";
 import { FRAME_NOTIFY, FRAME_VALUE, FRAME_CONNECTED, FRAME_DISCONNECTED, FRAME_DEVICE, FRAME_END, FRAME_WRITE } from "/frames.js";
@@ -79,7 +80,8 @@ function draw() {
 	const canvas = $("strip");
 	const { gain, text } = run.stripGain(gainParam);
 	$("gain").textContent = text;
-	const firstDrawn = drawStrip(canvas, run, start, gain);
+	const { firstDrawn, afBands } = drawStrip(canvas, run, start, gain);
+	canvas.dataset.afBands = String(afBands);
 	canvas.dataset.gain = String(gain);
 	canvas.dataset.firstSample = String(start);
 	canvas.dataset.lastSample = String(start + n);
@@ -92,7 +94,9 @@ function draw() {
 	$("follow").setAttribute("aria-pressed", String(view.follow));
 	const forgotten = run.strip.forgotten && run.strip.first !== undefined ? ` · strip before ${clock(run.seconds(run.strip.first))} forgotten (memory cap)` : "";
 	$("window").textContent = `${clock(run.seconds(start))}–${clock(run.seconds(start + n))} of ${clock(run.seconds(run.lastSample))}${view.follow ? " · live" : ended ? " · run ended" : ""}${forgotten}`;
-	$("trend").dataset.points = String(drawTrend($("trend"), run, start, n));
+	const trend = drawTrend($("trend"), run, start, n);
+	$("trend").dataset.points = String(trend.points);
+	$("trend").dataset.afBands = String(trend.afBands);
 }
 
 function drawCounts() {
@@ -119,6 +123,19 @@ function drawCounts() {
 	const at = run.countsAt === undefined ? "" : ` (its summary at ${clock(run.seconds(run.countsAt))})`;
 	const lost = run.beatsLost ? `; ${run.beatsLost} beat notifications lost` : "";
 	$("counts-note").textContent = `device total: the device's own per-class counts${at}, zeroed by Reset counts; received here: beats this page got since it connected${lost}.`;
+	drawAf();
+}
+
+/** AF episodes and burden beside the counts: the page's figure from the episodes, and the device's last one. */
+function drawAf() {
+	const af = $("af");
+	const { percent } = run.afBurden();
+	af.dataset.episodes = String(run.afEpisodes.length + run.afEpisodesForgotten);
+	af.dataset.open = String(run.afOpen !== undefined);
+	af.dataset.burden = percent === undefined ? "" : percent.toFixed(2);
+	af.dataset.deviceBurden = run.deviceAfBurden ? String(run.deviceAfBurden.permille / 10) : "";
+	af.textContent = run.afText();
+	$("af-note").textContent = run.deviceAfText();
 }
 
 let eventsShown = 0, eventsForgotten = 0, eventsRate = 0;

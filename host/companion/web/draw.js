@@ -10,6 +10,9 @@ export const MM_PER_MV = 10;
 const MARGIN_MM = 8;
 /** Marker colours by class index; the class alerts are about (V) is red. */
 const CLASS_COLORS = ["#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#5d4037", "#455a64", "#827717"];
+/** AF episodes: a translucent band and its label. */
+const AF_FILL = "rgba(123, 31, 162, 0.13)";
+const AF_TEXT = "#7b1fa2";
 
 /** Sizes the canvas's backing store to its CSS box and returns a context drawing in CSS pixels. */
 function prepare(canvas) {
@@ -37,10 +40,21 @@ export function classColor(run, classIndex) {
 	return CLASS_COLORS[classIndex % CLASS_COLORS.length];
 }
 
+/** The AF episodes of the run that overlap samples [from, to], as [onset, end) with end the latest sample while one lasts. */
+function afRanges(run, from, to) {
+	const out = [];
+	for (const e of run.afEpisodes) {
+		const end = run.afEnd(e);
+		if (end >= from && e.onset <= to) out.push([e.onset, end, e.offset === undefined]);
+	}
+	return out;
+}
+
 /**
- * The strip from sample `start` on: grid anchored to the record's time (it scrolls with the trace), the trace about
- * the window's median (its baseline) at `gain` ADC units per mV, beat markers shaded by confidence, event lines and
- * second labels. Returns the first strip sample drawn (undefined when none).
+ * The strip from sample `start` on: grid anchored to the record's time (it scrolls with the trace), AF episodes as
+ * shaded bands, the trace about the window's median (its baseline) at `gain` ADC units per mV, beat markers shaded
+ * by confidence, event lines and second labels. Returns the first strip sample drawn (undefined when none) and the
+ * number of AF bands drawn.
  */
 export function drawStrip(canvas, run, start, gain) {
 	const { ctx, w, h } = prepare(canvas);
@@ -88,6 +102,17 @@ export function drawStrip(canvas, run, start, gain) {
 	ctx.beginPath();
 	ctx.rect(x0, 0, w - x0, h);
 	ctx.clip();
+
+	// AF episodes: a band over [onset, offset), labelled at its left edge (or the window's).
+	const bands = afRanges(run, start, end);
+	for (const [from, to, open] of bands) {
+		const a = Math.max(x0, xOf(from)), b = Math.min(w, xOf(to));
+		ctx.fillStyle = AF_FILL;
+		ctx.fillRect(a, 0, Math.max(1, b - a), h);
+		ctx.fillStyle = AF_TEXT;
+		ctx.font = "bold 12px system-ui";
+		ctx.fillText(open ? "AF (in progress)" : "AF", a + 3, h - 18);
+	}
 
 	// Second labels.
 	ctx.fillStyle = "#a06060";
@@ -159,10 +184,13 @@ export function drawStrip(canvas, run, start, gain) {
 	}
 	ctx.globalAlpha = 1;
 	ctx.restore();
-	return firstDrawn;
+	return { firstDrawn, afBands: bands.length };
 }
 
-/** Heart rate over the whole run, the strip's window shaded; returns the number of heart-rate values. */
+/**
+ * Heart rate over the whole run, AF episodes and the strip's window shaded; returns the number of heart-rate values
+ * and of AF bands.
+ */
 export function drawTrend(canvas, run, start, span) {
 	const { ctx, w, h } = prepare(canvas);
 	const left = 30, top = 6, bottom = h - 16;
@@ -179,6 +207,16 @@ export function drawTrend(canvas, run, start, span) {
 	hi = Math.ceil(hi / 20) * 20;
 	const yOf = (bpm) => bottom - ((bpm - lo) / (hi - lo)) * (bottom - top);
 
+	const bands = afRanges(run, 0, total);
+	for (const [from, to] of bands) {
+		ctx.fillStyle = AF_FILL;
+		ctx.fillRect(xOf(from), top, Math.max(1, xOf(to) - xOf(from)), bottom - top);
+		if (xOf(to) - xOf(from) >= 18) {
+			ctx.fillStyle = AF_TEXT;
+			ctx.font = "bold 10px system-ui";
+			ctx.fillText("AF", xOf(from) + 2, top + 10);
+		}
+	}
 	ctx.fillStyle = "rgba(21, 101, 192, 0.12)";
 	ctx.fillRect(xOf(start), top, Math.max(2, xOf(start + span) - xOf(start)), bottom - top);
 	ctx.font = "10px system-ui";
@@ -223,7 +261,7 @@ export function drawTrend(canvas, run, start, span) {
 		else (ctx.moveTo(c - 1, yOf(sum / n)), ctx.lineTo(c + 1, yOf(sum / n)));
 	});
 	ctx.stroke();
-	return points;
+	return { points, afBands: bands.length };
 }
 
 /** The sample index at a click on the trend canvas (CSS x within it). */

@@ -6,6 +6,7 @@
 // - strip: MAX_STRIP_SAMPLES values (6 bytes each: u32 sample index, i16 value), 5 M = 7.7 h of the default strip
 //   (every 2nd sample at 360 Hz), 30 MB; when full the oldest 10 % is forgotten (`stripForgotten` counts them).
 // - beats: MAX_BEATS (about 50 h at 100 bpm), events: MAX_EVENTS; past that the oldest 10 % are forgotten too.
+//   AF episodes are capped at MAX_EVENTS as well; the AF time of forgotten ones still counts in the burden.
 // Strip samples that go back in time (a device that restarted) are dropped: reload the page for a new run.
 // The protocol module comes in as a parameter (the page passes /protocol.js), so nothing here fetches anything.
 
@@ -102,6 +103,21 @@ export class Run {
 		this.lastSeq = undefined;
 		this.events = [];
 		this.eventsForgotten = 0;
+		/**
+		 * Atrial fibrillation episodes from the device's AF onset / offset events: { onset, offset } sample ranges
+		 * [onset, offset), in order and disjoint; offset undefined while the episode lasts (it runs to lastSample).
+		 */
+		this.afEpisodes = [];
+		this.afEpisodesForgotten = 0;
+		/** AF samples of the forgotten episodes, and where the last of them ended. */
+		this.afForgottenSamples = 0;
+		this.afForgottenUntil = undefined;
+		/** AF events that fit no episode: an onset while one lasts or before the last one ended, an offset with none open. */
+		this.afEventsIgnored = 0;
+		/** The device's own burden: the detail of its last AF event (permille of RR time since start or Reset counts). */
+		this.deviceAfBurden = undefined;
+		/** The lowest sample index heard of: the monitored time the page's AF burden is over starts here. */
+		this.firstSample = undefined;
 		/** The highest sample index heard of: the run's length so far. */
 		this.lastSample = 0;
 		this.malformed = 0;
@@ -139,6 +155,7 @@ export class Run {
 				case P.EVENT: {
 					const e = P.decodeEvent(bytes);
 					if (e.kind === P.EVENT_QUALITY) this.quality = e.value;
+					if (e.kind === P.EVENT_AF_ONSET || e.kind === P.EVENT_AF_OFFSET) this.#af(e);
 					this.events.push(e);
 					if (this.events.length > this.maxEvents) this.eventsForgotten += this.events.splice(0, Math.ceil(this.maxEvents / 10)).length;
 					this.#reach(e.sampleIndex);
@@ -185,6 +202,7 @@ export class Run {
 
 	#reach(sampleIndex) {
 		if (sampleIndex > this.lastSample) this.lastSample = sampleIndex;
+		if (this.firstSample === undefined || sampleIndex < this.firstSample) this.firstSample = sampleIndex;
 	}
 
 	className(classIndex) {
@@ -206,6 +224,62 @@ export class Run {
 		if (urlGain > 0) return { gain: urlGain, source: "url", text: `at ${units(urlGain)}, set by gain= in the URL${device ? ` (the device says ${units(device)})` : ""}` };
 		if (device) return { gain: device, source: "device", text: `at ${units(device)} from the device` };
 		return { gain: ASSUMED_GAIN, source: "assumed", text: `at ${units(ASSUMED_GAIN)}, assumed (the device did not send its gain; &gain=N in the URL sets it)` };
+	}
+
+	#af(e) {
+		const P = this.P;
+		this.deviceAfBurden = { permille: e.detail, sampleIndex: e.sampleIndex };
+		const last = this.afEpisodes[this.afEpisodes.length - 1];
+		const open = last && last.offset === undefined ? last : undefined;
+		if (e.kind === P.EVENT_AF_ONSET) {
+			const after = last ? last.offset : this.afForgottenUntil;
+			if (open || (after !== undefined && e.sampleIndex < after)) return void this.afEventsIgnored++;
+			this.afEpisodes.push({ onset: e.sampleIndex, offset: undefined });
+			if (this.afEpisodes.length > this.maxEvents) {
+				const gone = this.afEpisodes.splice(0, Math.ceil(this.maxEvents / 10));
+				for (const g of gone) this.afForgottenSamples += g.offset - g.onset;
+				this.afEpisodesForgotten += gone.length;
+				this.afForgottenUntil = gone[gone.length - 1].offset;
+			}
+		} else if (!open || e.sampleIndex < open.onset) this.afEventsIgnored++;
+		else open.offset = e.sampleIndex;
+	}
+
+	/** The AF episode in progress (offset undefined), if any. */
+	get afOpen() {
+		const last = this.afEpisodes[this.afEpisodes.length - 1];
+		return last && last.offset === undefined ? last : undefined;
+	}
+
+	/** An episode's end: its offset, or the latest sample heard of while it lasts. */
+	afEnd(episode) {
+		return episode.offset ?? Math.max(episode.onset, this.lastSample);
+	}
+
+	/**
+	 * AF burden as this page knows it: AF time of the episodes received over the time monitored (from the first
+	 * sample heard of to the latest). `percent` undefined before any time is monitored.
+	 */
+	afBurden() {
+		let af = this.afForgottenSamples;
+		for (const e of this.afEpisodes) af += this.afEnd(e) - e.onset;
+		const monitored = this.firstSample === undefined ? 0 : this.lastSample - this.firstSample;
+		return { afSamples: af, monitoredSamples: monitored, percent: monitored > 0 ? Math.min(100, (100 * af) / monitored) : undefined };
+	}
+
+	/** The AF summary in words: episodes and the burden computed here (from the episodes, as it says). */
+	afText() {
+		const n = this.afEpisodes.length + this.afEpisodesForgotten;
+		const { percent, monitoredSamples } = this.afBurden();
+		const episodes = `${n} episode${n === 1 ? "" : "s"}${this.afOpen ? " (one in progress)" : ""}`;
+		const burden = percent === undefined ? "burden -" : `burden ${percent.toFixed(1)} % of ${clock(this.seconds(monitoredSamples))} monitored (computed here from the episodes)`;
+		return `AF: ${episodes}, ${burden}`;
+	}
+
+	/** The device's own AF burden in words, or "" before it sent one. */
+	deviceAfText() {
+		const d = this.deviceAfBurden;
+		return d ? `The device's own figure: ${(d.permille / 10).toFixed(1)} % at ${clock(this.seconds(d.sampleIndex))}, its last AF event (RR time in AF since start or Reset counts).` : "";
 	}
 
 	/** The sum of the device's per-class totals. */
@@ -248,18 +322,25 @@ export class Run {
 		}
 	}
 
-	/** One row per beat kept: sample index, time, class, confidence (empty when not classified), heart rate. */
+	/**
+	 * One row per beat kept: sample index, time, class, confidence (empty when not classified), heart rate, and af:
+	 * 1 when the beat is in an AF episode [onset, offset), 0 when not, empty before the episodes forgotten (memory cap).
+	 */
 	csv() {
-		const rows = ["sample_index,time_s,class,confidence,heart_rate_bpm"];
+		const rows = ["sample_index,time_s,class,confidence,heart_rate_bpm,af"];
+		const episodes = this.afEpisodes;
+		let k = 0;
 		for (const b of this.beats) {
 			const name = this.className(b.classIndex);
 			const quoted = /[",\n]/.test(name) ? `"${name.replaceAll('"', '""')}"` : name;
-			rows.push(`${b.sampleIndex},${this.seconds(b.sampleIndex).toFixed(3)},${quoted},${b.confidence === undefined ? "" : b.confidence.toFixed(3)},${b.heartRate || ""}`);
+			while (k < episodes.length && episodes[k].offset !== undefined && episodes[k].offset <= b.sampleIndex) k++;
+			const af = this.afForgottenUntil !== undefined && b.sampleIndex < this.afForgottenUntil ? "" : k < episodes.length && episodes[k].onset <= b.sampleIndex ? 1 : 0;
+			rows.push(`${b.sampleIndex},${this.seconds(b.sampleIndex).toFixed(3)},${quoted},${b.confidence === undefined ? "" : b.confidence.toFixed(3)},${b.heartRate || ""},${af}`);
 		}
 		return rows.join("\n") + "\n";
 	}
 
-	/** The whole run but the strip: device input, model, classes, counts, beats, events and the heart-rate series. */
+	/** The whole run but the strip: device input, model, classes, counts, beats, events, AF episodes and the heart-rate series. */
 	json() {
 		const P = this.P;
 		const counts = (get) => Object.fromEntries(this.classes.map((c, i) => [c, get(i)]));
@@ -286,10 +367,29 @@ export class Run {
 				beatsForgotten: this.beatsForgotten,
 				events: this.events.map((e) => ({ sampleIndex: e.sampleIndex, time: +this.seconds(e.sampleIndex).toFixed(3), kind: P.EVENT_NAMES[e.kind] || e.kind, value: e.value, detail: e.detail, text: this.eventText(e) })),
 				eventsForgotten: this.eventsForgotten,
+				af: this.#afJson(),
 				heartRate: this.beats.filter((b) => b.heartRate).map((b) => [b.sampleIndex, b.heartRate]),
 			},
 			null,
 			1,
 		);
+	}
+
+	#afJson() {
+		const { afSamples, monitoredSamples, percent } = this.afBurden();
+		const d = this.deviceAfBurden;
+		const time = (i) => +this.seconds(i).toFixed(3);
+		return {
+			episodes: this.afEpisodes.map((e) => ({ onset: e.onset, offset: e.offset ?? null, onsetTime: time(e.onset), offsetTime: e.offset === undefined ? null : time(e.offset), seconds: time(this.afEnd(e) - e.onset), open: e.offset === undefined })),
+			episodeCount: this.afEpisodes.length + this.afEpisodesForgotten,
+			episodesForgotten: this.afEpisodesForgotten,
+			eventsIgnored: this.afEventsIgnored,
+			afSamples,
+			monitoredFrom: this.firstSample ?? null,
+			monitoredSamples,
+			burdenPercent: percent === undefined ? null : +percent.toFixed(2),
+			burdenSource: "computed from the episodes received: AF samples / monitored samples",
+			device: d ? { burdenPercent: d.permille / 10, atSample: d.sampleIndex, source: "detail of the device's last AF event: RR time in AF since start or Reset counts" } : null,
+		};
 	}
 }
