@@ -52,3 +52,15 @@ mitdbTest("record 201: AF onset and offset events, as the host's detector comput
 	t.true(lines.some((l) => /^atrial fibrillation started \(AF burden \d+\.\d %\)$/.test(l)), lines.join("\n"));
 	t.true(lines.some((l) => l.startsWith("atrial fibrillation ended")));
 });
+
+mitdbTest("config afDetector false: the same beats, no AF event (what bench:m4app subtracts to cost the rhythm layer)", async (t) => {
+	const full = await loadRecording("201");
+	const recording = { ...full, samples: full.samples.slice(0, 120 * full.sampleRate) };
+	const on = await runApp({ recording, model: TRAINED_DEFAULT, config: { traceBeats: false } });
+	const off = await runApp({ recording, model: TRAINED_DEFAULT, config: { traceBeats: false, afDetector: false } });
+	t.is(off.status, 0, off.stderr);
+	const isAf = (e: P.EventPacket) => e.kind === P.EVENT_AF_ONSET || e.kind === P.EVENT_AF_OFFSET;
+	t.true(eventsOf(on).some(isAf), "record 201 starts in AF");
+	t.false(eventsOf(off).some(isAf));
+	t.deepEqual(off.of(P.BEAT), on.of(P.BEAT), "beats and classes do not depend on the detector");
+});

@@ -86,6 +86,8 @@ export interface M4AppReport {
 		inference_per_beat: Split | undefined;
 		/** The "beat ..." trace line (config.traceBeats, on by default): a beat minus a beat without it. */
 		trace_line_per_beat: Split | undefined;
+		/** The AF detector (the rhythm layer, config.afDetector): a beat minus a beat without it. */
+		af_detector_per_beat: Split | undefined;
 		variants: VariantFigures[];
 	};
 	segments: SegmentCost[];
@@ -127,6 +129,7 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 		{ name: "no model", config: {}, model: undefined },
 		{ name: "lazy", config: { policy: "lazy" }, model },
 		{ name: "boot, no trace line per beat", config: { policy: "boot", traceBeats: false }, model },
+		{ name: "boot, no AF detector", config: { policy: "boot", afDetector: false }, model },
 		{ name: `stream, budget ${needs.max_kernel_bytes} B (largest kernel)`, config: { policy: "stream", budget: needs.max_kernel_bytes }, model },
 		{ name: `stream, budget ${needs.total_kernel_bytes} B (all kernels)`, config: { policy: "stream", budget: needs.total_kernel_bytes }, model },
 	];
@@ -160,6 +163,7 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 	const noModel = figures.find((f) => f.name === "no model")!;
 	const lazy = figures.find((f) => f.name === "lazy")!;
 	const noTrace = figures.find((f) => f.name === "boot, no trace line per beat")!;
+	const noAf = figures.find((f) => f.name === "boot, no AF detector")!;
 	// The same first seconds as the variants, so a difference compares the same beats.
 	const mainShort = variantFigures("policy boot", {}, { ...run, ticks: variantTicks, regions: run.regions.filter((r) => r.tick <= variantTicks) }, { ...input.segments[0]!, count: variantTicks * BOARD_ADC.blockSamples });
 	const diff = (a: Split, b: Split): Split => split(a.instructions - b.instructions, a.native - b.native);
@@ -184,6 +188,7 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 			beat_without_inference: noModel.steadyBeat,
 			inference_per_beat: mainShort.steadyBeat && noModel.steadyBeat ? diff(mainShort.steadyBeat!, noModel.steadyBeat) : undefined,
 			trace_line_per_beat: noTrace.steadyBeat && mainShort.steadyBeat ? diff(mainShort.steadyBeat!, noTrace.steadyBeat) : undefined,
+			af_detector_per_beat: noAf.steadyBeat && mainShort.steadyBeat ? diff(mainShort.steadyBeat!, noAf.steadyBeat) : undefined,
 			variants: figures,
 		},
 		segments,

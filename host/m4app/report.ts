@@ -36,6 +36,10 @@ export function markdownReport(r: M4AppReport): string {
 	lines.push(row("per beat without inference (no model)", r.phases.beat_without_inference, "windowing, rhythm, BLE packets, trace line"));
 	lines.push(row("inference per beat (boot)", r.phases.inference_per_beat, "beat(boot) - beat(no model), same beats"));
 	lines.push(row("trace line per beat", r.phases.trace_line_per_beat, "beat(boot) - beat(traceBeats false), same beats"));
+	const af = r.phases.af_detector_per_beat;
+	// At 75 bpm, 1.25 beats per second of ECG; duty at the clock and CPI the power figures assume.
+	const afDuty = af ? (af.instructions * 1.25 * r.assumptions.cpi) / r.assumptions.clock_hz : undefined;
+	lines.push(row("AF detector per beat (the rhythm layer)", af, `beat(boot) - beat(afDetector false), same beats${afDuty === undefined ? "" : `; at 75 bpm ${n(Math.round(af!.instructions * 1.25))} per second of ECG, ${pct(afDuty, 3)} duty`}`));
 	for (const v of r.phases.variants) {
 		lines.push(row(`${v.name}: boot`, v.boot));
 		lines.push(row(`${v.name}: first classified beat`, v.firstClassifiedBeat, "excess over a block without a beat"));

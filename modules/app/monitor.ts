@@ -26,6 +26,8 @@ export interface MonitorOptions {
 	traceBeats: boolean;
 	/** One "@logits" trace line per classified beat (engine comparisons). */
 	traceLogits: boolean;
+	/** The AF detector (on by default; off only to measure what it costs, bench:m4app). */
+	afDetector: boolean;
 }
 
 export const DEFAULT_WINDOW = 256;
@@ -48,6 +50,7 @@ export function monitorOptions(config: Record<string, unknown>): MonitorOptions 
 		stripDecimation: number("stripDecimation", 0, 0, P.STRIP_MAX_DECIMATION),
 		traceBeats: configFlag(config, "traceBeats", true),
 		traceLogits: configFlag(config, "traceLogits", false),
+		afDetector: configFlag(config, "afDetector", true),
 	};
 }
 
@@ -183,9 +186,11 @@ export class Monitor implements SampleSink {
 		}
 		if (beat.heartRate > 0) this.heartRate = beat.heartRate;
 		this.rhythm.beat(cls, c.alertClass, beat.heartRate, beat.sampleIndex);
-		const ectopic = cls >= 0 && ((this.#ectopicClasses >> cls) & 1) === 1;
-		const afChange = this.af.beat(beat.rrPrevious, beat.rrNext, ectopic, beat.sampleIndex);
-		if (afChange !== AF_NONE) this.#afEvent(afChange, beat.sampleIndex);
+		if (this.#options.afDetector) {
+			const ectopic = cls >= 0 && ((this.#ectopicClasses >> cls) & 1) === 1;
+			const afChange = this.af.beat(beat.rrPrevious, beat.rrNext, ectopic, beat.sampleIndex);
+			if (afChange !== AF_NONE) this.#afEvent(afChange, beat.sampleIndex);
+		}
 		let flags = beat.rrNext > 0 ? P.BEAT_RR_NEXT : 0;
 		if (cls >= 0) flags |= P.BEAT_CLASSIFIED;
 		if (cls >= 0 && cls === c.alertClass && this.rhythm.currentRun >= this.rhythm.vRunLength) flags |= P.BEAT_IN_V_RUN;
