@@ -9,8 +9,12 @@
  * it for any range [k0, k1), and only the lead is convolved. Every sum wraps modulo 2^32, as the plain
  * accumulator does, so the result is the same int32. Output channels go in blocks of four; on DSP cores the
  * interior positions of a block whose requantization is fast run as ht_dwconv1d.c's do (SMLABB/SMLATB, one word
- * stored). */
+ * stored).
+ *
+ * On DSP cores the plain path is ht_conv1d_dsp.h's (the pointwise kernel over widened receptive fields) for rows
+ * of K·cin <= 128 bytes. */
 #include "ht_conv1d.h"
+#include "ht_conv1d_dsp.h"
 #include "ht_dot.h"
 #include "ht_dwconv_dsp.h"
 #include "ht_fast_rq.h"
@@ -286,6 +290,12 @@ int ht_conv1d_s8(const ht_act *act, const ht_window *win, const ht_requant *rq, 
 			lead_block(act, win, rq, in_dims, in, weights, out_dims, out, c);
 		return HT_OK;
 	}
+#if HT_DOT_DSP
+	if (ht_cv_dsp_fits((uint32_t)win->k * in_dims->channels)) {
+		cv_dsp_run(act, win, rq, in_dims, in, weights, out_dims, out);
+		return HT_OK;
+	}
+#endif
 	for (; c + 2u <= cout; c += 2u)
 		channel_pair(act, win, rq, in_dims, in, weights, out_dims, out, c, c + 1u);
 	if (c < cout)

@@ -1,4 +1,7 @@
+/* Fully connected. On cores with the DSP extension, ht_fc_dsp.h's path (any input length and output count).
+ * Portable path: two weight rows per pass over the input (ht_dot2_off). */
 #include "ht_dot.h"
+#include "ht_fc_dsp.h"
 #include "ht_kernel_util.h"
 
 int ht_fc_s8(const ht_act *act, const ht_requant *rq, const ht_dims *in_dims, const int8_t *in,
@@ -8,6 +11,9 @@ int ht_fc_s8(const ht_act *act, const ht_requant *rq, const ht_dims *in_dims, co
 	    !weights || !out || out_dims->length != 1)
 		return HT_E_ARGUMENT;
 	const uint32_t n = (uint32_t)in_dims->length * in_dims->channels, cout = out_dims->channels;
+#if HT_DOT_DSP
+	fc_dsp_run(act, rq, in, weights, n, cout, out);
+#else
 	const int32_t off = -act->in_zp;
 	uint32_t c = 0;
 	for (; c + 2u <= cout; c += 2u) {
@@ -21,5 +27,6 @@ int ht_fc_s8(const ht_act *act, const ht_requant *rq, const ht_dims *in_dims, co
 		const ht_channel_q q0 = ht_channel_prepare(rq, c);
 		out[c] = ht_channel_out(&q0, act, (uint32_t)ht_dot_off(weights + c * n, in, n, off));
 	}
+#endif
 	return HT_OK;
 }

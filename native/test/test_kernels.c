@@ -354,6 +354,99 @@ static void cross_check_wide(workspace *ws)
 	CHECK_EQ(deployed, 2);
 }
 
+/* Conv1d's plain path on the shapes its DSP path (ht_conv1d_dsp.h) cares about: rows of K·cin bytes that are and
+ * are not multiples of 4, up to past the path's 128-byte limit (the portable code then), receptive fields read in
+ * place, gathered at padded edges and with dilation, paddings wider than the kernel, strides 1..4, chunks of
+ * positions and partial quads, more than 32 output channels (channel blocks), per-channel and per-tensor
+ * requantization with every kind of shift, clamps; plus the anchor shape (256 x 8 -> 32, K 7, stride 2, pad 3). */
+static void cross_check_conv1d(workspace *ws)
+{
+	uint32_t seed = 0xC1D8u;
+	int ok = 1, anchors = 0;
+	for (int iter = 0; iter < 300; iter++) {
+		const int anchor = iter < 2;
+		ref_window rw = {7, 2, 1, 3, 3};
+		int len = anchor ? 256 : rnd(&seed, 1, iter % 4 == 0 ? 300 : 40);
+		int cin = anchor ? 8 : rnd(&seed, 1, iter % 7 == 0 ? 40 : 12), cout = anchor ? 32 : rnd(&seed, 1, 70);
+		if (!anchor) {
+			rw.k = rnd(&seed, 1, iter % 5 == 0 ? 16 : 9);
+			rw.stride = rnd(&seed, 1, 4);
+			rw.dilation = rnd(&seed, 0, 3) == 0 ? rnd(&seed, 2, 3) : 1;
+			rw.pad_left = rnd(&seed, 0, rw.k + 2);
+			rw.pad_right = rnd(&seed, 0, rw.k + 2);
+		}
+		const int out_len = ref_out_len(len, &rw);
+		if (out_len < 1 || len * cin > MAXN || cout * rw.k * cin > 4 * MAXN || out_len * cout > MAXN)
+			continue;
+		int per_tensor = !anchor && rnd(&seed, 0, 3) == 0, with_bias = anchor || rnd(&seed, 0, 3) != 0;
+		ht_act act;
+		ht_requant rq;
+		ref_quant q;
+		random_s8(&seed, ws->x, len * cin);
+		random_s8(&seed, ws->w, cout * rw.k * cin);
+		setup_quant(&seed, ws, cout, per_tensor, with_bias, &act, &rq, &q);
+		if (iter % 3 == 0) { /* mostly the fast requantization's shifts */
+			for (int c = 0; c < cout; c++)
+				ws->shift[c] = rnd(&seed, 0, 7) == 0 ? rnd(&seed, -31, 0) : -rnd(&seed, 1, 23);
+			rq.shift = le(ws->s, ws->shift, cout);
+		}
+		if (anchor || iter % 4 == 1) { /* no activation clamp */
+			q.lo = act.act_min = -128;
+			q.hi = act.act_max = 127;
+		}
+		ht_window hw = {(uint16_t)rw.k, (uint8_t)rw.stride, (uint8_t)rw.dilation, (uint8_t)rw.pad_left,
+		                (uint8_t)rw.pad_right};
+		ht_dims in = {(uint16_t)len, (uint16_t)cin}, out = {(uint16_t)out_len, (uint16_t)cout};
+		ref_conv1d(&q, &rw, ws->x, len, cin, ws->w, cout, ws->y_ref);
+		ok &= ht_conv1d_s8(&act, &hw, &rq, &in, ws->x, ws->w, &out, ws->y) == HT_OK &&
+		      same(ws->y, ws->y_ref, out_len * cout);
+		anchors += anchor;
+	}
+	CHECK(ok);
+	CHECK_EQ(anchors, 2);
+}
+
+/* FC on the shapes its DSP path (ht_fc_dsp.h) cares about: inputs of any length (odd, not a multiple of 4, past
+ * the 512-input widening chunk), outputs in blocks of 4, pairs and an odd last one, blocks of 32, per-channel and
+ * per-tensor requantization with every kind of shift (ones its fast MBQM takes, −1, positive, out of range),
+ * negative and zero multipliers, no bias, activation clamps; plus the anchor shape (64 -> 32, per channel). */
+static void cross_check_fc(workspace *ws)
+{
+	uint32_t seed = 0xFC64u;
+	int ok = 1, anchors = 0;
+	for (int iter = 0; iter < 400; iter++) {
+		const int anchor = iter < 2;
+		int n = anchor ? 64 : iter % 5 == 0 ? rnd(&seed, 500, 1300) : rnd(&seed, 1, 200);
+		int cout = anchor ? 32 : rnd(&seed, 1, 70);
+		if (n * cout > 4 * MAXN)
+			cout = 4 * MAXN / n;
+		int per_tensor = !anchor && rnd(&seed, 0, 3) == 0, with_bias = anchor || rnd(&seed, 0, 3) != 0;
+		ht_act act;
+		ht_requant rq;
+		ref_quant q;
+		random_s8(&seed, ws->x, n);
+		random_s8(&seed, ws->w, n * cout);
+		setup_quant(&seed, ws, cout, per_tensor, with_bias, &act, &rq, &q);
+		if (iter % 3 == 0) { /* the fast shifts only, and sometimes shift -1, the fast path's edge */
+			for (int c = 0; c < cout; c++)
+				ws->shift[c] = rnd(&seed, 0, 7) == 0 ? -1 : -rnd(&seed, 1, 23);
+			rq.shift = le(ws->s, ws->shift, cout);
+		}
+		if (anchor || iter % 4 == 1) { /* no activation clamp */
+			q.lo = act.act_min = -128;
+			q.hi = act.act_max = 127;
+		}
+		/* 1 x n or, as a flattened 2-D input, (n / k) x k */
+		int k = n % 3 == 0 ? 3 : 1;
+		ht_dims in = {(uint16_t)(n / k), (uint16_t)k}, out = {1, (uint16_t)cout};
+		ref_fc(&q, ws->x, n, ws->w, cout, ws->y_ref);
+		ok &= ht_fc_s8(&act, &rq, &in, ws->x, ws->w, &out, ws->y) == HT_OK && same(ws->y, ws->y_ref, cout);
+		anchors += anchor;
+	}
+	CHECK(ok);
+	CHECK_EQ(anchors, 2);
+}
+
 /* An int8 that is often an extreme (-128, 127) or the zero point, otherwise random. */
 static int8_t edgy_s8(uint32_t *seed, int extremes, int32_t zp)
 {
@@ -470,6 +563,8 @@ void test_kernels(void)
 	workspace *ws = malloc(sizeof *ws);
 	cross_check(ws);
 	cross_check_wide(ws);
+	cross_check_conv1d(ws);
+	cross_check_fc(ws);
 	cross_check_constant_channels(ws);
 	free(ws);
 }

@@ -5,6 +5,9 @@
  *                padding (3, 3), every channel varying (the plain path)
  *   conv1d-beat  the same with channels 1..5 constant along the window, as a beat's context features are
  *                (docs/FORMAT.md §6): the lead-only path of ht_conv1d.c
+ *   conv1d-8x32  ht_conv1d_s8 at the anchor shape of issue 18: 256 positions, 8 -> 32 channels, K = 7, stride 2,
+ *                padding (3, 3), every channel varying
+ *   fc-64x32     ht_fc_s8, 64 inputs -> 32 outputs, per-channel requantization, batch 1
  * each with and without a fused activation clamp, plus "@macs" (nominal: every tap, padding included) and
  * "@match 1" when the output equals the naive reference kernels of native/test bit for bit. */
 #include <string.h>
@@ -109,6 +112,46 @@ static int bench_conv1d(const char *label, int constant_features)
 	return st;
 }
 
+enum { A_LEN = 256, A_IN = 8, A_OUT = 32, FC_IN = 64, FC_OUT = 32 };
+
+static int bench_conv1d_anchor(const char *label)
+{
+	ht_act act = {-2, 3, -128, 127};
+	ht_requant rq = {bias_le, mult_le, shift_le, 0};
+	ht_window win = {K, 2, 1, K / 2, K / 2};
+	ht_dims in = {A_LEN, A_IN}, out = {A_LEN / 2, A_OUT};
+	ref_quant q = {act.in_zp, act.out_zp, act.act_min, act.act_max, bias, mult, shift, 0};
+	ref_window rw = {K, 2, 1, K / 2, K / 2};
+	report_u32("macs", (A_LEN / 2) * A_OUT * K * A_IN);
+	report_region(label, 0);
+	region_begin();
+	int st = ht_conv1d_s8(&act, &win, &rq, &in, x, w, &out, y);
+	region_end();
+	memset(y_ref, 0, sizeof y_ref);
+	memset(y + (A_LEN / 2) * A_OUT, 0, sizeof y - (A_LEN / 2) * A_OUT);
+	ref_conv1d(&q, &rw, x, A_LEN, A_IN, w, A_OUT, y_ref);
+	report_match();
+	return st;
+}
+
+static int bench_fc(const char *label)
+{
+	ht_act act = {-5, 2, -128, 127};
+	ht_requant rq = {bias_le, mult_le, shift_le, 0};
+	ht_dims in = {1, FC_IN}, out = {1, FC_OUT};
+	ref_quant q = {act.in_zp, act.out_zp, act.act_min, act.act_max, bias, mult, shift, 0};
+	report_u32("macs", FC_IN * FC_OUT);
+	report_region(label, 0);
+	region_begin();
+	int st = ht_fc_s8(&act, &rq, &in, x, w, &out, y);
+	region_end();
+	memset(y_ref, 0, sizeof y_ref);
+	memset(y + FC_OUT, 0, sizeof y - FC_OUT);
+	ref_fc(&q, x, FC_IN, w, FC_OUT, y_ref);
+	report_match();
+	return st;
+}
+
 int main(void)
 {
 	random_data(0x5EED1234u);
@@ -121,6 +164,9 @@ int main(void)
 	st |= bench_dw(LABEL("dw-relu"), -6, 127);
 	st |= bench_conv1d(LABEL("conv1d"), 0);
 	st |= bench_conv1d(LABEL("conv1d-beat"), 1);
+	random_data(0x5EED1234u); /* conv1d-beat made channels 1..5 constant */
+	st |= bench_conv1d_anchor(LABEL("conv1d-8x32"));
+	st |= bench_fc(LABEL("fc-64x32"));
 	report_u32("done", (uint32_t)st);
 	return st;
 }
