@@ -115,8 +115,12 @@ test("the summary, the README and the plot come from the results", (t) => {
 		{ kernel: "pw-relu", macs: 100, insns: 135, insns_per_mac: 1.35, exact: true },
 		{ kernel: "dw", macs: 100, insns: 550, insns_per_mac: 5.5, exact: true },
 		{ kernel: "dw-relu", macs: 100, insns: 560, insns_per_mac: 5.6, exact: true },
+		{ kernel: "conv1d-8x32", macs: 100, insns: 140, insns_per_mac: 1.4, exact: true },
+		{ kernel: "fc-64x32", macs: 100, insns: 197, insns_per_mac: 1.97, exact: true },
 		{ kernel: "portable-pw", macs: 100, insns: 390, insns_per_mac: 3.9, exact: true },
 		{ kernel: "portable-dw", macs: 100, insns: 1970, insns_per_mac: 19.7, exact: true },
+		{ kernel: "portable-conv1d-8x32", macs: 100, insns: 510, insns_per_mac: 5.1, exact: true },
+		{ kernel: "portable-fc-64x32", macs: 100, insns: 520, insns_per_mac: 5.2, exact: true },
 	];
 	const summary = deploySummary(models, kernels);
 	t.is(summary.hyper_vs_stored_steady_ratio, 1.01);
@@ -124,11 +128,17 @@ test("the summary, the README and the plot come from the results", (t) => {
 	t.is(summary.dw_instructions_per_mac, 5.5);
 	t.is(summary.portable_pw_instructions_per_mac, 3.9);
 	t.is(summary.portable_dw_instructions_per_mac, 19.7);
+	t.is(summary.conv1d_instructions_per_mac, 1.4);
+	t.is(summary.fc_instructions_per_mac, 1.97);
+	t.is(summary.portable_fc_instructions_per_mac, 5.2);
+	t.throws(() => deploySummary(models, kernels.filter((k) => k.kernel !== "fc-64x32")), { message: /has no "fc-64x32"/ });
 	t.throws(() => deploySummary(models, [{ ...kernels[0], exact: false }, ...kernels.slice(1)]), { message: /differs from the reference/ });
 	const readme = deployReadme({ command: "npm run bench:deploy", windows: 2, seed: 1, models, kernels, summary, plot: "deploy.svg", notMeasured: ["big.htpw: 2000000 bytes do not fit"] });
 	t.regex(readme, /\| h \| boot \| 1,000 \| 2,048 \|/);
 	t.regex(readme, /\*\*1\.0100\*\*/);
 	t.regex(readme, /our portable C kernel 19\.700/);
+	t.regex(readme, /CONV1D 256 positions, 8→32, K 7, stride 2, pad 3 \(MACs nominal, padding taps included\): \*\*1\.400 instructions\/MAC\*\*; target ≤ 2\.5; our portable C kernel 5\.100/);
+	t.regex(readme, /FC 64→32, per-channel, batch 1: \*\*1\.970 instructions\/MAC\*\*; target ≤ 2; our portable C kernel 5\.200/);
 	t.regex(readme, /- Not measured: big\.htpw: 2000000 bytes do not fit\./);
 	t.regex(readme, /npm run bench:deploy/);
 	const svg = deployPlot(models);

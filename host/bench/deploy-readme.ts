@@ -74,6 +74,8 @@ export function deployReadme(input: ReadmeInput): string {
 		`  **${fixed(s.hyper_vs_stored_steady_ratio, 4)}** (flash ${fixed(s.hyper_vs_stored_flash_ratio, 3)}, instructions to first result ${fixed(s.hyper_vs_stored_first_result_ratio, 3)}).`,
 		`- Pointwise 187 positions, 64→64: **${fixed(s.pw_instructions_per_mac, 3)} instructions/MAC** (${fixed(s.pw_relu_instructions_per_mac, 3)} with a ReLU clamp); target ≤ ${s.targets_instructions_per_mac.pw}, CMSIS-NN arm_convolve_1x1_s8_fast ${s.cmsis_nn_instructions_per_mac.pw}; our portable C kernel ${fixed(s.portable_pw_instructions_per_mac, 3)}.`,
 		`- Depthwise 187×64, K 7, stride 1: **${fixed(s.dw_instructions_per_mac, 3)} instructions/MAC** (${fixed(s.dw_relu_instructions_per_mac, 3)} with a ReLU clamp); target ≤ ${s.targets_instructions_per_mac.dw}, CMSIS-NN depthwise opt ${s.cmsis_nn_instructions_per_mac.dw}; our portable C kernel ${fixed(s.portable_dw_instructions_per_mac, 3)}.`,
+		`- CONV1D 256 positions, 8→32, K 7, stride 2, pad 3 (MACs nominal, padding taps included): **${fixed(s.conv1d_instructions_per_mac, 3)} instructions/MAC**; target ≤ ${s.targets_instructions_per_mac.conv1d}; our portable C kernel ${fixed(s.portable_conv1d_instructions_per_mac, 3)}.`,
+		`- FC 64→32, per-channel, batch 1: **${fixed(s.fc_instructions_per_mac, 3)} instructions/MAC**; target ≤ ${s.targets_instructions_per_mac.fc}; our portable C kernel ${fixed(s.portable_fc_instructions_per_mac, 3)}.`,
 		"",
 		`![SRAM vs time per policy](${input.plot})`,
 		"",

@@ -4,7 +4,7 @@ import type { ModelResult } from "./deploy-bench.ts";
 import type { KernelFigure } from "./m4-kernels.ts";
 
 export const CMSIS_NN_INSNS_PER_MAC = { pw: 2.08, dw: 14.1 } as const;
-export const TARGET_INSNS_PER_MAC = { pw: 1.5, dw: 10 } as const;
+export const TARGET_INSNS_PER_MAC = { pw: 1.5, dw: 10, conv1d: 2.5, fc: 2 } as const;
 
 export interface DeploySummary {
 	hyper_model: string;
@@ -18,9 +18,15 @@ export interface DeploySummary {
 	dw_instructions_per_mac: number;
 	pw_relu_instructions_per_mac: number;
 	dw_relu_instructions_per_mac: number;
-	/** The same two shapes over the portable C kernels (-DHT_PORTABLE), for comparison. */
+	/** Issue 18's other anchor shapes: CONV1D 256 positions, 8 -> 32 channels, K 7, stride 2, pad 3 (MACs nominal,
+	 * padding taps included); FC 64 -> 32, per-channel requantization, batch 1. */
+	conv1d_instructions_per_mac: number;
+	fc_instructions_per_mac: number;
+	/** The same shapes over the portable C kernels (-DHT_PORTABLE), for comparison. */
 	portable_pw_instructions_per_mac: number;
 	portable_dw_instructions_per_mac: number;
+	portable_conv1d_instructions_per_mac: number;
+	portable_fc_instructions_per_mac: number;
 	targets_instructions_per_mac: typeof TARGET_INSNS_PER_MAC;
 	cmsis_nn_instructions_per_mac: typeof CMSIS_NN_INSNS_PER_MAC;
 	all_checksums_agree: boolean;
@@ -50,8 +56,12 @@ export function deploySummary(models: ModelResult[], kernels: KernelFigure[]): D
 		dw_instructions_per_mac: kernel(kernels, "dw"),
 		pw_relu_instructions_per_mac: kernel(kernels, "pw-relu"),
 		dw_relu_instructions_per_mac: kernel(kernels, "dw-relu"),
+		conv1d_instructions_per_mac: kernel(kernels, "conv1d-8x32"),
+		fc_instructions_per_mac: kernel(kernels, "fc-64x32"),
 		portable_pw_instructions_per_mac: kernel(kernels, "portable-pw"),
 		portable_dw_instructions_per_mac: kernel(kernels, "portable-dw"),
+		portable_conv1d_instructions_per_mac: kernel(kernels, "portable-conv1d-8x32"),
+		portable_fc_instructions_per_mac: kernel(kernels, "portable-fc-64x32"),
 		targets_instructions_per_mac: TARGET_INSNS_PER_MAC,
 		cmsis_nn_instructions_per_mac: CMSIS_NN_INSNS_PER_MAC,
 		all_checksums_agree: models.every((m) => m.checksums_agree),

@@ -1,6 +1,7 @@
 // The hot kernels at the deployment shapes on the Cortex-M4 (native/m4/bench/kernels.c under our counting
-// plugin): instructions per MAC of pointwise 187 x 64 -> 64 and depthwise 187 x 64, K 7, each checked bit for bit
-// against the naive reference kernels on the device; the portable C kernels beside them.
+// plugin): instructions per MAC of pointwise 187 x 64 -> 64, depthwise 187 x 64, K 7, the beat models' first
+// convolution (plain and lead-only), and issue 18's anchors CONV1D 256 x 8 -> 32, K 7, stride 2 and FC 64 -> 32,
+// each checked bit for bit against the naive reference kernels on the device; the portable C kernels beside them.
 import { make } from "./native-tools.ts";
 import { parseReport, valuesOf } from "./m4-report.ts";
 

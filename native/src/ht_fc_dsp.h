@@ -4,8 +4,9 @@
  * (SXTAB16), into a 1 KiB stack buffer (512 inputs; longer inputs go in chunks of 512, the partial sums of a block
  * of 32 outputs kept on the stack between chunks). Four weight rows then run against it together: per group of 4
  * inputs one LDRD of widened inputs and per row one LDR + 2 SXTB16 of weights and 2 SMLAD, 21 instructions per
- * 16 MACs, four groups per loop iteration (the last rows in pairs). The accumulators start at the bias; the
- * inputs past the last whole group of 4 are added in C. Outputs are requantized by an asm loop with the exact
+ * 16 MACs, four groups per loop iteration (the last rows in pairs); the bias is added to each block of 4 sums
+ * after (with it as a starting value GCC finds no registers for the asm), the inputs past the last whole group of
+ * 4 in C. Outputs are requantized by an asm loop with the exact
  * one-multiply MBQM of ht_fast_rq.h where it applies (multiplier >= 0, shift −23..−2), per output channel
  * without a prepared record (each channel is used once), the generic MBQM otherwise; an activation clamp
  * narrower than int8 is applied after, four bytes at a time. Every sum wraps modulo 2^32 like the portable
@@ -228,14 +229,14 @@ static HT_ALWAYS_INLINE uint32_t ht_fc_tail(const int8_t *w, const int8_t *x, ui
 	return sum;
 }
 
-enum { HT_FC_SET = 0, HT_FC_SET_BIAS = 1, HT_FC_ADD = 2 };
+enum { HT_FC_SET_BIAS = 1, HT_FC_ADD = 2 };
 
 /* acc[r] = base(r) + the dot product of weight row r (rows at w, n bytes apart, from the chunk's first input) with
- * the `groups` widened groups at xbuf, r < rows; base(r): 0 (HT_FC_SET), the bias (HT_FC_SET_BIAS) or acc[r]
- * itself (HT_FC_ADD). */
+ * the `groups` widened groups at xbuf, r < rows; base(r): the bias (HT_FC_SET_BIAS) or acc[r] itself
+ * (HT_FC_ADD). */
 static HT_ALWAYS_INLINE uint32_t ht_fc_base(int mode, const uint8_t *bias, const uint32_t *acc, uint32_t r)
 {
-	return mode == HT_FC_ADD ? acc[r] : mode == HT_FC_SET_BIAS ? (uint32_t)ht_ld32_word(bias + 4u * r) : 0u;
+	return mode == HT_FC_ADD ? acc[r] : (uint32_t)ht_ld32_word(bias + 4u * r);
 }
 
 static HT_ALWAYS_INLINE void ht_fc_sums_mode(const int8_t *w, uint32_t n, const uint32_t *xbuf, uint32_t groups,
@@ -266,10 +267,8 @@ static __attribute__((noinline)) void ht_fc_sums(const int8_t *w, uint32_t n, co
 {
 	if (mode == HT_FC_ADD)
 		ht_fc_sums_mode(w, n, xbuf, groups, rows, bias, HT_FC_ADD, acc);
-	else if (mode == HT_FC_SET_BIAS)
-		ht_fc_sums_mode(w, n, xbuf, groups, rows, bias, HT_FC_SET_BIAS, acc);
 	else
-		ht_fc_sums_mode(w, n, xbuf, groups, rows, bias, HT_FC_SET, acc);
+		ht_fc_sums_mode(w, n, xbuf, groups, rows, bias, HT_FC_SET_BIAS, acc);
 }
 
 static void fc_dsp_run(const ht_act *act, const ht_requant *rq, const int8_t *in, const int8_t *weights, uint32_t n,
@@ -285,14 +284,15 @@ static void fc_dsp_run(const ht_act *act, const ht_requant *rq, const int8_t *in
 	for (uint32_t c0 = 0; c0 < cout; c0 += HT_FC_ROWS) {
 		const uint32_t rows = cout - c0 < HT_FC_ROWS ? cout - c0 : HT_FC_ROWS;
 		const uint8_t *bias = rq->bias ? rq->bias + 4u * c0 : NULL;
-		if (one_chunk) {
-			ht_fc_sums(weights + c0 * n, n, xbuf, groups, rows, bias, bias ? HT_FC_SET_BIAS : HT_FC_SET, acc);
-		} else { /* long inputs: chunk by chunk, the partial sums kept in acc */
+		if (one_chunk && bias) {
+			ht_fc_sums(weights + c0 * n, n, xbuf, groups, rows, bias, HT_FC_SET_BIAS, acc);
+		} else { /* no bias, or long inputs chunk by chunk: the partial sums kept in acc */
 			for (uint32_t r = 0; r < rows; r++)
 				acc[r] = bias ? (uint32_t)ht_ld32_word(bias + 4u * r) : 0u;
 			for (uint32_t g0 = 0; g0 < groups; g0 += HT_FC_CHUNK_GROUPS) {
 				const uint32_t ng = groups - g0 < HT_FC_CHUNK_GROUPS ? groups - g0 : HT_FC_CHUNK_GROUPS;
-				ht_fc_widen(in + 4u * g0, ng, offp, xbuf);
+				if (!one_chunk)
+					ht_fc_widen(in + 4u * g0, ng, offp, xbuf);
 				ht_fc_sums(weights + c0 * n + 4u * g0, n, xbuf, ng, rows, NULL, HT_FC_ADD, acc);
 			}
 		}
