@@ -155,7 +155,7 @@ export function cvMarkdown(results: RecipeCv[], command: string): string {
 		lines.push(`Q beats called: ${Object.entries(shipped.lead1.q_called).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}.`);
 	}
 	lines.push("", "## Published inter-patient results (DS1 → DS2, not cross-validation: for orientation only)", "", "| work | SVEB Se | SVEB +P | VEB Se | VEB +P |", "|---|---:|---:|---:|---:|");
-	for (const p of PUBLISHED) lines.push(`| ${p.work} | ${p.sveb[0] ?? "–"} | ${p.sveb[1] ?? "–"} | ${p.veb[0]} | ${p.veb[1]} |`);
+	for (const p of PUBLISHED) lines.push(`| ${p.work} | ${p.sveb[0] ?? "–"} | ${p.sveb[1] ?? "–"} | ${p.veb[0] ?? "–"} | ${p.veb[1] ?? "–"} |`);
 	return lines.join("\n") + "\n";
 }
 

@@ -117,6 +117,7 @@ export const PUBLISHED = [
 	{ work: "Huang et al. 2014", sveb: [91, 42], veb: [94, 91] },
 	{ work: "Garcia et al. 2017", sveb: [62, 53], veb: [87, 59] },
 	{ work: "Alfaras et al. 2019", sveb: [null, null], veb: [92.7, 86.1] },
+	{ work: "Niu et al. 2020 (SVEB F1 only)", sveb: [null, null], veb: [null, null], sveb_f1: 0.77 },
 ] as const;
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? "–" : (100 * x).toFixed(1));
@@ -162,7 +163,8 @@ export function releaseMarkdown(recipes: ReleaseRecipe[], command: string): stri
 	for (const p of PUBLISHED) {
 		const [sse, spp] = p.sveb;
 		const [vse, vpp] = p.veb;
-		lines.push(`| ${p.work} | ${sse ?? "–"} | ${spp ?? "–"} | ${sse !== null && spp !== null ? (f1From(sse, spp) / 100).toFixed(2) : "–"} | ${vse} | ${vpp} | ${(f1From(vse, vpp) / 100).toFixed(2)} |`);
+		const svebF1 = "sveb_f1" in p ? p.sveb_f1.toFixed(2) : sse !== null && spp !== null ? (f1From(sse, spp) / 100).toFixed(2) : "–";
+		lines.push(`| ${p.work} | ${sse ?? "–"} | ${spp ?? "–"} | ${svebF1} | ${vse ?? "–"} | ${vpp ?? "–"} | ${vse !== null && vpp !== null ? (f1From(vse, vpp) / 100).toFixed(2) : "–"} |`);
 	}
 	return lines.join("\n") + "\n";
 }
