@@ -1,14 +1,18 @@
-// TensorFlow Lite Micro's own interpreter (PyPI tflite-micro) against our C core on the shipped models: the
-// default and every all-stored (separable-int8) model in models/, exported to .tflite, on 1,000 DS2 windows spread
-// over the split and on adversarial windows (saturated, zero, alternating extremes). Every int8 output must be equal.
+// TensorFlow Lite Micro against our engine on the shipped models: the default and every all-stored (separable-int8)
+// model in models/, exported to .tflite. TFLM's interpreter (PyPI tflite-micro) on 1,000 DS2 windows spread over the
+// split and on adversarial windows (saturated, zero, alternating extremes): every int8 output equal to our C core's.
+// And every requantization multiplier and shift: what TFLM's Prepare derives from the .tflite's float32 scales
+// (host/tflite/run_tflm.py --prepare, written from TFLM's C++) equal to ours, so that a multiplier nudged by one,
+// which moves an output only when a value lands within ~1e-9 of a rounding boundary, fails this test too.
 // Outputs only: no label is read and nothing is tuned. `npm run bench:tflm` runs all of DS2 for every model.
 import test from "ava";
 import { join } from "node:path";
 import { readDataset } from "../host/data/dataset-format.ts";
 import { EVAL_CACHE_DIR } from "../host/eval/engine.ts";
 import { modelInfo } from "../host/eval/evaluate.ts";
-import { checkModelWithTflm, ds2Windows, exportableModels } from "../host/tflite/committed.ts";
-import { hasTflm, TFLM_MISSING, tflmPython } from "../host/tflite/tflm.ts";
+import { checkModelWithTflm, ds2Windows, exportableModels, ourRequant, requantDifferences } from "../host/tflite/committed.ts";
+import { exportTflite } from "../host/tflite/export.ts";
+import { hasTflm, TFLM_MISSING, tflmPrepare, tflmPython } from "../host/tflite/tflm.ts";
 import { REPO_ROOT } from "../host/train/python.ts";
 import { defaultDataset } from "./eval-dataset.ts";
 import { mitdbTest } from "./mitdb-data.ts";
@@ -31,5 +35,14 @@ register(TITLE, async (t) => {
 		t.is(r.ds2_windows, 1000);
 		t.true(r.adversarial_windows >= 6);
 		t.is(r.identical, r.windows, `${file}: identical int8 outputs on ${r.identical} of ${r.windows} windows (first different: ${r.firstDifferent})`);
+		const model = modelInfo(join(MODELS, file), ["aami4", "v-vs-rest", "aami5"]).model;
+		const theirs = tflmPrepare(exportTflite(model));
+		const ours = ourRequant(model);
+		t.deepEqual(requantDifferences(theirs, ours), [], `${file}: every multiplier and shift is TFLM's`);
+		t.true(ours.length >= 10, `${file}: ${ours.length} requantizing ops compared`);
+		// One multiplier nudged by one is one difference, named.
+		const nudged = structuredClone(ours);
+		(nudged[1]!.params as number[][])[0]![0]! += 1;
+		t.deepEqual(requantDifferences(theirs, nudged), [`op 1 (builtin ${ours[1]!.op}): value 0 is ${(ours[1]!.params as number[][])[0]![0]} in TFLM, ${(nudged[1]!.params as number[][])[0]![0]} ours`]);
 	}
 });

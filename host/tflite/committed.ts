@@ -8,7 +8,11 @@ import { runWindows } from "../eval/engine.ts";
 import { datasetInputs, modelInfo } from "../eval/evaluate.ts";
 import { BEAT_TASK } from "../eval/evaluate-beat.ts";
 import { exportTflite } from "./export.ts";
-import { checkWindows, compareWithTflm, type TflmComparison } from "./tflm.ts";
+import { checkWindows, compareWithTflm, tflmPrepare, type TflmComparison, type TflmPrepared } from "./tflm.ts";
+import { NONE16, OP_ADD, OP_AVGPOOL, OP_CONV1D, OP_DWCONV1D, OP_FC, OP_PWCONV } from "../../modules/model/format.ts";
+import type { Model } from "../../modules/model/model.ts";
+import { kernelView } from "../pack/kernel-layout.ts";
+import { synthesize } from "../pack/synth.ts";
 
 /** The .htpw files of a folder that export to .tflite (format version 2, builtin ops only), by name. */
 export function exportableModels(dir: string): string[] {
@@ -58,4 +62,51 @@ export function checkModelWithTflm(path: string, ds: Dataset, windows: number[],
 	const out = runWindows(path, info.model, all, { engine: "native", threads: options.threads, cacheDir: options.cacheDir });
 	const ours = inputs.map((_, i) => out.subarray(i * outCount, (i + 1) * outCount));
 	return { ...compareWithTflm(info.model, inputs, ours), ds2_windows: windows.length, adversarial_windows: adversarial.length };
+}
+
+/**
+ * Our engine's requantization parameters in TFLM's operator order (host/tflite/from-model.ts maps one op to one
+ * builtin, PAD aside): per channel [m, shift] of every conv, depthwise, pointwise (a generated one's from synthesis)
+ * and FC; ADD's seven aux values; AVGPOOL's [m, shift].
+ */
+export function ourRequant(model: Model): TflmPrepared[] {
+	const out: TflmPrepared[] = [];
+	const pairs = (mult: ArrayLike<number>, shift: ArrayLike<number>) => Array.from(mult, (m, c) => [m, shift[c]!]);
+	for (const op of model.ops) {
+		if (op.opcode === OP_PWCONV && op.genLayer !== NONE16) {
+			const k = kernelView(synthesize(model, op.genLayer), model.tensors[op.out]!.channels, model.tensors[op.in0]!.channels);
+			out.push({ op: 3, params: pairs(k.mult, k.shift) });
+		} else if (op.opcode === OP_CONV1D || op.opcode === OP_PWCONV) out.push({ op: 3, params: pairs(op.mult!, op.shift!) });
+		else if (op.opcode === OP_DWCONV1D) out.push({ op: 4, params: pairs(op.mult!, op.shift!) });
+		else if (op.opcode === OP_FC) out.push({ op: 9, params: pairs(op.mult!, op.shift!) });
+		else if (op.opcode === OP_ADD) out.push({ op: 0, params: Array.from(op.aux!) });
+		else if (op.opcode === OP_AVGPOOL) out.push({ op: 40, params: Array.from(op.aux!.subarray(0, 2)) });
+	}
+	return out;
+}
+
+/**
+ * Every requantization parameter of the exported model as TFLM's Prepare derives it from the .tflite's float32
+ * scales, against ours: the places that differ (op index in this order, and which value), none when all agree. A
+ * multiplier nudged by one shows here even where no output window would reveal it.
+ */
+export function modelRequantDifferences(path: string): string[] {
+	const model = modelInfo(path, [BEAT_TASK, "v-vs-rest", "aami5"]).model;
+	return requantDifferences(tflmPrepare(exportTflite(model)), ourRequant(model));
+}
+
+/** Where two lists of requantization parameters differ (op index, builtin, first differing value), none if equal. */
+export function requantDifferences(theirs: TflmPrepared[], ours: TflmPrepared[]): string[] {
+	if (theirs.length !== ours.length) return [`TFLM has ${theirs.length} requantizing ops, ours ${ours.length}`];
+	const diffs: string[] = [];
+	ours.forEach((o, i) => {
+		const t = theirs[i]!;
+		if (t.op !== o.op) diffs.push(`op ${i}: builtin ${t.op}, ours ${o.op}`);
+		else if (JSON.stringify(t.params) !== JSON.stringify(o.params)) {
+			const a = t.params.flat(), b = o.params.flat();
+			const at = a.findIndex((v, j) => v !== b[j]);
+			diffs.push(`op ${i} (builtin ${t.op}): value ${at} is ${a[at]} in TFLM, ${b[at]} ours`);
+		}
+	});
+	return diffs;
 }

@@ -54,6 +54,24 @@ export function runTflm(tflite: Uint8Array, inputs: Int8Array[], outCount: numbe
 	});
 }
 
+/** One op's requantization parameters as TFLM's Prepare derives them (run_tflm.py --prepare): per channel [m, shift]
+ * for CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED; ADD's [left_shift, m1, s1, m2, s2, mo, so]; MEAN's [m, shift]. */
+export interface TflmPrepared {
+	op: number;
+	params: number[][] | number[];
+}
+
+/** TFLM's requantization parameters for every weighted op, ADD and MEAN of a .tflite, in operator order. */
+export function tflmPrepare(tflite: Uint8Array): TflmPrepared[] {
+	return inScratch((dir) => {
+		const model = join(dir, "m.tflite");
+		writeFileSync(model, tflite);
+		const r = spawnSync(tflmPython(), [RUNNER, "--prepare", model], { encoding: "utf8", maxBuffer: 64 << 20 });
+		if (r.status !== 0) throw new Error(`TFLM --prepare failed (${r.signal ?? `status ${r.status}`}): ${r.stderr.trim().split("\n").pop() ?? ""}`);
+		return JSON.parse(r.stdout) as TflmPrepared[];
+	});
+}
+
 /** Random windows, then the adversarial ones: saturated both ways, zero, the zero point, alternating extremes. */
 export function checkWindows(model: Model, seed: number, random: number): Int8Array[] {
 	const size = model.input.length * model.input.channels;
