@@ -2,7 +2,7 @@
 // on the first 8 minutes of MIT-BIH record 201 (AF to 6:18, then nodal and sinus rhythm): AF onset and offset go
 // out as EVENT packets, bit-identical to the host's detector fed the same beats, and the companion prints them.
 import * as P from "../modules/ble/protocol.ts";
-import { AfDetector, AF_NONE, AF_ONSET } from "../modules/rhythm/af-detector.ts";
+import { AfDetector, AF_NONE, AF_ONSET, ectopicForAf } from "../modules/rhythm/af-detector.ts";
 import { loadRecording } from "../host/app/ecg-resource.ts";
 import { TRAINED_DEFAULT } from "../host/app/default-model.ts";
 import { CompanionState } from "../host/companion/state.ts";
@@ -28,7 +28,7 @@ mitdbTest("record 201: AF onset and offset events, as the host's detector comput
 		if (p.id === P.BEAT) {
 			const b = P.decodeBeat(p.bytes);
 			const name = b.classIndex === undefined ? undefined : classes[b.classIndex];
-			change = host.beat(b.rrPrevious, b.rrNext, name === "V" || name === "S", (at = b.sampleIndex));
+			change = host.beat(b.rrPrevious, b.rrNext, ectopicForAf(name), (at = b.sampleIndex));
 		} else if (p.id === P.EVENT) {
 			const e = P.decodeEvent(p.bytes);
 			if (e.kind === P.EVENT_QUALITY && e.value >= P.QUALITY_LEAD_OFF) change = host.interrupt((at = e.sampleIndex));

@@ -7,11 +7,12 @@
  * - "device-rr": the same beats with no classes at all (the app without a model);
  * - "reference": the annotated beats themselves, RR from one annotation to the next, ectopic when AAMI V;
  * - "app": the device app itself in the simulator with the shipped model (models/default.htpw): its beat packets'
- *   RR intervals and classes (V or S ectopic), its bad-signal events; the model was trained on DS1, so its classes
+ *   RR intervals and classes (ectopic by modules/rhythm's ectopicForAf: V), its bad-signal events; the model was trained on DS1, so its classes
  *   there are in-sample.
  */
 import * as P from '../../modules/ble/protocol.ts';
 import { EcgPipeline } from '../../modules/ecg/pipeline.ts';
+import { ectopicForAf } from '../../modules/rhythm/af-detector.ts';
 import { ensureBuilt } from '../app/build.ts';
 import { TRAINED_DEFAULT } from '../app/default-model.ts';
 import { loadRecording } from '../app/ecg-resource.ts';
@@ -130,7 +131,7 @@ async function appStream(record: string, segments: RhythmSegment[]): Promise<Bea
       out.sample.push(b.sampleIndex);
       out.rrPrevious.push(b.rrPrevious);
       out.rrNext.push(b.rrNext);
-      out.ectopic.push(name === 'V' || name === 'S' ? 1 : 0);
+      out.ectopic.push(ectopicForAf(name) ? 1 : 0);
       out.interrupt.push(0);
     } else if (id === P.EVENT) {
       const e = P.decodeEvent(bytes);

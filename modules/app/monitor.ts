@@ -9,7 +9,7 @@ import { Classifier, windowPre } from "./classifier.ts";
 import type { InputDescription, SampleBlock, SampleSink } from "./input-api.ts";
 import { configFlag } from "./config.ts";
 import { Rhythm } from "./rhythm.ts";
-import { AF_NONE, AF_ONSET, AfDetector } from "../rhythm/af-detector.ts";
+import { AF_NONE, AF_ONSET, AfDetector, ectopicForAf } from "../rhythm/af-detector.ts";
 
 export interface MonitorOptions {
 	model: string;
@@ -80,7 +80,7 @@ export class Monitor implements SampleSink {
 	#summaryEvery: number;
 	#nextSummary: number;
 	#seq = 0;
-	/** Bit i set: the model's class i is ectopic (V or S), so its beats are not AF. */
+	/** Bit i set: the model's class i is ectopic for the AF detector (ectopicForAf). */
 	#ectopicClasses = 0;
 	#check: P.ControlCheck = { result: 0, op: 0, value: 0 };
 	#summary: P.SummaryPacket = { quality: 0, heartRate: 0, modelStatus: 0, alerts: 0, samples: 0, beatsDetected: 0, beatsClassified: 0, samplesRejected: 0 };
@@ -103,7 +103,7 @@ export class Monitor implements SampleSink {
 		const c = this.classifier;
 		this.af = new AfDetector(description.sampleRate);
 		c.classes.forEach((name, i) => {
-			if (name === "V" || name === "S") this.#ectopicClasses |= 1 << i;
+			if (ectopicForAf(name)) this.#ectopicClasses |= 1 << i;
 		});
 		this.rhythm = new Rhythm({ vRunLength: options.vRunLength, tachycardiaBpm: options.tachycardiaBpm, bradycardiaBpm: options.bradycardiaBpm, rateBeats: 4 });
 		this.rhythm.onEvent = (kind, value, sampleIndex) => this.#event(kind, value, 0, sampleIndex);
