@@ -28,7 +28,7 @@ mitdbTest("record 201: AF onset and offset events, as the host's detector comput
 		if (p.id === P.BEAT) {
 			const b = P.decodeBeat(p.bytes);
 			const name = b.classIndex === undefined ? undefined : classes[b.classIndex];
-			change = host.beat(b.rrPrevious, b.rrNext, ectopicForAf(name), (at = b.sampleIndex));
+			change = host.beat(b.rrPrevious, b.rrNext, ectopicForAf(name, b.confidence), (at = b.sampleIndex));
 		} else if (p.id === P.EVENT) {
 			const e = P.decodeEvent(p.bytes);
 			if (e.kind === P.EVENT_QUALITY && e.value >= P.QUALITY_LEAD_OFF) change = host.interrupt((at = e.sampleIndex));

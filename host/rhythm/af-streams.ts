@@ -7,7 +7,7 @@
  * - "device-rr": the same beats with no classes at all (the app without a model);
  * - "reference": the annotated beats themselves, RR from one annotation to the next, ectopic when AAMI V;
  * - "app": the device app itself in the simulator with the shipped model (models/default.htpw): its beat packets'
- *   RR intervals and classes (ectopic by modules/rhythm's ectopicForAf: V), its bad-signal events; the model was trained on DS1, so its classes
+ *   RR intervals and classes (ectopic by modules/rhythm's ectopicForAf: confident V), its bad-signal events; the model was trained on DS1, so its classes
  *   there are in-sample.
  */
 import * as P from '../../modules/ble/protocol.ts';
@@ -131,7 +131,7 @@ async function appStream(record: string, segments: RhythmSegment[]): Promise<Bea
       out.sample.push(b.sampleIndex);
       out.rrPrevious.push(b.rrPrevious);
       out.rrNext.push(b.rrNext);
-      out.ectopic.push(ectopicForAf(name) ? 1 : 0);
+      out.ectopic.push(ectopicForAf(name, b.confidence) ? 1 : 0);
       out.interrupt.push(0);
     } else if (id === P.EVENT) {
       const e = P.decodeEvent(bytes);

@@ -80,8 +80,7 @@ export class Monitor implements SampleSink {
 	#summaryEvery: number;
 	#nextSummary: number;
 	#seq = 0;
-	/** Bit i set: the model's class i is ectopic for the AF detector (ectopicForAf). */
-	#ectopicClasses = 0;
+
 	#check: P.ControlCheck = { result: 0, op: 0, value: 0 };
 	#summary: P.SummaryPacket = { quality: 0, heartRate: 0, modelStatus: 0, alerts: 0, samples: 0, beatsDetected: 0, beatsClassified: 0, samplesRejected: 0 };
 
@@ -102,9 +101,7 @@ export class Monitor implements SampleSink {
 		});
 		const c = this.classifier;
 		this.af = new AfDetector(description.sampleRate);
-		c.classes.forEach((name, i) => {
-			if (ectopicForAf(name)) this.#ectopicClasses |= 1 << i;
-		});
+
 		this.rhythm = new Rhythm({ vRunLength: options.vRunLength, tachycardiaBpm: options.tachycardiaBpm, bradycardiaBpm: options.bradycardiaBpm, rateBeats: 4 });
 		this.rhythm.onEvent = (kind, value, sampleIndex) => this.#event(kind, value, 0, sampleIndex);
 		this.pipeline = new EcgPipeline(
@@ -187,7 +184,7 @@ export class Monitor implements SampleSink {
 		if (beat.heartRate > 0) this.heartRate = beat.heartRate;
 		this.rhythm.beat(cls, c.alertClass, beat.heartRate, beat.sampleIndex);
 		if (this.#options.afDetector) {
-			const ectopic = cls >= 0 && ((this.#ectopicClasses >> cls) & 1) === 1;
+			const ectopic = cls >= 0 && ectopicForAf(c.classes[cls], confidence);
 			const afChange = this.af.beat(beat.rrPrevious, beat.rrNext, ectopic, beat.sampleIndex);
 			if (afChange !== AF_NONE) this.#afEvent(afChange, beat.sampleIndex);
 		}
