@@ -80,7 +80,6 @@ export class Monitor implements SampleSink {
 	#summaryEvery: number;
 	#nextSummary: number;
 	#seq = 0;
-
 	#check: P.ControlCheck = { result: 0, op: 0, value: 0 };
 	#summary: P.SummaryPacket = { quality: 0, heartRate: 0, modelStatus: 0, alerts: 0, samples: 0, beatsDetected: 0, beatsClassified: 0, samplesRejected: 0 };
 
@@ -101,7 +100,6 @@ export class Monitor implements SampleSink {
 		});
 		const c = this.classifier;
 		this.af = new AfDetector(description.sampleRate);
-
 		this.rhythm = new Rhythm({ vRunLength: options.vRunLength, tachycardiaBpm: options.tachycardiaBpm, bradycardiaBpm: options.bradycardiaBpm, rateBeats: 4 });
 		this.rhythm.onEvent = (kind, value, sampleIndex) => this.#event(kind, value, 0, sampleIndex);
 		this.pipeline = new EcgPipeline(
