@@ -82,9 +82,8 @@ test("bias policy zero is plain argmax; a recipe keeps the policy with the bette
 	const info: WindowInfo = { labels: Uint8Array.from(labels), rhythm: labels.map(() => "N"), record: Uint16Array.from([1, 1, 2, 2]), rhythmHours: { N: 1 } };
 	const plain = seedResult(oof, info, ["N", "S", "V", "F"], "zero");
 	t.is(plain.lead1.selection, (0 + 1) / 2, "SVEB F1 0 (the S beat called N), VEB F1 1");
-	const withSelection = (selection: number) => ({ ...plain, lead1: { ...plain.lead1, selection } });
-	t.is(decisionPolicy({ tuned: [withSelection(0.5), withSelection(0.25)], zero: [withSelection(0.4375), withSelection(0.4375)] }), "zero");
-	t.is(decisionPolicy({ tuned: [withSelection(0.5), withSelection(0.375)], zero: [withSelection(0.4375), withSelection(0.4375)] }), "tuned", "ties go to tuned");
+	t.is(decisionPolicy({ tuned: [0.5, 0.25], zero: [0.4375, 0.4375] }), "zero");
+	t.is(decisionPolicy({ tuned: [0.5, 0.375], zero: [0.4375, 0.4375] }), "tuned", "ties go to tuned");
 });
 
 test("false V per hour counts non-ventricular beats called V per hour of each rhythm", (t) => {

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
 import type { DatasetIndex } from "../data/dataset-format.ts";
-import { AAMI, AF_RHYTHMS, BIAS_POLICIES, chooseSeed, decisionPolicy, meanSd, poolFolds, seedResult, windowInfoOf, type BeatFigures, type BiasPolicy, type FoldPart, type SeedResult, type WindowInfo } from "../eval/cv.ts";
+import { AAMI, AF_RHYTHMS, BIAS_POLICIES, chooseSeed, crossValidatedDecisions, decisionPolicy, meanSd, poolFolds, seedResult, selectionScore, windowInfoOf, type BeatFigures, type BiasPolicy, type FoldPart, type SeedResult, type WindowInfo } from "../eval/cv.ts";
 import { REPO_ROOT } from "../train/python.ts";
 import { recipe } from "../train/recipes.ts";
 import { PUBLISHED } from "../eval/release.ts";
@@ -105,10 +105,12 @@ export function recipeCv(name: string, sweep: string, data: ReturnType<typeof ds
 		}
 		return poolFolds(seed, classes.length, e.parts, data.count);
 	});
-	const byPolicy = Object.fromEntries(BIAS_POLICIES.map((p) => [p, pooled.map((oof) => seedResult(oof, data.info, classes, p))])) as Record<BiasPolicy, SeedResult[]>;
-	const policy = decisionPolicy(byPolicy);
-	const seeds = byPolicy[policy];
-	const policy_selection = Object.fromEntries(BIAS_POLICIES.map((p) => [p, meanSd(byPolicy[p].map((s) => s.lead1.selection))])) as Record<BiasPolicy, ReturnType<typeof meanSd>>;
+	// Each policy's lead-1 decisions decide between them; the figures (lead 2, bootstrap) only for the one kept.
+	const decisions = Object.fromEntries(BIAS_POLICIES.map((p) => [p, pooled.map((oof) => crossValidatedDecisions(oof, data.info.labels, oof.outputs, p))])) as Record<BiasPolicy, ReturnType<typeof crossValidatedDecisions>[]>;
+	const selections = Object.fromEntries(BIAS_POLICIES.map((p) => [p, decisions[p].map((d) => selectionScore(data.info.labels, d.classes))])) as Record<BiasPolicy, number[]>;
+	const policy = decisionPolicy(selections);
+	const seeds = pooled.map((oof, i) => seedResult(oof, data.info, classes, policy, decisions[policy][i]));
+	const policy_selection = Object.fromEntries(BIAS_POLICIES.map((p) => [p, meanSd(selections[p])])) as Record<BiasPolicy, ReturnType<typeof meanSd>>;
 	const keys = Object.keys({ ...headline(seeds[0]!.lead1, ""), ...(seeds[0]!.lead2 ? headline(seeds[0]!.lead2, "lead2_") : {}) });
 	const rows = seeds.map((s) => ({ ...headline(s.lead1, ""), ...(s.lead2 ? headline(s.lead2, "lead2_") : {}) }));
 	const summary = Object.fromEntries(keys.map((k) => [k, meanSd(rows.map((row) => row[k] ?? null))]));

@@ -77,12 +77,11 @@ export const BIAS_POLICIES: readonly BiasPolicy[] = ["tuned", "zero"];
  */
 export function crossValidatedDecisions(oof: OutOfFold, labels: Uint8Array, outputs = oof.outputs, policy: BiasPolicy = "tuned"): { classes: Uint8Array; perFold: Record<number, number[]>; all: number[] } {
 	const k = oof.classes;
+	const folds = [...new Set(oof.fold)].sort((a, b) => a - b);
 	if (policy === "zero") {
 		const zero = new Array<number>(k).fill(0);
-		const folds = [...new Set(oof.fold)].sort((a, b) => a - b);
 		return { classes: biasedClasses(outputs, k, zero), perFold: Object.fromEntries(folds.map((f) => [f, zero])), all: zero };
 	}
-	const folds = [...new Set(oof.fold)].sort((a, b) => a - b);
 	const decided = new Uint8Array(labels.length);
 	const perFold: Record<number, number[]> = {};
 	for (const f of folds) {
@@ -185,6 +184,11 @@ export function targetScore(labels: ArrayLike<number>, predicted: ArrayLike<numb
 	return TARGETS.reduce((s, k) => s + (classFigures(labels, predicted, k).f1 ?? 0), 0) / TARGETS.length;
 }
 
+/** What a recipe's bias policy and shipped seed are chosen by (BeatFigures.selection): the mean of SVEB and VEB F1. */
+export function selectionScore(labels: ArrayLike<number>, predicted: ArrayLike<number>): number {
+	return ((classFigures(labels, predicted, S).f1 ?? 0) + (classFigures(labels, predicted, V).f1 ?? 0)) / 2;
+}
+
 export function beatFigures(info: WindowInfo, predicted: Uint8Array, classNames: readonly string[]): BeatFigures {
 	const per_class: Record<string, ClassFigures> = {};
 	for (let k = 0; k < 4; k++) per_class[AAMI[k]] = classFigures(info.labels, predicted, k);
@@ -209,7 +213,7 @@ export function beatFigures(info: WindowInfo, predicted: Uint8Array, classNames:
 	return {
 		per_class,
 		objective: targetScore(info.labels, predicted),
-		selection: ((per_class["S"]!.f1 ?? 0) + (per_class["V"]!.f1 ?? 0)) / 2,
+		selection: selectionScore(info.labels, predicted),
 		v_vs_rest_macro_f1: vVsRestMacroF1(info.labels, predicted),
 		q_called,
 		false_v_per_hour: { all: count / hours, af: afHours > 0 ? afCount / afHours : null, outside_af: (count - afCount) / (hours - afHours), by_rhythm: byRhythm },
@@ -277,8 +281,9 @@ export interface SeedResult {
 	intervals: ReturnType<typeof recordIntervals>;
 }
 
-export function seedResult(oof: OutOfFold, info: WindowInfo, classNames: readonly string[], policy: BiasPolicy = "tuned"): SeedResult {
-	const d1 = crossValidatedDecisions(oof, info.labels, oof.outputs, policy);
+/** d1: the lead-1 decisions of crossValidatedDecisions under `policy`, when the caller has them already. */
+export function seedResult(oof: OutOfFold, info: WindowInfo, classNames: readonly string[], policy: BiasPolicy = "tuned",
+	d1 = crossValidatedDecisions(oof, info.labels, oof.outputs, policy)): SeedResult {
 	const lead2 = oof.outputs2 ? beatFigures(info, crossValidatedDecisions(oof, info.labels, oof.outputs2, policy).classes, classNames) : null;
 	return {
 		seed: oof.seed, biases: d1.all, biases_per_fold: d1.perFold,
@@ -302,8 +307,8 @@ export function meanSd(values: (number | null)[]): MeanSd | null {
 }
 
 /** The policy whose seeds have the better mean selection score (ties: "tuned", the first). */
-export function decisionPolicy(byPolicy: Record<BiasPolicy, SeedResult[]>): BiasPolicy {
-	const mean = (p: BiasPolicy) => meanSd(byPolicy[p].map((r) => r.lead1.selection))!.mean;
+export function decisionPolicy(selections: Record<BiasPolicy, number[]>): BiasPolicy {
+	const mean = (p: BiasPolicy) => meanSd(selections[p])!.mean;
 	return BIAS_POLICIES.reduce((best, p) => (mean(p) > mean(best) ? p : best));
 }
 
