@@ -5,7 +5,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Dataset } from "../data/dataset-format.ts";
 import { runWindows } from "../eval/engine.ts";
-import { datasetInputs, modelInfo } from "../eval/evaluate.ts";
+import { datasetInputs, modelInfo, TASKS } from "../eval/evaluate.ts";
 import { BEAT_TASK } from "../eval/evaluate-beat.ts";
 import { exportTflite } from "./export.ts";
 import { checkWindows, compareWithTflm, tflmPrepare, type TflmComparison, type TflmPrepared } from "./tflm.ts";
@@ -14,11 +14,14 @@ import type { Model } from "../../modules/model/model.ts";
 import { kernelView } from "../pack/kernel-layout.ts";
 import { synthesize } from "../pack/synth.ts";
 
+/** Every task a packed model may have: the two-class and five-class tasks, and N/S/V/F. */
+export const ANY_TASK: readonly string[] = [...TASKS, BEAT_TASK];
+
 /** The .htpw files of a folder that export to .tflite (format version 2, builtin ops only), by name. */
 export function exportableModels(dir: string): string[] {
 	return readdirSync(dir).filter((f) => f.endsWith(".htpw")).sort().filter((f) => {
 		try {
-			exportTflite(modelInfo(join(dir, f), [BEAT_TASK, "v-vs-rest", "aami5"]).model);
+			exportTflite(modelInfo(join(dir, f), ANY_TASK).model);
 			return true;
 		} catch {
 			return false;
@@ -43,7 +46,7 @@ export interface ModelTflmCheck extends TflmComparison {
  * adversarial windows; identical means every int8 output of every window.
  */
 export function checkModelWithTflm(path: string, ds: Dataset, windows: number[], options: { cacheDir?: string; threads?: number } = {}): ModelTflmCheck {
-	const info = modelInfo(path, [BEAT_TASK, "v-vs-rest", "aami5"]);
+	const info = modelInfo(path, ANY_TASK);
 	const size = info.model.input.length * info.model.input.channels;
 	const inputs: Int8Array[] = [];
 	// Contiguous runs of windows are quantized together.
@@ -91,7 +94,7 @@ export function ourRequant(model: Model): TflmPrepared[] {
  * multiplier nudged by one shows here even where no output window would reveal it.
  */
 export function modelRequantDifferences(path: string): string[] {
-	const model = modelInfo(path, [BEAT_TASK, "v-vs-rest", "aami5"]).model;
+	const model = modelInfo(path, ANY_TASK).model;
 	return requantDifferences(tflmPrepare(exportTflite(model)), ourRequant(model));
 }
 
