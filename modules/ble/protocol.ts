@@ -170,7 +170,7 @@ function get32(b: Uint8Array, at: number): number {
 }
 
 function getI32(b: Uint8Array, at: number): number {
-	return b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24);
+	return get32(b, at) | 0;
 }
 
 function requireLength(name: string, b: Uint8Array, min: number, max = min): void {
