@@ -46,6 +46,7 @@ const FILES: Record<string, { type: string; body: () => string }> = {
 	"/draw.js": { type: "text/javascript", body: () => readFileSync(join(WEB, "draw.js"), "utf8") },
 	"/protocol.js": { type: "text/javascript", body: () => transpiled(join(ROOT, "modules/ble/protocol.ts")) },
 	"/frames.js": { type: "text/javascript", body: () => transpiled(join(ROOT, "host/companion/frames.ts")) },
+	"/event-text.js": { type: "text/javascript", body: () => transpiled(join(WEB, "event-text.ts")) },
 };
 
 const EMPTY = Buffer.alloc(0);

@@ -1,6 +1,7 @@
 // What a companion knows about the monitor, built only from GATT packets (modules/ble/protocol.ts): the same
 // for a board over BLE, the simulator's socket and a board's serial log.
 import * as P from "../../modules/ble/protocol.ts";
+import { eventWords } from "./web/event-text.ts";
 
 export interface CompanionBeat {
 	sampleIndex: number;
@@ -155,47 +156,21 @@ export class CompanionState {
 
 	#event(e: P.EventPacket): void {
 		const kind = P.EVENT_NAMES[e.kind] ?? `event ${e.kind}`;
-		let text: string;
 		switch (e.kind) {
 			case P.EVENT_QUALITY:
 				this.quality = e.value;
-				text = `signal ${P.QUALITY_NAMES[e.value] ?? e.value}`;
-				break;
-			case P.EVENT_V_RUN_START:
-				text = `run of ${e.value} V beats`;
-				break;
-			case P.EVENT_V_RUN_END:
-				text = `V run ended after ${e.value} beats`;
-				break;
-			case P.EVENT_TACHYCARDIA:
-				text = `tachycardia, ${e.value} bpm`;
-				break;
-			case P.EVENT_BRADYCARDIA:
-				text = `bradycardia, ${e.value} bpm`;
-				break;
-			case P.EVENT_RATE_NORMAL:
-				text = `heart rate back to normal, ${e.value} bpm`;
-				break;
-			case P.EVENT_MODEL:
-				text = `model ${P.MODEL_STATUS_NAMES[e.value] ?? e.value}${e.detail ? ` (error ${e.detail})` : ""}`;
-				break;
-			case P.EVENT_GARBAGE:
-				text = `invalid samples rejected (${e.detail} so far)`;
 				break;
 			case P.EVENT_AF_ONSET:
 				if (!this.inAf) this.afEpisodes++;
 				this.inAf = true;
 				this.afBurden = { permille: e.detail, sampleIndex: e.sampleIndex };
-				text = `atrial fibrillation started (AF burden ${(e.detail / 10).toFixed(1)} %)`;
 				break;
 			case P.EVENT_AF_OFFSET:
 				this.inAf = false;
 				this.afBurden = { permille: e.detail, sampleIndex: e.sampleIndex };
-				text = `atrial fibrillation ended (AF burden ${(e.detail / 10).toFixed(1)} %)`;
 				break;
-			default:
-				text = kind;
 		}
+		const text = eventWords(P, e) ?? kind;
 		const alert = { kind, value: e.value, sampleIndex: e.sampleIndex, seconds: this.seconds(e.sampleIndex), text };
 		this.alertLog.push(alert);
 		if (this.alertLog.length > RECENT) this.alertLog.shift();

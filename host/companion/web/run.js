@@ -8,7 +8,9 @@
 // - beats: MAX_BEATS (about 50 h at 100 bpm), events: MAX_EVENTS; past that the oldest 10 % are forgotten too.
 //   AF episodes are capped at MAX_EVENTS as well; the AF time of forgotten ones still counts in the burden.
 // Strip samples that go back in time (a device that restarted) are dropped: reload the page for a new run.
-// The protocol module comes in as a parameter (the page passes /protocol.js), so nothing here fetches anything.
+// The protocol module comes in as a parameter (the page passes /protocol.js), so nothing here fetches anything but
+// the event wording it shares with the terminal companion (./event-text.js, served transpiled from event-text.ts).
+import { eventWords } from "./event-text.js";
 
 export const MAX_STRIP_SAMPLES = 5_000_000;
 export const MAX_BEATS = 300_000;
@@ -293,33 +295,9 @@ export class Run {
 		return (e.kind === P.EVENT_QUALITY && e.value < P.QUALITY_LEAD_OFF) || (e.kind === P.EVENT_MODEL && e.value === P.MODEL_READY) || e.kind === P.EVENT_RATE_NORMAL;
 	}
 
-	/** An event in words, as host/companion/state.ts words it for the terminal companion. */
+	/** An event in words, as the terminal companion words it (event-text.ts). */
 	eventText(e) {
-		const P = this.P;
-		switch (e.kind) {
-			case P.EVENT_QUALITY:
-				return `signal ${P.QUALITY_NAMES[e.value] ?? e.value}`;
-			case P.EVENT_V_RUN_START:
-				return `run of ${e.value} V beats`;
-			case P.EVENT_V_RUN_END:
-				return `V run ended after ${e.value} beats`;
-			case P.EVENT_TACHYCARDIA:
-				return `tachycardia, ${e.value} bpm`;
-			case P.EVENT_BRADYCARDIA:
-				return `bradycardia, ${e.value} bpm`;
-			case P.EVENT_RATE_NORMAL:
-				return `heart rate back to normal, ${e.value} bpm`;
-			case P.EVENT_MODEL:
-				return `model ${P.MODEL_STATUS_NAMES[e.value] ?? e.value}${e.detail ? ` (error ${e.detail})` : ""}`;
-			case P.EVENT_GARBAGE:
-				return `invalid samples rejected (${e.detail} so far)`;
-			case P.EVENT_AF_ONSET:
-				return `atrial fibrillation started (AF burden ${(e.detail / 10).toFixed(1)} %)`;
-			case P.EVENT_AF_OFFSET:
-				return `atrial fibrillation ended (AF burden ${(e.detail / 10).toFixed(1)} %)`;
-			default:
-				return `event ${e.kind} (value ${e.value}, detail ${e.detail})`;
-		}
+		return eventWords(this.P, e) ?? `event ${e.kind} (value ${e.value}, detail ${e.detail})`;
 	}
 
 	/**
