@@ -62,15 +62,8 @@ export async function evaluateBeatModel(o: {
 	const { first, count } = o.split === "ds1"
 		? { first: 0, count: ds.index.splits.train.count + ds.index.splits.validation.count }
 		: ds.index.splits.test;
-	const run = (lead: 1 | 2): Int8Array => {
-		let inputs: Int8Array;
-		try {
-			inputs = datasetInputs(ds, info, first, count, lead);
-		} catch (e) {
-			throw new Error(`${o.modelPath}: ${(e as Error).message}`);
-		}
-		return runWindows(o.modelPath, info.model, inputs, { engine: o.engine ?? "native", threads: o.threads, cacheDir: o.cacheDir });
-	};
+	const run = (lead: 1 | 2): Int8Array =>
+		runWindows(o.modelPath, info.model, datasetInputs(ds, info, first, count, lead, o.modelPath), { engine: o.engine ?? "native", threads: o.threads, cacheDir: o.cacheDir });
 	const windowInfo = windowInfoOf(ds.index, ds.aami5, ds.rhythm, ds.record, first, count);
 	const predicted = biasedClasses(run(1), 4, bias);
 	const predicted2 = biasedClasses(run(2), 4, bias);

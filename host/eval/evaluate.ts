@@ -133,12 +133,13 @@ export function modelInfo(path: string, tasks: readonly string[] = TASKS): Model
 /**
  * The model's int8 inputs for dataset windows first..first+count (docs/FORMAT.md §6: the window, then the model's
  * features in META order, quantized by the device's rule), from the lead the dataset stores first or its second.
+ * `path` names the model in the error when the dataset cannot feed it.
  */
-export function datasetInputs(ds: Dataset, info: ModelInfo, first: number, count: number, lead: 1 | 2 = 1): Int8Array {
+export function datasetInputs(ds: Dataset, info: ModelInfo, first: number, count: number, lead: 1 | 2, path: string): Int8Array {
 	const names = ds.index.features ?? [];
 	const columns = info.features.map((name) => names.indexOf(name));
-	if (columns.some((c) => c < 0)) throw new Error(`the model takes features ${info.features.join(", ")}; the dataset has ${names.join(", ") || "none"} (rebuild it with \`hypertiny dataset\`)`);
-	if (ds.index.window !== info.model.input.length) throw new Error(`the model takes windows of ${info.model.input.length} samples, the dataset's have ${ds.index.window}`);
+	if (columns.some((c) => c < 0)) throw new Error(`${path}: the model takes features ${info.features.join(", ")}; the dataset has ${names.join(", ") || "none"} (rebuild it with \`hypertiny dataset\`)`);
+	if (ds.index.window !== info.model.input.length) throw new Error(`${path}: the model takes windows of ${info.model.input.length} samples, the dataset's have ${ds.index.window}`);
 	const W = ds.index.window;
 	const F = columns.length;
 	const all = names.length;
@@ -215,12 +216,7 @@ export async function evaluateModel(o: EvalOptions): Promise<EvalRow> {
 	const first = val.first;
 	const end = o.split === "test" ? test.first + test.count : val.first + val.count;
 	if (o.split === "test" && test.first !== val.first + val.count) throw new Error("the dataset's validation and test windows are not contiguous");
-	let inputs: Int8Array;
-	try {
-		inputs = datasetInputs(ds, info, first, end - first);
-	} catch (e) {
-		throw new Error(`${o.modelPath}: ${(e as Error).message}`);
-	}
+	const inputs = datasetInputs(ds, info, first, end - first, 1, o.modelPath);
 	const engine = o.engine ?? "native";
 	const outputs = runWindows(o.modelPath, info.model, inputs, { engine, threads: o.threads, cacheDir: o.cacheDir });
 	const { scores, classes } = taskScores(outputs, info, task);

@@ -53,7 +53,7 @@ export function checkModelWithTflm(path: string, ds: Dataset, windows: number[],
 	for (let i = 0; i < windows.length;) {
 		let j = i + 1;
 		while (j < windows.length && windows[j] === windows[j - 1]! + 1) j++;
-		const block = datasetInputs(ds, info, windows[i]!, j - i);
+		const block = datasetInputs(ds, info, windows[i]!, j - i, 1, path);
 		for (let w = 0; w < j - i; w++) inputs.push(block.subarray(w * size, (w + 1) * size));
 		i = j;
 	}
