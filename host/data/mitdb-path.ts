@@ -48,13 +48,21 @@ export async function mitdbPath(): Promise<string> {
   const found = findMitdb();
   if (!found.path) throw new Error(found.missing);
   if (found.source !== 'archive') return found.path;
-  const archiveDir = found.path;
-  const manifest = await readFile(join(archiveDir, MANIFEST), 'utf8');
+  return unpackSharedArchive({ dir: found.path, archive: ARCHIVE, manifest: MANIFEST, unpacks: 'mitdb', cacheName: 'mitdb' });
+}
+
+/**
+ * A shared archive (`dir/archive`, whose files `dir/manifest` lists by sha256, unpacking to the folder `unpacks`)
+ * unpacked once into $XDG_CACHE_HOME/hypertiny/<cacheName> (~/.cache by default), every file checked against the
+ * manifest; later calls return the same folder while the manifest is unchanged.
+ */
+export async function unpackSharedArchive(o: { dir: string; archive: string; manifest: string; unpacks: string; cacheName: string }): Promise<string> {
+  const manifest = await readFile(join(o.dir, o.manifest), 'utf8');
   const stamp = sha256(manifest);
   const cacheRoot = join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'hypertiny');
-  const target = join(cacheRoot, 'mitdb');
+  const target = join(cacheRoot, o.cacheName);
   if (await readStamp(target) === stamp) return target;
-  await unpackVerified(join(archiveDir, ARCHIVE), manifest, stamp, cacheRoot, target);
+  await unpackVerified(join(o.dir, o.archive), o.manifest, manifest, stamp, cacheRoot, target, o.unpacks);
   return target;
 }
 
@@ -74,7 +82,7 @@ function archiveCandidates(env: Record<string, string | undefined>): string[] {
  * Unpack into a private temporary directory, verify, then rename into place, so a concurrent caller (test files run
  * in parallel) never sees a half-written directory.
  */
-async function unpackVerified(archive: string, manifest: string, stamp: string, cacheRoot: string, target: string) {
+async function unpackVerified(archive: string, manifestName: string, manifest: string, stamp: string, cacheRoot: string, target: string, unpacks: string) {
   await mkdir(cacheRoot, { recursive: true });
   const scratch = await mkdtemp(join(cacheRoot, 'unpack-'));
   try {
@@ -82,8 +90,8 @@ async function unpackVerified(archive: string, manifest: string, stamp: string, 
     if (tar.status !== 0) {
       throw new Error(`unpacking ${archive} failed (tar with xz support is required): ${tar.stderr || tar.error?.message}`);
     }
-    await verifyManifest(scratch, manifest, archive);
-    const unpacked = join(scratch, 'mitdb');
+    await verifyManifest(scratch, manifestName, manifest, archive);
+    const unpacked = join(scratch, unpacks);
     await writeFile(join(unpacked, STAMP), stamp);
     // Another process may have finished first; its copy is as good as ours and may be in use, so keep it.
     if ((await readStamp(target)) === stamp) return;
@@ -98,10 +106,10 @@ async function unpackVerified(archive: string, manifest: string, stamp: string, 
   }
 }
 
-async function verifyManifest(root: string, manifest: string, archive: string) {
+async function verifyManifest(root: string, manifestName: string, manifest: string, archive: string) {
   for (const line of manifest.split('\n').filter((l) => l.trim() !== '')) {
     const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line.trim());
-    if (!m) throw new Error(`${MANIFEST}: unreadable line "${line}"`);
+    if (!m) throw new Error(`${manifestName}: unreadable line "${line}"`);
     const [, expected, relPath] = m;
     const actual = sha256(await readFile(join(root, relPath!)));
     if (actual !== expected) throw new Error(`${archive}: ${relPath} has sha256 ${actual}, the manifest says ${expected}`);
