@@ -68,6 +68,10 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
 		usage: "report [--models models] [--data <dir>] [--out results/mitbih]   every model on DS2: pareto.json, README.md, pareto.svg",
 		load: async () => (await import("./report.ts")).reportCommand,
 	},
+	apnea: {
+		usage: "apnea dataset|cv|release     sleep apnea per minute from RR intervals (Apnea-ECG): minute windows, CV by subject, release",
+		load: async () => (await import("./apnea.ts")).apneaCommand,
+	},
 	rhythm: {
 		usage: "rhythm cv [--streams device,device-rr,reference,app] [--out results/rhythm]   AF detector on MIT-BIH DS1, leave-one-record-out",
 		load: async () => (await import("./rhythm.ts")).rhythmCommand,
