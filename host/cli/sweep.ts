@@ -8,6 +8,7 @@ import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
+import { DEFAULT_APNEA_DIR } from "../rhythm/apnea-dataset.ts";
 import { pythonPath, REPO_ROOT } from "../train/python.ts";
 import { recipe, RECIPES, trialArgs } from "../train/recipes.ts";
 
@@ -16,7 +17,8 @@ export const DEFAULT_SWEEP_DIR = "results/tmp/sweep";
 export const SWEEP_USAGE = `hypertiny sweep --recipe NAME[,NAME...] [--seeds 1-5] [--folds 1-5] [--jobs N] [--ray ADDRESS]
         [--data <dir>] [--out ${DEFAULT_SWEEP_DIR}] [--dry-run] [--json]
     Trains every recipe x seed x fold (fold k: DS1 without fold k's records, which it predicts; fold 0: all of DS1,
-    the model a seed ships) into <out>/<recipe>/s<seed>-f<fold>.json; trials already there are skipped.
+    the model a seed ships; for the apnea recipes the same over the Apnea-ECG learning set, folds by subject) into
+    <out>/<recipe>/s<seed>-f<fold>.json; trials already there are skipped.
     --jobs N      local trainer processes at once (default: the number of CPUs); each trains on one thread
     --ray ADDRESS send the trials to a Ray cluster (e.g. 127.0.0.1:6379, or "local" for a fresh local instance);
                   needs a python with ray and torch: HYPERTINY_RAY_PYTHON or HYPERTINY_PYTHON (a venv made by
@@ -163,10 +165,14 @@ export async function sweepCommand(args: string[]): Promise<number> {
 	}
 	if (!values.recipe) throw new Error(`--recipe is required\nusage: ${SWEEP_USAGE}`);
 	const recipes = values.recipe.split(",").filter(Boolean);
-	const data = resolve(values.data ?? join(REPO_ROOT, DEFAULT_DATASET_DIR));
-	if (!existsSync(join(data, "index.json"))) throw new Error(`no dataset at ${data}: run \`npx hypertiny dataset\` first`);
 	const out = resolve(values.out ?? join(REPO_ROOT, DEFAULT_SWEEP_DIR));
-	const trials = plan(recipes, parseRange(values.seeds!, "seeds"), parseRange(values.folds!, "folds"), data, out);
+	const trials: Trial[] = [];
+	for (const name of recipes) {
+		const apnea = recipe(name).dataset === "apnea";
+		const data = resolve(values.data ?? join(REPO_ROOT, apnea ? DEFAULT_APNEA_DIR : DEFAULT_DATASET_DIR));
+		if (!existsSync(join(data, "index.json"))) throw new Error(`no dataset at ${data}: run \`npx hypertiny ${apnea ? "apnea dataset" : "dataset"}\` first`);
+		trials.push(...plan([name], parseRange(values.seeds!, "seeds"), parseRange(values.folds!, "folds"), data, out));
+	}
 	const todo = trials.filter((t) => !existsSync(t.checkpoint));
 	const say = values.json ? () => {} : (line: string) => process.stderr.write(line + "\n");
 	say(`${trials.length} trials, ${trials.length - todo.length} done already, ${todo.length} to run${values.ray ? ` on Ray at ${values.ray}` : ""}`);

@@ -10,9 +10,16 @@ SPLITS = ("train", "validation", "test")
 # task: (label file, class names). aami4 is AAMI EC57 practice: N, S, V, F learnt, Q (unclassifiable, 15 of DS1's
 # 51,000 beats) left out of training and reported (its windows keep label 4, outside the model's classes).
 TASKS = {"v-vs-rest": ("vrest", ["rest", "V"]), "aami5": ("aami5", ["N", "S", "V", "F", "Q"]),
-         "aami4": ("aami5", ["N", "S", "V", "F"])}
+         "aami4": ("aami5", ["N", "S", "V", "F"]), "apnea": ("apnea", ["N", "A"])}
 
 DATASET_VERSION = 4
+# Each dataset format the trainer reads, with its version: the beat windows (host/data/dataset-format.ts) and the
+# apnea minutes (host/rhythm/apnea-dataset.ts, same layout; its folds hold record indices, whole subjects).
+FORMATS = {"hypertiny-beat-windows": DATASET_VERSION, "hypertiny-apnea-minutes": 1}
+
+
+def label_file_of(task):
+    return TASKS[task][0]
 
 
 def net_input(x, f=None, dtype=torch.float32):
@@ -78,8 +85,11 @@ def load(directory, task, features=True, feature_names=None, fold=None, second_l
     second_lead: the training windows twice, from each lead; "validation2" holds the held-out windows' second lead."""
     with open(os.path.join(directory, "index.json")) as f:
         index = json.load(f)
-    if index.get("format") != "hypertiny-beat-windows" or index.get("version") != DATASET_VERSION:
-        raise SystemExit(f"{directory}/index.json is not a hypertiny-beat-windows v{DATASET_VERSION} index (run `hypertiny dataset`)")
+    if FORMATS.get(index.get("format")) != index.get("version"):
+        raise SystemExit(f"{directory}/index.json is not a hypertiny-beat-windows v{DATASET_VERSION} index (run `hypertiny dataset`) "
+                         f"nor a hypertiny-apnea-minutes v1 one (`hypertiny apnea dataset`)")
+    if label_file_of(task) not in index["files"]:
+        raise SystemExit(f"{directory}: a {index['format']} dataset has no labels for task {task}")
     n, w = index["count"], index["window"]
     files = index["files"]
     label_file, classes = TASKS[task]

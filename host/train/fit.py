@@ -162,6 +162,7 @@ def fit(args):
                       else "best validation macro-F1 epoch; t* tuned on validation only"),
     }
     ckpt = export.checkpoint(dnet, features=features, name=args.name, task=args.task, classes=classes, t_star=t_star, metrics=metrics,
+                             sample_rate=index.get("sampleRate", 360),
                              provenance=provenance, predictions=predictions)
     os.makedirs(os.path.dirname(os.path.abspath(args.checkpoint)), exist_ok=True)
     export.write(args.checkpoint, ckpt)
