@@ -27,26 +27,35 @@ const MANIFEST = "apnea_ecg_contents.sha256";
 
 type Env = Record<string, string | undefined>;
 
+export type ApneaSource = { path: string; source: "HYPERTINY_APNEA_ECG" | "fetched" | "archive"; missing?: undefined } | { path?: undefined; missing: string };
+
 /**
- * The folder of Apnea-ECG files: $HYPERTINY_APNEA_ECG, else the copy `hypertiny data fetch apnea-ecg` recorded,
- * else the project's shared archive (../shared/data/apnea_ecg), unpacked once into the cache and verified.
+ * Where the Apnea-ECG files are, without unpacking anything: $HYPERTINY_APNEA_ECG, else the copy `hypertiny data
+ * fetch apnea-ecg` recorded, else the project's shared archive (../shared/data/apnea_ecg; `path` is then its folder).
  */
-export async function apneaEcgPath(env: Env = process.env): Promise<string> {
+export function findApneaEcg(env: Env = process.env): ApneaSource {
 	const explicit = env["HYPERTINY_APNEA_ECG"];
 	if (explicit) {
-		if (!isDirectory(explicit)) throw new Error(`HYPERTINY_APNEA_ECG=${explicit} is not a directory`);
-		return resolve(explicit);
+		return isDirectory(explicit) ? { path: resolve(explicit), source: "HYPERTINY_APNEA_ECG" } : { missing: `HYPERTINY_APNEA_ECG=${explicit} is not a directory` };
 	}
 	const fetched = fetchedLocation("apnea-ecg", env);
-	if (fetched) return fetched;
+	if (fetched) return { path: fetched, source: "fetched" };
 	const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-	const candidates = [join(root, "shared/data/apnea_ecg"), join(root, "../shared/data/apnea_ecg")];
+	const candidates = env["HYPERTINY_APNEA_ECG_ARCHIVE"] ? [env["HYPERTINY_APNEA_ECG_ARCHIVE"]] : [join(root, "shared/data/apnea_ecg"), join(root, "../shared/data/apnea_ecg")];
 	const dir = candidates.find((c) => existsSync(join(c, ARCHIVE)) && existsSync(join(c, MANIFEST)));
-	if (!dir) {
-		throw new Error(`Apnea-ECG not found: run \`${FETCH_APNEA}\` (PhysioNet, 5 MB of annotations), or set HYPERTINY_APNEA_ECG ` +
-			`to a folder of its .qrs/.apn files. Looked for $HYPERTINY_APNEA_ECG, a fetched copy and ${ARCHIVE} in ${candidates.join(", ")}`);
-	}
-	return unpackSharedArchive({ dir, archive: ARCHIVE, manifest: MANIFEST, unpacks: "apnea-ecg", cacheName: "apnea-ecg" });
+	if (dir) return { path: dir, source: "archive" };
+	return {
+		missing: `Apnea-ECG not found: run \`${FETCH_APNEA}\` (PhysioNet, 5 MB of annotations), or set HYPERTINY_APNEA_ECG to a folder ` +
+			`of its .qrs/.apn files. Looked for $HYPERTINY_APNEA_ECG, a fetched copy and ${ARCHIVE} in ${candidates.join(", ")}`,
+	};
+}
+
+/** The folder of Apnea-ECG files (findApneaEcg's order); the shared archive is unpacked once into the cache, verified. */
+export async function apneaEcgPath(env: Env = process.env): Promise<string> {
+	const found = findApneaEcg(env);
+	if (!found.path) throw new Error(found.missing);
+	if (found.source !== "archive") return found.path;
+	return unpackSharedArchive({ dir: found.path, archive: ARCHIVE, manifest: MANIFEST, unpacks: "apnea-ecg", cacheName: "apnea-ecg" });
 }
 
 function isDirectory(path: string): boolean {
