@@ -1,0 +1,284 @@
+// Apnea per minute (issue 15, item 2): the cross-validation of swept recipes over the Apnea-ECG learning set (folds
+// of whole subjects), which chooses each seed's decision threshold and the seed a recipe ships, and the release,
+// which evaluates every seed's model once on the 35 test recordings with the integer engine. Decisions follow
+// host/eval's one rule for two classes: apnea iff s = q_A − q_N ≥ t*, t* maximising macro-F1 (threshold.ts), or
+// plain argmax. Nothing is chosen from the test set.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { readModel } from "../../modules/model/index.ts";
+import { readCheckpoint } from "../pack/checkpoint.ts";
+import { exportCheckpoint } from "../pack/export-model.ts";
+import { recipe } from "../train/recipes.ts";
+import { pooled, recordBootstrap, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, type Interval, type RecordPart } from "../eval/bootstrap.ts";
+import { meanSd, poolFolds, type FoldPart, type MeanSd, type OutOfFold } from "../eval/cv.ts";
+import { vScores } from "../eval/decide.ts";
+import { quantizeInputs, runWindows } from "../eval/engine.ts";
+import { addWindow, emptyConfusion, emptyHistograms } from "../eval/metrics.ts";
+import { probabilityThreshold, tuneThreshold } from "../eval/threshold.ts";
+import { Rng } from "../pack/rng.ts";
+import type { ApneaDataset } from "./apnea-dataset.ts";
+
+/** A recording is called an apnea recording when its predicted apnea minutes reach this many per hour (AHI ≥ 5). */
+export const RECORDING_RULE_PER_HOUR = 5;
+
+export type ThresholdPolicy = "tuned" | "argmax";
+export const THRESHOLD_POLICIES: readonly ThresholdPolicy[] = ["tuned", "argmax"];
+
+export interface RecordingRow {
+	name: string;
+	class: "A" | "B" | "C";
+	minutes: number;
+	/** Apnea minutes per hour: labelled, and as the model called them. */
+	labelled_per_hour: number;
+	predicted_per_hour: number;
+	called_apnea: boolean;
+}
+
+export interface ApneaFigures {
+	minutes: number;
+	accuracy: number;
+	sensitivity: number | null;
+	specificity: number | null;
+	ppv: number | null;
+	auc: number | null;
+	/** 95 % record-bootstrap intervals (BOOTSTRAP_RESAMPLES draws of whole recordings). */
+	intervals: { accuracy: Interval; sensitivity: Interval; specificity: Interval; auc: Interval };
+	/** Per recording: A recordings called apnea, C recordings called normal, B reported apart. */
+	recordings: { A: [number, number]; C: [number, number]; B_called_apnea: [number, number]; rows: RecordingRow[] };
+}
+
+/** Figures of minutes [first, first + classes.length) of the dataset, given their decisions and scores s = q_A − q_N. */
+export function apneaFigures(ds: ApneaDataset, first: number, classes: Uint8Array, scores: Int16Array, bootstrap = true): ApneaFigures {
+	const n = classes.length;
+	const parts = new Map<number, RecordPart>();
+	const pair = new Int16Array(2);
+	let right = 0;
+	for (let i = 0; i < n; i++) {
+		const w = first + i;
+		const rec = ds.record[w]!;
+		let part = parts.get(rec);
+		if (!part) parts.set(rec, (part = { record: rec, confusion: emptyConfusion(2), histograms: emptyHistograms(2) }));
+		pair[0] = -scores[i]!;
+		pair[1] = scores[i]!;
+		addWindow(part.confusion, part.histograms, ds.apnea[w]!, classes[i]!, pair, 0);
+		if (classes[i] === ds.apnea[w]) right++;
+	}
+	const list = [...parts.values()];
+	const all = pooled(list, list.map(() => 1));
+	const acc = (weights: number[]) => {
+		let ok = 0, total = 0;
+		list.forEach((p, i) => {
+			const c = p.confusion.counts;
+			ok += weights[i]! * (c[0]! + c[3]!);
+			total += weights[i]! * (c[0]! + c[1]! + c[2]! + c[3]!);
+		});
+		return total > 0 ? ok / total : null;
+	};
+	let intervals: ApneaFigures["intervals"] = { accuracy: null, sensitivity: null, specificity: null, auc: null };
+	if (bootstrap) {
+		const ci = recordBootstrap(list);
+		intervals = { accuracy: accuracyInterval(list.length, acc), sensitivity: ci.per_class[1]!.sensitivity, specificity: ci.per_class[0]!.sensitivity, auc: ci.auc };
+	}
+	const rows: RecordingRow[] = [];
+	for (const p of list) {
+		const r = ds.index.records[p.record]!;
+		const c = p.confusion.counts;
+		const hours = r.count / 60;
+		const predicted = (c[1]! + c[3]!) / hours;
+		rows.push({ name: r.name, class: r.class, minutes: r.count, labelled_per_hour: r.apnea_minutes / hours, predicted_per_hour: predicted, called_apnea: predicted >= RECORDING_RULE_PER_HOUR });
+	}
+	const count = (cls: string, called: boolean) => [rows.filter((r) => r.class === cls && r.called_apnea === called).length, rows.filter((r) => r.class === cls).length] as [number, number];
+	return {
+		minutes: n, accuracy: right / n,
+		sensitivity: all.per_class[1]!.sensitivity, specificity: all.per_class[0]!.sensitivity, ppv: all.per_class[1]!.ppv, auc: all.auc,
+		intervals,
+		recordings: { A: count("A", true), C: count("C", false), B_called_apnea: count("B", true), rows },
+	};
+}
+
+/** Accuracy's interval from the same resamples recordBootstrap draws (same seed, same draw order). */
+function accuracyInterval(records: number, acc: (weights: number[]) => number | null): Interval {
+	const rng = new Rng(BOOTSTRAP_SEED);
+	const draws: number[] = [];
+	const weights = new Array<number>(records);
+	for (let r = 0; r < BOOTSTRAP_RESAMPLES; r++) {
+		weights.fill(0);
+		for (let i = 0; i < records; i++) weights[rng.int(0, records - 1)]!++;
+		const a = acc(weights);
+		if (a !== null) draws.push(a);
+	}
+	draws.sort((a, b) => a - b);
+	const q = (p: number) => {
+		const h = (draws.length - 1) * p, lo = Math.floor(h), hi = Math.min(lo + 1, draws.length - 1);
+		return draws[lo]! + (h - lo) * (draws[hi]! - draws[lo]!);
+	};
+	return draws.length ? [q(0.025), q(0.975)] : null;
+}
+
+function thresholdDecisions(scores: Int16Array, t: number): Uint8Array {
+	return Uint8Array.from(scores, (s) => (s >= t ? 1 : 0));
+}
+
+/** argmax of two int8 logits, ties to class 0: apnea iff s ≥ 1. */
+export const ARGMAX_T = 1;
+
+/**
+ * Out-of-fold decisions of one seed: "tuned", each fold by the t* of the other folds' minutes (nested); "argmax".
+ * Also the t* of all folds together, what the seed's shipped model carries.
+ */
+export function cvDecisions(oof: OutOfFold, labels: Uint8Array, policy: ThresholdPolicy): { classes: Uint8Array; scores: Int16Array; t_star: number } {
+	const scores = vScores(oof.outputs);
+	if (policy === "argmax") return { classes: thresholdDecisions(scores, ARGMAX_T), scores, t_star: ARGMAX_T };
+	const classes = new Uint8Array(scores.length);
+	const folds = [...new Set(oof.fold)];
+	for (const k of folds) {
+		const other = [...oof.fold.keys()].filter((i) => oof.fold[i] !== k);
+		const t = tuneThreshold(other.map((i) => scores[i]!), other.map((i) => labels[i]!)).t_star;
+		for (let i = 0; i < scores.length; i++) if (oof.fold[i] === k) classes[i] = scores[i]! >= t ? 1 : 0;
+	}
+	return { classes, scores, t_star: tuneThreshold(scores, labels).t_star };
+}
+
+export interface ApneaSeedCv {
+	seed: number;
+	/** The threshold the seed's shipped model carries (on s = q_A − q_N). */
+	t_star: number;
+	figures: ApneaFigures;
+}
+
+export interface ApneaRecipeCv {
+	recipe: string;
+	about: string;
+	family: string;
+	policy: ThresholdPolicy;
+	/** Mean ± sd over seeds of the per-minute accuracy under each policy: the better one is kept. */
+	policy_accuracy: Record<ThresholdPolicy, MeanSd | null>;
+	seeds: ApneaSeedCv[];
+	summary: Record<string, MeanSd | null>;
+	shipped_seed: number;
+}
+
+function bytes(b64: string): Uint8Array {
+	const b = Buffer.from(b64, "base64");
+	return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
+function foldPart(path: string): { seed: number; part: FoldPart } {
+	const c = JSON.parse(readFileSync(path, "utf8")) as { provenance: { seed?: number; fold?: number }; predictions?: Record<string, string> };
+	const p = c.predictions ?? {};
+	if (!p["validation_outputs"] || !p["validation_index"]) throw new Error(`${path}: no held-out outputs (not a fold model of \`hypertiny sweep\`)`);
+	return {
+		seed: Number(c.provenance.seed),
+		part: {
+			fold: Number(c.provenance.fold),
+			index: new Uint32Array(bytes(p["validation_index"]).slice().buffer),
+			outputs: new Int8Array(bytes(p["validation_outputs"]).slice().buffer),
+			outputs2: null,
+		},
+	};
+}
+
+export function headline(f: ApneaFigures): Record<string, number | null> {
+	return {
+		accuracy: f.accuracy, sensitivity: f.sensitivity, specificity: f.specificity, auc: f.auc,
+		recordings_right: (f.recordings.A[0] + f.recordings.C[0]) / Math.max(1, f.recordings.A[1] + f.recordings.C[1]),
+	};
+}
+
+export function apneaRecipeCv(name: string, sweep: string, ds: ApneaDataset): ApneaRecipeCv | string {
+	const r = recipe(name);
+	if (r.dataset !== "apnea") return `${name}: not an apnea recipe`;
+	const dir = join(sweep, name);
+	if (!existsSync(dir)) return `${name}: no trials in ${dir} (run \`npx hypertiny sweep --recipe ${name}\`)`;
+	const learning = ds.index.splits.train.count;
+	const bySeed = new Map<number, FoldPart[]>();
+	for (const file of readdirSync(dir).sort()) {
+		const m = /^s(\d+)-f(\d+)\.json$/.exec(file);
+		if (!m || Number(m[2]) === 0) continue;
+		const { seed, part } = foldPart(join(dir, file));
+		bySeed.set(seed, [...(bySeed.get(seed) ?? []), part]);
+	}
+	const complete = [...bySeed.entries()].filter(([, parts]) => parts.length === ds.index.folds.length).sort((a, b) => a[0] - b[0]);
+	if (!complete.length) return `${name}: no seed has all ${ds.index.folds.length} folds in ${dir}`;
+	const labels = ds.apnea.subarray(0, learning);
+	const pooledSeeds = complete.map(([seed, parts]) => poolFolds(seed, 2, parts, learning));
+	const byPolicy = Object.fromEntries(THRESHOLD_POLICIES.map((p) => [p, pooledSeeds.map((oof) => cvDecisions(oof, labels, p))])) as Record<ThresholdPolicy, ReturnType<typeof cvDecisions>[]>;
+	const accuracy = (d: { classes: Uint8Array }) => d.classes.reduce((a, c, i) => a + (c === labels[i] ? 1 : 0), 0) / labels.length;
+	const policy_accuracy = Object.fromEntries(THRESHOLD_POLICIES.map((p) => [p, meanSd(byPolicy[p].map(accuracy))])) as Record<ThresholdPolicy, MeanSd | null>;
+	const policy: ThresholdPolicy = (policy_accuracy.tuned?.mean ?? 0) > (policy_accuracy.argmax?.mean ?? 0) ? "tuned" : "argmax";
+	const seeds = pooledSeeds.map((oof, i) => {
+		const d = byPolicy[policy][i]!;
+		return { seed: oof.seed, t_star: d.t_star, figures: apneaFigures(ds, 0, d.classes, d.scores) };
+	});
+	const rows = seeds.map((s) => headline(s.figures));
+	const summary = Object.fromEntries(Object.keys(rows[0]!).map((k) => [k, meanSd(rows.map((row) => row[k] ?? null))]));
+	const best = seeds.reduce((a, b) => (b.figures.accuracy > a.figures.accuracy ? b : a));
+	return { recipe: name, about: r.about, family: r.family, policy, policy_accuracy, seeds, summary, shipped_seed: best.seed };
+}
+
+export interface ApneaReleaseSeed {
+	seed: number;
+	t_star: number;
+	bytes: number;
+	/** The integer engine's outputs on the learning set equal the trainer's engine-exact ones (fraction of minutes). */
+	engine_agreement: number;
+	figures: ApneaFigures;
+}
+
+export interface ApneaRelease {
+	recipe: string;
+	family: string;
+	shipped_seed: number;
+	model: string;
+	seeds: ApneaReleaseSeed[];
+	summary: Record<string, MeanSd | null>;
+}
+
+/**
+ * Every seed's fold-0 model (trained on the whole learning set) packed with the t* cross-validation chose for it, run
+ * by the integer engine on the test recordings once; the shipped seed's model goes to <modelsDir>/<recipe>.htpw.
+ */
+export function releaseApnea(o: { cv: ApneaRecipeCv; sweep: string; ds: ApneaDataset; workDir: string; modelsDir: string; threads?: number; log?: (line: string) => void }): ApneaRelease {
+	const { cv, ds } = o;
+	mkdirSync(o.workDir, { recursive: true });
+	const test = ds.index.splits.test;
+	const learning = ds.index.splits.train.count;
+	const W = ds.index.window;
+	const rows: ApneaReleaseSeed[] = [];
+	for (const s of cv.seeds) {
+		const path = join(o.sweep, cv.recipe, `s${s.seed}-f0.json`);
+		if (!existsSync(path)) throw new Error(`${path} is missing: run \`npx hypertiny sweep --recipe ${cv.recipe} --seeds ${s.seed} --folds 0\``);
+		const ckpt = readCheckpoint(path) as ReturnType<typeof readCheckpoint> & { t_star_score?: number };
+		ckpt.t_star = probabilityThreshold(s.t_star, ckpt.output.scale);
+		ckpt.t_star_score = s.t_star;
+		ckpt.provenance["release"] = `t* ${s.t_star} from hypertiny apnea cv (${cv.policy}); test set read once by hypertiny apnea release`;
+		const base = join(o.workDir, `${cv.recipe}-s${s.seed}`);
+		writeFileSync(`${base}.checkpoint.json`, JSON.stringify(ckpt) + "\n");
+		const blob = exportCheckpoint(`${base}.checkpoint.json`, `${base}.htpw`);
+		const model = readModel(blob);
+		const input = ckpt.input; // META.input: what the packed model carries
+		const run = (first: number, count: number) =>
+			runWindows(`${base}.htpw`, model, quantizeInputs(ds.windows.subarray(first * W, (first + count) * W), W, input), { engine: "native", threads: o.threads });
+		const inSample = run(0, learning);
+		const trainerOutputs = (ckpt as unknown as { predictions?: Record<string, string> }).predictions?.["validation_outputs"];
+		if (!trainerOutputs) throw new Error(`${path}: no in-sample outputs (not a fold-0 model of \`hypertiny sweep\`)`);
+		const trainer = new Int8Array(Buffer.from(trainerOutputs, "base64"));
+		let same = 0;
+		for (let i = 0; i < learning; i++) if (inSample[2 * i] === trainer[2 * i] && inSample[2 * i + 1] === trainer[2 * i + 1]) same++;
+		const outputs = run(test.first, test.count);
+		const scores = vScores(outputs);
+		const figures = apneaFigures(ds, test.first, thresholdDecisions(scores, s.t_star), scores);
+		rows.push({ seed: s.seed, t_star: s.t_star, bytes: blob.length, engine_agreement: same / learning, figures });
+		o.log?.(`${cv.recipe} seed ${s.seed}: test accuracy ${(100 * figures.accuracy).toFixed(1)} %, ${blob.length} bytes, engine agreement ${(same / learning).toFixed(4)}`);
+		if (s.seed === cv.shipped_seed) copyFileSync(`${base}.htpw`, join(o.modelsDir, `${cv.recipe}.htpw`));
+	}
+	const heads = rows.map((r) => headline(r.figures));
+	const summary = Object.fromEntries(Object.keys(heads[0]!).map((k) => [k, meanSd(heads.map((h) => h[k] ?? null))]));
+	return { recipe: cv.recipe, family: cv.family, shipped_seed: cv.shipped_seed, model: `${cv.recipe}.htpw`, seeds: rows, summary };
+}
+
+/** Test recordings whose subject also gave a learning recording (the official split is not subject-independent). */
+export function sharedSubjects(ds: ApneaDataset): string[] {
+	const learning = new Set(ds.index.records.filter((r) => r.set === "learning").map((r) => r.subject));
+	return ds.index.records.filter((r) => r.set === "test" && learning.has(r.subject)).map((r) => r.name);
+}
