@@ -13,13 +13,19 @@ import { runSimDeploy, type SimFigures } from "./sim-deploy.ts";
 
 export const CLOCK_HZ = 64_000_000;
 
+type CycleField = "open_cycles" | "init_cycles" | "infer_cycles" | "first_result_cycles" | "steady_cycles" | "steady_cycles_pessimistic";
+
 export interface PolicyRun {
 	label: string;
 	policy: DeployPolicy;
 	budget_bytes: number | null;
-	m4: Omit<M4Figures, "size" | "ops" | "synth" | "infer_insns"> & { infer_insns: number[] };
+	/** The cycle estimates are absent in results made before the cycle model. */
+	m4: Omit<M4Figures, "size" | "ops" | "synth" | "infer_insns" | CycleField> & { infer_insns: number[] } & Partial<Pick<M4Figures, CycleField>>;
+	/** Milliseconds at 64 MHz by instructions at one per cycle (as before), and by the cycle model (nominal). */
 	ms_first_result_at_64mhz: number;
 	ms_steady_at_64mhz: number;
+	ms_first_result_at_64mhz_cycles?: number;
+	ms_steady_at_64mhz_cycles?: number;
 	sim: SimFigures | null;
 }
 
@@ -35,8 +41,8 @@ export interface ModelResult {
 	checksums_agree: boolean;
 	reference_checksum: string;
 	runs: PolicyRun[];
-	ops: { op: number; opcode: string; macs: number; insns: number; insns_per_mac: number | null }[];
-	synthesis: { layer: number; cout: number; cin: number; insns: number }[];
+	ops: { op: number; opcode: string; macs: number; insns: number; insns_per_mac: number | null; cycles?: number; cycles_per_mac?: number | null }[];
+	synthesis: { layer: number; cout: number; cin: number; insns: number; cycles?: number }[];
 }
 
 export interface BenchSettings {
@@ -89,6 +95,8 @@ export function benchModel(model: BenchModel, settings: BenchSettings): ModelRes
 			label: p.label, policy: p.policy, budget_bytes: p.budget, m4: rest,
 			ms_first_result_at_64mhz: (m4.first_result_insns / CLOCK_HZ) * 1000,
 			ms_steady_at_64mhz: (m4.steady_insns / CLOCK_HZ) * 1000,
+			ms_first_result_at_64mhz_cycles: (m4.first_result_cycles / CLOCK_HZ) * 1000,
+			ms_steady_at_64mhz_cycles: (m4.steady_cycles / CLOCK_HZ) * 1000,
 			sim,
 		});
 	}
@@ -98,10 +106,10 @@ export function benchModel(model: BenchModel, settings: BenchSettings): ModelRes
 		name: model.name, role: model.role, origin: model.origin, needs,
 		macs_per_inference: parsed.ops.reduce((sum, _, i) => sum + opMacs(parsed, i), 0),
 		repeatable, checksums_agree: agree, reference_checksum: reference, runs,
-		ops: base.ops.map(({ op, insns }) => {
+		ops: base.ops.map(({ op, insns, cycles }) => {
 			const macs = opMacs(parsed, op);
-			return { op, opcode: OP_NAMES[parsed.ops[op].opcode], macs, insns, insns_per_mac: macs ? insns / macs : null };
+			return { op, opcode: OP_NAMES[parsed.ops[op].opcode], macs, insns, insns_per_mac: macs ? insns / macs : null, cycles, cycles_per_mac: macs ? cycles / macs : null };
 		}),
-		synthesis: base.synth.map(({ layer, insns }) => ({ layer, cout: layers[layer].cout, cin: layers[layer].cin, insns })),
+		synthesis: base.synth.map(({ layer, insns, cycles }) => ({ layer, cout: layers[layer].cout, cin: layers[layer].cin, insns, cycles })),
 	};
 }

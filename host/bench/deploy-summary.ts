@@ -22,6 +22,17 @@ export interface DeploySummary {
 	 * padding taps included); FC 64 -> 32, per-channel requantization, batch 1. */
 	conv1d_instructions_per_mac: number;
 	fc_instructions_per_mac: number;
+	/** Estimated Cortex-M4 cycles per MAC of the same four shapes (cycle-model.ts: nominal, and pessimistic). */
+	pw_cycles_per_mac: number | null;
+	dw_cycles_per_mac: number | null;
+	conv1d_cycles_per_mac: number | null;
+	fc_cycles_per_mac: number | null;
+	pw_cycles_pessimistic_per_mac: number | null;
+	dw_cycles_pessimistic_per_mac: number | null;
+	conv1d_cycles_pessimistic_per_mac: number | null;
+	fc_cycles_pessimistic_per_mac: number | null;
+	/** Steady-state cycles per inference, hyper (boot) / all-stored INT8, by the cycle model. */
+	hyper_vs_stored_steady_cycles_ratio: number | null;
 	/** The same shapes over the portable C kernels (-DHT_PORTABLE), for comparison. */
 	portable_pw_instructions_per_mac: number;
 	portable_dw_instructions_per_mac: number;
@@ -33,11 +44,15 @@ export interface DeploySummary {
 	all_counts_repeatable: boolean;
 }
 
-function kernel(kernels: KernelFigure[], name: string): number {
+function kernelFigure(kernels: KernelFigure[], name: string): KernelFigure {
 	const k = kernels.find((x) => x.kernel === name);
 	if (!k) throw new Error(`the kernel bench has no "${name}"`);
 	if (!k.exact) throw new Error(`the kernel bench's "${name}" output differs from the reference kernel`);
-	return k.insns_per_mac;
+	return k;
+}
+
+function kernel(kernels: KernelFigure[], name: string): number {
+	return kernelFigure(kernels, name).insns_per_mac;
 }
 
 export function deploySummary(models: ModelResult[], kernels: KernelFigure[]): DeploySummary {
@@ -58,6 +73,15 @@ export function deploySummary(models: ModelResult[], kernels: KernelFigure[]): D
 		dw_relu_instructions_per_mac: kernel(kernels, "dw-relu"),
 		conv1d_instructions_per_mac: kernel(kernels, "conv1d-8x32"),
 		fc_instructions_per_mac: kernel(kernels, "fc-64x32"),
+		pw_cycles_per_mac: kernelFigure(kernels, "pw").cycles_per_mac ?? null,
+		dw_cycles_per_mac: kernelFigure(kernels, "dw").cycles_per_mac ?? null,
+		conv1d_cycles_per_mac: kernelFigure(kernels, "conv1d-8x32").cycles_per_mac ?? null,
+		fc_cycles_per_mac: kernelFigure(kernels, "fc-64x32").cycles_per_mac ?? null,
+		pw_cycles_pessimistic_per_mac: kernelFigure(kernels, "pw").cycles_pessimistic_per_mac ?? null,
+		dw_cycles_pessimistic_per_mac: kernelFigure(kernels, "dw").cycles_pessimistic_per_mac ?? null,
+		conv1d_cycles_pessimistic_per_mac: kernelFigure(kernels, "conv1d-8x32").cycles_pessimistic_per_mac ?? null,
+		fc_cycles_pessimistic_per_mac: kernelFigure(kernels, "fc-64x32").cycles_pessimistic_per_mac ?? null,
+		hyper_vs_stored_steady_cycles_ratio: boot.m4.steady_cycles !== undefined && base.m4.steady_cycles ? boot.m4.steady_cycles / base.m4.steady_cycles : null,
 		portable_pw_instructions_per_mac: kernel(kernels, "portable-pw"),
 		portable_dw_instructions_per_mac: kernel(kernels, "portable-dw"),
 		portable_conv1d_instructions_per_mac: kernel(kernels, "portable-conv1d-8x32"),

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { make, type ModelNeeds } from "./native-tools.ts";
 import { parseReport, parseSize, regionCount, regionsOf, valuesOf, type ElfSize, type M4Report } from "./m4-report.ts";
+import { regionCycles, type RegionCycles } from "./region-profile.ts";
 
 export type DeployPolicy = "boot" | "lazy" | "stream";
 
@@ -36,8 +37,15 @@ export interface M4Figures {
 	/** Kernels synthesized per inference once running (stream: the re-synthesis of evicted layers). */
 	steady_synth_per_inference: number;
 	synthesized_after_init: number;
-	ops: { op: number; insns: number }[];
-	synth: { layer: number; insns: number }[];
+	/** Estimated Cortex-M4 cycles of the same regions (cycle-model.ts, nominal; steady also pessimistic). */
+	open_cycles: number;
+	init_cycles: number;
+	infer_cycles: number[];
+	first_result_cycles: number;
+	steady_cycles: number;
+	steady_cycles_pessimistic: number;
+	ops: { op: number; insns: number; cycles: number }[];
+	synth: { layer: number; insns: number; cycles: number }[];
 	checksum: string;
 	size: ElfSize;
 }
@@ -66,8 +74,20 @@ export function rerunM4Deploy(outDir: string): M4Report {
 	return parseReport(out);
 }
 
-export function m4Figures(run: DeployRun, report: M4Report, size: ElfSize): M4Figures {
+/** Cycles of every counted region of the last runM4Deploy in outDir (its ELF profiled once more), keyed "label index". */
+export function deployCycles(outDir: string, report: M4Report): Map<string, RegionCycles> {
+	const cycles = regionCycles(join(outDir, "deploy.elf"), report.regions);
+	return new Map(report.regions.map((r, i) => [`${r.label} ${r.index}`, cycles[i]!]));
+}
+
+export function m4Figures(run: DeployRun, report: M4Report, size: ElfSize, cycles = deployCycles(run.outDir, report)): M4Figures {
+	const cyclesOf = (label: string, index: number): RegionCycles => {
+		const c = cycles.get(`${label} ${index}`);
+		if (!c) throw new Error(`no cycle estimate for region "${label} ${index}"`);
+		return c;
+	};
 	const infer = regionsOf(report, "infer").map((r) => r.count);
+	const inferCycles = regionsOf(report, "infer").map((r) => cyclesOf("infer", r.index));
 	const synthesized = valuesOf(report, "synthesized").map(Number);
 	const open = regionCount(report, "open");
 	const init = regionCount(report, "init");
@@ -83,10 +103,16 @@ export function m4Figures(run: DeployRun, report: M4Report, size: ElfSize): M4Fi
 		infer_insns: infer,
 		first_result_insns: open + init + infer[0],
 		steady_insns: median(infer.slice(steadyFrom)),
+		open_cycles: cyclesOf("open", 0).cycles,
+		init_cycles: cyclesOf("init", 0).cycles,
+		infer_cycles: inferCycles.map((c) => c.cycles),
+		first_result_cycles: cyclesOf("open", 0).cycles + cyclesOf("init", 0).cycles + inferCycles[0]!.cycles,
+		steady_cycles: median(inferCycles.slice(steadyFrom).map((c) => c.cycles)),
+		steady_cycles_pessimistic: median(inferCycles.slice(steadyFrom).map((c) => c.cycles_pessimistic)),
 		steady_synth_per_inference: steadySynth,
 		synthesized_after_init: synthesized[0],
-		ops: regionsOf(report, "op").map((r) => ({ op: r.index, insns: r.count })),
-		synth: regionsOf(report, "synth").map((r) => ({ layer: r.index, insns: r.count })),
+		ops: regionsOf(report, "op").map((r) => ({ op: r.index, insns: r.count, cycles: cyclesOf("op", r.index).cycles })),
+		synth: regionsOf(report, "synth").map((r) => ({ layer: r.index, insns: r.count, cycles: cyclesOf("synth", r.index).cycles })),
 		checksum: valuesOf(report, "checksum")[0],
 		size,
 	};

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { ROOT } from "../cli/sim-runner.ts";
+import { disassemble, estimateCycles, NOMINAL, PESSIMISTIC } from "./cycle-model.ts";
 import { BENCH_BUILD, NATIVE } from "./native-tools.ts";
 
 const SOURCE = join(ROOT, "host/bench/region-profile.c");
@@ -87,4 +88,34 @@ export function profileRegions(elf: string, markers = { begin: "region_begin", e
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
+}
+
+export interface RegionCycles {
+	/** Estimated Cortex-M4 cycles (cycle-model.ts, NOMINAL), the counting overhead's cycles subtracted. */
+	cycles: number;
+	/** The same under PESSIMISTIC (slowest refills, flash wait states at each, nothing paired). */
+	cycles_pessimistic: number;
+}
+
+/**
+ * Cycles of every region of a parsed report (m4-report.ts: "empty" first and dropped, its count subtracted),
+ * from a profiled run of the same ELF. Each profile must hold exactly its region's instructions.
+ */
+export function regionCycles(elf: string, regions: { label: string; index: number; count: number }[]): RegionCycles[] {
+	const profiles = profileRegions(elf);
+	if (profiles.length !== regions.length + 1)
+		throw new Error(`${elf}: ${profiles.length} profiled regions for ${regions.length} counted ones and "empty"`);
+	const insns = disassemble(elf);
+	const [empty, ...rest] = profiles;
+	const emptyNominal = estimateCycles(insns, empty!.profile, NOMINAL).cycles;
+	const emptyPessimistic = estimateCycles(insns, empty!.profile, PESSIMISTIC).cycles;
+	return rest.map((p, k) => {
+		const r = regions[k]!;
+		if (p.instructions - empty!.instructions !== r.count)
+			throw new Error(`${elf}: region ${r.label} ${r.index} counted ${r.count} instructions, its profile ${p.instructions - empty!.instructions}`);
+		return {
+			cycles: estimateCycles(insns, p.profile, NOMINAL).cycles - emptyNominal,
+			cycles_pessimistic: estimateCycles(insns, p.profile, PESSIMISTIC).cycles - emptyPessimistic,
+		};
+	});
 }
