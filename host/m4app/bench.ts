@@ -14,6 +14,7 @@ import { BENCH_BUILD, make, modelNeeds } from "../bench/native-tools.ts";
 import { ROOT, type Toolchain } from "../moddable/toolchain.ts";
 import { bootCost, firstClassifiedBeat, segmentCost, split, type Segment, type SegmentCost, type Split } from "./analyze.ts";
 import { BOARD_MANIFEST, buildM4App } from "./build.ts";
+import { cyclesOf, segmentCycles, type SegmentCycles } from "./cycles.ts";
 import { powerOf, ASSUMPTIONS, type PowerEstimate } from "./power.ts";
 import { boardRecording } from "./recording.ts";
 import { profileByFunction, profileBySource, type FunctionShare, type PartShare } from "./profile.ts";
@@ -69,7 +70,19 @@ export interface VariantFigures {
 }
 
 export interface M4AppReport {
-	summary: { duty_cycle_64mhz_75bpm: number; instructions_per_ecg_second: number; instructions_per_beat: number; boot_instructions: number };
+	summary: {
+		duty_cycle_64mhz_75bpm: number;
+		instructions_per_ecg_second: number;
+		instructions_per_beat: number;
+		boot_instructions: number;
+		/** By the cycle model (cycles.ts): duty at 64 MHz and 75 bpm, nominal and pessimistic, the cycles behind it
+		 * and the cycles per instruction they imply (against the CPI the instruction duty assumes). */
+		duty_cycles_64mhz_75bpm?: number;
+		duty_cycles_pessimistic_64mhz_75bpm?: number;
+		cycles_per_ecg_second?: number;
+		cycles_per_beat?: number;
+		cpi_75bpm?: number;
+	};
 	command: string;
 	/** The commit the app was built from, and whether the checkout had changes beyond it. */
 	source: { commit: string; modified: boolean };
@@ -92,6 +105,8 @@ export interface M4AppReport {
 	};
 	segments: SegmentCost[];
 	power: Record<string, PowerEstimate>;
+	/** The cycle model's cycles per instruction in each segment (its blocks after settling, profiled). */
+	cycles?: Record<string, SegmentCycles>;
 	/** Where the instructions of boot and the record's first seconds go (policy boot): per C function, and per part
 	 * of the app (the sources of the C natives: ECG filtering, detection, quality and windows, model input,
 	 * inference; the rest is XS, the JS, and the C library), in all and per second of ECG after boot (the same run
@@ -167,14 +182,24 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 	// The same first seconds as the variants, so a difference compares the same beats.
 	const mainShort = variantFigures("policy boot", {}, { ...run, ticks: variantTicks, regions: run.regions.filter((r) => r.tick <= variantTicks) }, { ...input.segments[0]!, count: variantTicks * BOARD_ADC.blockSamples });
 	const diff = (a: Split, b: Split): Split => split(a.instructions - b.instructions, a.native - b.native);
+	const cycles = await segmentCycles(built.elf, input.segments, BOARD_ADC.blockSamples, log);
 	const power: Record<string, PowerEstimate> = {};
-	for (const s of segments) power[s.name] = powerOf(s.perSecond.instructions);
+	for (const s of segments) {
+		const c = cycles[s.name]!;
+		power[s.name] = powerOf(s.perSecond.instructions, { perSecond: cyclesOf(s.perSecond, c), perSecondPessimistic: s.perSecond.instructions * c.cpi_pessimistic });
+	}
+	const at75Cycles = power["75 bpm"]!.byCycles!;
 	return {
 		summary: {
 			duty_cycle_64mhz_75bpm: power["75 bpm"]!.dutyCycle,
 			instructions_per_ecg_second: at75.perSecond.instructions,
 			instructions_per_beat: at75.perBeat?.instructions ?? NaN,
 			boot_instructions: boot.total.instructions,
+			duty_cycles_64mhz_75bpm: at75Cycles.dutyCycle,
+			duty_cycles_pessimistic_64mhz_75bpm: at75Cycles.dutyCyclePessimistic,
+			cycles_per_ecg_second: Math.round(at75Cycles.cyclesPerSecond),
+			cycles_per_beat: at75.perBeat ? Math.round(cyclesOf(at75.perBeat, cycles["75 bpm"]!)) : NaN,
+			cpi_75bpm: at75Cycles.cyclesPerSecond / at75.perSecond.instructions,
 		},
 		command: "npm run bench:m4app",
 		source: sourceState(),
@@ -193,6 +218,7 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 		},
 		segments,
 		power,
+		cycles,
 		profile,
 		assumptions: ASSUMPTIONS,
 		run: { ticks: run.ticks, virtual_ms: run.virtualMs, total_instructions: run.total, beats: run.packets.filter((p) => p.characteristic === "beat").length, wall_seconds: run.wallSeconds },

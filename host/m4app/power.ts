@@ -15,20 +15,41 @@ export const BATTERIES = { cr2032: { mAh: 225, what: "CR2032 coin cell (225 mAh 
 
 export interface PowerEstimate {
 	instructionsPerSecond: number;
+	/** By instructions at CPI (above). */
 	dutyCycle: number;
 	averageMa: number;
 	batteryHours: Record<keyof typeof BATTERIES, number>;
+	/** By the cycle model (host/bench/cycle-model.ts) where it was run: estimated cycles per second, nominal and
+	 * pessimistic, and the duty, current and battery life the nominal cycles give. */
+	byCycles?: {
+		cyclesPerSecond: number;
+		cyclesPerSecondPessimistic: number;
+		dutyCycle: number;
+		dutyCyclePessimistic: number;
+		averageMa: number;
+		batteryHours: Record<keyof typeof BATTERIES, number>;
+	};
 }
 
-export function powerOf(instructionsPerSecond: number): PowerEstimate {
-	const dutyCycle = (instructionsPerSecond * CPI) / CLOCK_HZ;
+function currentOf(dutyCycle: number): { averageMa: number; batteryHours: Record<keyof typeof BATTERIES, number> } {
 	const averageMa = dutyCycle * CPU_ACTIVE_MA + (1 - dutyCycle) * SYSTEM_ON_IDLE_MA;
-	return {
-		instructionsPerSecond,
-		dutyCycle,
-		averageMa,
-		batteryHours: { cr2032: BATTERIES.cr2032.mAh / averageMa, lipo100: BATTERIES.lipo100.mAh / averageMa },
-	};
+	return { averageMa, batteryHours: { cr2032: BATTERIES.cr2032.mAh / averageMa, lipo100: BATTERIES.lipo100.mAh / averageMa } };
+}
+
+export function powerOf(instructionsPerSecond: number, cycles?: { perSecond: number; perSecondPessimistic: number }): PowerEstimate {
+	const dutyCycle = (instructionsPerSecond * CPI) / CLOCK_HZ;
+	const estimate: PowerEstimate = { instructionsPerSecond, dutyCycle, ...currentOf(dutyCycle) };
+	if (cycles) {
+		const byCycles = cycles.perSecond / CLOCK_HZ;
+		estimate.byCycles = {
+			cyclesPerSecond: cycles.perSecond,
+			cyclesPerSecondPessimistic: cycles.perSecondPessimistic,
+			dutyCycle: byCycles,
+			dutyCyclePessimistic: cycles.perSecondPessimistic / CLOCK_HZ,
+			...currentOf(byCycles),
+		};
+	}
+	return estimate;
 }
 
 export const ASSUMPTIONS = {
@@ -39,5 +60,7 @@ export const ASSUMPTIONS = {
 	batteries: BATTERIES,
 	source: "nRF52840 Product Specification v1.8: CPU from flash with cache at 64 MHz on DC/DC (~52 uA/MHz); System ON with full RAM retention and RTC",
 	cpi_note: "QEMU counts instructions; cycles = instructions x CPI. 1.5 assumed for XS's interpreter loop (loads 2 cycles, taken branches 2-4, flash behind the cache)",
+	cycle_model:
+		"Duty by cycles: each segment's instructions weighed with the cycles per instruction the cycle model gives its profile (host/bench/cycle-model.ts, Cortex-M4 TRM timings; code in flash with the instruction cache on, every fetch a hit; pessimistic: slowest refills, 2 flash wait states at each, nothing paired). An estimate: confirm with the DWT cycle counter on an nRF52840 DK (host/bench/cycle-model.md)",
 	excluded: "BLE radio (TX ~4.8 mA, RX ~4.6 mA during connection events), SAADC, the analog front end (AD8232 ~170 uA), battery self-discharge",
 };

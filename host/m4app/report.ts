@@ -22,6 +22,11 @@ export function markdownReport(r: M4AppReport): string {
 	lines.push("## Summary", "");
 	lines.push("| figure | value |", "|---|---:|");
 	lines.push(`| duty cycle at 64 MHz, 75 bpm (CPI ${r.assumptions.cpi}) | ${pct(r.summary.duty_cycle_64mhz_75bpm, 3)} |`);
+	if (r.summary.duty_cycles_64mhz_75bpm !== undefined) {
+		lines.push(`| duty cycle at 64 MHz, 75 bpm, by estimated cycles (cycle model; pessimistic in brackets) | ${pct(r.summary.duty_cycles_64mhz_75bpm, 3)} (${pct(r.summary.duty_cycles_pessimistic_64mhz_75bpm ?? NaN, 3)}) |`);
+		lines.push(`| estimated cycles per second of ECG, 75 bpm (${(r.summary.cpi_75bpm ?? NaN).toFixed(3)} cycles per instruction) | ${n(r.summary.cycles_per_ecg_second ?? NaN)} |`);
+		lines.push(`| estimated cycles per classified beat, 75 bpm | ${n(r.summary.cycles_per_beat ?? NaN)} |`);
+	}
 	lines.push(`| instructions per second of ECG, 75 bpm | ${n(r.summary.instructions_per_ecg_second)} |`);
 	lines.push(`| instructions per classified beat, 75 bpm | ${n(r.summary.instructions_per_beat)} |`);
 	lines.push(`| boot instructions (VM, app, BLE connection) | ${n(r.summary.boot_instructions)} |`, "");
@@ -54,9 +59,24 @@ export function markdownReport(r: M4AppReport): string {
 		);
 	lines.push("", `## On a wrist (CPU only; ${r.assumptions.excluded} excluded)`, "");
 	lines.push(`Assumptions: ${r.assumptions.clock_hz / 1e6} MHz, CPI ${r.assumptions.cpi} (${r.assumptions.cpi_note}); active ${r.assumptions.cpu_active_ma} mA, idle ${r.assumptions.system_on_idle_ma * 1000} uA (${r.assumptions.source}).`, "");
-	lines.push(`| segment | duty cycle | average current | ${BATTERIES.cr2032.what} | ${BATTERIES.lipo100.what} |`, "|---|---:|---:|---:|---:|");
-	for (const [name, p] of Object.entries(r.power))
-		lines.push(`| ${name} | ${pct(p.dutyCycle, 3)} | ${(p.averageMa * 1000).toFixed(1)} uA | ${(p.batteryHours.cr2032 / 24).toFixed(0)} days | ${(p.batteryHours.lipo100 / 24).toFixed(0)} days |`);
+	if (r.assumptions.cycle_model) lines.push(`${r.assumptions.cycle_model}.`, "");
+	lines.push(
+		`| segment | duty cycle (CPI ${r.assumptions.cpi}) | average current | ${BATTERIES.cr2032.what} | ${BATTERIES.lipo100.what} | duty by est. cycles (pessimistic) | average current by cycles | ${BATTERIES.cr2032.what} by cycles |`,
+		"|---|---:|---:|---:|---:|---:|---:|---:|",
+	);
+	for (const [name, p] of Object.entries(r.power)) {
+		const c = p.byCycles;
+		lines.push(
+			`| ${name} | ${pct(p.dutyCycle, 3)} | ${(p.averageMa * 1000).toFixed(1)} uA | ${(p.batteryHours.cr2032 / 24).toFixed(0)} days | ${(p.batteryHours.lipo100 / 24).toFixed(0)} days | ` +
+				(c ? `${pct(c.dutyCycle, 3)} (${pct(c.dutyCyclePessimistic, 3)}) | ${(c.averageMa * 1000).toFixed(1)} uA | ${(c.batteryHours.cr2032 / 24).toFixed(0)} days |` : "- | - | - |"),
+		);
+	}
+	if (r.cycles) {
+		lines.push("", "Cycles per instruction the cycle model gives each segment's profiled blocks (all, pessimistic, in the C natives, in XS):", "");
+		lines.push("| segment | blocks profiled | instructions profiled | CPI | pessimistic | C natives | XS |", "|---|---|---:|---:|---:|---:|---:|");
+		for (const [name, c] of Object.entries(r.cycles))
+			lines.push(`| ${name} | ${c.blocks.first}..${c.blocks.last} | ${n(c.profiled_instructions)} | ${c.cpi.toFixed(3)} | ${c.cpi_pessimistic.toFixed(3)} | ${c.cpi_native.toFixed(3)} | ${c.cpi_js.toFixed(3)} |`);
+	}
 	lines.push("", `## Where the instructions go, by part (policy boot: boot and the first ${r.profile.seconds} s of the record; C parts by the source file their code is in; per second of ECG: after the first block, beats included)`, "");
 	lines.push("| part | instructions | share | per second of ECG | sources |", "|---|---:|---:|---:|---|");
 	for (const p of r.profile.parts) lines.push(`| ${p.part} | ${n(p.instructions)} | ${pct(p.share, 1)} | ${n(p.per_ecg_second)} | ${p.sources.join(", ")} |`);

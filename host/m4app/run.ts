@@ -39,7 +39,7 @@ export interface M4AppRun {
 	wallSeconds: number;
 }
 
-function symbol(elf: string, name: string): number {
+export function symbol(elf: string, name: string): number {
 	const r = spawnSync(process.env.ARM_NM ?? "arm-none-eabi-nm", [elf], { encoding: "utf8", maxBuffer: 64 << 20 });
 	if (r.status !== 0) throw new Error(`arm-none-eabi-nm ${elf} failed: ${r.stderr}`);
 	const line = r.stdout.split("\n").find((l) => l.endsWith(` ${name}`));
