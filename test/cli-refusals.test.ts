@@ -99,6 +99,18 @@ test("the app's META check: the sample rate against the input's, and the feature
 	t.true(typeof all === "object" && all.channels === 1 + BEAT_FEATURE_NAMES.length);
 });
 
+test("the app's META check: what a model consumes, and the beat classifier refuses a rhythm model", (t) => {
+	const shape = { inputLength: 256, inputChannels: 1, outputValues: 2 };
+	const rhythm = { ...META, task: "apnea", classes: ["N", "A"], sample_rate: 1, consumes: "rr-sequence" };
+	t.is(checkModelMeta(rhythm, shape, featureColumns, undefined, "beat-window"), "the model consumes an RR sequence (a rhythm model), not beat windows (a beat model)");
+	const asAny = checkModelMeta(rhythm, shape, featureColumns);
+	t.true(typeof asAny === "object" && asAny.consumes === "rr-sequence", "host commands take either kind");
+	const beat = checkModelMeta(META, shape, featureColumns, 360, "beat-window");
+	t.true(typeof beat === "object" && beat.consumes === "beat-window", "absent means a beat window");
+	t.is(checkModelMeta({ ...META, consumes: "pixels" }, shape, featureColumns), 'META.consumes must be one of beat-window, rr-sequence, got "pixels"');
+	t.is(checkModelMeta(META, shape, featureColumns, 360, "rr-sequence"), "the model consumes beat windows (a beat model), not an RR sequence (a rhythm model)");
+});
+
 test("start refuses a WFDB record out of physical range or one the ECG front end cannot take, one line, exit 1", (t) => {
 	const fixture = join(ROOT, "test/fixtures/wfdb");
 	const header = readFileSync(join(fixture, "119.hea"), "latin1");

@@ -19,6 +19,8 @@ function metaOf(c: Checkpoint, source: Record<string, unknown>): Record<string, 
 	return {
 		name: c.name, family: c.family, task: c.task, classes: c.classes,
 		sample_rate: c.sample_rate, window: c.window, ...(c.features?.length ? { features: c.features } : {}),
+		// Absent: a beat window (every beat model); the apnea model eats the RR sequence of modules/rhythm/apnea-input.ts.
+		...(c.task === "apnea" ? { consumes: "rr-sequence" } : {}),
 		input: c.input, output: c.output, t_star: c.t_star,
 		// t_star is P(V) ≥ t_star; t_star_score the same decision as q_V − q_rest ≥ t_star_score (host/eval/threshold.ts).
 		...(typeof score === "number" ? { t_star_score: score } : {}),

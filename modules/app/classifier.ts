@@ -90,7 +90,7 @@ export class Classifier {
 		const meta = model.meta ?? {};
 		const inputLength = model.input.length;
 		const shape = { inputLength, inputChannels: model.input.channels, outputValues: model.output.length * model.output.channels };
-		const checked = checkModelMeta(model.meta, shape, featureColumns, o.sampleRate);
+		const checked = checkModelMeta(model.meta, shape, featureColumns, o.sampleRate, "beat-window");
 		if (typeof checked === "string") return this.#fail(MODEL_INCOMPATIBLE, 0, checked);
 		const { classes, features, channels } = checked;
 		this.#featureColumns = checked.featureColumns;

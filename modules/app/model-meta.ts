@@ -22,8 +22,17 @@ export interface ModelShape {
  */
 export type FeatureColumns = (names: readonly string[]) => Int32Array | string;
 
+/**
+ * What a model's input is (META.consumes, docs/FORMAT.md §6): a beat window with its features (absent: the default),
+ * or the apnea model's RR sequence (modules/rhythm/apnea-input.ts).
+ */
+export const MODEL_INPUTS = ["beat-window", "rr-sequence"] as const;
+export type ModelInput = (typeof MODEL_INPUTS)[number];
+const INPUT_WORDS: Record<ModelInput, string> = { "beat-window": "beat windows (a beat model)", "rr-sequence": "an RR sequence (a rhythm model)" };
+
 export interface AppModelMeta {
 	name: string | undefined;
+	consumes: ModelInput;
 	classes: string[];
 	sampleRate: number;
 	/** META.features, [] when absent, and where each is in the app's feature list. */
@@ -45,9 +54,12 @@ const NO_COLUMNS: Int32Array = new Int32Array(0);
  * device's ADC or record); undefined when there is none (inspect), then META.sample_rate need only be a rate.
  * Returns the META the app runs with, or the first problem as one line.
  */
-export function checkModelMeta(meta: unknown, shape: ModelShape, featureColumnsOf: FeatureColumns, sampleRate?: number): AppModelMeta | string {
+export function checkModelMeta(meta: unknown, shape: ModelShape, featureColumnsOf: FeatureColumns, sampleRate?: number, expects?: ModelInput): AppModelMeta | string {
 	if (meta === null || typeof meta !== "object" || Array.isArray(meta)) return "META is not a JSON object";
 	const m = meta as Record<string, any>;
+	const consumes: ModelInput = m.consumes === undefined ? "beat-window" : m.consumes;
+	if (!MODEL_INPUTS.includes(consumes)) return `META.consumes must be one of ${MODEL_INPUTS.join(", ")}, got ${JSON.stringify(m.consumes)}`;
+	if (expects !== undefined && consumes !== expects) return `the model consumes ${INPUT_WORDS[consumes]}, not ${INPUT_WORDS[expects]}`;
 	const classes = m.classes;
 	if (!Array.isArray(classes) || classes.length < 2 || classes.length > MAX_CLASSES || classes.some((c: unknown) => typeof c !== "string"))
 		return `META.classes must list 2..${MAX_CLASSES} class names`;
@@ -76,6 +88,7 @@ export function checkModelMeta(meta: unknown, shape: ModelShape, featureColumnsO
 	}
 	return {
 		name: typeof m.name === "string" ? m.name : undefined,
+		consumes,
 		classes,
 		sampleRate: m.sample_rate,
 		features: features ?? [],
