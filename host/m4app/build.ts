@@ -20,6 +20,8 @@ export interface M4AppBuildOptions {
 	ecg: Uint8Array;
 	/** mc/config overrides (policy, budget, ...). */
 	config?: Record<string, unknown>;
+	/** Extra make variables for boards/mps2-an386/Makefile (MEMORY=1: the RAM high-water build, host/m4app/ram.ts). */
+	makeVars?: string[];
 	log?: (line: string) => void;
 }
 
@@ -96,6 +98,6 @@ export async function buildM4App(tool: Toolchain, o: M4AppBuildOptions): Promise
 	await run("make", ["-f", join(gen, "makefile"), join(gen, "mc.xs.c"), join(gen, "mc.resources.c")], { ...tool.env, ...env }, "the archive (make mc.xs.c mc.resources.c)");
 	writeIfChanged(join(elfDir, "m4app_gatt.h"), gattHeader());
 	log("linking XS, natives and the mps2-an386 platform");
-	await run("make", ["-j2", "-f", join(BOARD_DIR, "Makefile"), `GEN=${gen}`, `OUT=${elfDir}`, `MODDABLE=${tool.moddable}`], tool.env, "the mps2-an386 link");
+	await run("make", ["-j2", "-f", join(BOARD_DIR, "Makefile"), `GEN=${gen}`, `OUT=${elfDir}`, `MODDABLE=${tool.moddable}`, ...(o.makeVars ?? [])], tool.env, "the mps2-an386 link");
 	return { elf: join(elfDir, "app.elf"), genDir: gen };
 }
