@@ -1,7 +1,10 @@
 // `hypertiny bench:firmware` (npm run bench:firmware): the nRF52840 DK firmware budget from the real link. Builds the
 // app's manifest.json with the pinned Moddable SDK (mcconfig -m -p nrf52/dk -t build) once per model: the default
 // HyperTinyPW model, the all-stored INT8 baseline, the large CNN (whose link must fail: the bytes it overflows by
-// are the answer). Writes results/firmware/nrf52dk.json and results/firmware/README.md.
+// are the answer). Writes results/firmware/nrf52dk.json and results/firmware/README.md. With --measure it first runs
+// the app on the emulated core (host/m4app/ram.ts: whole records, every synthesis policy) and writes the RAM
+// high-water marks to results/firmware/ram.json; every run checks boards/nrf52/manifest.json's sizes against them
+// (host/moddable/ram-budget.ts) and reports the RAM free.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,8 +19,14 @@ import { imageReport, type ImageReport } from "../moddable/firmware-report.ts";
 import { parseMemoryUsage, tail } from "../moddable/moddable.ts";
 import { describeMissing, findToolchain, MODDABLE_VERSION, ROOT, type Toolchain } from "../moddable/toolchain.ts";
 import { buildBoard } from "./build.ts";
+import { measureRam } from "../m4app/ram.ts";
+import { configuredSizes, C_HEAP_MARGIN, highWater, RAM_MARGIN, readRamReport, requiredSizes, sizeProblems, BLE_HEAP_ALLOWANCE, FREERTOS_ALLOWANCE, HEAP4_HEADER, NATIVE_STACK_CONTEXT, XS_TASK_TCB, type RamReport } from "../moddable/ram-budget.ts";
+import { ramSection, type RamSection } from "../moddable/firmware-ram.ts";
 
-const USAGE = `usage: hypertiny bench:firmware [--model M.htpw] [--stored S.htpw] [--large L.htpw] [--out DIR]
+/** Records the RAM marks are measured on: 119 (bench:m4app's, bigeminy) and 203 (AF and flutter, multiform PVCs, noise). */
+const RAM_RECORDS = ["119", "203"];
+
+const USAGE = `usage: hypertiny bench:firmware [--model M.htpw] [--stored S.htpw] [--large L.htpw] [--out DIR] [--measure [--records R,R]]
   --model   the default HyperTinyPW model (default: models/default.htpw, else test/fixtures/tiny-hyper.htpw)
   --stored  the all-stored INT8 baseline (default: the first models/*.htpw of family separable-int8 and the default's
             task, else of any task, else the default model's
@@ -25,6 +34,9 @@ const USAGE = `usage: hypertiny bench:firmware [--model M.htpw] [--stored S.htpw
   --large   the paper's large CNN (default: the first models/*.htpw of family cnn-large, the default's task first;
             without one its row says so)
   --out     results directory (default: results/firmware)
+  --measure first measure the RAM high-water marks on the emulated core (QEMU mps2-an386): the app with the default
+            model plays each of --records (whole MIT-BIH records, default ${RAM_RECORDS.join(",")}) under every synthesis
+            policy; writes ram.json. Without it the committed ram.json is used.
 `;
 
 /** The first models/*.htpw of this family (META.family) for the default's task, else of this family, by name. */
@@ -88,6 +100,8 @@ export type FirmwareReport = {
 	ram_bytes: number;
 	images: ImageReport[];
 	large_cnn: LargeReport | { model: null; why: string };
+	/** The RAM the default image leaves free, and the high-water marks its sizes were taken from. */
+	ram: RamSection;
 };
 
 export async function benchFirmwareCommand(args: string[]): Promise<number> {
@@ -98,6 +112,8 @@ export async function benchFirmwareCommand(args: string[]): Promise<number> {
 			stored: { type: "string" },
 			large: { type: "string" },
 			out: { type: "string", default: join(ROOT, "results/firmware") },
+			measure: { type: "boolean", default: false },
+			records: { type: "string" },
 			help: { type: "boolean", default: false },
 		},
 	});
@@ -124,6 +140,46 @@ export async function benchFirmwareCommand(args: string[]): Promise<number> {
 			const twin = join(work, "stored-twin.htpw");
 			writeFileSync(twin, storedTwinBlob(readModel(new Uint8Array(readFileSync(defaultPath)))));
 			candidates.push({ name: "stored", title: "all-stored INT8 twin of the default model (same network, every PW stored)", path: twin, label: `all-stored twin of ${label(defaultPath)} (host/bench/stored-twin.ts)` });
+		}
+
+		const ramPath = join(outDir, "ram.json");
+		if (values.measure) {
+			const records = (values.records ?? RAM_RECORDS.join(",")).split(",").filter(Boolean);
+			log(`measuring RAM high-water marks on the emulated core: records ${records.join(", ")}, every synthesis policy ...`);
+			const runs = await measureRam(tool, { model: defaultPath, records, log: (l) => log(`  ${l}`) });
+			const blob = readModel(new Uint8Array(readFileSync(defaultPath)));
+			const hw = highWater(runs);
+			const ram: RamReport = {
+				command: `npm run bench:firmware${args.length ? ` -- ${args.join(" ")}` : ""}`,
+				source: sourceState(),
+				model: {
+					path: label(defaultPath),
+					crc32: blob.crc.toString(16).padStart(8, "0"),
+					arena_bytes: blob.arenaBytes,
+					kernel_bytes: blob.kernelBytes.reduce((a, b) => a + b, 0),
+					max_kernel_bytes: blob.maxKernelBytes,
+					scratch_bytes: blob.kernelBytes.length > 0 ? blob.synthScratchBytes : 0,
+				},
+				margins: { xs_and_stacks: RAM_MARGIN, c_heap: C_HEAP_MARGIN },
+				allowances: { ble_heap_bytes: BLE_HEAP_ALLOWANCE, freertos_bytes: FREERTOS_ALLOWANCE, native_stack_context_bytes: NATIVE_STACK_CONTEXT, xs_task_tcb_bytes: XS_TASK_TCB, heap4_header_bytes: HEAP4_HEADER },
+				runs,
+				high_water: hw,
+				required: requiredSizes(hw),
+			};
+			mkdirSync(outDir, { recursive: true });
+			writeFileSync(ramPath, JSON.stringify(ram, null, 2) + "\n");
+			log(`wrote ${label(ramPath)}: ${JSON.stringify(hw)}`);
+		}
+		if (!existsSync(ramPath)) {
+			process.stderr.write(`hypertiny bench:firmware: no ${label(ramPath)}: run it once with --measure\n`);
+			return 1;
+		}
+		const ramReport = readRamReport(ramPath);
+		const configured = configuredSizes();
+		const problems = sizeProblems(configured, requiredSizes(ramReport.high_water));
+		if (problems.length) {
+			process.stderr.write(`hypertiny bench:firmware: boards/nrf52/manifest.json is below the measured high-water marks plus margin:\n  ${problems.join("\n  ")}\n`);
+			return 1;
 		}
 
 		const images: ImageReport[] = [];
@@ -184,13 +240,23 @@ export async function benchFirmwareCommand(args: string[]): Promise<number> {
 			ram_bytes: base.ram_bytes,
 			images,
 			large_cnn: large,
+			ram: ramSection(base, ramReport, configured),
 		};
 		mkdirSync(outDir, { recursive: true });
 		writeFileSync(join(outDir, "nrf52dk.json"), JSON.stringify(report, null, 2) + "\n");
 		writeFileSync(join(outDir, "README.md"), firmwareReadme(report));
-		log(`wrote ${label(join(outDir, "nrf52dk.json"))} and ${label(join(outDir, "README.md"))}: default image flash ${base.flash_bytes} B, RAM ${base.ram_bytes} B`);
+		log(`wrote ${label(join(outDir, "nrf52dk.json"))} and ${label(join(outDir, "README.md"))}: default image flash ${base.flash_bytes} B, RAM ${base.ram_bytes} B (${(report.ram.free_fraction * 100).toFixed(1)} % free)`);
 		return 0;
 	} finally {
 		rmSync(work, { recursive: true, force: true });
 	}
+}
+
+function sourceState(): { commit: string; modified: boolean } {
+	const git = (a: string[]): string => {
+		const r = spawnSync("git", a, { cwd: ROOT, encoding: "utf8" });
+		return r.status === 0 ? r.stdout.trim() : "";
+	};
+	const modified = git(["status", "--porcelain", "--untracked-files=no", "--", "modules", "native", "boards", "manifest.json", "models"]) !== "";
+	return { commit: git(["rev-parse", "HEAD"]) || "unknown", modified };
 }

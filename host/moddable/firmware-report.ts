@@ -13,12 +13,15 @@ import {
 	SOFTDEVICE_FLASH,
 	SOFTDEVICE_RAM,
 	splitImage,
-	XS_TASK_STACK,
+	RUNTIME_TITLES,
 	xsStaticBytes,
+	xsTaskStackBytes,
 	type Part,
+	type RuntimePart,
 	type PolicySram,
 } from "./firmware.ts";
 import type { MemoryUsage } from "./moddable.ts";
+import { FREERTOS_ALLOWANCE, HEAP4_HEADER, XS_TASK_TCB } from "./ram-budget.ts";
 
 export interface ImageReport {
 	name: string;
@@ -35,12 +38,15 @@ export interface ImageReport {
 	elf_sections: Record<string, { size: number; address: number }>;
 	/** Flash and RAM per part, from the linker map's input sections, plus what the summary adds outside the ELF. */
 	parts: Record<Part | "softdevice" | "bootloader" | "mod_preferences", { flash: number; ram: number }>;
+	/** The runtime part by component (XS, FreeRTOS, Moddable's C modules, crypto, libc, nRF5 SDK). */
+	runtime: Record<RuntimePart, { flash: number; ram: number }>;
 	/** ELF text+data minus the parts' sum: the linker's string merging (negative) and alignment fill (positive). */
 	merge_and_fill_flash: number;
 	model_address: number;
 	preloaded_modules: { ours_bytecode: number; sdk_bytecode: number; heap_and_tables: number; ours: string[] };
-	/** The FreeRTOS heap: XS's heap (creation.static) is taken first, the XS task's stack next, the rest is C heap. */
-	heap: { total: number; xs_static: number; xs_task_stack: number; native_left: number };
+	/** The FreeRTOS heap: XS's heap (creation.static) is taken first, the XS task's stack (creation.nativeStack) next,
+	 * FreeRTOS's own tasks and queues (an allowance), the rest is C heap (heap_4 headers counted). */
+	heap: { total: number; xs_static: number; xs_task_stack: number; freertos: number; native_left: number };
 	policies: PolicySram[];
 }
 
@@ -81,7 +87,8 @@ export function imageReport(options: {
 	const s = options.summary;
 	const bytecode = ourModuleBytecode(options.tmpDir);
 	const xsStatic = xsStaticBytes(options.tmpDir);
-	const nativeLeft = s.heap - xsStatic - XS_TASK_STACK;
+	const taskStack = xsTaskStackBytes(options.tmpDir);
+	const nativeLeft = s.heap - (xsStatic + HEAP4_HEADER) - (taskStack + XS_TASK_TCB + HEAP4_HEADER) - FREERTOS_ALLOWANCE;
 	return {
 		name: options.name,
 		title: options.title,
@@ -98,6 +105,7 @@ export function imageReport(options: {
 			bootloader: { flash: BOOTLOADER_FLASH, ram: 0 },
 			mod_preferences: { flash: MOD_PREFS_FLASH, ram: 0 },
 		},
+		runtime: split.runtime,
 		merge_and_fill_flash: elfFlashBytes(options.elfSections) - split.linked.flash,
 		model_address: split.model.address,
 		preloaded_modules: {
@@ -106,7 +114,7 @@ export function imageReport(options: {
 			heap_and_tables: split.parts.modules.flash - bytecode.ours - bytecode.sdk,
 			ours: bytecode.modules,
 		},
-		heap: { total: s.heap, xs_static: xsStatic, xs_task_stack: XS_TASK_STACK, native_left: nativeLeft },
+		heap: { total: s.heap, xs_static: xsStatic, xs_task_stack: taskStack, freertos: FREERTOS_ALLOWANCE, native_left: nativeLeft },
 		policies: policies(blob, nativeLeft),
 	};
 }
@@ -142,5 +150,13 @@ export function policyTable(images: ImageReport[]): string {
 	for (const i of images) {
 		for (const p of i.policies) rows.push(`| ${i.name} | ${p.policy} | ${n(p.arena_bytes)} | ${n(p.kernel_bytes)} | ${n(p.scratch_bytes)} | ${n(i.heap.native_left)} | ${n(p.headroom_bytes)} |`);
 	}
+	return rows.join("\n");
+}
+
+export function runtimeTable(images: ImageReport[]): string {
+	const i = images[0]!;
+	const rows = ["| runtime component | flash B | RAM B |", "|---|---:|---:|"];
+	for (const [key, title] of Object.entries(RUNTIME_TITLES) as [RuntimePart, string][]) rows.push(`| ${title} | ${n(i.runtime[key].flash)} | ${n(i.runtime[key].ram)} |`);
+	rows.push(`| **runtime (the row above)** | **${n(i.parts.runtime.flash)}** | **${n(i.parts.runtime.ram)}** |`);
 	return rows.join("\n");
 }

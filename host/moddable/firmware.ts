@@ -68,6 +68,8 @@ export interface PartBytes {
 
 export interface ImageSplit {
 	parts: Record<Part, PartBytes>;
+	/** The runtime part, split further. */
+	runtime: Record<RuntimePart, PartBytes>;
 	/** Sum of the parts: the linked app (flash: code, read-only data and .data's load image; RAM: .data, .bss, heap, stack). */
 	linked: PartBytes;
 	/** Where the model's bytes are in flash, and how many. */
@@ -98,17 +100,24 @@ export function splitImage(mapText: string, hexText: string, modelBytes: Uint8Ar
 	const natives = nativeObjects();
 	const parts = Object.fromEntries(Object.keys(PART_TITLES).map((p) => [p, { flash: 0, ram: 0 }])) as Record<Part, PartBytes>;
 	const linked = { flash: 0, ram: 0 };
+	const runtime = Object.fromEntries(Object.keys(RUNTIME_TITLES).map((p) => [p, { flash: 0, ram: 0 }])) as Record<RuntimePart, PartBytes>;
 	for (const s of sections) {
-		const part = parts[partOf(s, natives, modelSection)];
+		const name = partOf(s, natives, modelSection);
+		const part = parts[name];
+		const sub = name === "runtime" ? runtime[runtimePartOf(s)] : undefined;
 		// .data lives in RAM and its initial values in flash (the load image right after the code).
 		const flash = inFlash(s) || s.section.startsWith(".data") ? s.size : 0;
 		const ram = inRam(s) ? s.size : 0;
 		part.flash += flash;
 		part.ram += ram;
+		if (sub) {
+			sub.flash += flash;
+			sub.ram += ram;
+		}
 		linked.flash += flash;
 		linked.ram += ram;
 	}
-	return { parts, linked, model: modelAddress === undefined ? undefined : { address: modelAddress, bytes: modelSection?.size ?? modelBytes.length } };
+	return { parts, runtime, linked, model: modelAddress === undefined ? undefined : { address: modelAddress, bytes: modelSection?.size ?? modelBytes.length } };
 }
 
 /** `arm-none-eabi-size -A` of the ELF: its allocated sections, name → size and address. */
@@ -158,6 +167,38 @@ export function xsStaticBytes(tmpDir: string): number {
 	const value = flat?.creation?.static;
 	if (typeof value !== "number") throw new Error(`${tmpDir}/manifest_flat.json has no creation.static`);
 	return value;
+}
+
+/** creation.nativeStack of the build (the XS task's stack), or the SDK's kStack when the manifest sets none. */
+export function xsTaskStackBytes(tmpDir: string): number {
+	const flat = JSON.parse(readFileSync(join(tmpDir, "manifest_flat.json"), "utf8"));
+	const value = flat?.creation?.nativeStack;
+	return typeof value === "number" && value > 0 ? value : XS_TASK_STACK;
+}
+
+export type RuntimePart = "xs" | "freertos" | "moddable" | "crypto" | "libc" | "nrf";
+
+export const RUNTIME_TITLES: Record<RuntimePart, string> = {
+	xs: "XS engine and its nRF52 platform layer (xs*.c)",
+	freertos: "FreeRTOS (tasks, queues, timers, heap_4, port)",
+	moddable: "Moddable's C modules (Resource, Timer, Time, digital pins, preferences, instrumentation)",
+	crypto: "nrf_crypto and the CC310 library (LESC pairing, RNG)",
+	libc: "newlib nano libc, libm, libgcc",
+	nrf: "nRF5 SDK and nrfx drivers, start-up, fds, app timers, USB, board support",
+};
+
+const FREERTOS_OBJECT = /^(tasks|queue|list|timers|croutine|event_groups|heap_\d|port(_cmsis\w*)?|nrf_sdh_freertos)\.c\.o$/;
+
+/** Which part of the runtime an object of the "runtime" part is. */
+export function runtimePartOf(section: MapSection): RuntimePart {
+	const path = section.file;
+	const file = basename(path);
+	if (/^xs\w*\.c\.o$/.test(file)) return "xs";
+	if (FREERTOS_OBJECT.test(file)) return "freertos";
+	if (/libnrf_cc310|^(cc310_|nrf_crypto|nrf_hw_backend|mbedtls)/.test(file) || /libnrf_cc310/.test(path)) return "crypto";
+	if (/lib(c|c_nano|m|gcc|nosys|g_nano|stdc\+\+)\.a\(/.test(file) || /\/lib(c|c_nano|m|gcc|nosys)\.a/.test(path)) return "libc";
+	if (/^(mod\w*|Resource|timer|digital|monitor|buildinfo)\.c\.o$/.test(file)) return "moddable";
+	return "nrf";
 }
 
 /** "region `FLASH' overflowed by N bytes" (and RAM) from a failed link. */

@@ -84,6 +84,7 @@ export function mcconfig(tool: Toolchain, options: BuildOptions): Promise<BuildR
 	const outDir = resolve(options.outDir);
 	mkdirSync(outDir, { recursive: true });
 	forgetDataCopies(join(outDir, "tmp"));
+	if (options.platform.startsWith("nrf52")) forgetHeapSizedObjects(join(outDir, "tmp"));
 	const args = [...(options.debug ? ["-d"] : []), ...(options.make === false ? [] : ["-m"]), "-p", options.platform, "-t", options.target ?? "build", "-o", outDir, resolve(options.manifest)];
 	for (const [name, value] of Object.entries(options.config ?? {})) {
 		args.push(`${name}=${typeof value === "string" ? value : JSON.stringify(value)}`);
@@ -120,6 +121,24 @@ export function mcconfig(tool: Toolchain, options: BuildOptions): Promise<BuildR
 			});
 		});
 	});
+}
+
+/**
+ * The two objects that bake NRF52_HEAP_SIZE in (FreeRTOS's heap_4: configTOTAL_HEAP_SIZE = __HEAP_SIZE__; the
+ * start-up's __HEAP_SIZE) sit in the build's lib folder, which make judges by timestamps alone: after the board
+ * manifest's heap size changes they would link the old heap. Removing them makes every build compile them again
+ * (a second or two).
+ */
+function forgetHeapSizedObjects(tmp: string): void {
+	const walk = (dir: string, depth: number): void => {
+		if (depth > 5 || !existsSync(dir)) return;
+		for (const entry of readdirSync(dir, { withFileTypes: true })) {
+			const path = join(dir, entry.name);
+			if (entry.isDirectory()) walk(path, depth + 1);
+			else if (entry.name === "heap_4.c.o" || /^moddable_startup_nrf52\w*\.S\.o$/.test(entry.name)) rmSync(path, { force: true });
+		}
+	};
+	walk(tmp, 0);
 }
 
 /** The last lines of a build's output, for a failure message. */
