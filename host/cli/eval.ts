@@ -1,5 +1,5 @@
 // `hypertiny eval`: one packed model over one split of the dataset, by the integer engine (host/eval).
-import { basename, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
 import { EVAL_CACHE_DIR } from "../eval/engine.ts";
@@ -10,9 +10,12 @@ import { readDataset } from "../data/dataset-format.ts";
 import { evaluateBeatModel, type BeatEvalRow } from "../eval/evaluate-beat.ts";
 import { isBeatModel } from "../eval/evaluate-beat.ts";
 import { Progress } from "./progress.ts";
+import { evaluateApneaModel, isApneaModel, type ApneaEvalRow } from "../rhythm/apnea-eval.ts";
+import { buildApneaDataset, DEFAULT_APNEA_DIR, readApneaDataset } from "../rhythm/apnea-dataset.ts";
+import { existsSync } from "node:fs";
 
 export const EVAL_USAGE =
-	"eval --model <m.htpw> --split val|test|ds1 [--release] [--task v-vs-rest|aami5] [--data <dir>] [--engine native|ref] [--threads N] [--json]";
+	"eval --model <m.htpw> --split val|test|ds1|learning [--release] [--task v-vs-rest|aami5] [--data <dir>] [--engine native|ref] [--threads N] [--json]";
 
 const HELP = `usage: hypertiny ${EVAL_USAGE}
 
@@ -22,6 +25,8 @@ and per-class F1/sensitivity/PPV with record-bootstrap 95% CIs; the decision thr
   --split    val (DS1 validation records) or test (DS2); for an N/S/V/F model (task aami4): ds1 (all of DS1,
              the shipped model's training records) or test with --release (DS2 is blind: read once per released
              model); its figures: per-class Se/+P/F1 (AAMI EC57), false V per hour by rhythm, the second lead
+             for the apnea model (META.consumes rr-sequence): learning (the Apnea-ECG learning set, its training
+             recordings) or test with --release (the 35 test recordings, read once per released model)
   --task     v-vs-rest or aami5 (default: the model's own task)
   --data     the dataset directory (default results/tmp/mitbih-windows, made by \`npx hypertiny dataset\`)
   --engine   native (the C core, default) or ref (the TypeScript reference engine)
@@ -68,6 +73,7 @@ export async function evalCommand(args: string[]): Promise<number> {
 	}
 	if (!values.model || !values.split) throw new Error(`--model and --split are required\nusage: hypertiny ${EVAL_USAGE}`);
 	if (isBeatModel(resolve(values.model))) return beatEval(values);
+	if (isApneaModel(resolve(values.model))) return apneaEval(values);
 	const split = SPLITS[values.split];
 	if (!split) throw new Error(`--split must be val or test, not "${values.split}"`);
 	if (values.task !== undefined && !TASKS.includes(values.task as Task)) throw new Error(`--task must be one of ${TASKS.join(", ")}, not "${values.task}"`);
@@ -126,5 +132,28 @@ async function beatEval(values: { model?: string; split?: string; data?: string;
 		progress.end();
 	}
 	process.stdout.write(values.json ? JSON.stringify(row) + "\n" : formatBeatRow(row));
+	return 0;
+}
+
+export function formatApneaRow(r: ApneaEvalRow): string {
+	const f = r.figures;
+	const iv = (i: [number, number] | null) => (i ? ` [${pct(i[0])}, ${pct(i[1])}]` : "");
+	return [
+		`${r.name} (apnea) on the ${r.split === "test" ? "test set (x01-x35)" : "learning set (its training recordings)"}: ${f.minutes} minutes, ${f.recordings.rows.length} recordings, ${r.bytes} bytes`,
+		`  per minute: accuracy ${pct(f.accuracy)} %${iv(f.intervals.accuracy)}, Se ${pct(f.sensitivity)} %${iv(f.intervals.sensitivity)}, Sp ${pct(f.specificity)} %${iv(f.intervals.specificity)}, AUC ${fmt(f.auc, 3)}`,
+		`  per recording (apnea at >= 5 predicted apnea minutes per hour): A ${f.recordings.A[0]}/${f.recordings.A[1]} called apnea, C ${f.recordings.C[0]}/${f.recordings.C[1]} called normal, B ${f.recordings.B_called_apnea[0]}/${f.recordings.B_called_apnea[1]} called apnea`,
+		`  decision: apnea iff q_A - q_N >= ${r.t_star} (META.t_star_score, chosen by \`hypertiny apnea cv\`); 95% CIs over recordings`,
+	].join("\n") + "\n";
+}
+
+/** The apnea model: the learning set for development, the test set only with --release. */
+async function apneaEval(values: { model?: string; split?: string; data?: string; engine?: string; threads?: string; json?: boolean; release?: boolean }): Promise<number> {
+	const split = values.split === "learning" ? "learning" : values.split === "test" ? "test" : null;
+	if (!split) throw new Error(`--split must be learning or test for an apnea model, not "${values.split}"`);
+	if (split === "test" && !values.release) throw new Error("the Apnea-ECG test set is read once per released model: `--split test --release` (development uses `hypertiny apnea cv`)");
+	const dataDir = resolve(values.data ?? resolve(REPO_ROOT, DEFAULT_APNEA_DIR));
+	if (!existsSync(join(dataDir, "index.json"))) await buildApneaDataset(dataDir);
+	const row = evaluateApneaModel({ modelPath: resolve(values.model!), ds: readApneaDataset(dataDir), split, engine: values.engine as "native" | "ref", threads: values.threads === undefined ? undefined : Number(values.threads) });
+	process.stdout.write(values.json ? JSON.stringify(row) + "\n" : formatApneaRow(row));
 	return 0;
 }

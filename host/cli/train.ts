@@ -10,14 +10,18 @@ import { exportCheckpoint } from "../pack/export-model.ts";
 import { inspectBlob } from "../pack/inspect.ts";
 import { hasTorch, pythonPath, REPO_ROOT, runTrainer } from "../train/python.ts";
 import { buildDefaultDataset } from "./dataset.ts";
+import { buildApneaDataset, DEFAULT_APNEA_DIR } from "../rhythm/apnea-dataset.ts";
+import { probabilityThreshold } from "../eval/threshold.ts";
 import { applyDecisions, buildBeatSidecar, buildSidecar, integerDecisions, sidecarPath, splitLabels, writeSidecar } from "../train/sidecar.ts";
 
-export const TRAIN_USAGE = `hypertiny train --model <family> --task v-vs-rest|aami5|aami4 --out <model.htpw> [--epochs N] [--qat-epochs N]
+export const TRAIN_USAGE = `hypertiny train --model <family> --task v-vs-rest|aami5|aami4|apnea --out <model.htpw> [--epochs N] [--qat-epochs N]
         [--size tiny|compact|default|wide] [--data <dir>] [--checkpoint <file>] [--epoch-size N] [--seed N] [--reuse-checkpoint]
-        [--fold K] [--decision-bias B0,B1,...] [-- <trainer options>]
+        [--fold K] [--decision-bias B0,B1,...] [--t-star T] [-- <trainer options>]
     --fold K: DS1 cross-validation (train without fold K's records; 0: all of DS1, the shipped model); recipes and
         their sweeps: hypertiny sweep / hypertiny cv
     --decision-bias: per-class integers added to the int8 logits before the argmax (aami4; from hypertiny cv)
+    --t-star T: the apnea model's threshold on q_A - q_N (task apnea, data \`hypertiny apnea dataset\`; from
+        hypertiny apnea cv; default argmax); its recipes, CV and release: hypertiny sweep / hypertiny apnea
     --reuse-checkpoint: pack an existing checkpoint (made by the trainer with these options) instead of training,
         under this command's name
     trainer options: --no-features (the ECG window only, no beat-context channels), --class-weight-power P, ...
@@ -45,7 +49,7 @@ export async function trainCommand(args: string[]): Promise<number> {
 			model: { type: "string" }, task: { type: "string", default: "v-vs-rest" }, out: { type: "string" },
 			data: { type: "string" }, checkpoint: { type: "string" }, epochs: { type: "string" }, "qat-epochs": { type: "string" },
 			size: { type: "string" }, "epoch-size": { type: "string" }, seed: { type: "string" }, name: { type: "string" },
-			fold: { type: "string" }, "decision-bias": { type: "string" },
+			fold: { type: "string" }, "decision-bias": { type: "string" }, "t-star": { type: "string" },
 			"reuse-checkpoint": { type: "boolean", default: false }, help: { type: "boolean", default: false },
 		},
 	});
@@ -56,13 +60,18 @@ export async function trainCommand(args: string[]): Promise<number> {
 	if (!values.model || !values.out) throw new Error(`--model and --out are required\nusage: ${TRAIN_USAGE}`);
 	const out = resolve(values.out);
 	const name = values.name ?? basename(out).replace(/\.htpw$/, "");
-	const data = resolve(values.data ?? join(REPO_ROOT, DEFAULT_DATASET_DIR));
+	const apnea = values.task === "apnea";
+	const data = resolve(values.data ?? join(REPO_ROOT, apnea ? DEFAULT_APNEA_DIR : DEFAULT_DATASET_DIR));
 	const checkpoint = resolve(values.checkpoint ?? join(REPO_ROOT, "results/tmp/train", `${name}.checkpoint.json`));
 
 	if (!hasTorch()) {
 		throw new Error(`${pythonPath()} cannot import torch and numpy: install them with \`apt install python3-torch python3-numpy\` (or set HYPERTINY_PYTHON to a python3 that has them)`);
 	}
-	const stale = existsSync(join(data, "index.json")) && (JSON.parse(readFileSync(join(data, "index.json"), "utf8")) as { version?: number }).version !== DATASET_VERSION;
+	if (apnea && !existsSync(join(data, "index.json"))) {
+		process.stderr.write(`building the apnea minutes in ${data}\n`);
+		await buildApneaDataset(data);
+	}
+	const stale = !apnea && existsSync(join(data, "index.json")) && (JSON.parse(readFileSync(join(data, "index.json"), "utf8")) as { version?: number }).version !== DATASET_VERSION;
 	if (!existsSync(join(data, "index.json")) || (stale && !values["reuse-checkpoint"])) {
 		process.stderr.write(`building the dataset in ${data}${stale ? " (the one there is from another dataset version)" : ""}\n`);
 		await buildDefaultDataset(data, { lines: false, progress: true });
@@ -92,6 +101,7 @@ export async function trainCommand(args: string[]): Promise<number> {
 		ckpt.provenance["trained_as"] = ckpt.name;
 		ckpt.name = name;
 	}
+	if (ckpt.task === "apnea") return packApneaModel(ckpt, checkpoint, out, values["t-star"], trainSeconds);
 	if (ckpt.task === "aami4") return packBeatModel(ckpt, checkpoint, out, data, values["decision-bias"], args, trainSeconds);
 	const decisions = integerDecisions(ckpt, splitLabels(data, ckpt.task));
 	if (decisions) applyDecisions(ckpt, decisions);
@@ -144,6 +154,25 @@ function packBeatModel(ckpt: Checkpoint, checkpoint: string, out: string, data: 
 		`${out}: ${report.file_size} bytes (all PW as INT8: ${report.all_pw_int8_bytes})\n` +
 			`decision: argmax of int8 logits + decision_bias ${(ckpt.decision_bias ?? [0, 0, 0, 0]).join(" ")}${bias === undefined ? " (no --decision-bias: plain argmax)" : ""}\n` +
 			`train_seconds: ${trainSeconds.toFixed(0)}\ncheckpoint: ${checkpoint}\n${sidecar}\n`,
+	);
+	return 0;
+}
+
+/** The apnea model (task apnea): its threshold on q_A − q_N into META (t_star_score, and t_star as P(A)), the .htpw. */
+function packApneaModel(ckpt: Checkpoint, checkpoint: string, out: string, tStar: string | undefined, trainSeconds: number): number {
+	const x = ckpt as Checkpoint & { t_star_score?: number };
+	if (tStar !== undefined) {
+		const t = Number(tStar);
+		if (!Number.isInteger(t) || t < -255 || t > 256) throw new Error(`--t-star ${tStar}: give an integer in -255..256 (a threshold on q_A - q_N, e.g. from hypertiny apnea cv)`);
+		x.t_star_score = t;
+		x.t_star = probabilityThreshold(t, ckpt.output.scale);
+	}
+	writeFileSync(checkpoint, JSON.stringify(ckpt) + "\n");
+	const report = inspectBlob(exportCheckpoint(checkpoint, out));
+	process.stdout.write(
+		`${out}: ${report.file_size} bytes (all PW as INT8: ${report.all_pw_int8_bytes})\n` +
+			`decision: apnea iff q_A - q_N >= ${x.t_star_score ?? "1 (argmax; no --t-star)"}\ntrain_seconds: ${trainSeconds.toFixed(0)}\ncheckpoint: ${checkpoint}\n` +
+			`figures: hypertiny eval --model ${out} --split learning (in-sample); cross-validation and release: hypertiny apnea cv|release\n`,
 	);
 	return 0;
 }

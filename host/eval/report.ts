@@ -6,6 +6,7 @@ import { join, relative } from "node:path";
 import { readDataset } from "../data/dataset-format.ts";
 import type { EngineName } from "./engine.ts";
 import { AAMI5_RULE, evaluateModel, T_STAR_RULE, type EvalRow } from "./evaluate.ts";
+import { isApneaModel } from "../rhythm/apnea-eval.ts";
 import { isBeatModel } from "./evaluate-beat.ts";
 import { paretoSvg } from "./pareto-svg.ts";
 import { readSidecar, sidecarPath } from "./sidecar.ts";
@@ -41,7 +42,7 @@ function sha256(bytes: Uint8Array): string {
  * per recipe (results/mitbih/release.md); default.htpw only when it is not a copy of another file.
  */
 export function modelFiles(modelsDir: string): { files: string[]; defaultTwin: string | null } {
-	const all = readdirSync(modelsDir).filter((f) => f.endsWith(".htpw") && !isBeatModel(join(modelsDir, f))).sort();
+	const all = readdirSync(modelsDir).filter((f) => f.endsWith(".htpw") && !isBeatModel(join(modelsDir, f)) && !isApneaModel(join(modelsDir, f))).sort();
 	const hashes = new Map(all.map((f) => [f, sha256(readFileSync(join(modelsDir, f)))]));
 	const def = all.includes(DEFAULT_MODEL_FILE) ? hashes.get(DEFAULT_MODEL_FILE) : undefined;
 	const twin = def === undefined ? null : all.find((f) => f !== DEFAULT_MODEL_FILE && hashes.get(f) === def) ?? null;

@@ -12,7 +12,8 @@ import { recipe } from "../train/recipes.ts";
 import { pooled, recordBootstrap, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, type Interval, type RecordPart } from "../eval/bootstrap.ts";
 import { meanSd, poolFolds, type FoldPart, type MeanSd, type OutOfFold } from "../eval/cv.ts";
 import { vScores } from "../eval/decide.ts";
-import { quantizeInputs, runWindows } from "../eval/engine.ts";
+import { quantizeInputs, runWindows, type EngineName } from "../eval/engine.ts";
+import type { QuantParams } from "../../modules/runtime/quantize.ts";
 import { addWindow, emptyConfusion, emptyHistograms } from "../eval/metrics.ts";
 import { probabilityThreshold, tuneThreshold } from "../eval/threshold.ts";
 import { Rng } from "../pack/rng.ts";
@@ -216,6 +217,44 @@ export function apneaRecipeCv(name: string, sweep: string, ds: ApneaDataset): Ap
 	return { recipe: name, about: r.about, family: r.family, policy, policy_accuracy, seeds, summary, shipped_seed: best.seed };
 }
 
+/** A packed model that consumes the apnea RR sequence (META.consumes "rr-sequence", FORMAT §6). */
+export function isApneaModel(path: string): boolean {
+	try {
+		const meta = readModel(new Uint8Array(readFileSync(path))).meta as Record<string, unknown> | null;
+		return meta?.["consumes"] === "rr-sequence";
+	} catch {
+		return false;
+	}
+}
+
+/** The int8 outputs [minute][2] of dataset minutes first..first+count by the integer engine. */
+export function apneaOutputs(modelPath: string, blob: Uint8Array, ds: ApneaDataset, first: number, count: number, o: { engine?: EngineName; threads?: number } = {}): Int8Array {
+	const model = readModel(blob);
+	const meta = model.meta as { input?: QuantParams; consumes?: string } | null;
+	if (meta?.consumes !== "rr-sequence" || !meta.input) throw new Error(`${modelPath}: not an apnea model (META.consumes is not "rr-sequence")`);
+	if (model.input.length !== ds.index.window || model.input.channels !== 1) throw new Error(`${modelPath}: input ${model.input.length}x${model.input.channels}, the dataset's minutes are ${ds.index.window}x1`);
+	const W = ds.index.window;
+	return runWindows(modelPath, model, quantizeInputs(ds.windows.subarray(first * W, (first + count) * W), W, meta.input), { engine: o.engine ?? "native", threads: o.threads });
+}
+
+export interface ApneaEvalRow {
+	name: string;
+	split: "learning" | "test";
+	bytes: number;
+	t_star: number;
+	figures: ApneaFigures;
+}
+
+/** A packed apnea model on the learning set (in-sample for a shipped model) or the test set, by its own t*. */
+export function evaluateApneaModel(o: { modelPath: string; ds: ApneaDataset; split: "learning" | "test"; engine?: EngineName; threads?: number }): ApneaEvalRow {
+	const blob = new Uint8Array(readFileSync(o.modelPath));
+	const meta = readModel(blob).meta as { name?: string; t_star_score?: number } | null;
+	const t = typeof meta?.t_star_score === "number" ? meta.t_star_score : ARGMAX_T;
+	const span = o.split === "test" ? o.ds.index.splits.test : o.ds.index.splits.train;
+	const scores = vScores(apneaOutputs(o.modelPath, blob, o.ds, span.first, span.count, o));
+	return { name: String(meta?.name ?? o.modelPath), split: o.split, bytes: blob.length, t_star: t, figures: apneaFigures(o.ds, span.first, thresholdDecisions(scores, t), scores) };
+}
+
 export interface ApneaReleaseSeed {
 	seed: number;
 	t_star: number;
@@ -241,9 +280,7 @@ export interface ApneaRelease {
 export function releaseApnea(o: { cv: ApneaRecipeCv; sweep: string; ds: ApneaDataset; workDir: string; modelsDir: string; threads?: number; log?: (line: string) => void }): ApneaRelease {
 	const { cv, ds } = o;
 	mkdirSync(o.workDir, { recursive: true });
-	const test = ds.index.splits.test;
 	const learning = ds.index.splits.train.count;
-	const W = ds.index.window;
 	const rows: ApneaReleaseSeed[] = [];
 	for (const s of cv.seeds) {
 		const path = join(o.sweep, cv.recipe, `s${s.seed}-f0.json`);
@@ -255,19 +292,13 @@ export function releaseApnea(o: { cv: ApneaRecipeCv; sweep: string; ds: ApneaDat
 		const base = join(o.workDir, `${cv.recipe}-s${s.seed}`);
 		writeFileSync(`${base}.checkpoint.json`, JSON.stringify(ckpt) + "\n");
 		const blob = exportCheckpoint(`${base}.checkpoint.json`, `${base}.htpw`);
-		const model = readModel(blob);
-		const input = ckpt.input; // META.input: what the packed model carries
-		const run = (first: number, count: number) =>
-			runWindows(`${base}.htpw`, model, quantizeInputs(ds.windows.subarray(first * W, (first + count) * W), W, input), { engine: "native", threads: o.threads });
-		const inSample = run(0, learning);
+		const inSample = apneaOutputs(`${base}.htpw`, blob, ds, 0, learning, o);
 		const trainerOutputs = (ckpt as unknown as { predictions?: Record<string, string> }).predictions?.["validation_outputs"];
 		if (!trainerOutputs) throw new Error(`${path}: no in-sample outputs (not a fold-0 model of \`hypertiny sweep\`)`);
 		const trainer = new Int8Array(Buffer.from(trainerOutputs, "base64"));
 		let same = 0;
 		for (let i = 0; i < learning; i++) if (inSample[2 * i] === trainer[2 * i] && inSample[2 * i + 1] === trainer[2 * i + 1]) same++;
-		const outputs = run(test.first, test.count);
-		const scores = vScores(outputs);
-		const figures = apneaFigures(ds, test.first, thresholdDecisions(scores, s.t_star), scores);
+		const { figures } = evaluateApneaModel({ modelPath: `${base}.htpw`, ds, split: "test", threads: o.threads });
 		rows.push({ seed: s.seed, t_star: s.t_star, bytes: blob.length, engine_agreement: same / learning, figures });
 		o.log?.(`${cv.recipe} seed ${s.seed}: test accuracy ${(100 * figures.accuracy).toFixed(1)} %, ${blob.length} bytes, engine agreement ${(same / learning).toFixed(4)}`);
 		if (s.seed === cv.shipped_seed) copyFileSync(`${base}.htpw`, join(o.modelsDir, `${cv.recipe}.htpw`));
