@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { apneaRecipeCv, RECORDING_RULE_PER_HOUR, releaseApnea, sharedSubjects, type ApneaFigures, type ApneaRecipeCv, type ApneaRelease } from "../rhythm/apnea-eval.ts";
+import { apneaSvg } from "../rhythm/apnea-plot.ts";
 import { buildApneaDataset, DEFAULT_APNEA_DIR, readApneaDataset } from "../rhythm/apnea-dataset.ts";
 import type { MeanSd } from "../eval/cv.ts";
 import { REPO_ROOT } from "../train/python.ts";
@@ -19,7 +20,8 @@ hypertiny apnea cv --recipe apnea[,apnea-int8] [--sweep ${DEFAULT_SWEEP_DIR}] [-
     writes apnea-cv.json and apnea-cv.md; the test set is not read
 hypertiny apnea release --recipe apnea[,apnea-int8] [--sweep ...] [--out results/rhythm] [--models models]
     every seed's model trained on the whole learning set, with the threshold cv chose, run once on the 35 test
-    recordings by the integer engine; writes apnea-release.json and .md and the shipped seed's <models>/<recipe>.htpw`;
+    recordings by the integer engine; writes apnea-release.json and .md, apnea.svg (per recording, the first recipe's
+    shipped seed) and the shipped seed's <models>/<recipe>.htpw`;
 
 const PUBLISHED = [
 	"Chang et al. 2020 (1-D CNN, raw ECG): 87.9 % per minute (Se 81.1 %, Sp 92.0 %), 97.1 % per recording",
@@ -151,6 +153,9 @@ export async function apneaCommand(args: string[]): Promise<number> {
 	writeFileSync(join(out, "apnea-release.json"), JSON.stringify({ format: "hypertiny-apnea-release", version: 1, command, shared_subject_test_recordings: shared, recipes: releases }, null, 1) + "\n");
 	const md = releaseMarkdown(releases, shared, command);
 	writeFileSync(join(out, "apnea-release.md"), md);
+	const first = releases[0]!;
+	const shipped = first.seeds.find((s) => s.seed === first.shipped_seed)!;
+	writeFileSync(join(out, "apnea.svg"), apneaSvg(shipped.figures.recordings.rows, `Apnea-ECG test set: ${first.recipe} seed ${shipped.seed}, per recording`));
 	process.stdout.write(md);
 	return 0;
 }
