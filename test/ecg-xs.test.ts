@@ -4,35 +4,14 @@ import test from "ava";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { rollup, type Plugin } from "rollup";
-import ts from "typescript";
 import { digestRun } from "./ecg-digest.ts";
 import { concat, syntheticEcg } from "./ecg-signals.ts";
+import { bundleForXs } from "./xs-bundle.ts";
 
 const SIM = fileURLToPath(new URL("../host/sim/out/hypertiny-sim", import.meta.url));
 const DIGEST = fileURLToPath(new URL("./ecg-digest.ts", import.meta.url));
-const ENTRY = "\0ecg-xs-entry";
-
-/** Strips types file by file (the device modules use nothing that needs type information to emit). */
-function transpileTypeScript(entryCode: string): Plugin {
-	return {
-		name: "transpile-typescript",
-		resolveId(source, importer) {
-			if (source === ENTRY) return ENTRY;
-			if (importer && source.startsWith(".")) return resolve(importer === ENTRY ? dirname(DIGEST) : dirname(importer), source);
-			return null;
-		},
-		load(id) {
-			return id === ENTRY ? entryCode : null;
-		},
-		transform(code, id) {
-			if (!id.endsWith(".ts")) return null;
-			return ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext }, fileName: id }).outputText;
-		},
-	};
-}
 
 function recordWithDisturbances(): Int16Array {
 	const ecg = syntheticEcg({ seconds: 150, seed: 31, noiseMv: 0.04 }).samples;
@@ -58,11 +37,9 @@ const LEAD_OFF_TOGGLES = [100 * 360, 104 * 360];
 const samples = new Int16Array(new Resource("record.bin").slice(0));
 trace(JSON.stringify(digestRun(samples, ${JSON.stringify(CONFIG)}, ${JSON.stringify(NAN_BEFORE)}, ${JSON.stringify(LEAD_OFF_TOGGLES)})) + "\\n");
 `;
-	const bundle = await rollup({ input: ENTRY, plugins: [transpileTypeScript(entry)] });
-	const { output } = await bundle.generate({ format: "iife" });
-	await bundle.close();
+	const code = await bundleForXs(entry, dirname(DIGEST));
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-ecg-xs-"));
-	writeFileSync(join(dir, "ecg.js"), output[0].code);
+	writeFileSync(join(dir, "ecg.js"), code);
 	writeFileSync(join(dir, "record.bin"), new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
 
 	const run = spawnSync(SIM, ["--resource", `record.bin=${join(dir, "record.bin")}`, join(dir, "ecg.js")], { encoding: "utf8", timeout: 120000 });
