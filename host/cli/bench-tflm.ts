@@ -6,14 +6,26 @@ import { parseArgs } from "node:util";
 import { DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
 import { readDataset } from "../data/dataset-format.ts";
 import { EVAL_CACHE_DIR } from "../eval/engine.ts";
-import { checkModelWithTflm, ds2Windows, exportableModels, modelRequantDifferences, type ModelTflmCheck } from "../tflite/committed.ts";
+import { checkApneaModelWithTflm, checkModelWithTflm, ds2Windows, exportableModels, modelRequantDifferences, type ModelTflmCheck } from "../tflite/committed.ts";
 import { hasTflm, TFLM_MISSING } from "../tflite/tflm.ts";
 import { REPO_ROOT } from "../train/python.ts";
 import { requireDataset } from "./prerequisites.ts";
+import { isApneaModel } from "../rhythm/apnea-eval.ts";
+import { buildApneaDataset, DEFAULT_APNEA_DIR, readApneaDataset, type ApneaDataset } from "../rhythm/apnea-dataset.ts";
+import { existsSync } from "node:fs";
+
+let apnea: ApneaDataset | undefined;
+/** The apnea minutes (built when missing), for a model that consumes an RR sequence. */
+async function apneaMinutes(): Promise<ApneaDataset> {
+	const dir = join(REPO_ROOT, DEFAULT_APNEA_DIR);
+	if (!existsSync(join(dir, "index.json"))) await buildApneaDataset(dir);
+	return (apnea ??= readApneaDataset(dir));
+}
 
 const USAGE = `usage: hypertiny bench:tflm [--models <dir>] [--data <dir>] [--out results/tflite]
 
-Every model in --models (default models/) that exports to .tflite, on all of DS2 and the adversarial windows, by
+Every model in --models (default models/) that exports to .tflite, on all of DS2 (the apnea model: all 17,268 minutes
+of the Apnea-ECG test recordings) and the adversarial windows, by
 TFLM's interpreter (PyPI tflite-micro) and by our C core: identical int8 outputs per model, in <out>/tflm.json and
 tflm.md. Compares outputs only (no labels).
 `;
@@ -33,7 +45,10 @@ export async function benchTflmCommand(args: string[]): Promise<number> {
 	const rows: (ModelTflmCheck & { model: string; seconds: number; requant_differences: string[] })[] = [];
 	for (const file of exportableModels(modelsDir)) {
 		const started = Date.now();
-		const r = checkModelWithTflm(join(modelsDir, file), ds, windows, { cacheDir: join(REPO_ROOT, EVAL_CACHE_DIR) });
+		const path = join(modelsDir, file);
+		const r = isApneaModel(path)
+			? checkApneaModelWithTflm(path, await apneaMinutes(), { cacheDir: join(REPO_ROOT, EVAL_CACHE_DIR) })
+			: checkModelWithTflm(path, ds, windows, { cacheDir: join(REPO_ROOT, EVAL_CACHE_DIR) });
 		const requant = modelRequantDifferences(join(modelsDir, file));
 		rows.push({ model: file, ...r, seconds: (Date.now() - started) / 1000, requant_differences: requant });
 		process.stderr.write(`${file}: ${r.identical}/${r.windows} identical, ${requant.length} requantization differences (${rows.at(-1)!.seconds.toFixed(0)} s)\n`);
@@ -46,7 +61,8 @@ export async function benchTflmCommand(args: string[]): Promise<number> {
 		"",
 		"Made by `npm run bench:tflm`: each model in `models/` that exports (`hypertiny export --tflite`), run by PyPI",
 		"`tflite-micro` (TensorFlow Lite Micro's interpreter and reference kernels) and by our C core on every DS2 window",
-		"(window and features quantized by the device's rule) and the adversarial windows of `host/tflite/tflm.ts`. Only int8",
+		"(window and features quantized by the device's rule; for the apnea model every test-set minute, column \"DS2 windows\")",
+		"and the adversarial windows of `host/tflite/tflm.ts`. Only int8",
 		"outputs are compared; no label is read. Requantization: every multiplier and shift of every CONV_2D, DEPTHWISE_CONV_2D,",
 		"FULLY_CONNECTED, ADD and MEAN as TFLM's Prepare derives it from the .tflite's float32 scales (`host/tflite/run_tflm.py",
 		"--prepare`, written from TFLM's C++) against ours; a multiplier off by one rarely moves an output, but shows here.",

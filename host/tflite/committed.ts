@@ -4,7 +4,8 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Dataset } from "../data/dataset-format.ts";
-import { runWindows } from "../eval/engine.ts";
+import { quantizeInputs, runWindows } from "../eval/engine.ts";
+import type { ApneaDataset } from "../rhythm/apnea-dataset.ts";
 import { datasetInputs, modelInfo, TASKS } from "../eval/evaluate.ts";
 import { BEAT_TASK } from "../eval/evaluate-beat.ts";
 import { exportTflite } from "./export.ts";
@@ -14,8 +15,8 @@ import type { Model } from "../../modules/model/model.ts";
 import { kernelView } from "../pack/kernel-layout.ts";
 import { synthesize } from "../pack/synth.ts";
 
-/** Every task a packed model may have: the two-class and five-class tasks, and N/S/V/F. */
-export const ANY_TASK: readonly string[] = [...TASKS, BEAT_TASK];
+/** Every task a packed model may have: the two-class and five-class tasks, N/S/V/F, and apnea (an RR sequence). */
+export const ANY_TASK: readonly string[] = [...TASKS, BEAT_TASK, "apnea"];
 
 /** The .htpw files of a folder that export to .tflite (format version 2, builtin ops only), by name. */
 export function exportableModels(dir: string): string[] {
@@ -57,14 +58,34 @@ export function checkModelWithTflm(path: string, ds: Dataset, windows: number[],
 		for (let w = 0; w < j - i; w++) inputs.push(block.subarray(w * size, (w + 1) * size));
 		i = j;
 	}
-	const adversarial = checkWindows(info.model, 20261206, 0);
-	inputs.push(...adversarial);
-	const all = new Int8Array(inputs.length * size);
-	inputs.forEach((w, i) => all.set(w, i * size));
-	const outCount = info.model.output.length * info.model.output.channels;
-	const out = runWindows(path, info.model, all, { engine: "native", threads: options.threads, cacheDir: options.cacheDir });
-	const ours = inputs.map((_, i) => out.subarray(i * outCount, (i + 1) * outCount));
-	return { ...compareWithTflm(info.model, inputs, ours), ds2_windows: windows.length, adversarial_windows: adversarial.length };
+	return checkInputsWithTflm(path, info.model, inputs, options);
+}
+
+/**
+ * The same for the apnea model (META.consumes rr-sequence): the test recordings' minutes (modules/rhythm/apnea-input.ts,
+ * quantized by the device's rule), then the adversarial windows.
+ */
+export function checkApneaModelWithTflm(path: string, ds: ApneaDataset, options: { cacheDir?: string; threads?: number } = {}): ModelTflmCheck {
+	const info = modelInfo(path, ANY_TASK);
+	const { first, count } = ds.index.splits.test;
+	const W = ds.index.window;
+	const all = quantizeInputs(ds.windows.subarray(first * W, (first + count) * W), W, info.input);
+	const size = info.model.input.length * info.model.input.channels;
+	return checkInputsWithTflm(path, info.model, Array.from({ length: count }, (_, i) => all.subarray(i * size, (i + 1) * size)), options);
+}
+
+/** TFLM and our C core on `inputs` and then the adversarial windows; ds2_windows counts `inputs`. */
+function checkInputsWithTflm(path: string, model: Model, inputs: Int8Array[], options: { cacheDir?: string; threads?: number }): ModelTflmCheck {
+	const real = inputs.length;
+	const size = model.input.length * model.input.channels;
+	const adversarial = checkWindows(model, 20261206, 0);
+	const windows = [...inputs, ...adversarial];
+	const all = new Int8Array(windows.length * size);
+	windows.forEach((w, i) => all.set(w, i * size));
+	const outCount = model.output.length * model.output.channels;
+	const out = runWindows(path, model, all, { engine: "native", threads: options.threads, cacheDir: options.cacheDir });
+	const ours = windows.map((_, i) => out.subarray(i * outCount, (i + 1) * outCount));
+	return { ...compareWithTflm(model, windows, ours), ds2_windows: real, adversarial_windows: adversarial.length };
 }
 
 /**
