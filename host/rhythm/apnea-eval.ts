@@ -289,6 +289,8 @@ export function releaseApnea(o: { cv: ApneaRecipeCv; sweep: string; ds: ApneaDat
 		ckpt.t_star = probabilityThreshold(s.t_star, ckpt.output.scale);
 		ckpt.t_star_score = s.t_star;
 		ckpt.provenance["release"] = `t* ${s.t_star} from hypertiny apnea cv (${cv.policy}); test set read once by hypertiny apnea release`;
+		ckpt.provenance["trained_as"] = ckpt.name;
+		ckpt.name = cv.recipe;
 		const base = join(o.workDir, `${cv.recipe}-s${s.seed}`);
 		writeFileSync(`${base}.checkpoint.json`, JSON.stringify(ckpt) + "\n");
 		const blob = exportCheckpoint(`${base}.checkpoint.json`, `${base}.htpw`);

@@ -1,0 +1,34 @@
+// The committed apnea release is reproducible: the shipped models/apnea.htpw and apnea-int8.htpw, evaluated by the C
+// core on the Apnea-ECG test set with their own thresholds, give their rows of results/rhythm/apnea-release.json
+// exactly; the shipped model is the seed cross-validation chose and fits the issue's 32 kB.
+import test from "ava";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { findApneaEcg } from "../host/data/apnea-ecg.ts";
+import { buildApneaDataset, readApneaDataset } from "../host/rhythm/apnea-dataset.ts";
+import { evaluateApneaModel, type ApneaRecipeCv, type ApneaRelease } from "../host/rhythm/apnea-eval.ts";
+import { REPO_ROOT } from "../host/train/python.ts";
+import { IN_CI } from "./toolchain.ts";
+
+const found = findApneaEcg();
+const withData = found.path ? test : IN_CI ? (title: string) => test(title, (t) => t.fail(`CI=true but ${found.missing}`)) : test.skip;
+
+withData("the shipped apnea models reproduce their test-set rows of apnea-release.json", async (t) => {
+	const release = JSON.parse(readFileSync(join(REPO_ROOT, "results/rhythm/apnea-release.json"), "utf8")) as { recipes: ApneaRelease[] };
+	const cv = JSON.parse(readFileSync(join(REPO_ROOT, "results/rhythm/apnea-cv.json"), "utf8")) as { recipes: ApneaRecipeCv[] };
+	const data = join(REPO_ROOT, "results/tmp/apnea-minutes");
+	if (!existsSync(join(data, "index.json"))) await buildApneaDataset(data);
+	const ds = readApneaDataset(data);
+	t.deepEqual(release.recipes.map((r) => r.recipe), ["apnea", "apnea-int8"]);
+	for (const r of release.recipes) {
+		t.is(r.shipped_seed, cv.recipes.find((c) => c.recipe === r.recipe)!.shipped_seed, `${r.recipe}: the seed CV chose`);
+		const shipped = r.seeds.find((s) => s.seed === r.shipped_seed)!;
+		const path = join(REPO_ROOT, "models", r.model);
+		const row = evaluateApneaModel({ modelPath: path, ds, split: "test" });
+		t.is(row.bytes, statSync(path).size);
+		t.is(row.bytes, shipped.bytes);
+		t.is(row.t_star, shipped.t_star);
+		t.deepEqual(row.figures, shipped.figures, `${r.recipe}: every figure of the shipped row`);
+	}
+	t.true(statSync(join(REPO_ROOT, "models/apnea.htpw")).size <= 32 * 1024, "the apnea model is at most 32 kB");
+});
