@@ -7,17 +7,15 @@ import test from "ava";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { rollup, type Plugin } from "rollup";
-import ts from "typescript";
 import { windowToMillivolts } from "../modules/ecg/normalize.ts";
 import { quantizeInto, quantizeValue } from "../modules/runtime/quantize.ts";
 import { Xorshift32 } from "../modules/runtime/xorshift32.ts";
+import { bundleForXs } from "./xs-bundle.ts";
 
 const SIM = fileURLToPath(new URL("../host/sim/out/hypertiny-sim", import.meta.url));
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ENTRY = "\0runtime-input-entry";
 
 const QUANTS: [scale: number, zeroPoint: number][] = [
 	[0.02, 0],
@@ -75,22 +73,6 @@ function tsBeat(b: Beat): number[] {
 	return Array.from(out);
 }
 
-function transpile(entryCode: string): Plugin {
-	return {
-		name: "transpile-typescript",
-		resolveId(source, importer) {
-			if (source === ENTRY) return ENTRY;
-			if (importer && source.startsWith(".")) return resolve(importer === ENTRY ? HERE : dirname(importer), source);
-			return null;
-		},
-		load: (id) => (id === ENTRY ? entryCode : null),
-		transform(code, id) {
-			if (!id.endsWith(".ts")) return null;
-			return ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext }, fileName: id }).outputText;
-		},
-	};
-}
-
 async function runInXs(input: unknown): Promise<any> {
 	const entry = `import { beatInputPlan, quantizeValueNative, writeBeatInput } from "../modules/runtime/beat-input.ts";
 const input = JSON.parse(String.fromArrayBuffer(new Resource("input.json").slice(0)));
@@ -121,11 +103,9 @@ const refusals = {
 };
 trace(JSON.stringify({ values, beats, refusals }) + "\\n");
 `;
-	const bundle = await rollup({ input: ENTRY, plugins: [transpile(entry)] });
-	const { output } = await bundle.generate({ format: "iife" });
-	await bundle.close();
+	const code = await bundleForXs(entry, HERE);
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-input-"));
-	writeFileSync(join(dir, "input.js"), output[0].code);
+	writeFileSync(join(dir, "input.js"), code);
 	writeFileSync(join(dir, "input.json"), JSON.stringify(input));
 	const run = spawnSync(SIM, ["--resource", `input.json=${join(dir, "input.json")}`, join(dir, "input.js")], { encoding: "utf8", timeout: 120000, maxBuffer: 64 << 20 });
 	if (run.status !== 0) throw new Error(`hypertiny-sim exited ${run.status}: ${run.stderr}`);
