@@ -2,7 +2,7 @@
 // found by backbone, the policies and budgets, the report parsing, the M4 driver's exactness and repeatability on
 // the fixture, and the written report. No performance thresholds here: the figures are the bench's business.
 import test from "ava";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readModel } from "../modules/model/index.ts";
@@ -52,6 +52,20 @@ test("a hyper model and its stored twin are found as a pair by backbone; another
 	const chosen = chooseModels({ models: [other], modelsDir: join(dir, "none"), fixture: FIXTURE, workDir: dir });
 	t.deepEqual(chosen.map((m) => m.role), ["hyper", "stored", "other"], "no trained pair: a random pair, then the others");
 	t.is(chosen[2].path, other);
+});
+
+test("with two trained pairs in models/, the headline pair is the default model's", (t) => {
+	const models = join(dir, "two-pairs");
+	mkdirSync(models, { recursive: true });
+	for (const [name, seed, length] of [["a-first", 11, 64], ["b-default", 12, 80]] as const) {
+		const blob = randomModelBlob(seed, { family: "head", length });
+		writeFileSync(join(models, `${name}.htpw`), blob);
+		writeFileSync(join(models, `${name}-int8.htpw`), storedTwinBlob(readModel(blob)));
+	}
+	copyFileSync(join(models, "b-default.htpw"), join(models, "default.htpw"));
+	const chosen = chooseModels({ modelsDir: models, fixture: FIXTURE, workDir: dir });
+	t.deepEqual(chosen.slice(0, 2).map((m) => [m.role, m.name]), [["hyper", "b-default"], ["stored", "b-default-int8"]]);
+	t.true(chosen.some((m) => m.name === "a-first" && m.role === "other"), "the other pair is still measured");
 });
 
 test("policies: boot, lazy and stream budgets from the largest kernel up to below all kernels; stored models only boot", (t) => {

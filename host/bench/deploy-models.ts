@@ -82,6 +82,15 @@ export function measurable(paths: string[], notice: (line: string) => void = () 
 	});
 }
 
+/** `paths` with the default model's bytes (models/default.htpw, or its twin) first: the pair the headline compares. */
+function defaultFirst(paths: string[], modelsDir: string): string[] {
+	const def = join(modelsDir, "default.htpw");
+	if (!existsSync(def)) return paths;
+	const hash = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
+	const want = hash(def);
+	return [...paths.filter((p) => hash(p) === want), ...paths.filter((p) => hash(p) !== want)];
+}
+
 export interface ModelChoice {
 	/** --pair hyper,stored */
 	pair?: [string, string];
@@ -106,7 +115,7 @@ export function chooseModels(choice: ModelChoice): BenchModel[] {
 		pair = { hyper: resolve(choice.pair[0]), stored: resolve(choice.pair[1]) };
 		origin = "--pair";
 	} else {
-		const trained = findPair(found);
+		const trained = findPair(defaultFirst(found, choice.modelsDir));
 		pair = trained ?? randomPair(choice.workDir);
 		origin = trained ? `${choice.modelsDir} (same backbone)` : `host/pack/random-model.ts seed ${RANDOM_PAIR.seed}, stored twin by host/bench/stored-twin.ts`;
 	}
