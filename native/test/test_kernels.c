@@ -1,5 +1,6 @@
 /* Kernels: small hand-computed vectors, argument checks, and randomized cross-checks of the library
  * kernels (zero-point folding, channel pairs, tap ranges, channel blocks) against ref_kernels.c. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -551,6 +552,69 @@ static void argument_checks(void)
 	CHECK_EQ(ht_avgpool_s8(&act, 0, 0, &d, x, y), HT_E_ARGUMENT);
 }
 
+/* Depthwise on the shapes its DSP path (ht_dwconv_dsp.h) cares about: channel counts with and without a tail of
+ * 1..3 after groups of 4, strides 1 and 2 (the asm loops, K 3, 5, 7, pairs of outputs and an odd last one) and
+ * the rest (stride 3, dilation 2, other K, K past the path's limit), every padding up to past the kernel,
+ * lengths across the 1 KiB plane chunks, every shift -31..30 (fast and generic requantization side by side),
+ * with and without a clamp, and the extreme inputs (zero point 127 or -128, weights -128). */
+static void cross_check_dw(workspace *ws)
+{
+	uint32_t seed = 0xD3Cu;
+	int ok = 1, runs = 0;
+	for (int iter = 0; iter < 600; iter++) {
+		const int long_run = iter % 8 == 7;
+		int len = long_run ? rnd(&seed, 100, 400) : rnd(&seed, 1, 40);
+		int ch = iter % 5 == 4 ? rnd(&seed, 14, 90) : rnd(&seed, 1, 13);
+		if (len * ch > MAXN)
+			ch = MAXN / len;
+		ref_window rw;
+		const int kinds[] = {3, 5, 7, 3, 5, 7, 1, 2, 4, 6, 8, 9, 15, 16, 17};
+		rw.k = kinds[rnd(&seed, 0, 14)];
+		rw.stride = iter % 6 == 5 ? 3 : 1 + (iter & 1);
+		rw.dilation = iter % 11 == 10 ? 2 : 1;
+		rw.pad_left = rnd(&seed, 0, rw.k + 1);
+		rw.pad_right = rnd(&seed, 0, rw.k + 1);
+		if (ref_out_len(len, &rw) < 1 || rw.k * ch > 4 * MAXN)
+			continue;
+		ht_window hw = {(uint16_t)rw.k, (uint8_t)rw.stride, (uint8_t)rw.dilation, (uint8_t)rw.pad_left,
+		                (uint8_t)rw.pad_right};
+		ht_act act;
+		ht_requant rq;
+		ref_quant q;
+		setup_quant(&seed, ws, ch, rnd(&seed, 0, 7) == 0, rnd(&seed, 0, 3) != 0, &act, &rq, &q);
+		if (iter % 3 == 0) { /* every shift across the channels, mostly fast ones */
+			for (int c = 0; c < ch; c++)
+				ws->shift[c] = (c + iter) % 4 == 0 ? (c * 7 + iter) % 62 - 31 : -1 - (c + iter) % 23;
+			rq.shift = le(ws->s, ws->shift, ch);
+		}
+		if (iter & 2) { /* no clamp: the other asm variant */
+			act.act_min = -128;
+			act.act_max = 127;
+			q.lo = -128;
+			q.hi = 127;
+		}
+		random_s8(&seed, ws->x, len * ch);
+		random_s8(&seed, ws->w, rw.k * ch);
+		if (iter % 13 == 12) {
+			act.in_zp = q.zi = (iter & 1) ? 127 : -128;
+			memset(ws->x, (iter & 1) ? 0x80 : 0x7F, (size_t)(len * ch));
+			memset(ws->w, 0x80, (size_t)(rw.k * ch));
+		}
+		const int out_len = ref_out_len(len, &rw);
+		ht_dims in = {(uint16_t)len, (uint16_t)ch}, out = {(uint16_t)out_len, (uint16_t)ch};
+		ref_dwconv1d(&q, &rw, ws->x, len, ch, ws->w, ws->y_ref);
+		const int good = ht_dwconv1d_s8(&act, &hw, &rq, &in, ws->x, ws->w, &out, ws->y) == HT_OK &&
+		                 same(ws->y, ws->y_ref, out_len * ch);
+		if (!good && ok)
+			printf("dw mismatch: iter %d len %d ch %d k %d stride %d dilation %d pad %d,%d\n", iter, len, ch, rw.k,
+			       rw.stride, rw.dilation, rw.pad_left, rw.pad_right);
+		ok &= good;
+		runs++;
+	}
+	CHECK(ok);
+	CHECK(runs > 500);
+}
+
 void test_kernels(void)
 {
 	hand_conv1d();
@@ -563,6 +627,7 @@ void test_kernels(void)
 	workspace *ws = malloc(sizeof *ws);
 	cross_check(ws);
 	cross_check_wide(ws);
+	cross_check_dw(ws);
 	cross_check_conv1d(ws);
 	cross_check_fc(ws);
 	cross_check_constant_channels(ws);
