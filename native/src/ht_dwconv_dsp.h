@@ -58,44 +58,94 @@ static inline void ht_dw_prepare_pairs(const int8_t *weights, uint32_t ch, uint3
 	}
 }
 
-/* Planes of channels c..c+3 (c + 4 <= ch) for the n (even) input positions p0.. (outside [0, len) as 0). */
+/* Tap pairs of channels c..c+3 (c + 4 <= ch) from one word of weights per tap: SXTB16 gives channels 0, 2 in the
+ * even lanes and 1, 3 in the odd ones. */
+static inline void ht_dw_prepare_pairs4(const int8_t *weights, uint32_t ch, uint32_t c, uint32_t k_taps, ht_dw_rec r[4])
+{
+	uint32_t e[HT_DW_DSP_MAX_K + 3], o[HT_DW_DSP_MAX_K + 3]; /* [k + 1] is tap k */
+	e[0] = o[0] = 0;
+	for (uint32_t k = 0; k < k_taps; k++) {
+		const uint32_t v = ht_ld4(weights + k * ch + c);
+		e[k + 1u] = (uint32_t)__sxtb16((int8x4_t)v);
+		o[k + 1u] = (uint32_t)ht_sxtb16_ror8(v);
+	}
+	e[k_taps + 1u] = o[k_taps + 1u] = e[k_taps + 2u] = o[k_taps + 2u] = 0;
+	for (uint32_t i = 0; i <= k_taps / 2u; i++) {
+		const uint32_t j = 2u * i;
+		r[0].wa[i] = (e[j + 1u] & 0xFFFFu) | (e[j + 2u] << 16);
+		r[1].wa[i] = (o[j + 1u] & 0xFFFFu) | (o[j + 2u] << 16);
+		r[2].wa[i] = (e[j + 2u] & 0xFFFF0000u) | (e[j + 1u] >> 16);
+		r[3].wa[i] = (o[j + 2u] & 0xFFFF0000u) | (o[j + 1u] >> 16);
+		r[0].wb[i] = (e[j] & 0xFFFFu) | (e[j + 1u] << 16);
+		r[1].wb[i] = (o[j] & 0xFFFFu) | (o[j + 1u] << 16);
+		r[2].wb[i] = (e[j + 1u] & 0xFFFF0000u) | (e[j] >> 16);
+		r[3].wb[i] = (o[j + 1u] & 0xFFFF0000u) | (o[j] >> 16);
+	}
+}
+
+/* Two positions (words of 4 channels at xa, xb) into one word of each plane (b[0], b[W], b[2W], b[3W]). */
+static inline void ht_dw_pair4(const int8_t *xa, const int8_t *xb, int16x2_t offp, uint32_t *b)
+{
+	const uint32_t v0 = ht_ld4(xa), v1 = ht_ld4(xb);
+	const uint32_t e0 = (uint32_t)__sxtab16(offp, (int8x4_t)v0), e1 = (uint32_t)__sxtab16(offp, (int8x4_t)v1);
+	const uint32_t o0 = (uint32_t)ht_sxtab16_ror8(offp, v0), o1 = (uint32_t)ht_sxtab16_ror8(offp, v1);
+	b[0] = (e0 & 0xFFFFu) | (e1 << 16);
+	b[HT_DW_PLANE_WORDS] = (o0 & 0xFFFFu) | (o1 << 16);
+	b[2 * HT_DW_PLANE_WORDS] = (e1 & 0xFFFF0000u) | (e0 >> 16);
+	b[3 * HT_DW_PLANE_WORDS] = (o1 & 0xFFFF0000u) | (o0 >> 16);
+}
+
+_Static_assert(HT_DW_PLANE_WORDS == 64, "the fill loop's store offsets are 256, 512, 768");
+
+/* Planes of channels c..c+3 (c + 4 <= ch) for the n (even) input positions p0.. Positions outside [0, len) read
+ * a word of four input zero points, so they widen to 0. */
 static inline void ht_dw_fill4(const int8_t *in, uint32_t len, uint32_t ch, uint32_t c, int32_t p0, uint32_t n,
-                        int32_t zi, uint32_t *buf)
+                               int32_t zi, uint32_t *buf)
 {
 	const int16x2_t offp = ht_pair(-zi);
-	uint32_t j = 0;
-	for (; j < n; j += 2u) {
+	const uint32_t zword = (uint32_t)(uint8_t)zi * 0x01010101u;
+	const int8_t *zp = (const int8_t *)&zword;
+	/* pairs [j_lo, j_hi) lie inside */
+	uint32_t j_lo = p0 >= 0 ? 0u : ((uint32_t)(-p0) + 1u) & ~1u;
+	const int32_t room = (int32_t)len - p0; /* positions j < room are inside */
+	uint32_t j_hi = room <= 0 ? 0u : (uint32_t)room & ~1u;
+	if (j_hi > n)
+		j_hi = n;
+	if (j_lo > j_hi)
+		j_lo = j_hi = j_lo < n ? j_lo : n;
+	for (uint32_t j = 0; j < n; j += 2u) {
+		if (j == j_lo && j_hi > j_lo) {
+			const int8_t *x = in + (uint32_t)(p0 + (int32_t)j) * ch + c;
+			uint32_t *b = buf + j / 2u, *end = buf + j_hi / 2u, v0, v1, e0, e1, t;
+			__asm__ volatile("1:\n\t"
+			                 "ldr %[v1], [%[x], %[ch]]\n\t"
+			                 "ldr %[v0], [%[x]]\n\t"
+			                 "add %[x], %[x], %[ch], lsl #1\n\t"
+			                 "sxtab16 %[e0], %[off], %[v0]\n\t"
+			                 "sxtab16 %[e1], %[off], %[v1]\n\t"
+			                 "sxtab16 %[v0], %[off], %[v0], ror #8\n\t"
+			                 "sxtab16 %[v1], %[off], %[v1], ror #8\n\t"
+			                 "pkhbt %[t], %[e0], %[e1], lsl #16\n\t"
+			                 "pkhtb %[e1], %[e1], %[e0], asr #16\n\t"
+			                 "pkhbt %[e0], %[v0], %[v1], lsl #16\n\t"
+			                 "pkhtb %[v1], %[v1], %[v0], asr #16\n\t"
+			                 "str %[e0], [%[b], #256]\n\t"
+			                 "str %[e1], [%[b], #512]\n\t"
+			                 "str %[v1], [%[b], #768]\n\t"
+			                 "str %[t], [%[b]], #4\n\t"
+			                 "cmp %[b], %[end]\n\t"
+			                 "bne 1b"
+			                 : [x] "+r"(x), [b] "+r"(b), [v0] "=&r"(v0), [v1] "=&r"(v1), [e0] "=&r"(e0),
+			                   [e1] "=&r"(e1), [t] "=&r"(t)
+			                 : [ch] "r"(ch), [off] "r"(offp), [end] "r"(end)
+			                 : "cc", "memory");
+			j = j_hi - 2u;
+			continue;
+		}
 		const int32_t p = p0 + (int32_t)j;
-		if (p >= 0 && p + 1 < (int32_t)len)
-			break;
-		for (uint32_t i = 0; i < 4u; i++) {
-			int32_t a = p >= 0 && p < (int32_t)len ? in[(uint32_t)p * ch + c + i] - zi : 0;
-			int32_t b = p + 1 >= 0 && p + 1 < (int32_t)len ? in[(uint32_t)(p + 1) * ch + c + i] - zi : 0;
-			buf[i * HT_DW_PLANE_WORDS + j / 2u] = ht_dw_pack(a, b);
-		}
-	}
-	if (j < n && p0 + (int32_t)j + 1 < (int32_t)len) {
-		uint32_t end = (uint32_t)((int32_t)len - p0); /* positions j < end are inside */
-		end = end < n ? end & ~1u : n;
-		const int8_t *x = in + (uint32_t)(p0 + (int32_t)j) * ch + c;
-		uint32_t *b = buf + j / 2u;
-		for (; j < end; j += 2u, x += 2u * ch, b++) {
-			const uint32_t v0 = ht_ld4(x), v1 = ht_ld4(x + ch);
-			const uint32_t e0 = (uint32_t)__sxtab16(offp, (int8x4_t)v0), e1 = (uint32_t)__sxtab16(offp, (int8x4_t)v1);
-			const uint32_t o0 = (uint32_t)ht_sxtab16_ror8(offp, v0), o1 = (uint32_t)ht_sxtab16_ror8(offp, v1);
-			b[0] = (e0 & 0xFFFFu) | (e1 << 16);
-			b[HT_DW_PLANE_WORDS] = (o0 & 0xFFFFu) | (o1 << 16);
-			b[2 * HT_DW_PLANE_WORDS] = (e1 & 0xFFFF0000u) | (e0 >> 16);
-			b[3 * HT_DW_PLANE_WORDS] = (o1 & 0xFFFF0000u) | (o0 >> 16);
-		}
-	}
-	for (; j < n; j += 2u) {
-		const int32_t p = p0 + (int32_t)j;
-		for (uint32_t i = 0; i < 4u; i++) {
-			int32_t a = p >= 0 && p < (int32_t)len ? in[(uint32_t)p * ch + c + i] - zi : 0;
-			int32_t b = p + 1 >= 0 && p + 1 < (int32_t)len ? in[(uint32_t)(p + 1) * ch + c + i] - zi : 0;
-			buf[i * HT_DW_PLANE_WORDS + j / 2u] = ht_dw_pack(a, b);
-		}
+		const int8_t *xa = p >= 0 && p < (int32_t)len ? in + (uint32_t)p * ch + c : zp;
+		const int8_t *xb = p + 1 >= 0 && p + 1 < (int32_t)len ? in + (uint32_t)(p + 1) * ch + c : zp;
+		ht_dw_pair4(xa, xb, offp, buf + j / 2u);
 	}
 }
 
@@ -326,8 +376,11 @@ static inline void ht_dw_dsp(const ht_act *act, const ht_window *win, const ht_r
 		const uint32_t group = ch - c >= 4u ? 4u : 1u;
 		ht_dw_rec rec[4];
 		ht_channel_q gq[4];
+		if (group == 4u)
+			ht_dw_prepare_pairs4(weights, ch, c, k_taps, rec);
+		else
+			ht_dw_prepare_pairs(weights, ch, c, k_taps, &rec[0]);
 		for (uint32_t i = 0; i < group; i++) {
-			ht_dw_prepare_pairs(weights, ch, c + i, k_taps, &rec[i]);
 			ht_fast_prepare(rq, c + i, act->out_zp, &rec[i].q);
 			rec[i].lo = act->act_min;
 			rec[i].hi = act->act_max;
