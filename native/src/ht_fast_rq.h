@@ -42,7 +42,8 @@ static inline void ht_fast_prepare(const ht_requant *rq, uint32_t c, int32_t zo,
 	q->mult = ht_ld32_word(rq->mult + i);
 	q->bias = rq->bias ? ht_ld32_word(rq->bias + 4u * c) : 0;
 	q->rs1 = q->mult >= 0 && shift <= -1 && shift >= -23 ? -shift - 1 : -1;
-	q->k = q->rs1 < 0 ? 0 : ((int64_t)1 << 30) + ((int64_t)1 << (30 - shift)) + (int64_t)zo * ((int64_t)1 << (31 - shift));
+	/* K = 2^30 + (2 zo + 1) 2^(30 + rs), rs = rs1 + 1: one int32 (|2 zo + 1| 2^rs1 < 2^31) times 2^31 */
+	q->k = q->rs1 < 0 ? 0 : ((int64_t)((2 * zo + 1) * ((int32_t)1 << q->rs1)) * ((int64_t)1 << 31)) + ((int64_t)1 << 30);
 }
 
 static HT_ALWAYS_INLINE int32_t ht_fast_rq(int32_t acc, const ht_fast_q *q)
