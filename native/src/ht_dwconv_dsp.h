@@ -33,10 +33,11 @@ typedef struct {
 	uint32_t wa[HT_DW_MAX_PAIRS], wb[HT_DW_MAX_PAIRS];
 	ht_fast_q q;
 	int32_t lo, hi;
+	uint32_t lo4, hi4; /* lo and hi in all four bytes */
 } ht_dw_rec;
 
 _Static_assert(offsetof(ht_dw_rec, wb) == 32 && offsetof(ht_dw_rec, q) == 64 && offsetof(ht_dw_rec, lo) == 88 &&
-                   offsetof(ht_dw_rec, hi) == 92,
+                   offsetof(ht_dw_rec, hi) == 92 && offsetof(ht_dw_rec, lo4) == 96 && offsetof(ht_dw_rec, hi4) == 100,
                "the asm below reads these offsets");
 
 static inline uint32_t ht_dw_pack(int32_t lo, int32_t hi)
@@ -201,14 +202,16 @@ static inline void ht_dw_run_c(const uint32_t *x, const ht_dw_rec *r, uint32_t k
 	"ldrd %[x0], %[x1], [%[r], #64]\n\t"                                                                      \
 	"ldr %[x2], [%[r], #72]\n\t"                                                                              \
 	"ldr %[x3], [%[r], #80]\n\t" HT_DW_RQ("a0") HT_DW_RQ("a1")
-#define HT_DW_CLAMP(a)                                                                                             \
-	"cmp %[" a "], %[x0]\n\t"                                                                                 \
-	"it lt\n\t"                                                                                               \
-	"movlt %[" a "], %[x0]\n\t"                                                                               \
-	"cmp %[" a "], %[x1]\n\t"                                                                                 \
-	"it gt\n\t"                                                                                               \
-	"movgt %[" a "], %[x1]\n\t"
-#define HT_DW_CLAMP2 "ldrd %[x0], %[x1], [%[r], #88]\n\t" HT_DW_CLAMP("a0") HT_DW_CLAMP("a1")
+/* Both outputs limited bytewise to [lo, hi] by SSUB8 (GE flags) and SEL, as HT_CLAMP4 does (ht_fast_rq.h), with
+ * a1 packed into a0's second byte and back. */
+#define HT_DW_CLAMP2                                                                                               \
+	"bfi %[a0], %[a1], #8, #8\n\t"                                                                              \
+	"ldrd %[x0], %[x1], [%[r], #96]\n\t"                                                                      \
+	"ssub8 %[w0], %[a0], %[x0]\n\t"                                                                           \
+	"sel %[a0], %[a0], %[x0]\n\t"                                                                             \
+	"ssub8 %[w0], %[x1], %[a0]\n\t"                                                                           \
+	"sel %[a0], %[a0], %[x1]\n\t"                                                                             \
+	"lsr %[a1], %[a0], #8\n\t"
 #define HT_DW_STORE2                                                                                               \
 	"strb %[a0], [%[y]]\n\t"                                                                                  \
 	"strb %[a1], [%[y], %[ch]]\n\t"                                                                           \
@@ -384,6 +387,8 @@ static inline void ht_dw_dsp(const ht_act *act, const ht_window *win, const ht_r
 			ht_fast_prepare(rq, c + i, act->out_zp, &rec[i].q);
 			rec[i].lo = act->act_min;
 			rec[i].hi = act->act_max;
+			rec[i].lo4 = (uint32_t)(uint8_t)act->act_min * 0x01010101u;
+			rec[i].hi4 = (uint32_t)(uint8_t)act->act_max * 0x01010101u;
 			if (rec[i].q.rs1 < 0)
 				gq[i] = ht_channel_prepare(rq, c + i);
 		}
