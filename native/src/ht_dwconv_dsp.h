@@ -27,17 +27,19 @@
 /* Plane words per channel (two positions each): the buffer is 4 x HT_DW_PLANE_WORDS words. */
 enum { HT_DW_DSP_MAX_K = 15, HT_DW_PLANE_WORDS = 64, HT_DW_MAX_PAIRS = 8 };
 
-/* One channel as the asm loops read it: tap pairs wa[i] = (w[2i], w[2i+1]) and wb[i] = (w[2i-1], w[2i]) (taps
- * out of range 0), the fast requantization and the clamp. */
+/* One channel as the asm loops read it: the fast requantization (ht_fast_q's k, mult and rs1 in one LDM, then the
+ * bias), the clamp bounds in all four bytes, tap pairs wa[i] = (w[2i], w[2i+1]) and wb[i] = (w[2i-1], w[2i]) (taps
+ * out of range 0); then the ht_fast_q and clamp for the C code. */
 typedef struct {
+	int32_t k_lo, k_hi, mult, rs1, bias;
+	uint32_t lo4, hi4, pad;
 	uint32_t wa[HT_DW_MAX_PAIRS], wb[HT_DW_MAX_PAIRS];
 	ht_fast_q q;
 	int32_t lo, hi;
-	uint32_t lo4, hi4; /* lo and hi in all four bytes */
 } ht_dw_rec;
 
-_Static_assert(offsetof(ht_dw_rec, wb) == 32 && offsetof(ht_dw_rec, q) == 64 && offsetof(ht_dw_rec, lo) == 88 &&
-                   offsetof(ht_dw_rec, hi) == 92 && offsetof(ht_dw_rec, lo4) == 96 && offsetof(ht_dw_rec, hi4) == 100,
+_Static_assert(offsetof(ht_dw_rec, rs1) == 12 && offsetof(ht_dw_rec, bias) == 16 && offsetof(ht_dw_rec, lo4) == 20 &&
+                   offsetof(ht_dw_rec, wa) == 32 && offsetof(ht_dw_rec, wb) == 64,
                "the asm below reads these offsets");
 
 static inline uint32_t ht_dw_pack(int32_t lo, int32_t hi)
@@ -189,8 +191,8 @@ static inline void ht_dw_run_c(const uint32_t *x, const ht_dw_rec *r, uint32_t k
 	}
 }
 
-/* Two outputs a0, a1 per iteration, requantized (ht_fast_rq.h's arithmetic: record at r + 64), saturated,
- * optionally clamped to [lo, hi] (r + 88), stored at y and y + ch; x0..x3, w0, w1 scratch. */
+/* Two outputs a0, a1 per iteration, requantized (ht_fast_rq.h's arithmetic), saturated, optionally clamped,
+ * stored at y and y + ch; x0..x3, w0, w1 scratch. */
 #define HT_DW_RQ(a)                                                                                                \
 	"and %[w0], %[" a "], #0x80000000\n\t"                                                                    \
 	"subs %[w0], %[x0], %[w0]\n\t"                                                                            \
@@ -199,14 +201,12 @@ static inline void ht_dw_run_c(const uint32_t *x, const ht_dw_rec *r, uint32_t k
 	"asr %[" a "], %[w1], %[x3]\n\t"                                                                          \
 	"ssat %[" a "], #8, %[" a "]\n\t"
 #define HT_DW_RQ2                                                                                                  \
-	"ldrd %[x0], %[x1], [%[r], #64]\n\t"                                                                      \
-	"ldr %[x2], [%[r], #72]\n\t"                                                                              \
-	"ldr %[x3], [%[r], #80]\n\t" HT_DW_RQ("a0") HT_DW_RQ("a1")
+	"ldm %[r], {%[x0], %[x1], %[x2], %[x3]}\n\t" HT_DW_RQ("a0") HT_DW_RQ("a1")
 /* Both outputs limited bytewise to [lo, hi] by SSUB8 (GE flags) and SEL, as HT_CLAMP4 does (ht_fast_rq.h), with
  * a1 packed into a0's second byte and back. */
 #define HT_DW_CLAMP2                                                                                               \
 	"bfi %[a0], %[a1], #8, #8\n\t"                                                                              \
-	"ldrd %[x0], %[x1], [%[r], #96]\n\t"                                                                      \
+	"ldrd %[x0], %[x1], [%[r], #20]\n\t"                                                                      \
 	"ssub8 %[w0], %[a0], %[x0]\n\t"                                                                           \
 	"sel %[a0], %[a0], %[x0]\n\t"                                                                             \
 	"ssub8 %[w0], %[x1], %[a0]\n\t"                                                                           \
@@ -220,41 +220,41 @@ static inline void ht_dw_run_c(const uint32_t *x, const ht_dw_rec *r, uint32_t k
 /* Stride 1, K = 2m - 1: window m words at x (advancing one word), a0 with wa, a1 with wb; bias first. */
 #define HT_DW_S1_M2                                                                                                \
 	"ldrd %[x0], %[x1], [%[x]], #4\n\t"                                                                       \
-	"ldr %[a1], [%[r], #76]\n\t"                                                                              \
-	"ldrd %[w0], %[w1], [%[r], #0]\n\t"                                                                       \
+	"ldr %[a1], [%[r], #16]\n\t"                                                                              \
+	"ldrd %[w0], %[w1], [%[r], #32]\n\t"                                                                       \
 	"smlad %[a0], %[x0], %[w0], %[a1]\n\t"                                                                    \
 	"smlad %[a0], %[x1], %[w1], %[a0]\n\t"                                                                    \
-	"ldrd %[w0], %[w1], [%[r], #32]\n\t"                                                                      \
+	"ldrd %[w0], %[w1], [%[r], #64]\n\t"                                                                      \
 	"smlad %[a1], %[x0], %[w0], %[a1]\n\t"                                                                    \
 	"smlad %[a1], %[x1], %[w1], %[a1]\n\t"
 #define HT_DW_S1_M3                                                                                                \
 	"ldm %[x], {%[x0], %[x1], %[x2]}\n\t"                                                                     \
 	"adds %[x], %[x], #4\n\t"                                                                                 \
-	"ldr %[a1], [%[r], #76]\n\t"                                                                              \
-	"ldrd %[w0], %[w1], [%[r], #0]\n\t"                                                                       \
+	"ldr %[a1], [%[r], #16]\n\t"                                                                              \
+	"ldrd %[w0], %[w1], [%[r], #32]\n\t"                                                                       \
 	"smlad %[a0], %[x0], %[w0], %[a1]\n\t"                                                                    \
 	"smlad %[a0], %[x1], %[w1], %[a0]\n\t"                                                                    \
-	"ldrd %[w0], %[w1], [%[r], #32]\n\t"                                                                      \
+	"ldrd %[w0], %[w1], [%[r], #64]\n\t"                                                                      \
 	"smlad %[a1], %[x0], %[w0], %[a1]\n\t"                                                                    \
 	"smlad %[a1], %[x1], %[w1], %[a1]\n\t"                                                                    \
-	"ldr %[w0], [%[r], #8]\n\t"                                                                               \
-	"ldr %[w1], [%[r], #40]\n\t"                                                                              \
+	"ldr %[w0], [%[r], #40]\n\t"                                                                               \
+	"ldr %[w1], [%[r], #72]\n\t"                                                                              \
 	"smlad %[a0], %[x2], %[w0], %[a0]\n\t"                                                                    \
 	"smlad %[a1], %[x2], %[w1], %[a1]\n\t"
 #define HT_DW_S1_M4                                                                                                \
 	"ldm %[x], {%[x0], %[x1], %[x2], %[x3]}\n\t"                                                              \
 	"adds %[x], %[x], #4\n\t"                                                                                 \
-	"ldr %[a1], [%[r], #76]\n\t"                                                                              \
-	"ldrd %[w0], %[w1], [%[r], #0]\n\t"                                                                       \
+	"ldr %[a1], [%[r], #16]\n\t"                                                                              \
+	"ldrd %[w0], %[w1], [%[r], #32]\n\t"                                                                       \
 	"smlad %[a0], %[x0], %[w0], %[a1]\n\t"                                                                    \
 	"smlad %[a0], %[x1], %[w1], %[a0]\n\t"                                                                    \
-	"ldrd %[w0], %[w1], [%[r], #8]\n\t"                                                                       \
+	"ldrd %[w0], %[w1], [%[r], #40]\n\t"                                                                       \
 	"smlad %[a0], %[x2], %[w0], %[a0]\n\t"                                                                    \
 	"smlad %[a0], %[x3], %[w1], %[a0]\n\t"                                                                    \
-	"ldrd %[w0], %[w1], [%[r], #32]\n\t"                                                                      \
+	"ldrd %[w0], %[w1], [%[r], #64]\n\t"                                                                      \
 	"smlad %[a1], %[x0], %[w0], %[a1]\n\t"                                                                    \
 	"smlad %[a1], %[x1], %[w1], %[a1]\n\t"                                                                    \
-	"ldrd %[w0], %[w1], [%[r], #40]\n\t"                                                                      \
+	"ldrd %[w0], %[w1], [%[r], #72]\n\t"                                                                      \
 	"smlad %[a1], %[x2], %[w0], %[a1]\n\t"                                                                    \
 	"smlad %[a1], %[x3], %[w1], %[a1]\n\t"
 /* Stride 2, K = 2m - 1, two outputs from m + 1 words (advancing two): a0 from word 0, a1 from word 1, both
@@ -262,8 +262,8 @@ static inline void ht_dw_run_c(const uint32_t *x, const ht_dw_rec *r, uint32_t k
 #define HT_DW_S2_M2                                                                                                \
 	"ldm %[x], {%[x0], %[x1], %[x2]}\n\t"                                                                     \
 	"adds %[x], %[x], #8\n\t"                                                                                 \
-	"ldr %[a1], [%[r], #76]\n\t"                                                                              \
-	"ldrd %[w0], %[w1], [%[r], #0]\n\t"                                                                       \
+	"ldr %[a1], [%[r], #16]\n\t"                                                                              \
+	"ldrd %[w0], %[w1], [%[r], #32]\n\t"                                                                       \
 	"smlad %[a0], %[x0], %[w0], %[a1]\n\t"                                                                    \
 	"smlad %[a1], %[x1], %[w0], %[a1]\n\t"                                                                    \
 	"smlad %[a0], %[x1], %[w1], %[a0]\n\t"                                                                    \
@@ -271,13 +271,13 @@ static inline void ht_dw_run_c(const uint32_t *x, const ht_dw_rec *r, uint32_t k
 #define HT_DW_S2_M3                                                                                                \
 	"ldm %[x], {%[x0], %[x1], %[x2], %[x3]}\n\t"                                                              \
 	"adds %[x], %[x], #8\n\t"                                                                                 \
-	"ldr %[a1], [%[r], #76]\n\t"                                                                              \
-	"ldrd %[w0], %[w1], [%[r], #0]\n\t"                                                                       \
+	"ldr %[a1], [%[r], #16]\n\t"                                                                              \
+	"ldrd %[w0], %[w1], [%[r], #32]\n\t"                                                                       \
 	"smlad %[a0], %[x0], %[w0], %[a1]\n\t"                                                                    \
 	"smlad %[a1], %[x1], %[w0], %[a1]\n\t"                                                                    \
 	"smlad %[a0], %[x1], %[w1], %[a0]\n\t"                                                                    \
 	"smlad %[a1], %[x2], %[w1], %[a1]\n\t"                                                                    \
-	"ldr %[w0], [%[r], #8]\n\t"                                                                               \
+	"ldr %[w0], [%[r], #40]\n\t"                                                                               \
 	"smlad %[a0], %[x2], %[w0], %[a0]\n\t"                                                                    \
 	"smlad %[a1], %[x3], %[w0], %[a1]\n\t"
 
@@ -387,6 +387,11 @@ static inline void ht_dw_dsp(const ht_act *act, const ht_window *win, const ht_r
 			ht_fast_prepare(rq, c + i, act->out_zp, &rec[i].q);
 			rec[i].lo = act->act_min;
 			rec[i].hi = act->act_max;
+			rec[i].k_lo = (int32_t)(uint32_t)rec[i].q.k;
+			rec[i].k_hi = (int32_t)(rec[i].q.k >> 32);
+			rec[i].mult = rec[i].q.mult;
+			rec[i].rs1 = rec[i].q.rs1;
+			rec[i].bias = rec[i].q.bias;
 			rec[i].lo4 = (uint32_t)(uint8_t)act->act_min * 0x01010101u;
 			rec[i].hi4 = (uint32_t)(uint8_t)act->act_max * 0x01010101u;
 			if (rec[i].q.rs1 < 0)
