@@ -296,16 +296,21 @@ static inline void ht_dw_run_c(const uint32_t *x, const ht_dw_rec *r, uint32_t k
 		                 : "cc", "memory");                                                                    \
 	} while (0)
 
-/* n outputs of one channel (fast requantization) from its plane x, outputs y, y + ch, ... */
+static inline uint32_t ht_dw_kind(uint32_t k_taps, uint32_t stride, int clamp)
+{
+	return (stride << 8) | (k_taps << 1) | (clamp ? 1u : 0u);
+}
+
+/* n outputs of one channel (fast requantization) from its plane x, outputs y, y + ch, ...; kind is
+ * ht_dw_kind(k_taps, stride, clamp). */
 static inline void ht_dw_run(const uint32_t *x, const ht_dw_rec *r, uint32_t k_taps, uint32_t stride, uint32_t n,
-                             int8_t *y, uint32_t ch, int clamp)
+                             int8_t *y, uint32_t ch, uint32_t kind)
 {
 	const uint32_t *x_start = x;
 	int8_t *y_start = y;
 	uint32_t done = 0;
 	if (n >= 2u) {
 		done = n & ~1u;
-		const uint32_t kind = (stride << 8) | (k_taps << 1) | (clamp ? 1u : 0u);
 		switch (kind) {
 		case (1u << 8) | (3u << 1):
 			HT_DW_LOOP(HT_DW_S1_M2, "");
@@ -343,7 +348,8 @@ static inline void ht_dw_run(const uint32_t *x, const ht_dw_rec *r, uint32_t k_t
 		}
 	}
 	(void)y;
-	ht_dw_run_c(x_start, r, k_taps, stride, done, n, y_start, ch);
+	if (done < n)
+		ht_dw_run_c(x_start, r, k_taps, stride, done, n, y_start, ch);
 }
 
 /* n outputs of a channel whose requantization is not fast: the same pairs, then ht_channel_out. */
@@ -375,6 +381,7 @@ static inline void ht_dw_dsp(const ht_act *act, const ht_window *win, const ht_r
 	const uint32_t k_taps = win->k, s = win->stride;
 	const uint32_t chunk = (2u * HT_DW_PLANE_WORDS - k_taps - 2u) / s + 1u; /* outputs per chunk */
 	const int clamp = act->act_min > -128 || act->act_max < 127;
+	const uint32_t na = (k_taps + 1u) / 2u, nb = k_taps / 2u + 1u;
 	for (uint32_t c = 0; c < ch;) {
 		const uint32_t group = ch - c >= 4u ? 4u : 1u;
 		ht_dw_rec rec[4];
@@ -400,7 +407,11 @@ static inline void ht_dw_dsp(const ht_act *act, const ht_window *win, const ht_r
 		for (uint32_t o0 = 0; o0 < out_len; o0 += chunk) {
 			const uint32_t n_out = out_len - o0 < chunk ? out_len - o0 : chunk;
 			const int32_t p0 = (int32_t)(o0 * s) - (int32_t)win->pad_left;
-			const uint32_t n_in = ((n_out - 1u) * s + k_taps + 2u) & ~1u;
+			/* words read: stride 2, output t from word t on (na words); stride 1, pairs of outputs from word t/2
+			 * on (nb words), an odd last one from word (n-1)/2 (na words) */
+			const uint32_t last_word = s == 2u ? n_out - 1u + na - 1u
+			                           : (n_out & 1u) ? (n_out - 1u) / 2u + na - 1u : (n_out - 2u) / 2u + nb - 1u;
+			const uint32_t n_in = 2u * last_word + 2u;
 			if (group == 4u)
 				ht_dw_fill4(in, len, ch, c, p0, n_in, act->in_zp, buf);
 			else
@@ -411,7 +422,7 @@ static inline void ht_dw_dsp(const ht_act *act, const ht_window *win, const ht_r
 				if (rec[i].q.rs1 < 0)
 					ht_dw_run_generic(x, &rec[i], k_taps, s, n_out, &gq[i], act, y, ch);
 				else
-					ht_dw_run(x, &rec[i], k_taps, s, n_out, y, ch, clamp);
+					ht_dw_run(x, &rec[i], k_taps, s, n_out, y, ch, ht_dw_kind(k_taps, s, clamp));
 			}
 		}
 		c += group;
