@@ -217,25 +217,23 @@ static inline void ht_dw_run_c(const uint32_t *x, const ht_dw_rec *r, uint32_t k
 	"strb %[a1], [%[y], %[ch]]\n\t"                                                                           \
 	"add %[y], %[y], %[ch], lsl #1\n\t"
 
-/* Stride 1, K = 2m - 1: window m words at x (advancing one word), a0 with wa, a1 with wb; bias first. */
+/* Stride 1, K = 2m - 1: window m words at x (advancing one word), a0 with wa, a1 with wb; the bias (a register) is the first accumulator. */
 #define HT_DW_S1_M2                                                                                                \
 	"ldrd %[x0], %[x1], [%[x]], #4\n\t"                                                                       \
-	"ldr %[a1], [%[r], #16]\n\t"                                                                              \
 	"ldrd %[w0], %[w1], [%[r], #32]\n\t"                                                                       \
-	"smlad %[a0], %[x0], %[w0], %[a1]\n\t"                                                                    \
+	"smlad %[a0], %[x0], %[w0], %[bias]\n\t"                                                                    \
 	"smlad %[a0], %[x1], %[w1], %[a0]\n\t"                                                                    \
 	"ldrd %[w0], %[w1], [%[r], #64]\n\t"                                                                      \
-	"smlad %[a1], %[x0], %[w0], %[a1]\n\t"                                                                    \
+	"smlad %[a1], %[x0], %[w0], %[bias]\n\t"                                                                    \
 	"smlad %[a1], %[x1], %[w1], %[a1]\n\t"
 #define HT_DW_S1_M3                                                                                                \
 	"ldm %[x], {%[x0], %[x1], %[x2]}\n\t"                                                                     \
 	"adds %[x], %[x], #4\n\t"                                                                                 \
-	"ldr %[a1], [%[r], #16]\n\t"                                                                              \
 	"ldrd %[w0], %[w1], [%[r], #32]\n\t"                                                                       \
-	"smlad %[a0], %[x0], %[w0], %[a1]\n\t"                                                                    \
+	"smlad %[a0], %[x0], %[w0], %[bias]\n\t"                                                                    \
 	"smlad %[a0], %[x1], %[w1], %[a0]\n\t"                                                                    \
 	"ldrd %[w0], %[w1], [%[r], #64]\n\t"                                                                      \
-	"smlad %[a1], %[x0], %[w0], %[a1]\n\t"                                                                    \
+	"smlad %[a1], %[x0], %[w0], %[bias]\n\t"                                                                    \
 	"smlad %[a1], %[x1], %[w1], %[a1]\n\t"                                                                    \
 	"ldr %[w0], [%[r], #40]\n\t"                                                                               \
 	"ldr %[w1], [%[r], #72]\n\t"                                                                              \
@@ -244,15 +242,14 @@ static inline void ht_dw_run_c(const uint32_t *x, const ht_dw_rec *r, uint32_t k
 #define HT_DW_S1_M4                                                                                                \
 	"ldm %[x], {%[x0], %[x1], %[x2], %[x3]}\n\t"                                                              \
 	"adds %[x], %[x], #4\n\t"                                                                                 \
-	"ldr %[a1], [%[r], #16]\n\t"                                                                              \
 	"ldrd %[w0], %[w1], [%[r], #32]\n\t"                                                                       \
-	"smlad %[a0], %[x0], %[w0], %[a1]\n\t"                                                                    \
+	"smlad %[a0], %[x0], %[w0], %[bias]\n\t"                                                                    \
 	"smlad %[a0], %[x1], %[w1], %[a0]\n\t"                                                                    \
 	"ldrd %[w0], %[w1], [%[r], #40]\n\t"                                                                       \
 	"smlad %[a0], %[x2], %[w0], %[a0]\n\t"                                                                    \
 	"smlad %[a0], %[x3], %[w1], %[a0]\n\t"                                                                    \
 	"ldrd %[w0], %[w1], [%[r], #64]\n\t"                                                                      \
-	"smlad %[a1], %[x0], %[w0], %[a1]\n\t"                                                                    \
+	"smlad %[a1], %[x0], %[w0], %[bias]\n\t"                                                                    \
 	"smlad %[a1], %[x1], %[w1], %[a1]\n\t"                                                                    \
 	"ldrd %[w0], %[w1], [%[r], #72]\n\t"                                                                      \
 	"smlad %[a1], %[x2], %[w0], %[a1]\n\t"                                                                    \
@@ -262,19 +259,17 @@ static inline void ht_dw_run_c(const uint32_t *x, const ht_dw_rec *r, uint32_t k
 #define HT_DW_S2_M2                                                                                                \
 	"ldm %[x], {%[x0], %[x1], %[x2]}\n\t"                                                                     \
 	"adds %[x], %[x], #8\n\t"                                                                                 \
-	"ldr %[a1], [%[r], #16]\n\t"                                                                              \
 	"ldrd %[w0], %[w1], [%[r], #32]\n\t"                                                                       \
-	"smlad %[a0], %[x0], %[w0], %[a1]\n\t"                                                                    \
-	"smlad %[a1], %[x1], %[w0], %[a1]\n\t"                                                                    \
+	"smlad %[a0], %[x0], %[w0], %[bias]\n\t"                                                                    \
+	"smlad %[a1], %[x1], %[w0], %[bias]\n\t"                                                                    \
 	"smlad %[a0], %[x1], %[w1], %[a0]\n\t"                                                                    \
 	"smlad %[a1], %[x2], %[w1], %[a1]\n\t"
 #define HT_DW_S2_M3                                                                                                \
 	"ldm %[x], {%[x0], %[x1], %[x2], %[x3]}\n\t"                                                              \
 	"adds %[x], %[x], #8\n\t"                                                                                 \
-	"ldr %[a1], [%[r], #16]\n\t"                                                                              \
 	"ldrd %[w0], %[w1], [%[r], #32]\n\t"                                                                       \
-	"smlad %[a0], %[x0], %[w0], %[a1]\n\t"                                                                    \
-	"smlad %[a1], %[x1], %[w0], %[a1]\n\t"                                                                    \
+	"smlad %[a0], %[x0], %[w0], %[bias]\n\t"                                                                    \
+	"smlad %[a1], %[x1], %[w0], %[bias]\n\t"                                                                    \
 	"smlad %[a0], %[x1], %[w1], %[a0]\n\t"                                                                    \
 	"smlad %[a1], %[x2], %[w1], %[a1]\n\t"                                                                    \
 	"ldr %[w0], [%[r], #40]\n\t"                                                                               \
@@ -292,7 +287,7 @@ static inline void ht_dw_run_c(const uint32_t *x, const ht_dw_rec *r, uint32_t k
 		                 : [x] "+r"(x), [y] "+r"(y), [n] "+r"(iters), [x0] "=&r"(x0), [x1] "=&r"(x1),           \
 		                   [x2] "=&r"(x2), [x3] "=&r"(x3), [w0] "=&r"(w0), [w1] "=&r"(w1), [a0] "=&r"(a0),      \
 		                   [a1] "=&r"(a1)                                                                      \
-		                 : [r] "r"(r), [ch] "r"(ch)                                                            \
+		                 : [r] "r"(r), [ch] "r"(ch), [bias] "r"(r->bias)                                      \
 		                 : "cc", "memory");                                                                    \
 	} while (0)
 
