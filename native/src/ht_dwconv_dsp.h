@@ -1,16 +1,20 @@
 /* The depthwise kernel on cores with the DSP extension (Cortex-M4/M7/M33), included by ht_dwconv1d.c.
  *
  * Stride 1 or 2, dilation 1, K <= HT_DW_DSP_MAX_K, any channel count, padding, zero point and requantization.
- * Channels go in groups of four (one input word), positions in chunks that fit a 1 KiB stack buffer:
+ * Channels go in groups of four (one input word; a tail of 1..3 one at a time), positions in chunks of up to
+ * 128 input positions (a 1 KiB stack buffer):
  *
  * 1. The chunk's input, padding included, is widened to int16 (input zero point subtracted, padding as 0,
  *    which is exactly a skipped tap) in one plane per channel: two positions of four channels are 2 LDR,
- *    4 SXTAB16 and 4 PKHBT/PKHTB into four words, one per channel, each a pair of adjacent positions.
- * 2. Each channel's taps are paired the same way, so every SMLAD does 2 MACs on a pair of positions. With
- *    stride 1, outputs go two at a time from the same aligned input words: the even one with the pairs
- *    (w0,w1),(w2,w3),... and the odd one with (0,w0),(w1,w2),...; with stride 2 every output starts on a
- *    word. Bias is the first accumulator, requantization is ht_fast_rq.h's one 64-bit multiply-add, and
- *    with K constant (3, 5, 7) the taps unroll with the weights in registers.
+ *    4 SXTAB16 and 4 PKHBT/PKHTB into four words, one per channel, each a pair of adjacent positions
+ *    (17 instructions with the loop). Padded edges read a word of input zero points instead of the input.
+ * 2. Each channel's taps are paired the same way, so every SMLAD does 2 MACs. With stride 1, outputs go two
+ *    at a time from the same aligned plane words: the even one with the pairs (w0,w1),(w2,w3),... and the odd
+ *    one with (0,w0),(w1,w2),...; with stride 2 output t starts at word t, and two outputs share each weight
+ *    pair. For K = 3, 5, 7 that is one asm loop per (stride, K, clamp): the bias seeds the accumulators,
+ *    ht_fast_rq.h's arithmetic requantizes (its constants one LDM per two outputs), SSUB8/SEL clamps. K = 7,
+ *    stride 1: 32 instructions per 2 outputs (14 MACs). Other K, stride-2 K = 7 and an odd last output take
+ *    the same planes and pairs in C (ht_dw_run_c).
  * Channels whose requantization is not fast (ht_fast_rq.h) use the same planes with ht_channel_out.
  * ht_dw_requant4 (four adjacent outputs in one word) serves ht_conv1d.c. */
 #ifndef HT_DWCONV_DSP_H
@@ -153,8 +157,8 @@ static inline void ht_dw_fill4(const int8_t *in, uint32_t len, uint32_t ch, uint
 }
 
 /* The plane of one channel c (the channel tail). */
-static inline void ht_dw_fill1(const int8_t *in, uint32_t len, uint32_t ch, uint32_t c, int32_t p0, uint32_t n, int32_t zi,
-                        uint32_t *plane)
+static inline void ht_dw_fill1(const int8_t *in, uint32_t len, uint32_t ch, uint32_t c, int32_t p0, uint32_t n,
+                               int32_t zi, uint32_t *plane)
 {
 	for (uint32_t j = 0; j < n; j += 2u) {
 		const int32_t p = p0 + (int32_t)j;
@@ -217,7 +221,8 @@ static inline void ht_dw_run_c(const uint32_t *x, const ht_dw_rec *r, uint32_t k
 	"strb %[a1], [%[y], %[ch]]\n\t"                                                                           \
 	"add %[y], %[y], %[ch], lsl #1\n\t"
 
-/* Stride 1, K = 2m - 1: window m words at x (advancing one word), a0 with wa, a1 with wb; the bias (a register) is the first accumulator. */
+/* Stride 1, K = 2m - 1: window m words at x (advancing one word), a0 with wa, a1 with wb; the bias (a register)
+ * seeds both. */
 #define HT_DW_S1_M2                                                                                                \
 	"ldrd %[x0], %[x1], [%[x]], #4\n\t"                                                                       \
 	"ldrd %[w0], %[w1], [%[r], #32]\n\t"                                                                       \
