@@ -5,7 +5,7 @@ import test from "ava";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { APNEA_WINDOW, APNEA_WINDOW_OFFSET_S, apneaInput } from "../modules/rhythm/apnea-input.ts";
+import { APNEA_STEP_S, APNEA_WINDOW, APNEA_WINDOW_OFFSET_S, apneaInput } from "../modules/rhythm/apnea-input.ts";
 import { apneaEcgPath, findApneaEcg, LEARNING_RECORDS, parseMinuteAnswers, parseRecordingClasses, readApneaRecords, subjectsOf, TEST_RECORDS, type ApneaRecord } from "../host/data/apnea-ecg.ts";
 import { readApneaDataset, subjectFolds, writeApneaDataset } from "../host/rhythm/apnea-dataset.ts";
 import { IN_CI } from "./toolchain.ts";
@@ -26,27 +26,29 @@ test("a steady rhythm gives a flat zero window with nothing held", (t) => {
 	t.true(out.every((v) => v === 0));
 });
 
-test("each second takes the interval in force, minus the window mean, in seconds", (t) => {
+test("each sample takes the interval in force, minus the window mean, in seconds", (t) => {
 	// 1000 ms beats, then from 400 s on 500 ms beats: the window of minute 6 (start 360 + offset) straddles the change.
 	const beats = [...beatsOf(Array(400).fill(1000)), ...beatsOf(Array(1000).fill(500)).slice(1).map((b) => b + 40000)];
 	const out = new Float32Array(APNEA_WINDOW);
 	apneaInput(beats, FS, 6, out);
 	const start = 360 + APNEA_WINDOW_OFFSET_S;
-	const rr = Array.from({ length: APNEA_WINDOW }, (_, k) => (start + k < 400 ? 1000 : 500));
+	t.true(start < 400 && start + APNEA_STEP_S * APNEA_WINDOW > 400);
+	const rr = Array.from({ length: APNEA_WINDOW }, (_, k) => (start + APNEA_STEP_S * k < 400 ? 1000 : 500));
 	const mean = Math.floor(rr.reduce((a, b) => a + b, 0) / APNEA_WINDOW);
 	t.deepEqual(Array.from(out), rr.map((v) => Math.fround((v - mean) / 1000)));
 	t.true(out[0]! > 0 && out[APNEA_WINDOW - 1]! < 0);
 });
 
 test("intervals outside 300-2000 ms are held at the last usable value and counted", (t) => {
-	// A 3 s gap (a missed stretch) at 200 s among 1 s beats; and an extra beat making a 100 ms interval at 250 s.
+	// A 3 s gap (a missed stretch) at 200 s among 1 s beats; and an extra beat making a 100 ms interval at 252 s.
 	const rr = Array(600).fill(1000);
 	rr[200] = 3000;
 	rr[250] = 100;
 	rr[251] = 900;
 	const out = new Float32Array(APNEA_WINDOW);
-	const held = apneaInput(beatsOf(rr), FS, 3, out); // window from 180 − 98 = 82 s
-	t.is(held, 3 + 1, "the 3 s gap and the 100 ms interval's second");
+	const held = apneaInput(beatsOf(rr), FS, 5, out); // samples at 74, 76, … s
+	// The gap [200, 203) s holds the samples at 200 and 202 s; beats at 252 and 252.1 s, the one at 252 s.
+	t.is(held, 2 + 1, "the 3 s gap's two samples and the 100 ms interval's one");
 	t.true(out.every((v) => Math.abs(v) < 0.01), "held values equal the 1000 ms around them");
 });
 

@@ -101,7 +101,7 @@ test("the app's META check: the sample rate against the input's, and the feature
 
 test("the app's META check: what a model consumes, and the beat classifier refuses a rhythm model", (t) => {
 	const shape = { inputLength: 256, inputChannels: 1, outputValues: 2 };
-	const rhythm = { ...META, task: "apnea", classes: ["N", "A"], sample_rate: 1, consumes: "rr-sequence" };
+	const rhythm = { ...META, task: "apnea", classes: ["N", "A"], sample_rate: 0.5, consumes: "rr-sequence" };
 	t.is(checkModelMeta(rhythm, shape, featureColumns, undefined, "beat-window"), "the model consumes an RR sequence (a rhythm model), not beat windows (a beat model)");
 	const asAny = checkModelMeta(rhythm, shape, featureColumns);
 	t.true(typeof asAny === "object" && asAny.consumes === "rr-sequence", "host commands take either kind");
@@ -109,6 +109,8 @@ test("the app's META check: what a model consumes, and the beat classifier refus
 	t.true(typeof beat === "object" && beat.consumes === "beat-window", "absent means a beat window");
 	t.is(checkModelMeta({ ...META, consumes: "pixels" }, shape, featureColumns), 'META.consumes must be one of beat-window, rr-sequence, got "pixels"');
 	t.is(checkModelMeta(META, shape, featureColumns, 360, "rr-sequence"), "the model consumes beat windows (a beat model), not an RR sequence (a rhythm model)");
+	t.is(checkModelMeta({ ...rhythm, sample_rate: 360 }, shape, featureColumns), "META.sample_rate of an RR sequence must be in (0, 1] Hz, got 360");
+	t.is(checkModelMeta({ ...META, sample_rate: 0.5 }, shape, featureColumns), "META.sample_rate must be a whole number of Hz, got 0.5");
 });
 
 test("start refuses a WFDB record out of physical range or one the ECG front end cannot take, one line, exit 1", (t) => {

@@ -15,11 +15,12 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { APNEA_WINDOW, APNEA_WINDOW_OFFSET_S, apneaInput, RR_MAX_MS, RR_MIN_MS } from "../../modules/rhythm/apnea-input.ts";
+import { APNEA_STEP_S, APNEA_WINDOW, APNEA_WINDOW_OFFSET_S, apneaInput, RR_MAX_MS, RR_MIN_MS } from "../../modules/rhythm/apnea-input.ts";
 import { APNEA_SAMPLE_RATE, apneaEcgPath, LEARNING_RECORDS, readApneaRecords, subjectsOf, TEST_RECORDS, type ApneaRecord, type RecordingClass } from "../data/apnea-ecg.ts";
 
 export const APNEA_FORMAT = "hypertiny-apnea-minutes";
-export const APNEA_VERSION = 1;
+/** 2: one sample per 2 s over 512 s (version 1: per second over 256 s). */
+export const APNEA_VERSION = 2;
 export const DEFAULT_APNEA_DIR = "results/tmp/apnea-minutes";
 export const APNEA_FOLDS = 5;
 
@@ -44,8 +45,8 @@ export interface ApneaIndex {
 	version: number;
 	count: number;
 	window: number;
-	/** Input samples per second. */
-	sampleRate: 1;
+	/** Input samples per second (1 / APNEA_STEP_S). */
+	sampleRate: number;
 	units: "s";
 	features: string[];
 	classes: { apnea: readonly string[] };
@@ -132,7 +133,7 @@ export function writeApneaDataset(out: string, records: ApneaRecord[], subjects:
 		return { records: rs.map((e) => e.name), first: rs[0]?.first ?? 0, count: rs.reduce((a, e) => a + e.count, 0) };
 	};
 	const index: ApneaIndex = {
-		format: APNEA_FORMAT, version: APNEA_VERSION, count, window: APNEA_WINDOW, sampleRate: 1, units: "s", features: [],
+		format: APNEA_FORMAT, version: APNEA_VERSION, count, window: APNEA_WINDOW, sampleRate: 1 / APNEA_STEP_S, units: "s", features: [],
 		classes: { apnea: ["N", "A"] }, files: APNEA_FILES,
 		splits: { train: span("learning"), validation: { records: [], first: span("learning").count, count: 0 }, test: span("test") },
 		records: entries,
@@ -140,7 +141,7 @@ export function writeApneaDataset(out: string, records: ApneaRecord[], subjects:
 		fold_names: foldNames,
 		source: {
 			database: `Apnea-ECG 1.0.0 (PhysioNet apnea-ecg): .qrs beat times at ${APNEA_SAMPLE_RATE} Hz, .apn and the Challenge 2000 answers (${source})`,
-			input: `modules/rhythm/apnea-input.ts: RR in force at each of ${APNEA_WINDOW} seconds from ${APNEA_WINDOW_OFFSET_S} s after the minute's start, ` +
+			input: `modules/rhythm/apnea-input.ts: RR in force every ${APNEA_STEP_S} s at ${APNEA_WINDOW} instants from ${APNEA_WINDOW_OFFSET_S} s after the minute's start, ` +
 				`intervals outside ${RR_MIN_MS}-${RR_MAX_MS} ms held, minus the window's mean, in seconds`,
 			builder: "hypertiny apnea dataset (host/rhythm/apnea-dataset.ts)",
 		},

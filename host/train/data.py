@@ -15,7 +15,7 @@ TASKS = {"v-vs-rest": ("vrest", ["rest", "V"]), "aami5": ("aami5", ["N", "S", "V
 DATASET_VERSION = 4
 # Each dataset format the trainer reads, with its version: the beat windows (host/data/dataset-format.ts) and the
 # apnea minutes (host/rhythm/apnea-dataset.ts, same layout; its folds hold record indices, whole subjects).
-FORMATS = {"hypertiny-beat-windows": DATASET_VERSION, "hypertiny-apnea-minutes": 1}
+FORMATS = {"hypertiny-beat-windows": DATASET_VERSION, "hypertiny-apnea-minutes": 2}
 
 
 def label_file_of(task):
@@ -87,7 +87,7 @@ def load(directory, task, features=True, feature_names=None, fold=None, second_l
         index = json.load(f)
     if FORMATS.get(index.get("format")) != index.get("version"):
         raise SystemExit(f"{directory}/index.json is not a hypertiny-beat-windows v{DATASET_VERSION} index (run `hypertiny dataset`) "
-                         f"nor a hypertiny-apnea-minutes v1 one (`hypertiny apnea dataset`)")
+                         f"nor a hypertiny-apnea-minutes v2 one (`hypertiny apnea dataset`)")
     if label_file_of(task) not in index["files"]:
         raise SystemExit(f"{directory}: a {index['format']} dataset has no labels for task {task}")
     n, w = index["count"], index["window"]

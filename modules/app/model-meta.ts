@@ -66,8 +66,11 @@ export function checkModelMeta(meta: unknown, shape: ModelShape, featureColumnsO
 	if (shape.outputValues !== classes.length) return `the model outputs ${shape.outputValues} values for ${classes.length} classes`;
 	if (sampleRate !== undefined) {
 		if (m.sample_rate !== sampleRate) return `the model takes ${m.sample_rate} Hz, the input gives ${sampleRate} Hz`;
-	} else if (!Number.isInteger(m.sample_rate) || m.sample_rate <= 0) {
-		return `META.sample_rate must be a whole number of Hz, got ${JSON.stringify(m.sample_rate)}`;
+	} else if (consumes === "beat-window" ? !Number.isInteger(m.sample_rate) || m.sample_rate <= 0 : !(m.sample_rate > 0 && m.sample_rate <= 1)) {
+		// An RR sequence is sampled every APNEA_STEP_S seconds: a rate of 1 Hz or less.
+		return consumes === "beat-window"
+			? `META.sample_rate must be a whole number of Hz, got ${JSON.stringify(m.sample_rate)}`
+			: `META.sample_rate of an RR sequence must be in (0, 1] Hz, got ${JSON.stringify(m.sample_rate)}`;
 	}
 	const features = m.features;
 	let featureColumns: Int32Array = NO_COLUMNS;

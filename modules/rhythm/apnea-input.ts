@@ -1,14 +1,16 @@
 // The input of the apnea model (docs/FORMAT.md §6, "RR sequence"): for minute m of a recording, the RR interval in
-// force at each second of a 256-second window centred on that minute, in integer milliseconds, minus the window's
-// mean, as seconds. Sleep apnea shows as a cyclic slowing and speeding of the heart over 30-90 s, so the
+// force every 2 seconds over 512 seconds centred on that minute, in integer milliseconds, minus the window's mean,
+// as seconds. Sleep apnea shows as a cyclic slowing and speeding of the heart over 30-90 s, so the
 // window keeps the oscillation and drops the patient's own heart rate. One definition for the dataset builder
 // (host/rhythm/apnea-dataset.ts), the simulators and the device, which feeds it its own R-peaks: integers up to the
 // last division, so every host agrees bit for bit.
 
-/** Seconds (samples) per model input. */
+/** Samples per model input, one every APNEA_STEP_S seconds. */
 export const APNEA_WINDOW = 256;
-/** Window start relative to the minute's start: centred on its middle second, 30 − 128 s. */
-export const APNEA_WINDOW_OFFSET_S = 30 - APNEA_WINDOW / 2;
+/** Seconds between samples: 512 s of context in 256 samples (on learning-set CV, 2 s steps over 512 s beat 1 s over 256 s). */
+export const APNEA_STEP_S = 2;
+/** Window start relative to the minute's start: centred on its middle second, 30 − 256 s. */
+export const APNEA_WINDOW_OFFSET_S = 30 - (APNEA_WINDOW * APNEA_STEP_S) / 2;
 /** RR intervals outside [RR_MIN_MS, RR_MAX_MS] are detection errors (missed or extra beats) and are not used. */
 export const RR_MIN_MS = 300;
 export const RR_MAX_MS = 2000;
@@ -16,14 +18,14 @@ export const RR_MAX_MS = 2000;
 const RR_FALLBACK_MS = 1000;
 
 /** How many seconds of beats after minute m's start the window needs: a device emits minute m this late. */
-export const APNEA_LOOKAHEAD_S = APNEA_WINDOW_OFFSET_S + APNEA_WINDOW;
+export const APNEA_LOOKAHEAD_S = APNEA_WINDOW_OFFSET_S + APNEA_WINDOW * APNEA_STEP_S;
 
 /**
  * Writes minute `minute`'s input into `out` (APNEA_WINDOW values) from the increasing beat times `beats` (samples
- * at `sampleRate` Hz). Second k of the window, at time t = (60·minute + APNEA_WINDOW_OFFSET_S + k) s, takes the
+ * at `sampleRate` Hz). Sample k of the window, at time t = (60·minute + APNEA_WINDOW_OFFSET_S + APNEA_STEP_S·k) s, takes the
  * RR interval [b_i, b_i+1) that contains t, rounded to ms; an interval out of range, or a time before the first or
  * after the last beat, holds the last usable value (the window's first usable one before any). Returns the number of
- * seconds whose value is held rather than measured (a quality measure: a window of held values says nothing).
+ * samples whose value is held rather than measured (a quality measure: a window of held values says nothing).
  */
 export function apneaInput(beats: ArrayLike<number>, sampleRate: number, minute: number, out: Float32Array | number[]): number {
 	if (!(sampleRate > 0) || Math.floor(sampleRate) !== sampleRate) throw new RangeError(`apneaInput: sample rate ${sampleRate} is not a positive integer`);
@@ -35,7 +37,7 @@ export function apneaInput(beats: ArrayLike<number>, sampleRate: number, minute:
 	let held = 0;
 	let last = -1;
 	for (let k = 0; k < APNEA_WINDOW; k++) {
-		const t = (start + k) * sampleRate;
+		const t = (start + APNEA_STEP_S * k) * sampleRate;
 		while (i + 1 < beats.length && beats[i + 1]! <= t) i++;
 		let value = -1;
 		if (i >= 0 && i + 1 < beats.length) {
