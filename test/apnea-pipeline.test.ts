@@ -13,6 +13,7 @@ import { apneaOutputs } from "../host/rhythm/apnea-eval.ts";
 import { readApneaDataset, writeApneaDataset } from "../host/rhythm/apnea-dataset.ts";
 import { hasTorch } from "../host/train/python.ts";
 import { readModel } from "../modules/model/index.ts";
+import { APNEA_STEP_S } from "../modules/rhythm/apnea-input.ts";
 import { IN_CI } from "./toolchain.ts";
 import { runCli } from "./run-cli.ts";
 
@@ -57,7 +58,7 @@ register(TITLE, async (t) => {
 	t.regex(train.stdout, /decision: apnea iff q_A - q_N >= 2/);
 	const meta = readModel(new Uint8Array(readFileSync(model))).meta as Record<string, unknown>;
 	t.is(meta["consumes"], "rr-sequence");
-	t.is(meta["sample_rate"], 1);
+	t.is(meta["sample_rate"], 1 / APNEA_STEP_S);
 	t.deepEqual(meta["classes"], ["N", "A"]);
 	t.is(meta["t_star_score"], 2);
 
