@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
 import type { DatasetIndex } from "../data/dataset-format.ts";
-import { AAMI, AF_RHYTHMS, BIAS_POLICIES, chooseSeed, crossValidatedDecisions, decisionPolicy, meanSd, poolFolds, seedResult, selectionScore, windowInfoOf, type BeatFigures, type BiasPolicy, type FoldPart, type SeedResult, type WindowInfo } from "../eval/cv.ts";
+import { AAMI, AF_RHYTHMS, BIAS_POLICIES, chooseSeed, crossValidatedDecisions, decisionPolicy, meanSd, poolFolds, readFoldPart, seedResult, selectionScore, windowInfoOf, type BeatFigures, type BiasPolicy, type FoldPart, type SeedResult, type WindowInfo } from "../eval/cv.ts";
 import { REPO_ROOT } from "../train/python.ts";
 import { recipe } from "../train/recipes.ts";
 import { PUBLISHED } from "../eval/release.ts";
@@ -16,33 +16,6 @@ export const CV_USAGE = `hypertiny cv --recipe NAME[,NAME...] [--sweep ${DEFAULT
     policies (tuned on the other folds only, maximising the mean F1 of SVEB, VEB and F; or none, plain argmax),
     keeps the one with the better mean of SVEB and VEB F1, and writes per-class Se/+P/F1, false V per hour (overall, in AF/flutter, per
     rhythm), the second lead and record-bootstrap intervals: mean ± sd over seeds, and the seed a recipe ships.`;
-
-interface Checkpointish {
-	classes: string[];
-	provenance: { fold?: number; seed?: number };
-	predictions?: Record<string, string>;
-}
-
-function bytes(b64: string): Uint8Array {
-	const b = Buffer.from(b64, "base64");
-	return new Uint8Array(b.buffer, b.byteOffset, b.length);
-}
-
-function foldPart(path: string): { classes: string[]; seed: number; part: FoldPart } {
-	const c = JSON.parse(readFileSync(path, "utf8")) as Checkpointish;
-	const p = c.predictions ?? {};
-	if (!p["validation_outputs"] || !p["validation_index"]) throw new Error(`${path}: no held-out outputs (not a fold model of \`hypertiny sweep\`)`);
-	const idx = bytes(p["validation_index"]);
-	return {
-		classes: c.classes, seed: Number(c.provenance.seed),
-		part: {
-			fold: Number(c.provenance.fold),
-			index: new Uint32Array(idx.slice().buffer),
-			outputs: new Int8Array(bytes(p["validation_outputs"]).slice().buffer),
-			outputs2: p["validation2_outputs"] ? new Int8Array(bytes(p["validation2_outputs"]).slice().buffer) : null,
-		},
-	};
-}
 
 /** DS1's windows (the dataset's first train + validation windows) as cv.ts needs them; its label files only. */
 function ds1Info(data: string): { index: DatasetIndex; info: WindowInfo; count: number } {
@@ -89,7 +62,7 @@ export function recipeCv(name: string, sweep: string, data: ReturnType<typeof ds
 	for (const file of readdirSync(dir).sort()) {
 		const m = /^s(\d+)-f(\d+)\.json$/.exec(file);
 		if (!m || Number(m[2]) === 0) continue;
-		const { classes, seed, part } = foldPart(join(dir, file));
+		const { classes, seed, part } = readFoldPart(join(dir, file));
 		const entry = bySeed.get(seed) ?? { classes, parts: [] };
 		entry.parts.push(part);
 		bySeed.set(seed, entry);

@@ -52,16 +52,24 @@ export function pooled(parts: RecordPart[], weights: number[]): Metrics {
 	return metrics(c, h);
 }
 
-export function recordBootstrap(parts: RecordPart[], resamples = BOOTSTRAP_RESAMPLES, seed = BOOTSTRAP_SEED, level = 0.95): MetricIntervals {
-	if (parts.length === 0) throw new Error("the bootstrap needs at least one record");
+/**
+ * Each resample's multiplicity per record: `records` draws with replacement. The array is reused between yields;
+ * every caller with the same seed sees the same resamples.
+ */
+export function* resampleWeights(records: number, resamples = BOOTSTRAP_RESAMPLES, seed = BOOTSTRAP_SEED): Generator<number[]> {
 	const rng = new Rng(seed);
-	const draws: Metrics[] = [];
-	const weights = new Array<number>(parts.length);
+	const weights = new Array<number>(records);
 	for (let r = 0; r < resamples; r++) {
 		weights.fill(0);
-		for (let i = 0; i < parts.length; i++) weights[rng.int(0, parts.length - 1)]++;
-		draws.push(pooled(parts, weights));
+		for (let i = 0; i < records; i++) weights[rng.int(0, records - 1)]++;
+		yield weights;
 	}
+}
+
+export function recordBootstrap(parts: RecordPart[], resamples = BOOTSTRAP_RESAMPLES, seed = BOOTSTRAP_SEED, level = 0.95): MetricIntervals {
+	if (parts.length === 0) throw new Error("the bootstrap needs at least one record");
+	const draws: Metrics[] = [];
+	for (const weights of resampleWeights(parts.length, resamples, seed)) draws.push(pooled(parts, weights));
 	const classes = parts[0].confusion.classes;
 	return {
 		macro_f1: interval(draws.map((d) => d.macro_f1), level),

@@ -3,6 +3,7 @@
 // applied to, and the figures the field reports: per-class Se, +P and F1 (AAMI EC57 / de Chazal), false V alarms
 // per hour overall and per rhythm (MIT-BIH rhythm annotations), the second lead, record-bootstrap intervals.
 // DS2 is never read here.
+import { readFileSync } from "node:fs";
 import type { DatasetIndex } from "../data/dataset-format.ts";
 import { Rng } from "../pack/rng.ts";
 import { biasedClasses, tuneBiases } from "./decision-bias.ts";
@@ -40,6 +41,34 @@ export interface FoldPart {
 	index: Uint32Array;
 	outputs: Int8Array;
 	outputs2: Int8Array | null;
+}
+
+interface Checkpointish {
+	classes: string[];
+	provenance: { fold?: number; seed?: number };
+	predictions?: Record<string, string>;
+}
+
+function bytes(b64: string): Uint8Array {
+	const b = Buffer.from(b64, "base64");
+	return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
+/** A fold model's held-out part, read from its checkpoint (`hypertiny sweep`), with its classes and seed. */
+export function readFoldPart(path: string): { classes: string[]; seed: number; part: FoldPart } {
+	const c = JSON.parse(readFileSync(path, "utf8")) as Checkpointish;
+	const p = c.predictions ?? {};
+	if (!p["validation_outputs"] || !p["validation_index"]) throw new Error(`${path}: no held-out outputs (not a fold model of \`hypertiny sweep\`)`);
+	const idx = bytes(p["validation_index"]);
+	return {
+		classes: c.classes, seed: Number(c.provenance.seed),
+		part: {
+			fold: Number(c.provenance.fold),
+			index: new Uint32Array(idx.slice().buffer),
+			outputs: new Int8Array(bytes(p["validation_outputs"]).slice().buffer),
+			outputs2: p["validation2_outputs"] ? new Int8Array(bytes(p["validation2_outputs"]).slice().buffer) : null,
+		},
+	};
 }
 
 /** Joins a seed's folds; every DS1 window must be held out exactly once. */

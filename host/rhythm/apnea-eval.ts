@@ -9,14 +9,14 @@ import { readModel } from "../../modules/model/index.ts";
 import { readCheckpoint } from "../pack/checkpoint.ts";
 import { exportCheckpoint } from "../pack/export-model.ts";
 import { recipe } from "../train/recipes.ts";
-import { pooled, recordBootstrap, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, type Interval, type RecordPart } from "../eval/bootstrap.ts";
-import { meanSd, poolFolds, type FoldPart, type MeanSd, type OutOfFold } from "../eval/cv.ts";
+import { pooled, quantile, recordBootstrap, resampleWeights, type Interval, type RecordPart } from "../eval/bootstrap.ts";
+import { meanSd, poolFolds, readFoldPart, type FoldPart, type MeanSd, type OutOfFold } from "../eval/cv.ts";
 import { vScores } from "../eval/decide.ts";
+import { thresholdClasses } from "../eval/scores.ts";
 import { quantizeInputs, runWindows, type EngineName } from "../eval/engine.ts";
 import type { QuantParams } from "../../modules/runtime/quantize.ts";
 import { addWindow, emptyConfusion, emptyHistograms } from "../eval/metrics.ts";
 import { probabilityThreshold, tuneThreshold } from "../eval/threshold.ts";
-import { Rng } from "../pack/rng.ts";
 import type { ApneaDataset } from "./apnea-dataset.ts";
 
 /** A recording is called an apnea recording when its predicted apnea minutes reach this many per hour (AHI ≥ 5). */
@@ -99,25 +99,8 @@ export function apneaFigures(ds: ApneaDataset, first: number, classes: Uint8Arra
 
 /** Accuracy's interval from the same resamples recordBootstrap draws (same seed, same draw order). */
 function accuracyInterval(records: number, acc: (weights: number[]) => number | null): Interval {
-	const rng = new Rng(BOOTSTRAP_SEED);
-	const draws: number[] = [];
-	const weights = new Array<number>(records);
-	for (let r = 0; r < BOOTSTRAP_RESAMPLES; r++) {
-		weights.fill(0);
-		for (let i = 0; i < records; i++) weights[rng.int(0, records - 1)]!++;
-		const a = acc(weights);
-		if (a !== null) draws.push(a);
-	}
-	draws.sort((a, b) => a - b);
-	const q = (p: number) => {
-		const h = (draws.length - 1) * p, lo = Math.floor(h), hi = Math.min(lo + 1, draws.length - 1);
-		return draws[lo]! + (h - lo) * (draws[hi]! - draws[lo]!);
-	};
-	return draws.length ? [q(0.025), q(0.975)] : null;
-}
-
-function thresholdDecisions(scores: Int16Array, t: number): Uint8Array {
-	return Uint8Array.from(scores, (s) => (s >= t ? 1 : 0));
+	const draws = Array.from(resampleWeights(records), acc).filter((a): a is number => a !== null).sort((a, b) => a - b);
+	return draws.length ? [quantile(draws, 0.025), quantile(draws, 0.975)] : null;
 }
 
 /** argmax of two int8 logits, ties to class 0: apnea iff s ≥ 1. */
@@ -129,7 +112,7 @@ export const ARGMAX_T = 1;
  */
 export function cvDecisions(oof: OutOfFold, labels: Uint8Array, policy: ThresholdPolicy): { classes: Uint8Array; scores: Int16Array; t_star: number } {
 	const scores = vScores(oof.outputs);
-	if (policy === "argmax") return { classes: thresholdDecisions(scores, ARGMAX_T), scores, t_star: ARGMAX_T };
+	if (policy === "argmax") return { classes: thresholdClasses(scores, ARGMAX_T), scores, t_star: ARGMAX_T };
 	const classes = new Uint8Array(scores.length);
 	const folds = [...new Set(oof.fold)];
 	for (const k of folds) {
@@ -159,26 +142,6 @@ export interface ApneaRecipeCv {
 	shipped_seed: number;
 }
 
-function bytes(b64: string): Uint8Array {
-	const b = Buffer.from(b64, "base64");
-	return new Uint8Array(b.buffer, b.byteOffset, b.length);
-}
-
-function foldPart(path: string): { seed: number; part: FoldPart } {
-	const c = JSON.parse(readFileSync(path, "utf8")) as { provenance: { seed?: number; fold?: number }; predictions?: Record<string, string> };
-	const p = c.predictions ?? {};
-	if (!p["validation_outputs"] || !p["validation_index"]) throw new Error(`${path}: no held-out outputs (not a fold model of \`hypertiny sweep\`)`);
-	return {
-		seed: Number(c.provenance.seed),
-		part: {
-			fold: Number(c.provenance.fold),
-			index: new Uint32Array(bytes(p["validation_index"]).slice().buffer),
-			outputs: new Int8Array(bytes(p["validation_outputs"]).slice().buffer),
-			outputs2: null,
-		},
-	};
-}
-
 export function headline(f: ApneaFigures): Record<string, number | null> {
 	return {
 		accuracy: f.accuracy, sensitivity: f.sensitivity, specificity: f.specificity, auc: f.auc,
@@ -196,7 +159,7 @@ export function apneaRecipeCv(name: string, sweep: string, ds: ApneaDataset): Ap
 	for (const file of readdirSync(dir).sort()) {
 		const m = /^s(\d+)-f(\d+)\.json$/.exec(file);
 		if (!m || Number(m[2]) === 0) continue;
-		const { seed, part } = foldPart(join(dir, file));
+		const { seed, part } = readFoldPart(join(dir, file));
 		bySeed.set(seed, [...(bySeed.get(seed) ?? []), part]);
 	}
 	const complete = [...bySeed.entries()].filter(([, parts]) => parts.length === ds.index.folds.length).sort((a, b) => a[0] - b[0]);
@@ -252,7 +215,7 @@ export function evaluateApneaModel(o: { modelPath: string; ds: ApneaDataset; spl
 	const t = typeof meta?.t_star_score === "number" ? meta.t_star_score : ARGMAX_T;
 	const span = o.split === "test" ? o.ds.index.splits.test : o.ds.index.splits.train;
 	const scores = vScores(apneaOutputs(o.modelPath, blob, o.ds, span.first, span.count, o));
-	return { name: String(meta?.name ?? o.modelPath), split: o.split, bytes: blob.length, t_star: t, figures: apneaFigures(o.ds, span.first, thresholdDecisions(scores, t), scores) };
+	return { name: String(meta?.name ?? o.modelPath), split: o.split, bytes: blob.length, t_star: t, figures: apneaFigures(o.ds, span.first, thresholdClasses(scores, t), scores) };
 }
 
 export interface ApneaReleaseSeed {
