@@ -2,10 +2,10 @@
 // core on the Apnea-ECG test set with their own thresholds, give their rows of results/rhythm/apnea-release.json
 // exactly; the shipped model is the seed cross-validation chose and fits the issue's 32 kB.
 import test from "ava";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { findApneaEcg } from "../host/data/apnea-ecg.ts";
-import { buildApneaDataset, readApneaDataset } from "../host/rhythm/apnea-dataset.ts";
+import { apneaDataset, DEFAULT_APNEA_DIR } from "../host/rhythm/apnea-dataset.ts";
 import { evaluateApneaModel, type ApneaRecipeCv, type ApneaRelease } from "../host/rhythm/apnea-eval.ts";
 import { REPO_ROOT } from "../host/train/python.ts";
 import { IN_CI } from "./toolchain.ts";
@@ -16,9 +16,7 @@ const withData = found.path ? test : IN_CI ? (title: string) => test(title, (t) 
 withData("the shipped apnea models reproduce their test-set rows of apnea-release.json", async (t) => {
 	const release = JSON.parse(readFileSync(join(REPO_ROOT, "results/rhythm/apnea-release.json"), "utf8")) as { recipes: ApneaRelease[] };
 	const cv = JSON.parse(readFileSync(join(REPO_ROOT, "results/rhythm/apnea-cv.json"), "utf8")) as { recipes: ApneaRecipeCv[] };
-	const data = join(REPO_ROOT, "results/tmp/apnea-minutes");
-	if (!existsSync(join(data, "index.json"))) await buildApneaDataset(data);
-	const ds = readApneaDataset(data);
+	const ds = await apneaDataset(join(REPO_ROOT, DEFAULT_APNEA_DIR));
 	t.deepEqual(release.recipes.map((r) => r.recipe), ["apnea", "apnea-int8"]);
 	for (const r of release.recipes) {
 		t.is(r.shipped_seed, cv.recipes.find((c) => c.recipe === r.recipe)!.shipped_seed, `${r.recipe}: the seed CV chose`);

@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { apneaRecipeCv, RECORDING_RULE_PER_HOUR, releaseApnea, sharedSubjects, type ApneaFigures, type ApneaRecipeCv, type ApneaRelease } from "../rhythm/apnea-eval.ts";
 import { apneaSvg } from "../rhythm/apnea-plot.ts";
-import { buildApneaDataset, DEFAULT_APNEA_DIR, readApneaDataset } from "../rhythm/apnea-dataset.ts";
+import { apneaDataset, buildApneaDataset, DEFAULT_APNEA_DIR } from "../rhythm/apnea-dataset.ts";
 import type { MeanSd } from "../eval/cv.ts";
 import { REPO_ROOT } from "../train/python.ts";
 import { DEFAULT_SWEEP_DIR } from "./sweep.ts";
@@ -120,8 +120,7 @@ export async function apneaCommand(args: string[]): Promise<number> {
 	}
 	if (sub !== "cv" && sub !== "release") throw new Error(`usage: ${APNEA_USAGE}`);
 	if (!values.recipe) throw new Error(`--recipe is required\nusage: ${APNEA_USAGE}`);
-	if (!existsSync(join(data, "index.json"))) await buildApneaDataset(data);
-	const ds = readApneaDataset(data);
+	const ds = await apneaDataset(data);
 	const sweep = resolve(REPO_ROOT, values.sweep ?? DEFAULT_SWEEP_DIR);
 	const out = resolve(REPO_ROOT, values.out ?? "results/rhythm");
 	mkdirSync(out, { recursive: true });

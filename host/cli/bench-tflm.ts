@@ -11,16 +11,11 @@ import { hasTflm, TFLM_MISSING } from "../tflite/tflm.ts";
 import { REPO_ROOT } from "../train/python.ts";
 import { requireDataset } from "./prerequisites.ts";
 import { isApneaModel } from "../rhythm/apnea-eval.ts";
-import { buildApneaDataset, DEFAULT_APNEA_DIR, readApneaDataset, type ApneaDataset } from "../rhythm/apnea-dataset.ts";
-import { existsSync } from "node:fs";
+import { apneaDataset, DEFAULT_APNEA_DIR, type ApneaDataset } from "../rhythm/apnea-dataset.ts";
 
-let apnea: ApneaDataset | undefined;
-/** The apnea minutes (built when missing), for a model that consumes an RR sequence. */
-async function apneaMinutes(): Promise<ApneaDataset> {
-	const dir = join(REPO_ROOT, DEFAULT_APNEA_DIR);
-	if (!existsSync(join(dir, "index.json"))) await buildApneaDataset(dir);
-	return (apnea ??= readApneaDataset(dir));
-}
+let apnea: Promise<ApneaDataset> | undefined;
+/** The apnea minutes (built when missing), read once, for a model that consumes an RR sequence. */
+const apneaMinutes = () => (apnea ??= apneaDataset(join(REPO_ROOT, DEFAULT_APNEA_DIR)));
 
 const USAGE = `usage: hypertiny bench:tflm [--models <dir>] [--data <dir>] [--out results/tflite]
 

@@ -1,5 +1,5 @@
 // `hypertiny eval`: one packed model over one split of the dataset, by the integer engine (host/eval).
-import { basename, join, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
 import { EVAL_CACHE_DIR } from "../eval/engine.ts";
@@ -11,8 +11,7 @@ import { evaluateBeatModel, type BeatEvalRow } from "../eval/evaluate-beat.ts";
 import { isBeatModel } from "../eval/evaluate-beat.ts";
 import { Progress } from "./progress.ts";
 import { evaluateApneaModel, isApneaModel, type ApneaEvalRow } from "../rhythm/apnea-eval.ts";
-import { buildApneaDataset, DEFAULT_APNEA_DIR, readApneaDataset } from "../rhythm/apnea-dataset.ts";
-import { existsSync } from "node:fs";
+import { apneaDataset, DEFAULT_APNEA_DIR } from "../rhythm/apnea-dataset.ts";
 
 export const EVAL_USAGE =
 	"eval --model <m.htpw> --split val|test|ds1|learning [--release] [--task v-vs-rest|aami5] [--data <dir>] [--engine native|ref] [--threads N] [--json]";
@@ -152,8 +151,7 @@ async function apneaEval(values: { model?: string; split?: string; data?: string
 	if (!split) throw new Error(`--split must be learning or test for an apnea model, not "${values.split}"`);
 	if (split === "test" && !values.release) throw new Error("the Apnea-ECG test set is read once per released model: `--split test --release` (development uses `hypertiny apnea cv`)");
 	const dataDir = resolve(values.data ?? resolve(REPO_ROOT, DEFAULT_APNEA_DIR));
-	if (!existsSync(join(dataDir, "index.json"))) await buildApneaDataset(dataDir);
-	const row = evaluateApneaModel({ modelPath: resolve(values.model!), ds: readApneaDataset(dataDir), split, engine: values.engine as "native" | "ref", threads: values.threads === undefined ? undefined : Number(values.threads) });
+	const row = evaluateApneaModel({ modelPath: resolve(values.model!), ds: await apneaDataset(dataDir), split, engine: values.engine as "native" | "ref", threads: values.threads === undefined ? undefined : Number(values.threads) });
 	process.stdout.write(values.json ? JSON.stringify(row) + "\n" : formatApneaRow(row));
 	return 0;
 }

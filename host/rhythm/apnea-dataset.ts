@@ -13,7 +13,7 @@
  * Minutes are in record order (learning, then test), minute by minute. The learning set's cross-validation folds
  * hold whole subjects (several subjects were recorded on more than one night).
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { APNEA_STEP_S, APNEA_WINDOW, APNEA_WINDOW_OFFSET_S, apneaInput, RR_MAX_MS, RR_MIN_MS } from "../../modules/rhythm/apnea-input.ts";
 import { APNEA_SAMPLE_RATE, apneaEcgPath, LEARNING_RECORDS, readApneaRecords, subjectsOf, TEST_RECORDS, type ApneaRecord, type RecordingClass } from "../data/apnea-ecg.ts";
@@ -161,6 +161,12 @@ export function writeApneaDataset(out: string, records: ApneaRecord[], subjects:
 	rmSync(out, { recursive: true, force: true });
 	renameSync(scratch, out);
 	return index;
+}
+
+/** The apnea minutes in `dir`, built there first when missing (`hypertiny apnea dataset`). */
+export async function apneaDataset(dir: string): Promise<ApneaDataset> {
+	if (!existsSync(join(dir, "index.json"))) await buildApneaDataset(dir);
+	return readApneaDataset(dir);
 }
 
 export function readApneaDataset(dir: string): ApneaDataset {
