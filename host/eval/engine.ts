@@ -27,7 +27,13 @@ export function engineLabel(engine: EngineName): string {
 
 /** Builds htbatch when missing or stale (make decides); a clear error when there is no C compiler. */
 export function buildHtbatch(): string {
-	const r = spawnSync("make", ["-C", NATIVE_DIR, "--no-print-directory", `BUILD=${EVAL_BUILD}`, "htbatch"], { encoding: "utf8", maxBuffer: 64 << 20 });
+	// Test files run in parallel: two makes relinking htbatch at once make the other's exec fail (ETXTBSY), so
+	// makes of this build directory take turns under flock(1) where it exists (util-linux, on every Debian).
+	const make = ["make", "-C", NATIVE_DIR, "--no-print-directory", `BUILD=${EVAL_BUILD}`, "htbatch"];
+	mkdirSync(join(NATIVE_DIR, EVAL_BUILD), { recursive: true });
+	const lock = join(NATIVE_DIR, EVAL_BUILD, ".make.lock");
+	const hasFlock = spawnSync("flock", ["--version"], { encoding: "utf8" }).status === 0;
+	const r = hasFlock ? spawnSync("flock", [lock, ...make], { encoding: "utf8", maxBuffer: 64 << 20 }) : spawnSync(make[0]!, make.slice(1), { encoding: "utf8", maxBuffer: 64 << 20 });
 	if (r.error) throw new Error(`cannot run make to build htbatch (${r.error.message}); install make and gcc, or use --engine ref`);
 	if (r.status !== 0) throw new Error(`building htbatch failed (exit ${r.status}):\n${r.stdout}${r.stderr}`.slice(0, 8000));
 	return HTBATCH;
