@@ -124,6 +124,7 @@ export class Monitor implements SampleSink {
 		if (offset < 0 || count < 0 || offset + count > samples.length) throw new RangeError(`block ${offset}+${count} outside ${samples.length} samples`);
 		const pipeline = this.pipeline;
 		const first = pipeline.samples;
+		const samplesAfter = first + count;
 		pipeline.pushBlock(samples, offset, count);
 		const decimation = this.#stripDecimation;
 		if (decimation !== 0) {
@@ -133,11 +134,11 @@ export class Monitor implements SampleSink {
 			for (let i = offset + decimation - 1 - this.#stripPhase; i < end; i += decimation) this.#stripSample(samples[i] - zero, first + i - offset);
 			this.#stripPhase = (this.#stripPhase + count) % decimation;
 		}
-		if (pipeline.samples >= this.#nextSummary) {
-			this.#nextSummary = pipeline.samples + this.#summaryEvery;
+		if (samplesAfter >= this.#nextSummary) {
+			this.#nextSummary = samplesAfter + this.#summaryEvery;
 			this.#sendSummary();
 		}
-		this.#transport.service(pipeline.samples);
+		this.#transport.service(samplesAfter);
 	}
 
 	leadOff(on: boolean): void {

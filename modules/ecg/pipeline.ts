@@ -42,6 +42,8 @@ export class EcgPipeline {
 	#fields = new Float64Array(5);
 	#counters = new Float64Array(5);
 	#windowBuffer: ArrayBufferLike;
+	/** Samples pushed: C's first counter, kept here too so that reading it per block costs no native call. */
+	#pushed = 0;
 
 	constructor(config: EcgConfig, onBeat?: BeatListener, onQuality?: QualityListener) {
 		const s = (this.settings = resolveConfig(config));
@@ -55,7 +57,7 @@ export class EcgPipeline {
 
 	/** Samples pushed. */
 	get samples(): number {
-		return this.#counter(0);
+		return this.#pushed;
 	}
 
 	/** Samples rejected as garbage (NaN, non-finite, non-integer or outside adcMin..adcMax). */
@@ -82,7 +84,8 @@ export class EcgPipeline {
 
 	/** Int16Array and Int32Array blocks go to C whole; other arrays sample by sample, as push() takes them. */
 	pushBlock(data: ArrayLike<number>, offset = 0, count = data.length - offset): void {
-		if (!(Number.isInteger(offset) && Number.isInteger(count) && offset >= 0 && count >= 0 && offset + count <= data.length))
+		// `% 1 === 0` is Number.isInteger without a call per block (NaN and ±Infinity give NaN).
+		if (!(offset % 1 === 0 && count % 1 === 0 && offset >= 0 && count >= 0 && offset + count <= data.length))
 			throw new RangeError(`block ${offset}+${count} outside ${data.length} samples`);
 		const bytes = data instanceof Int16Array ? 2 : data instanceof Int32Array ? 4 : 0;
 		const end = offset + count;
@@ -94,13 +97,17 @@ export class EcgPipeline {
 		const buffer = (data as Int16Array | Int32Array).buffer;
 		const base = (data as Int16Array | Int32Array).byteOffset;
 		for (let i = offset; i < end; ) {
-			i += ecgPushBlock(handle, buffer, bytes, base + i * bytes, end - i);
+			const n = ecgPushBlock(handle, buffer, bytes, base + i * bytes, end - i);
+			i += n;
+			this.#pushed += n;
 			this.#deliver();
 		}
 	}
 
 	push(sample: number): void {
-		if (ecgPush(this.#handle, sampleValue(sample)) > 0) this.#deliver();
+		const events = ecgPush(this.#handle, sampleValue(sample));
+		this.#pushed++;
+		if (events > 0) this.#deliver();
 	}
 
 	/** End of the stream: delivers the beats still waiting for their successor (rrNext 0). */
