@@ -1,6 +1,7 @@
 /* Quantized ADD. Each input's rescaled value depends only on its int8 code, so a call over many elements
  * first tabulates both rescalings (256 int32 each, exact MBQM) and then does one table lookup per input and
  * one requantization per element (ht_fast_rq.h's form when it covers the output pair). */
+#include "ht_dot.h"
 #include "ht_fast_rq.h"
 #include "ht_kernel_util.h"
 
@@ -12,11 +13,71 @@ static int32_t rescale(int32_t x, int32_t z, const ht_add_params *p, int32_t m, 
 	return ht_mbqm((int32_t)((uint32_t)(x - z) << p->left_shift), m, s);
 }
 
+/* rescale() for every code, the multiplier and shift prepared once (ht_mbqm is prepare + ht_mbqm_prepared). */
 static void tabulate(int32_t table[256], int32_t z, const ht_add_params *p, int32_t m, int32_t s)
 {
+	const ht_rq_prep rq = ht_rq_prepare(m, s);
 	for (int32_t v = -128; v < 128; v++)
-		table[(uint8_t)v] = rescale(v, z, p, m, s);
+		table[(uint8_t)v] = ht_mbqm_prepared((int32_t)((uint32_t)(v - z) << p->left_shift), &rq);
 }
+
+#if HT_DOT_DSP
+/* a0..a3 requantized with q (HT_FAST_RQ, then SSAT; with clamp also limited to [lo4, hi4] bytewise) and stored
+ * as one word at y (the M4 takes unaligned word stores). */
+static HT_ALWAYS_INLINE void add_requant4(int32_t a0, int32_t a1, int32_t a2, int32_t a3, const ht_fast_q *q,
+                                          int8_t *y, int clamp, uint32_t lo4, uint32_t hi4)
+{
+	uint32_t lo, hi, t, m, rs;
+	if (clamp)
+		__asm__ volatile(HT_FAST_RQ_LOAD("0") HT_FAST_RQ("a0", "0") HT_FAST_RQ("a1", "0") HT_FAST_RQ("a2", "0")
+		                 HT_FAST_RQ("a3", "0")
+		                 "bfi %[a0], %[a1], #8, #8\n\t"
+		                 "bfi %[a0], %[a2], #16, #8\n\t"
+		                 "bfi %[a0], %[a3], #24, #8\n\t" HT_CLAMP4("a0", "t") "str %[a0], [%[y]]"
+		                 : [a0] "+&r"(a0), [a1] "+&r"(a1), [a2] "+&r"(a2), [a3] "+&r"(a3), [lo] "=&r"(lo),
+		                   [hi] "=&r"(hi), [t] "=&r"(t), [m] "=&r"(m), [rs] "=&r"(rs)
+		                 : [q] "r"(q), [y] "r"(y), [lo4] "r"(lo4), [hi4] "r"(hi4)
+		                 : "cc", "memory");
+	else
+		__asm__ volatile(HT_FAST_RQ_LOAD("0") HT_FAST_RQ("a0", "0") HT_FAST_RQ("a1", "0") HT_FAST_RQ("a2", "0")
+		                 HT_FAST_RQ("a3", "0")
+		                 "bfi %[a0], %[a1], #8, #8\n\t"
+		                 "bfi %[a0], %[a2], #16, #8\n\t"
+		                 "bfi %[a0], %[a3], #24, #8\n\t"
+		                 "str %[a0], [%[y]]"
+		                 : [a0] "+&r"(a0), [a1] "+&r"(a1), [a2] "+&r"(a2), [a3] "+&r"(a3), [lo] "=&r"(lo),
+		                   [hi] "=&r"(hi), [t] "=&r"(t), [m] "=&r"(m), [rs] "=&r"(rs)
+		                 : [q] "r"(q), [y] "r"(y)
+		                 : "cc", "memory");
+}
+
+/* The fast-output loop four elements at a time: one word load per input, four lookups each, one word store.
+ * Reads a whole word before writing it, so only an output that partially overlaps an input (never in a
+ * validated plan: ht_check_op.c) would differ from the element loop; the caller keeps those on it. */
+#if defined(__GNUC__)
+__attribute__((noinline)) /* t1 and t2 stay pointers in registers instead of stack offsets rebuilt per lookup */
+#endif
+static uint32_t add_fast4(const int32_t *t1, const int32_t *t2, const ht_fast_q *q, uint32_t n, const int8_t *in1,
+                          const int8_t *in2, int8_t *out, int32_t lo, int32_t hi)
+{
+	const int clamp = lo > -128 || hi < 127;
+	const uint32_t lo4 = (uint8_t)lo * 0x01010101u, hi4 = (uint8_t)hi * 0x01010101u;
+	uint32_t i = 0;
+	for (; i + 4u <= n; i += 4u) {
+		const uint32_t x1 = ht_ld4(in1 + i), x2 = ht_ld4(in2 + i);
+		add_requant4(ht_wrap_add(t1[x1 & 0xffu], t2[x2 & 0xffu]), ht_wrap_add(t1[(x1 >> 8) & 0xffu], t2[(x2 >> 8) & 0xffu]),
+		             ht_wrap_add(t1[(x1 >> 16) & 0xffu], t2[(x2 >> 16) & 0xffu]), ht_wrap_add(t1[x1 >> 24], t2[x2 >> 24]), q,
+		             out + i, clamp, lo4, hi4);
+	}
+	return i;
+}
+
+/* out and in are the same bytes or share none. */
+static int same_or_apart(const int8_t *out, const int8_t *in, uint32_t n)
+{
+	return out == in || out + n <= in || in + n <= out;
+}
+#endif
 
 /* The output pair as a ht_fast_q (no bias); 0 when the fast form does not cover it. */
 static int fast_output(const ht_add_params *p, int32_t zo, ht_fast_q *q)
@@ -38,7 +99,12 @@ static void add_tabulated(const ht_act *act, const ht_add_params *p, uint32_t n,
 	const int32_t lo = act->act_min, hi = act->act_max;
 	ht_fast_q q;
 	if (fast_output(p, act->out_zp, &q)) {
-		for (uint32_t i = 0; i < n; i++)
+		uint32_t i = 0;
+#if HT_DOT_DSP
+		if (same_or_apart(out, in1, n) && same_or_apart(out, in2, n))
+			i = add_fast4(t1, t2, &q, n, in1, in2, out, lo, hi);
+#endif
+		for (; i < n; i++)
 			out[i] = ht_clamp_s8(ht_fast_rq(ht_wrap_add(t1[(uint8_t)in1[i]], t2[(uint8_t)in2[i]]), &q), lo, hi);
 		return;
 	}
