@@ -12,8 +12,10 @@
  * turn memcpy into a call per value). */
 #if defined(__GNUC__)
 #define HT_LOAD4(dst, src) __builtin_memcpy((dst), (src), 4)
+#define HT_STORE4(dst, src) __builtin_memcpy((dst), (src), 4)
 #else
 #define HT_LOAD4(dst, src) memcpy((dst), (src), 4)
+#define HT_STORE4(dst, src) memcpy((dst), (src), 4)
 #endif
 
 static int valid_quant(double scale, int32_t zero_point)
@@ -173,9 +175,10 @@ int ht_input_beat_planned(int8_t *out, uint32_t out_count, const void *window, u
 	const ht_input_plan *plan, const void *features, uint32_t feature_count)
 {
 	int8_t fq[MAX_FEATURES];
+	int8_t tmpl[64];
 	const uint8_t *w = window;
 	const int64_t *t;
-	uint32_t channels, i, k;
+	uint32_t channels, i, k, n, words;
 	int status;
 	if (!plan || plan->magic != PLAN_MAGIC)
 		return HT_E_ARGUMENT;
@@ -184,18 +187,30 @@ int ht_input_beat_planned(int8_t *out, uint32_t out_count, const void *window, u
 	if (status != HT_OK)
 		return status;
 	t = plan->threshold;
-	for (i = 0; i < length; i++) {
+	/* A row of whole words (12 channels: 1 + 11 features) is written as words, the lead's byte after them. */
+	words = channels % 4u == 0 && channels <= sizeof tmpl ? channels / 4u : 0;
+	if (words) {
+		tmpl[0] = 0;
+		memcpy(tmpl + 1, fq, feature_count);
+	}
+	for (i = 0, n = 0; i < length; i++) {
 		int32_t a;
-		uint32_t n = 0, step;
 		int8_t *row = out + (size_t)i * channels;
 		HT_LOAD4(&a, w + 4u * i);
-		/* n = how many thresholds a reaches (they are sorted): the level is n - 128. */
-		for (step = 128; step; step >>= 1)
-			if (n + step <= HT_INPUT_LEVELS && t[n + step - 1] <= a)
-				n += step;
+		/* n = how many thresholds a reaches (they are sorted): the level is n - 128. Found from the previous
+		 * sample's count, which a band-passed ECG rarely moves by more than a few levels. */
+		while (n < HT_INPUT_LEVELS && t[n] <= a)
+			n++;
+		while (n > 0 && t[n - 1] > a)
+			n--;
+		if (words) {
+			for (k = 0; k < words; k++)
+				HT_STORE4(row + 4u * k, tmpl + 4u * k);
+		} else {
+			for (k = 0; k < feature_count; k++)
+				row[1 + k] = fq[k];
+		}
 		row[0] = (int8_t)((int32_t)n - 128);
-		for (k = 0; k < feature_count; k++)
-			row[1 + k] = fq[k];
 	}
 	return HT_OK;
 }
