@@ -1,12 +1,13 @@
 // The last eight RR intervals (in samples): their mean drives search-back, their median the heart rate.
 
-import { lowerMedian } from "./lower-median.ts";
+import { sortedInsert, sortedReplace } from "./lower-median.ts";
 
 const SIZE = 8;
 
 export class RrHistory {
 	count = 0;
 	#ring = new Int32Array(SIZE);
+	/** The ring's values in ascending order (the first `count`). */
 	#sorted = new Int32Array(SIZE);
 	#next = 0;
 	#sum = 0;
@@ -16,8 +17,11 @@ export class RrHistory {
 	}
 
 	add(rr: number): void {
-		if (this.count === SIZE) this.#sum -= this.#ring[this.#next];
-		else this.count++;
+		if (this.count === SIZE) {
+			const old = this.#ring[this.#next];
+			this.#sum -= old;
+			sortedReplace(this.#sorted, SIZE, old, rr);
+		} else sortedInsert(this.#sorted, this.count++, rr);
 		this.#ring[this.#next] = rr;
 		this.#sum += rr;
 		this.#next = (this.#next + 1) % SIZE;
@@ -30,6 +34,6 @@ export class RrHistory {
 
 	/** Lower median; 0 when empty. Allocates nothing. */
 	median(): number {
-		return lowerMedian(this.#ring, this.count, this.#sorted);
+		return this.count === 0 ? 0 : this.#sorted[(this.count - 1) >> 1];
 	}
 }

@@ -4,7 +4,7 @@
 // beat in a regular one read differently. Integer state, one division: device, simulators and host compute the
 // same value. Shared by the beat classifier's context (rr-features.ts) and rhythm tracking.
 
-import { lowerMedian } from "./lower-median.ts";
+import { sortedInsert, sortedReplace } from "./lower-median.ts";
 
 const SIZE = 16;
 
@@ -27,9 +27,10 @@ export class RrIrregularity {
 	add(rr: number): void {
 		if (this.#last > 0) {
 			const d = rr > this.#last ? rr - this.#last : this.#last - rr;
+			if (this.#diffCount < SIZE) sortedInsert(this.#sorted, this.#diffCount++, d);
+			else sortedReplace(this.#sorted, SIZE, this.#diffs[this.#diffNext], d);
 			this.#diffs[this.#diffNext] = d;
 			this.#diffNext = (this.#diffNext + 1) % SIZE;
-			if (this.#diffCount < SIZE) this.#diffCount++;
 		}
 		this.#last = rr;
 		if (this.#count === SIZE) this.#sum -= this.#rr[this.#next];
@@ -44,6 +45,6 @@ export class RrIrregularity {
 		const n = this.#diffCount;
 		if (n < 4) return 0;
 		// Lower median; mean as sum / count in one division (the sum is an exact integer).
-		return (lowerMedian(this.#diffs, n, this.#sorted) * this.#count) / this.#sum;
+		return (this.#sorted[(n - 1) >> 1] * this.#count) / this.#sum;
 	}
 }

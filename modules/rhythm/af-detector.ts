@@ -9,7 +9,7 @@
 // rhythm, a long run) restarts the window and ends an episode, since nothing shows the atria fibrillate. Integers
 // only: device, simulators and host agree bit for bit.
 // One definition for the device app (modules/app) and the host's evaluation (host/rhythm).
-import { lowerMedian } from "../ecg/lower-median.ts";
+import { sortedInsert, sortedReplace } from "../ecg/lower-median.ts";
 
 export const AF_NONE = 0;
 export const AF_ONSET = 1;
@@ -171,14 +171,16 @@ export class AfDetector {
 	}
 
 	#add(rr: number): void {
+		if (this.#count < WINDOW) sortedInsert(this.#sorted, this.#count, rr);
+		else sortedReplace(this.#sorted, WINDOW, this.#window[this.#next], rr);
 		this.#window[this.#next] = rr;
 		this.#next = (this.#next + 1) % WINDOW;
 		if (this.#count < WINDOW) this.#count++;
 	}
 
-	/** Lower median of the intervals in the window (preallocated scratch). */
+	/** Lower median of the intervals in the window (kept sorted by #add). */
 	#median(): number {
-		return lowerMedian(this.#window, this.#count, this.#sorted);
+		return this.#count === 0 ? 0 : this.#sorted[(this.#count - 1) >> 1];
 	}
 
 	/**
