@@ -3,6 +3,8 @@
 #ifndef HT_PW_ASM_H
 #define HT_PW_ASM_H
 
+#include <stddef.h>
+
 #include "ht_dot.h"
 #include "ht_fast_rq.h"
 #include "ht_kernel_util.h"
@@ -67,6 +69,123 @@ static HT_ALWAYS_INLINE void ht_pw_dot_1x4(const int8_t *w, const uint32_t **xp,
 	                 :
 	                 : "cc", "memory");
 	*xp = x;
+}
+
+/* The no-clamp fast path over a chunk of positions for a block of output channels, whole quads only: per channel
+ * the dot products of ht_pw_dot_1x4 and the requantization and stores of ht_pw_requant4, quad after quad, in one
+ * asm function with its registers allotted by hand, so that only the loop state goes through memory (the
+ * compiler's loops around the two asm blocks spilled and reloaded about four times as much per quad and per
+ * channel). Every channel's record must be fast (rs1 >= 0) and cin a multiple of 4. */
+typedef struct {
+	const int8_t *w;      /*  0: the current channel's weight row (4*groups int8); the next row follows */
+	uint32_t pairs;       /*  4: groups / 2 */
+	uint32_t odd;         /*  8: groups % 2 */
+	const ht_fast_q *q;   /* 12: the current channel's record; the next follows */
+	int8_t *y;            /* 16: the current quad's first output */
+	uint32_t cout;        /* 20 */
+	uint32_t quads_left;  /* 24: of the current channel (set to quads by the caller) */
+	const uint32_t *xbuf; /* 28: the chunk's widened inputs (ht_pw_widen_quad) */
+	uint32_t quads;       /* 32: >= 1 */
+	uint32_t channels;    /* 36: >= 1, counted down */
+	uint32_t row;         /* 40: 4*groups */
+	int8_t *ychan;        /* 44: the current channel's first output (y at its start) */
+} ht_pw_quads_args;
+
+_Static_assert(sizeof(void *) == 4 && offsetof(ht_pw_quads_args, pairs) == 4 && offsetof(ht_pw_quads_args, odd) == 8 &&
+                   offsetof(ht_pw_quads_args, q) == 12 && offsetof(ht_pw_quads_args, y) == 16 &&
+                   offsetof(ht_pw_quads_args, cout) == 20 && offsetof(ht_pw_quads_args, quads_left) == 24 &&
+                   offsetof(ht_pw_quads_args, xbuf) == 28 && offsetof(ht_pw_quads_args, quads) == 32 &&
+                   offsetof(ht_pw_quads_args, channels) == 36 && offsetof(ht_pw_quads_args, row) == 40 &&
+                   offsetof(ht_pw_quads_args, ychan) == 44 && offsetof(ht_fast_q, bias) == 12,
+               "ht_pw_quads reads these offsets");
+
+/* r0-r3 accumulators, r4/r5 the weight pair, r6 weights, r7 inputs, r8-r11 four input words (LDM), r12 the
+ * arguments, lr the pair count; after the dot products r4 m, r5 rs, r6 q, r11/lr the record's K, r8-r10 scratch. */
+#define HT_PW_QGROUP                                                                                           \
+	"ldr r5, [r6], #4\n\t"                                                                                    \
+	"sxtb16 r4, r5\n\t"                                                                                       \
+	"sxtb16 r5, r5, ror #8\n\t"                                                                               \
+	"ldmia r7!, {r8, r9, r10, r11}\n\t"                                                                       \
+	"smlad r0, r4, r8, r0\n\t"                                                                                \
+	"smlad r0, r5, r9, r0\n\t"                                                                                \
+	"smlad r1, r4, r10, r1\n\t"                                                                               \
+	"smlad r1, r5, r11, r1\n\t"                                                                               \
+	"ldmia r7!, {r8, r9, r10, r11}\n\t"                                                                       \
+	"smlad r2, r4, r8, r2\n\t"                                                                                \
+	"smlad r2, r5, r9, r2\n\t"                                                                                \
+	"smlad r3, r4, r10, r3\n\t"                                                                               \
+	"smlad r3, r5, r11, r3\n\t"
+/* HT_FAST_RQ with K already in r11 (low) and lr (high), m in r4, rs in r5. */
+#define HT_PW_QRQ(a)                                                                                           \
+	"and r10, " a ", #0x80000000\n\t"                                                                         \
+	"subs r8, r11, r10\n\t"                                                                                   \
+	"sbc r9, lr, #0\n\t"                                                                                      \
+	"smlal r8, r9, " a ", r4\n\t"                                                                             \
+	"asr " a ", r9, r5\n\t"                                                                                   \
+	"ssat " a ", #8, " a "\n\t"
+
+__attribute__((naked, noinline, unused)) static void ht_pw_quads(ht_pw_quads_args *args __attribute__((unused)))
+{
+	/* args arrives in r0 (AAPCS); a naked function holds basic asm only */
+	__asm__ volatile("push {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
+	                 "mov r12, r0\n\t"
+	                 "ldr r7, [r12, #28]\n"
+	                 "4:\n\t"
+	                 "ldr r6, [r12, #0]\n\t"
+	                 "ldr lr, [r12, #4]\n\t"
+	                 "ldr r5, [r12, #12]\n\t"
+	                 "ldr r4, [r12, #8]\n\t"
+	                 "ldr r0, [r5, #12]\n\t"
+	                 "mov r1, r0\n\t"
+	                 "mov r2, r0\n\t"
+	                 "mov r3, r0\n\t"
+	                 "cbz r4, 2f\n\t" HT_PW_QGROUP
+	                 "2:\n\t"
+	                 "cmp lr, #0\n\t"
+	                 "beq 3f\n"
+	                 "1:\n\t" HT_PW_QGROUP HT_PW_QGROUP
+	                 "subs lr, lr, #1\n\t"
+	                 "bne 1b\n"
+	                 "3:\n\t"
+	                 "ldr r6, [r12, #12]\n\t"
+	                 "ldr r4, [r6, #8]\n\t"
+	                 "ldr r5, [r6, #16]\n\t"
+	                 "ldrd r11, lr, [r6]\n\t" HT_PW_QRQ("r0") HT_PW_QRQ("r1") HT_PW_QRQ("r2") HT_PW_QRQ("r3")
+	                 "ldr r10, [r12, #16]\n\t"
+	                 "ldr r11, [r12, #20]\n\t"
+	                 "strb r0, [r10]\n\t"
+	                 "strb r1, [r10, r11]\n\t"
+	                 "add lr, r10, r11, lsl #1\n\t"
+	                 "strb r2, [lr]\n\t"
+	                 "strb r3, [lr, r11]\n\t"
+	                 "add r10, r10, r11, lsl #2\n\t"
+	                 "str r10, [r12, #16]\n\t"
+	                 "ldr r4, [r12, #24]\n\t"
+	                 "subs r4, r4, #1\n\t"
+	                 "str r4, [r12, #24]\n\t"
+	                 "bne 4b\n\t"
+	                 /* the channel's quads are done: the next channel, or return */
+	                 "ldr r4, [r12, #36]\n\t"
+	                 "subs r4, r4, #1\n\t"
+	                 "beq 9f\n\t"
+	                 "str r4, [r12, #36]\n\t"
+	                 "ldr r6, [r12, #0]\n\t"
+	                 "ldr r5, [r12, #40]\n\t"
+	                 "add r6, r6, r5\n\t"
+	                 "str r6, [r12, #0]\n\t"
+	                 "ldr r6, [r12, #12]\n\t"
+	                 "add r6, r6, #24\n\t"
+	                 "str r6, [r12, #12]\n\t"
+	                 "ldr r6, [r12, #44]\n\t"
+	                 "add r6, r6, #1\n\t"
+	                 "str r6, [r12, #44]\n\t"
+	                 "str r6, [r12, #16]\n\t"
+	                 "ldr r6, [r12, #32]\n\t"
+	                 "str r6, [r12, #24]\n\t"
+	                 "ldr r7, [r12, #28]\n\t"
+	                 "b 4b\n"
+	                 "9:\n\t"
+	                 "pop {r4, r5, r6, r7, r8, r9, r10, r11, pc}");
 }
 
 /* y[0], y[cout], y[2*cout], y[3*cout] = the fast requantization of a0..a3 with q (then SSAT to int8; with

@@ -56,11 +56,11 @@ static void dsp_quad_general(const pw_dsp *d, const ht_fast_q *q, uint32_t c, ui
 
 /* Output channel c over the n positions from t0 (widened in xbuf), four at a time. What the loop uses is
  * copied to locals first (the asm clobbers memory). */
-static void dsp_channel(const pw_dsp *d, const ht_fast_q *q, uint32_t c, uint32_t t0, uint32_t n, const uint32_t *xbuf)
+static void dsp_channel(const pw_dsp *d, const ht_fast_q *q, uint32_t c, uint32_t t0, uint32_t n, const uint32_t *xbuf,
+                        uint32_t p)
 {
 	const uint32_t cout = d->cout, groups = d->groups, quad_words = 8u * groups;
-	uint32_t p = 0;
-	if (q->rs1 >= 0 && 4u * groups == d->cin) {
+	if (p == 0 && q->rs1 >= 0 && 4u * groups == d->cin) {
 		const int32_t bias = q->bias;
 		const uint32_t lo4 = d->lo4, hi4 = d->hi4;
 		const int clamp = d->clamp;
@@ -80,8 +80,9 @@ static void dsp_channel(const pw_dsp *d, const ht_fast_q *q, uint32_t c, uint32_
 		dsp_quad_general(d, q, c, t0 + p, n - p < 4u ? n - p : 4u, xbuf + (p / 4u) * quad_words);
 }
 
-/* Output channels c0..c1-1 (prepared in q) over all positions, in chunks whose widened inputs fill xbuf. */
-static void dsp_channel_block(const pw_dsp *d, const ht_fast_q *q, uint32_t c0, uint32_t c1, uint32_t len)
+/* Output channels c0..c1-1 (prepared in q) over all positions, in chunks whose widened inputs fill xbuf. fast:
+ * every channel's requantization is fast, no clamp, cin a multiple of 4 (ht_pw_quads takes the whole quads). */
+static void dsp_channel_block(const pw_dsp *d, const ht_fast_q *q, uint32_t c0, uint32_t c1, uint32_t len, int fast)
 {
 	uint32_t xbuf[HT_PW_XBUF_BYTES / 4];
 	const uint32_t cin = d->cin, quad_words = 8u * d->groups;
@@ -95,8 +96,16 @@ static void dsp_channel_block(const pw_dsp *d, const ht_fast_q *q, uint32_t c0, 
 				x[k] = p + k < n ? d->in + (t0 + p + k) * cin : NULL;
 			ht_pw_widen_quad(x, d->groups, off, xbuf + (p / 4u) * quad_words);
 		}
-		for (uint32_t c = c0; c < c1; c++)
-			dsp_channel(d, &q[c - c0], c, t0, n, xbuf);
+		uint32_t p = 0;
+		if (fast && n >= 4u) {
+			ht_pw_quads_args a = {d->weights + c0 * cin, d->groups / 2u, d->groups % 2u, q, d->out + t0 * d->cout + c0,
+			                      d->cout, n / 4u, xbuf, n / 4u, c1 - c0, cin, d->out + t0 * d->cout + c0};
+			ht_pw_quads(&a);
+			p = n & ~3u;
+		}
+		if (p < n)
+			for (uint32_t c = c0; c < c1; c++)
+				dsp_channel(d, &q[c - c0], c, t0, n, xbuf, p);
 	}
 }
 
@@ -108,9 +117,12 @@ static void pw_dsp_run(const ht_act *act, const ht_requant *rq, const int8_t *in
 	                  (uint8_t)act->act_max * 0x01010101u, act->act_min > -128 || act->act_max < 127};
 	for (uint32_t c0 = 0; c0 < cout; c0 += HT_PW_QBLOCK) {
 		const uint32_t c1 = cout - c0 < HT_PW_QBLOCK ? cout : c0 + HT_PW_QBLOCK;
-		for (uint32_t c = c0; c < c1; c++)
+		int fast = !d.clamp && 4u * d.groups == cin;
+		for (uint32_t c = c0; c < c1; c++) {
 			ht_fast_prepare(rq, c, act->out_zp, &q[c - c0]);
-		dsp_channel_block(&d, q, c0, c1, len);
+			fast &= q[c - c0].rs1 >= 0;
+		}
+		dsp_channel_block(&d, q, c0, c1, len, fast);
 	}
 }
 
