@@ -18,16 +18,21 @@ enum { HT_PW_XBUF_BYTES = 1024, HT_PW_DSP_MAX_GROUPS = HT_PW_XBUF_BYTES / 32, HT
  * channel group: the even and odd lanes of each position in turn. */
 static inline void ht_pw_widen_quad(const int8_t *const x[4], uint32_t groups, int16x2_t off, uint32_t *out)
 {
-	for (uint32_t g = 0; g < groups; g++, out += 8)
-		for (uint32_t p = 0; p < 4u; p++) {
-			if (!x[p]) {
-				out[2u * p] = out[2u * p + 1u] = 0;
-				continue;
-			}
-			uint32_t v = ht_ld4(x[p] + 4u * g);
-			out[2u * p] = (uint32_t)__sxtab16(off, (int8x4_t)v);
-			out[2u * p + 1u] = (uint32_t)ht_sxtab16_ror8(off, v);
+	/* position by position, so that each position's pointer and NULL test stay out of the group loop */
+	for (uint32_t p = 0; p < 4u; p++) {
+		uint32_t *o = out + 2u * p;
+		const int8_t *xp = x[p];
+		if (!xp) {
+			for (uint32_t g = 0; g < groups; g++, o += 8)
+				o[0] = o[1] = 0;
+			continue;
 		}
+		for (uint32_t g = 0; g < groups; g++, o += 8, xp += 4) {
+			uint32_t v = ht_ld4(xp);
+			o[0] = (uint32_t)__sxtab16(off, (int8x4_t)v);
+			o[1] = (uint32_t)ht_sxtab16_ror8(off, v);
+		}
+	}
 }
 
 /* One group of 4 channels: 2 SXTB16 of the weight word, 2 LDM of 4 widened input words, 8 SMLAD. */
