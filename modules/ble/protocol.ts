@@ -189,12 +189,16 @@ export interface HeartRateMeasurement {
 }
 
 /** Flags: bit 0 = 0 (8-bit bpm), bits 1-2 = contact supported (bit 2) and detected (bit 1), bit 4 = RR present. */
+// encodeHeartRate and encodeBeat run for every beat on the device: their byte writes and u8/u16 are written out
+// (an integer skips Math.round, which leaves it as it is), since XS pays more for each call than for its arithmetic.
 export function encodeHeartRate(out: Uint8Array, bpm: number, contact: boolean, rrSamples: number, sampleRate: number): number {
-	const rr = rrSamples > 0 ? u16((rrSamples * 1024) / sampleRate) : 0;
+	const r = (rrSamples * 1024) / sampleRate;
+	const rr = rrSamples > 0 ? (r < 0 ? 0 : r > 65535 ? 65535 : r % 1 === 0 ? r : Math.round(r)) : 0;
 	out[0] = 0x04 | (contact ? 0x02 : 0) | (rr > 0 ? 0x10 : 0);
-	out[1] = u8(bpm);
+	out[1] = bpm < 0 ? 0 : bpm > 255 ? 255 : bpm % 1 === 0 ? bpm : Math.round(bpm);
 	if (rr === 0) return 2;
-	put16(out, 2, rr);
+	out[2] = rr & 0xff;
+	out[3] = (rr >> 8) & 0xff;
 	return 4;
 }
 
@@ -233,14 +237,22 @@ export interface BeatPacket {
 }
 
 export function encodeBeat(out: Uint8Array, seq: number, classIndex: number, confidence: number, flags: number, sampleIndex: number, rrPrevious: number, rrNext: number, heartRate: number): number {
+	const c = confidence * 255;
+	const rp = rrPrevious < 0 ? 0 : rrPrevious > 65535 ? 65535 : rrPrevious % 1 === 0 ? rrPrevious : Math.round(rrPrevious);
+	const rn = rrNext < 0 ? 0 : rrNext > 65535 ? 65535 : rrNext % 1 === 0 ? rrNext : Math.round(rrNext);
 	out[0] = seq & 0xff;
 	out[1] = classIndex < 0 ? NO_CLASS : classIndex;
-	out[2] = u8(confidence * 255);
+	out[2] = c < 0 ? 0 : c > 255 ? 255 : c % 1 === 0 ? c : Math.round(c);
 	out[3] = flags;
-	put32(out, 4, sampleIndex);
-	put16(out, 8, u16(rrPrevious));
-	put16(out, 10, u16(rrNext));
-	out[12] = u8(heartRate);
+	out[4] = sampleIndex & 0xff;
+	out[5] = (sampleIndex >>> 8) & 0xff;
+	out[6] = (sampleIndex >>> 16) & 0xff;
+	out[7] = (sampleIndex >>> 24) & 0xff;
+	out[8] = rp & 0xff;
+	out[9] = (rp >> 8) & 0xff;
+	out[10] = rn & 0xff;
+	out[11] = (rn >> 8) & 0xff;
+	out[12] = heartRate < 0 ? 0 : heartRate > 255 ? 255 : heartRate % 1 === 0 ? heartRate : Math.round(heartRate);
 	out[13] = 0;
 	return BEAT_BYTES;
 }

@@ -27,12 +27,12 @@ const LIMIT = 2;
 /** Seconds-valued features are centred on 75 bpm. */
 const CENTRE_S = 0.8;
 
-function clamp(x: number): number {
-	return x < -LIMIT ? -LIMIT : x > LIMIT ? LIMIT : x;
-}
-
+// The clamp is written out in ratio() and next() rather than called: a call per value costs the device more
+// than the arithmetic (XS interprets every call).
 function ratio(rr: number, base: number): number {
-	return base > 0 && rr > 0 ? clamp(rr / base - 1) : 0;
+	if (!(base > 0 && rr > 0)) return 0;
+	const x = rr / base - 1;
+	return x < -LIMIT ? -LIMIT : x > LIMIT ? LIMIT : x;
 }
 
 export class RrContext {
@@ -64,12 +64,15 @@ export class RrContext {
 		const longTerm = this.#longTerm.mean();
 		out[offset] = ratio(rrPrevious, local);
 		out[offset + 1] = ratio(rrNext, local);
-		out[offset + 2] = local > 0 ? clamp(local / fs - CENTRE_S) : 0;
+		let x = local / fs - CENTRE_S;
+		out[offset + 2] = local > 0 ? (x < -LIMIT ? -LIMIT : x > LIMIT ? LIMIT : x) : 0;
 		out[offset + 3] = ratio(rrPrevious, longTerm);
 		out[offset + 4] = ratio(rrNext, longTerm);
 		out[offset + 5] = ratio(local, longTerm);
-		out[offset + 6] = rrPrevious > 0 ? clamp(rrPrevious / fs - CENTRE_S) : 0;
-		out[offset + 7] = rrNext > 0 ? clamp(rrNext / fs - CENTRE_S) : 0;
+		x = rrPrevious / fs - CENTRE_S;
+		out[offset + 6] = rrPrevious > 0 ? (x < -LIMIT ? -LIMIT : x > LIMIT ? LIMIT : x) : 0;
+		x = rrNext / fs - CENTRE_S;
+		out[offset + 7] = rrNext > 0 ? (x < -LIMIT ? -LIMIT : x > LIMIT ? LIMIT : x) : 0;
 		const irregular = this.#irregularity.value();
 		out[offset + 8] = irregular > LIMIT ? LIMIT : irregular;
 		if (rrPrevious > 0) {

@@ -18,6 +18,8 @@ export class Interpreter {
 	#native: NativeModelHandle;
 	#blob: NativeBytes;
 	#steps: Int32Array;
+	/** Under boot every kernel is resident from the start and never moves: its offset per generated layer. */
+	#bootOffsets: Int32Array | undefined;
 
 	/** budgetBytes: the kernel budget of the stream policy (ignored by boot and lazy). */
 	constructor(blob: NativeBytes, policy: SynthesisPolicy, budgetBytes?: number) {
@@ -28,14 +30,25 @@ export class Interpreter {
 		this.arena = allocNative(model.arenaBytes);
 		this.input = new Int8Array(this.arena, model.input.arenaOffset, model.input.length * model.input.channels);
 		this.output = new Int8Array(this.arena, model.output.arenaOffset, model.output.length * model.output.channels);
-		this.cache = new SynthesisCache(this.#native, blob, model.kernelBytes, policy, budgetBytes);
+		const cache = (this.cache = new SynthesisCache(this.#native, blob, model.kernelBytes, policy, budgetBytes));
+		if (policy === "boot") {
+			const offsets = new Int32Array(model.kernelBytes.length);
+			for (let g = 0; g < offsets.length; g++) offsets[g] = cache.kernelOffset(g);
+			this.#bootOffsets = offsets;
+		}
 	}
 
 	invoke(): void {
 		const steps = this.#steps;
+		const model = this.#native;
+		const blob = this.#blob;
+		const arena = this.arena;
+		const cache = this.cache;
+		const kernels = cache.kernels;
+		const boot = this.#bootOffsets;
 		for (let i = 0; i < steps.length; i += 3) {
-			if (steps[i] === STEP_OPS) runOps(this.#native, this.#blob, steps[i + 1], steps[i + 2], this.arena);
-			else runGeneratedOp(this.#native, this.#blob, steps[i + 1], this.arena, this.cache.kernels, this.cache.kernelOffset(steps[i + 2]));
+			if (steps[i] === STEP_OPS) runOps(model, blob, steps[i + 1], steps[i + 2], arena);
+			else runGeneratedOp(model, blob, steps[i + 1], arena, kernels, boot ? boot[steps[i + 2]] : cache.kernelOffset(steps[i + 2]));
 		}
 	}
 }
