@@ -42,8 +42,9 @@ export class EcgPipeline {
 	#fields = new Float64Array(5);
 	#counters = new Float64Array(5);
 	#windowBuffer: ArrayBufferLike;
-	/** Samples pushed: C's first counter, kept here too so that reading it per block costs no native call. */
-	#pushed = 0;
+	/** Samples pushed (read only): C's first counter, kept here too, a field rather than a getter, so that
+	 * reading it per block costs neither a native call nor a JS one. */
+	samples = 0;
 
 	constructor(config: EcgConfig, onBeat?: BeatListener, onQuality?: QualityListener) {
 		const s = (this.settings = resolveConfig(config));
@@ -53,11 +54,6 @@ export class EcgPipeline {
 		const window = new Int32Array(s.windowLength);
 		this.#windowBuffer = window.buffer;
 		this.#beat = { sampleIndex: 0, rrPrevious: 0, rrNext: 0, heartRate: 0, window };
-	}
-
-	/** Samples pushed. */
-	get samples(): number {
-		return this.#pushed;
 	}
 
 	/** Samples rejected as garbage (NaN, non-finite, non-integer or outside adcMin..adcMax). */
@@ -96,23 +92,31 @@ export class EcgPipeline {
 		const handle = this.#handle;
 		const buffer = (data as Int16Array | Int32Array).buffer;
 		const base = (data as Int16Array | Int32Array).byteOffset;
+		const fieldBuffer = this.#fields.buffer;
+		const windowBuffer = this.#windowBuffer;
 		for (let i = offset; i < end; ) {
 			const n = ecgPushBlock(handle, buffer, bytes, base + i * bytes, end - i);
 			i += n;
-			this.#pushed += n;
-			this.#deliver();
+			this.samples += n;
+			// The first event asked for here: most blocks have none, and then #deliver is not called at all.
+			const kind = ecgEvent(handle, fieldBuffer, windowBuffer);
+			if (kind !== EV_NONE) this.#deliver(kind);
 		}
 	}
 
 	push(sample: number): void {
 		const events = ecgPush(this.#handle, sampleValue(sample));
-		this.#pushed++;
-		if (events > 0) this.#deliver();
+		this.samples++;
+		if (events > 0) this.#deliver(this.#next());
 	}
 
 	/** End of the stream: delivers the beats still waiting for their successor (rrNext 0). */
 	flush(): void {
-		if (ecgFlush(this.#handle) > 0) this.#deliver();
+		if (ecgFlush(this.#handle) > 0) this.#deliver(this.#next());
+	}
+
+	#next(): number {
+		return ecgEvent(this.#handle, this.#fields.buffer, this.#windowBuffer);
 	}
 
 	#counter(k: number): number {
@@ -120,16 +124,14 @@ export class EcgPipeline {
 		return this.#counters[k];
 	}
 
-	/** The events C queued, in order, to the listeners. */
-	#deliver(): void {
+	/** The events C queued, in order, to the listeners: `first` (already taken from C), then the rest. */
+	#deliver(first: number): void {
 		const handle = this.#handle;
 		const fields = this.#fields;
 		const fieldBuffer = fields.buffer;
 		const windowBuffer = this.#windowBuffer;
 		const beat = this.#beat;
-		for (;;) {
-			const kind = ecgEvent(handle, fieldBuffer, windowBuffer);
-			if (kind === EV_NONE) return;
+		for (let kind = first; kind !== EV_NONE; kind = ecgEvent(handle, fieldBuffer, windowBuffer)) {
 			if (kind === EV_BEAT) {
 				if (!this.onBeat) continue;
 				beat.sampleIndex = fields[0];
