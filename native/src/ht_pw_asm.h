@@ -80,10 +80,10 @@ static HT_ALWAYS_INLINE void ht_pw_dot_1x4(const int8_t *w, const uint32_t **xp,
  * the dot products of ht_pw_dot_1x4 and the requantization and stores of ht_pw_requant4, quad after quad, in one
  * asm function with its registers allotted by hand, so that only the loop state goes through memory (the
  * compiler's loops around the two asm blocks spilled and reloaded about four times as much per quad and per
- * channel). Every channel's record must be fast (rs1 >= 0) and cin a multiple of 4. */
+ * channel). Every channel's record must be fast (rs1 >= 0), cin a multiple of 4 and at least 8. */
 typedef struct {
 	const int8_t *w;      /*  0: the current channel's weight row (4*groups int8); the next row follows */
-	uint32_t pairs;       /*  4: groups / 2 */
+	uint32_t pairs;       /*  4: groups / 2, >= 1 */
 	uint32_t odd;         /*  8: groups % 2 */
 	const ht_fast_q *q;   /* 12: the current channel's record; the next follows */
 	int8_t *y;            /* 16: the current quad's first output */
@@ -145,13 +145,10 @@ __attribute__((naked, noinline, unused)) static void ht_pw_quads(ht_pw_quads_arg
 	                 "mov r2, r0\n\t"
 	                 "mov r3, r0\n\t"
 	                 "cbz r4, 2f\n\t" HT_PW_QGROUP
-	                 "2:\n\t"
-	                 "cmp lr, #0\n\t"
-	                 "beq 3f\n"
+	                 "2:\n"
 	                 "1:\n\t" HT_PW_QGROUP HT_PW_QGROUP
 	                 "subs lr, lr, #1\n\t"
-	                 "bne 1b\n"
-	                 "3:\n\t"
+	                 "bne 1b\n\t"
 	                 "ldr r6, [r12, #12]\n\t"
 	                 "ldr r4, [r6, #8]\n\t"
 	                 "ldr r5, [r6, #16]\n\t"

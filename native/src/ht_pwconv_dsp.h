@@ -117,7 +117,7 @@ static void pw_dsp_run(const ht_act *act, const ht_requant *rq, const int8_t *in
 	                  (uint8_t)act->act_max * 0x01010101u, act->act_min > -128 || act->act_max < 127};
 	for (uint32_t c0 = 0; c0 < cout; c0 += HT_PW_QBLOCK) {
 		const uint32_t c1 = cout - c0 < HT_PW_QBLOCK ? cout : c0 + HT_PW_QBLOCK;
-		int fast = !d.clamp && 4u * d.groups == cin;
+		int fast = !d.clamp && 4u * d.groups == cin && d.groups >= 2u;
 		for (uint32_t c = c0; c < c1; c++) {
 			ht_fast_prepare(rq, c, act->out_zp, &q[c - c0]);
 			fast &= q[c - c0].rs1 >= 0;
