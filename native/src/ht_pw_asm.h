@@ -88,9 +88,9 @@ typedef struct {
 	const ht_fast_q *q;   /* 12: the current channel's record; the next follows */
 	int8_t *y;            /* 16: the current quad's first output */
 	uint32_t cout;        /* 20 */
-	uint32_t quads_left;  /* 24: of the current channel (set to quads by the caller) */
+	int8_t *yend;         /* 24: y past the current channel's last quad (ychan + 4 * cout * quads) */
 	const uint32_t *xbuf; /* 28: the chunk's widened inputs (ht_pw_widen_quad) */
-	uint32_t quads;       /* 32: >= 1 */
+	uint32_t quads;       /* 32: >= 1 (yend is ychan + 4 * cout * quads) */
 	uint32_t channels;    /* 36: >= 1, counted down */
 	uint32_t row;         /* 40: 4*groups */
 	int8_t *ychan;        /* 44: the current channel's first output (y at its start) */
@@ -98,7 +98,7 @@ typedef struct {
 
 _Static_assert(sizeof(void *) == 4 && offsetof(ht_pw_quads_args, pairs) == 4 && offsetof(ht_pw_quads_args, odd) == 8 &&
                    offsetof(ht_pw_quads_args, q) == 12 && offsetof(ht_pw_quads_args, y) == 16 &&
-                   offsetof(ht_pw_quads_args, cout) == 20 && offsetof(ht_pw_quads_args, quads_left) == 24 &&
+                   offsetof(ht_pw_quads_args, cout) == 20 && offsetof(ht_pw_quads_args, yend) == 24 &&
                    offsetof(ht_pw_quads_args, xbuf) == 28 && offsetof(ht_pw_quads_args, quads) == 32 &&
                    offsetof(ht_pw_quads_args, channels) == 36 && offsetof(ht_pw_quads_args, row) == 40 &&
                    offsetof(ht_pw_quads_args, ychan) == 44 && offsetof(ht_fast_q, bias) == 12,
@@ -163,8 +163,7 @@ __attribute__((naked, noinline, unused)) static void ht_pw_quads(ht_pw_quads_arg
 	                 "add r10, r10, r11, lsl #2\n\t"
 	                 "str r10, [r12, #16]\n\t"
 	                 "ldr r4, [r12, #24]\n\t"
-	                 "subs r4, r4, #1\n\t"
-	                 "str r4, [r12, #24]\n\t"
+	                 "cmp r10, r4\n\t"
 	                 "bne 4b\n\t"
 	                 /* the channel's quads are done: the next channel, or return */
 	                 "ldr r4, [r12, #36]\n\t"
@@ -182,7 +181,8 @@ __attribute__((naked, noinline, unused)) static void ht_pw_quads(ht_pw_quads_arg
 	                 "add r6, r6, #1\n\t"
 	                 "str r6, [r12, #44]\n\t"
 	                 "str r6, [r12, #16]\n\t"
-	                 "ldr r6, [r12, #32]\n\t"
+	                 "ldr r6, [r12, #24]\n\t"
+	                 "add r6, r6, #1\n\t"
 	                 "str r6, [r12, #24]\n\t"
 	                 "ldr r7, [r12, #28]\n\t"
 	                 "b 4b\n"

@@ -98,8 +98,9 @@ static void dsp_channel_block(const pw_dsp *d, const ht_fast_q *q, uint32_t c0, 
 		}
 		uint32_t p = 0;
 		if (fast && n >= 4u) {
-			ht_pw_quads_args a = {d->weights + c0 * cin, d->groups / 2u, d->groups % 2u, q, d->out + t0 * d->cout + c0,
-			                      d->cout, n / 4u, xbuf, n / 4u, c1 - c0, cin, d->out + t0 * d->cout + c0};
+			int8_t *y = d->out + t0 * d->cout + c0;
+			ht_pw_quads_args a = {d->weights + c0 * cin, d->groups / 2u, d->groups % 2u, q, y, d->cout,
+			                      y + (n / 4u) * 4u * d->cout, xbuf, n / 4u, c1 - c0, cin, y};
 			ht_pw_quads(&a);
 			p = n & ~3u;
 		}
