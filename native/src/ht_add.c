@@ -1,6 +1,8 @@
 /* Quantized ADD. Each input's rescaled value depends only on its int8 code, so a call over many elements
  * first tabulates both rescalings (256 int32 each, exact MBQM) and then does one table lookup per input and
  * one requantization per element (ht_fast_rq.h's form when it covers the output pair). */
+#include <stddef.h>
+
 #include "ht_dot.h"
 #include "ht_fast_rq.h"
 #include "ht_kernel_util.h"
@@ -72,6 +74,66 @@ static uint32_t add_fast4(const int32_t *t1, const int32_t *t2, const ht_fast_q 
 	return i;
 }
 
+/* add_fast4 without a clamp, as one asm function with its registers allotted by hand (the compiler's version spills
+ * the table and input pointers around the requantization): per four elements two word loads, eight table lookups,
+ * the four requantizations of HT_FAST_RQ, one word store. */
+typedef struct {
+	const int8_t *in1, *in2; /*  0,  4 */
+	int8_t *out;             /*  8 */
+	const int8_t *in1_end;   /* 12: in1 + 4 * (number of words) */
+	const int32_t *t1, *t2;  /* 16, 20 */
+	const ht_fast_q *q;      /* 24 */
+} add4_args;
+
+_Static_assert(sizeof(void *) == 4 && offsetof(add4_args, in1_end) == 12 && offsetof(add4_args, t1) == 16 &&
+                   offsetof(add4_args, q) == 24,
+               "add4_asm reads these offsets");
+
+#define HT_ADD_LOOKUP(acc, ext1, ext2)                                                                         \
+	ext1 "\n\t"                                                                                                \
+	"ldr " acc ", [r4, lr, lsl #2]\n\t" ext2 "\n\t"                                                          \
+	"ldr lr, [r5, lr, lsl #2]\n\t"                                                                            \
+	"add " acc ", " acc ", lr\n\t"
+#define HT_ADD_RQ(a)                                                                                           \
+	"and lr, " a ", #0x80000000\n\t"                                                                          \
+	"subs r7, r0, lr\n\t"                                                                                     \
+	"sbc r8, r1, #0\n\t"                                                                                      \
+	"smlal r7, r8, " a ", r4\n\t"                                                                             \
+	"asr " a ", r8, r5\n\t"                                                                                   \
+	"ssat " a ", #8, " a "\n\t"
+
+__attribute__((naked, noinline)) static void add4_asm(const add4_args *args __attribute__((unused)))
+{
+	/* args arrives in r0 (AAPCS); a naked function holds basic asm only. r0/r1 inputs, r2 output, r3 end,
+	 * r4/r5 tables, r6 q, r7/r8 input words, r9-r12 sums, lr an index; for the requantization r0/r1 K,
+	 * r4 m, r5 rs (the pointers they held wait on the stack). */
+	__asm__ volatile("push {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
+	                 "ldrd r4, r5, [r0, #16]\n\t"
+	                 "ldr r6, [r0, #24]\n\t"
+	                 "ldr r2, [r0, #8]\n\t"
+	                 "ldr r3, [r0, #12]\n\t"
+	                 "ldrd r0, r1, [r0]\n"
+	                 "1:\n\t"
+	                 "ldr r7, [r0], #4\n\t"
+	                 "ldr r8, [r1], #4\n\t"
+	                 HT_ADD_LOOKUP("r9", "uxtb lr, r7", "uxtb lr, r8")
+	                 HT_ADD_LOOKUP("r10", "uxtb lr, r7, ror #8", "uxtb lr, r8, ror #8")
+	                 HT_ADD_LOOKUP("r11", "uxtb lr, r7, ror #16", "uxtb lr, r8, ror #16")
+	                 HT_ADD_LOOKUP("r12", "lsr lr, r7, #24", "lsr lr, r8, #24")
+	                 "push {r0, r1, r4, r5}\n\t"
+	                 "ldr r4, [r6, #8]\n\t"
+	                 "ldr r5, [r6, #16]\n\t"
+	                 "ldrd r0, r1, [r6]\n\t" HT_ADD_RQ("r9") HT_ADD_RQ("r10") HT_ADD_RQ("r11") HT_ADD_RQ("r12")
+	                 "bfi r9, r10, #8, #8\n\t"
+	                 "bfi r9, r11, #16, #8\n\t"
+	                 "bfi r9, r12, #24, #8\n\t"
+	                 "str r9, [r2], #4\n\t"
+	                 "pop {r0, r1, r4, r5}\n\t"
+	                 "cmp r0, r3\n\t"
+	                 "bne 1b\n\t"
+	                 "pop {r4, r5, r6, r7, r8, r9, r10, r11, pc}");
+}
+
 /* out and in are the same bytes or share none. */
 static int same_or_apart(const int8_t *out, const int8_t *in, uint32_t n)
 {
@@ -101,8 +163,14 @@ static void add_tabulated(const ht_act *act, const ht_add_params *p, uint32_t n,
 	if (fast_output(p, act->out_zp, &q)) {
 		uint32_t i = 0;
 #if HT_DOT_DSP
-		if (same_or_apart(out, in1, n) && same_or_apart(out, in2, n))
-			i = add_fast4(t1, t2, &q, n, in1, in2, out, lo, hi);
+		if (same_or_apart(out, in1, n) && same_or_apart(out, in2, n)) {
+			if (lo == -128 && hi == 127 && n >= 4u) {
+				const add4_args a = {in1, in2, out, in1 + (n & ~3u), t1, t2, &q};
+				add4_asm(&a);
+				i = n & ~3u;
+			} else
+				i = add_fast4(t1, t2, &q, n, in1, in2, out, lo, hi);
+		}
 #endif
 		for (; i < n; i++)
 			out[i] = ht_clamp_s8(ht_fast_rq(ht_wrap_add(t1[(uint8_t)in1[i]], t2[(uint8_t)in2[i]]), &q), lo, hi);
