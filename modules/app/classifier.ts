@@ -114,6 +114,11 @@ export class Classifier {
 		this.window = inputLength;
 		this.features = features ?? [];
 		this.#featureValues = channels > 1 ? new Float32Array(channels - 1) : NO_FEATURES;
+		// A model that takes every feature in their own order reads the context's values as they are (no copy per beat).
+		const columns = this.#featureColumns;
+		let identity = columns.length === BEAT_FEATURE_COUNT && channels - 1 === BEAT_FEATURE_COUNT;
+		for (let i = 0; identity && i < columns.length; i++) identity = columns[i] === i;
+		if (identity) this.#featureValues = this.#allFeatures;
 		this.interpreter = interpreter;
 		this.status = MODEL_READY;
 		this.message = `${meta.name ?? o.resource}: ${classes.join("/")}, ${POLICY_NAMES[POLICY_NAMES.indexOf(o.policy)]}, ${interpreter.cache.synthesized} kernels synthesized`;
@@ -139,9 +144,11 @@ export class Classifier {
 		const features = this.#featureValues;
 		if (features.length) {
 			const all = this.#allFeatures;
-			const columns = this.#featureColumns;
 			this.#context!.next(beat.window, beat.rrPrevious, beat.rrNext, all, 0);
-			for (let i = 0; i < columns.length; i++) features[i] = all[columns[i]];
+			if (features !== all) {
+				const columns = this.#featureColumns;
+				for (let i = 0; i < columns.length; i++) features[i] = all[columns[i]];
+			}
 		}
 		writeBeatInput(interpreter.input, beat.window, this.#plan!, features);
 		interpreter.invoke();
@@ -152,21 +159,34 @@ export class Classifier {
 		const zero = this.#output.zero_point;
 		let max = -Infinity;
 		for (let i = 0; i < n; i++) {
-			p[i] = (out[i] - zero) * scale;
-			if (p[i] > max) max = p[i];
+			const v = (out[i] - zero) * scale;
+			p[i] = v;
+			if (v > max) max = v;
 		}
 		let sum = 0;
-		for (let i = 0; i < n; i++) sum += p[i] = Math.exp(p[i] - max);
-		for (let i = 0; i < n; i++) p[i] /= sum;
+		for (let i = 0; i < n; i++) {
+			const e = Math.exp(p[i] - max);
+			p[i] = e;
+			sum += e;
+		}
+		// Only the probabilities the decision reads are divided by the sum (typed-array reads and writes cost the
+		// device more than the arithmetic); each is the same double as with every p[i] divided.
 		let best = 0;
-		if (n === 2) best = p[1] >= this.tStar ? 1 : 0;
+		if (n === 2) best = p[1] / sum >= this.tStar ? 1 : 0;
 		else {
 			// The integer rule of host/eval/decision-bias.ts: argmax of int8 logit + bias, ties to the lower class.
 			const bias = this.decisionBias;
-			for (let i = 1; i < n; i++) if (out[i] + bias[i] > out[best] + bias[best]) best = i;
+			let top = out[0] + bias[0];
+			for (let i = 1; i < n; i++) {
+				const v = out[i] + bias[i];
+				if (v > top) {
+					best = i;
+					top = v;
+				}
+			}
 		}
 		this.classIndex = best;
-		this.confidence = p[best];
+		this.confidence = p[best] / sum;
 		return best;
 	}
 
