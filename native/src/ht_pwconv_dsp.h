@@ -4,8 +4,11 @@
  * subtracted on the way (SXTAB16), four positions interleaved per group of 4 channels, into a 1 KiB stack
  * buffer covering a chunk of positions. Each weight row then runs over four positions at a time: per group
  * one LDR + 2 SXTB16 of weights, 2 LDM of 4 input words and 8 SMLAD: 13 instructions per 16 MACs, and the
- * loop's 2 per two groups. Outputs use the fast requantization of ht_fast_rq.h. Taken for 4..131 input channels
- * (a quad of widened positions must fit the buffer); other widths keep ht_dot2x2. Stack: about 2.8 KiB. */
+ * loop's 2 per two groups. Outputs use the fast requantization of ht_fast_rq.h. When a block of output channels
+ * is all fast, unclamped and at least 8 inputs wide, ht_pw_quads (ht_pw_asm.h) runs the chunk's whole quads for
+ * all of them in one asm function; other channels, clamps and the last 1..3 positions take the C loops below.
+ * Taken for 4..131 input channels (a quad of widened positions must fit the buffer); other widths keep
+ * ht_dot2x2. Stack: about 2.8 KiB. */
 #ifndef HT_PWCONV_DSP_H
 #define HT_PWCONV_DSP_H
 
