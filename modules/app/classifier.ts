@@ -1,16 +1,15 @@
 // The beat classifier: the packed model from a flash Resource (zero-copy), synthesized under the configured
-// policy, run on each beat window. A missing, corrupt or mismatched model leaves it "not ready" with a status
+// policy (packed-model.ts), run on each beat window. A missing, corrupt or mismatched model leaves it "not ready" with a status
 // and an error code instead of throwing: the app keeps measuring heart rate without it.
 // Each beat's model input (docs/FORMAT.md §6: the window in millivolts, then the beat's context features when the
 // model's META names them) is written and quantized in C (modules/runtime/beat-input.ts); the JS per beat is the
 // beat's RR context, the call to the QRS template's C (modules/ecg/beat-features.ts), the call, and the softmax.
-import Resource from "Resource";
-import { BEAT_FEATURE_COUNT, BeatContext, featureColumns } from "../ecg/beat-features.ts";
+import { BEAT_FEATURE_COUNT, BeatContext } from "../ecg/beat-features.ts";
 import { beatInputPlan, writeBeatInput, type BeatInputPlan } from "../runtime/beat-input.ts";
-import { Interpreter } from "../runtime/interpreter.ts";
-import { isPolicy, type SynthesisPolicy } from "../runtime/synthesis-cache.ts";
-import { checkModelMeta } from "./model-meta.ts";
-import { MAX_CLASSES, MODEL_INCOMPATIBLE, MODEL_INVALID, MODEL_MISSING, MODEL_READY, POLICY_NAMES } from "../ble/protocol.ts";
+import type { Interpreter } from "../runtime/interpreter.ts";
+import type { SynthesisPolicy } from "../runtime/synthesis-cache.ts";
+import { openModel } from "./packed-model.ts";
+import { MAX_CLASSES, MODEL_INCOMPATIBLE, MODEL_MISSING, MODEL_READY } from "../ble/protocol.ts";
 /** The class alerts are about (runs of ventricular beats). */
 const ALERT_CLASS_NAME = "V";
 const NO_FEATURES = new Float32Array(0);
@@ -72,35 +71,23 @@ export class Classifier {
 	}
 
 	#load(o: ClassifierOptions): void {
-		if (!isPolicy(o.policy)) return this.#fail(MODEL_INVALID, 0, `unknown synthesis policy "${o.policy}" (boot, lazy or stream)`);
-		this.policy = o.policy;
-		if (!Resource.exists(o.resource)) return this.#fail(MODEL_MISSING, 0, `no model resource "${o.resource}"`);
-		const blob = new Resource(o.resource);
-		this.blobBytes = blob.byteLength;
-		let interpreter: Interpreter;
-		try {
-			interpreter = new Interpreter(blob, o.policy, o.budget);
-		} catch (error) {
-			const text = String((error as Error).message ?? error);
-			const code = /\((\d+)\)/.exec(text);
-			return this.#fail(MODEL_INVALID, code ? Number(code[1]) : (error as { code?: number }).code ?? 0, text);
-		}
-		const model = interpreter.model;
-		this.crc = model.crc;
-		const meta = model.meta ?? {};
-		const inputLength = model.input.length;
-		const shape = { inputLength, inputChannels: model.input.channels, outputValues: model.output.length * model.output.channels };
-		const checked = checkModelMeta(model.meta, shape, featureColumns, o.sampleRate, "beat-window");
-		if (typeof checked === "string") return this.#fail(MODEL_INCOMPATIBLE, 0, checked);
+		const opened = openModel({ resource: o.resource, policy: o.policy, budget: o.budget, sampleRate: o.sampleRate, consumes: "beat-window" });
+		this.policy = opened.policy;
+		this.blobBytes = opened.blobBytes;
+		this.crc = opened.crc;
+		if (!opened.interpreter || !opened.meta) return this.#fail(opened.status, opened.errorCode, opened.message);
+		const interpreter = opened.interpreter;
+		const checked = opened.meta;
+		const inputLength = interpreter.model.input.length;
 		const { classes, features, channels } = checked;
 		this.#featureColumns = checked.featureColumns;
 		this.classes = classes;
 		this.alertClass = classes.indexOf(ALERT_CLASS_NAME);
 		this.tStar = checked.tStar;
 		this.decisionBias = checked.decisionBias;
-		this.#output = meta.output;
+		this.#output = checked.output;
 		try {
-			this.#plan = beatInputPlan(this.#adcGain, meta.input.scale, meta.input.zero_point);
+			this.#plan = beatInputPlan(this.#adcGain, checked.input.scale, checked.input.zero_point);
 		} catch (error) {
 			return this.#fail(MODEL_INCOMPATIBLE, 0, `no input for this front end: ${String((error as Error).message ?? error)}`);
 		}
@@ -121,7 +108,7 @@ export class Classifier {
 		if (identity) this.#featureValues = this.#allFeatures;
 		this.interpreter = interpreter;
 		this.status = MODEL_READY;
-		this.message = `${meta.name ?? o.resource}: ${classes.join("/")}, ${POLICY_NAMES[POLICY_NAMES.indexOf(o.policy)]}, ${interpreter.cache.synthesized} kernels synthesized`;
+		this.message = `${checked.name ?? o.resource}: ${classes.join("/")}, ${this.policy}, ${interpreter.cache.synthesized} kernels synthesized`;
 	}
 
 	get ready(): boolean {

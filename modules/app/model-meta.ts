@@ -43,6 +43,8 @@ export interface AppModelMeta {
 	input: MetaQuant;
 	output: MetaQuant;
 	tStar: number;
+	/** META.t_star_score (two classes): the same decision as t_star in integers, class 1 iff q_1 − q_0 ≥ it; undefined when absent. */
+	tStarScore: number | undefined;
 	/** META.decision_bias (multi-class models: added to the int8 logits before the argmax), else zeros. */
 	decisionBias: Int32Array;
 }
@@ -89,6 +91,9 @@ export function checkModelMeta(meta: unknown, shape: ModelShape, featureColumnsO
 			return `META.decision_bias must give an integer in -255..255 for each of the ${classes.length} classes`;
 		if (classes.length === 2) return "META.decision_bias is for multi-class models; two classes decide by t_star";
 	}
+	const score = m.t_star_score;
+	if (score !== undefined && (!Number.isInteger(score) || score < -255 || score > 256 || classes.length !== 2))
+		return "META.t_star_score must be an integer in -255..256 on a two-class model";
 	return {
 		name: typeof m.name === "string" ? m.name : undefined,
 		consumes,
@@ -100,6 +105,7 @@ export function checkModelMeta(meta: unknown, shape: ModelShape, featureColumnsO
 		input: m.input,
 		output: m.output,
 		tStar: typeof m.t_star === "number" ? m.t_star : 0.5,
+		tStarScore: score,
 		decisionBias: Int32Array.from(bias ?? new Array<number>(classes.length).fill(0)),
 	};
 }

@@ -20,27 +20,38 @@ const RR_FALLBACK_MS = 1000;
 /** How many seconds of beats after minute m's start the window needs: a device emits minute m this late. */
 export const APNEA_LOOKAHEAD_S = APNEA_WINDOW_OFFSET_S + APNEA_WINDOW * APNEA_STEP_S;
 
+/** Seconds from the input's start to minute m's first sample instant (negative for the first minutes). */
+export function apneaWindowStartS(minute: number): number {
+	return 60 * minute + APNEA_WINDOW_OFFSET_S;
+}
+
+/** Seconds from the input's start to minute m's last sample instant: its input is complete once a beat after it is known. */
+export function apneaLastInstantS(minute: number): number {
+	return apneaWindowStartS(minute) + APNEA_STEP_S * (APNEA_WINDOW - 1);
+}
+
 /**
  * Writes minute `minute`'s input into `out` (APNEA_WINDOW values) from the increasing beat times `beats` (samples
- * at `sampleRate` Hz). Sample k of the window, at time t = (60·minute + APNEA_WINDOW_OFFSET_S + APNEA_STEP_S·k) s, takes the
+ * at `sampleRate` Hz; the first `count` of them, all by default: the device passes its ring of recent beats). Sample k of the window, at time t = (60·minute + APNEA_WINDOW_OFFSET_S + APNEA_STEP_S·k) s, takes the
  * RR interval [b_i, b_i+1) that contains t, rounded to ms; an interval out of range, or a time before the first or
  * after the last beat, holds the last usable value (the window's first usable one before any). Returns the number of
  * samples whose value is held rather than measured (a quality measure: a window of held values says nothing).
  */
-export function apneaInput(beats: ArrayLike<number>, sampleRate: number, minute: number, out: Float32Array | number[]): number {
+export function apneaInput(beats: ArrayLike<number>, sampleRate: number, minute: number, out: Float32Array | number[], count = beats.length): number {
 	if (!(sampleRate > 0) || Math.floor(sampleRate) !== sampleRate) throw new RangeError(`apneaInput: sample rate ${sampleRate} is not a positive integer`);
 	if (!(minute >= 0) || Math.floor(minute) !== minute) throw new RangeError(`apneaInput: minute ${minute} is not a non-negative integer`);
 	if (out.length < APNEA_WINDOW) throw new RangeError(`apneaInput: out holds ${out.length} values, not ${APNEA_WINDOW}`);
+	if (!(count >= 0 && count <= beats.length) || Math.floor(count) !== count) throw new RangeError(`apneaInput: ${count} beats of ${beats.length}`);
 	const rr = out; // integer ms first (exact in float32), then the window's values: nothing allocated per minute
-	const start = 60 * minute + APNEA_WINDOW_OFFSET_S;
-	let i = firstAtOrAfter(beats, start * sampleRate) - 1; // interval [beats[i], beats[i+1]) may contain t
+	const start = apneaWindowStartS(minute);
+	let i = firstAtOrAfter(beats, count, start * sampleRate) - 1; // interval [beats[i], beats[i+1]) may contain t
 	let held = 0;
 	let last = -1;
 	for (let k = 0; k < APNEA_WINDOW; k++) {
 		const t = (start + APNEA_STEP_S * k) * sampleRate;
-		while (i + 1 < beats.length && beats[i + 1]! <= t) i++;
+		while (i + 1 < count && beats[i + 1]! <= t) i++;
 		let value = -1;
-		if (i >= 0 && i + 1 < beats.length) {
+		if (i >= 0 && i + 1 < count) {
 			const ms = Math.floor(((beats[i + 1]! - beats[i]!) * 1000 + (sampleRate >> 1)) / sampleRate);
 			if (ms >= RR_MIN_MS && ms <= RR_MAX_MS) value = ms;
 		}
@@ -66,9 +77,9 @@ export function apneaInput(beats: ArrayLike<number>, sampleRate: number, minute:
 	return held;
 }
 
-/** The first index whose beat time is ≥ t (beats.length when none), by binary search. */
-function firstAtOrAfter(beats: ArrayLike<number>, t: number): number {
-	let lo = 0, hi = beats.length;
+/** The first index of the first `count` beats whose time is ≥ t (`count` when none), by binary search. */
+export function firstAtOrAfter(beats: ArrayLike<number>, count: number, t: number): number {
+	let lo = 0, hi = count;
 	while (lo < hi) {
 		const mid = (lo + hi) >> 1;
 		if (beats[mid]! < t) lo = mid + 1;
