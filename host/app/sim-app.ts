@@ -23,6 +23,8 @@ export interface SimAppOptions {
 	recording: Pick<EcgRecording, "sampleRate" | "adcGain" | "adcZero" | "adcMin" | "adcMax" | "samples">;
 	/** Model blob path; undefined runs without a model resource. */
 	model?: string;
+	/** Apnea model blob path (the resource apnea.htpw); undefined runs without one. */
+	apneaModel?: string;
 	config?: Record<string, unknown>;
 	script?: ScriptEntry[];
 	entry?: string;
@@ -60,6 +62,7 @@ export class SimApp extends EventEmitter {
 			writeFileSync(ecg, encodeEcgResource(o.recording));
 			const argv = ["--resource", `ecg.bin=${ecg}`];
 			if (o.model) argv.push("--resource", `model.htpw=${o.model}`);
+			if (o.apneaModel) argv.push("--resource", `apnea.htpw=${o.apneaModel}`);
 			if (o.script) {
 				const script = join(dir, "gatt-script.bin");
 				writeFileSync(script, encodeGattScript(o.script));

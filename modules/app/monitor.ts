@@ -10,11 +10,16 @@ import type { InputDescription, SampleBlock, SampleSink } from "./input-api.ts";
 import { configFlag } from "./config.ts";
 import { Rhythm } from "./rhythm.ts";
 import { AF_NONE, AF_ONSET, AfDetector, ectopicForAf } from "../rhythm/af-detector.ts";
+import { ApneaMinutes } from "./apnea-minutes.ts";
 
 export interface MonitorOptions {
 	model: string;
 	policy: string;
 	budget: number | undefined;
+	/** Resource name of the apnea model (sleep apnea per minute), synthesized under its own policy and budget. */
+	apneaModel: string;
+	apneaPolicy: string;
+	apneaBudget: number | undefined;
 	/** Seconds of signal between summary notifications. */
 	summarySeconds: number;
 	vRunLength: number;
@@ -22,7 +27,7 @@ export interface MonitorOptions {
 	bradycardiaBpm: number;
 	/** 0: no ECG strip notifications; n: every n-th raw sample. */
 	stripDecimation: number;
-	/** One trace line per beat (off when a companion shows them). */
+	/** One trace line per beat and per apnea minute (off when a companion shows them). */
 	traceBeats: boolean;
 	/** One "@logits" trace line per classified beat (engine comparisons). */
 	traceLogits: boolean;
@@ -43,6 +48,9 @@ export function monitorOptions(config: Record<string, unknown>): MonitorOptions 
 		model: String(config.model ?? "model.htpw"),
 		policy: String(config.policy ?? "boot"),
 		budget: config.budget === undefined ? undefined : number("budget", 0, 1, 1 << 30),
+		apneaModel: String(config.apneaModel ?? "apnea.htpw"),
+		apneaPolicy: String(config.apneaPolicy ?? config.policy ?? "boot"),
+		apneaBudget: config.apneaBudget === undefined ? undefined : number("apneaBudget", 0, 1, 1 << 30),
 		summarySeconds: number("summarySeconds", 5, 1, 3600),
 		vRunLength: number("vRunLength", 3, P.V_RUN_MIN, P.V_RUN_MAX),
 		tachycardiaBpm: number("tachycardiaBpm", 150, 60, 300),
@@ -61,6 +69,7 @@ export class Monitor implements SampleSink {
 	readonly classifier: Classifier;
 	readonly rhythm: Rhythm;
 	readonly af: AfDetector;
+	readonly apnea: ApneaMinutes;
 	readonly description: InputDescription;
 	quality = P.QUALITY_LEARNING;
 	heartRate = 0;
@@ -99,6 +108,7 @@ export class Monitor implements SampleSink {
 			defaultWindow: DEFAULT_WINDOW,
 		});
 		const c = this.classifier;
+		this.apnea = new ApneaMinutes({ resource: options.apneaModel, policy: options.apneaPolicy, budget: options.apneaBudget, sampleRate: description.sampleRate });
 		this.af = new AfDetector(description.sampleRate);
 		this.rhythm = new Rhythm({ vRunLength: options.vRunLength, tachycardiaBpm: options.tachycardiaBpm, bradycardiaBpm: options.bradycardiaBpm, rateBeats: 4 });
 		this.rhythm.onEvent = (kind, value, sampleIndex) => this.#event(kind, value, 0, sampleIndex);
@@ -112,6 +122,9 @@ export class Monitor implements SampleSink {
 		transport.onEncrypted = () => this.#sendSummary();
 		trace(c.ready ? `hypertiny: model ${c.message}\n` : `hypertiny: no classification (${P.MODEL_STATUS_NAMES[c.status]}: ${c.message}); heart rate only\n`);
 		this.#publishModel();
+		const a = this.apnea;
+		trace(a.ready ? `hypertiny: apnea model ${a.message}\n` : `hypertiny: no apnea minutes (${P.MODEL_STATUS_NAMES[a.status]}: ${a.message})\n`);
+		transport.setReadValue(P.APNEA, this.#packet, P.encodeApnea(this.#packet, a.status, a.errorCode, -1, 0, 0, 0));
 		// What a companion needs to draw the strip in millivolts: the input's rate, gain, zero and rails.
 		transport.setReadValue(P.DEVICE_INFO, this.#packet, P.encodeDeviceInfo(this.#packet, description));
 		this.#event(P.EVENT_MODEL, c.status, c.errorCode, 0);
@@ -134,6 +147,7 @@ export class Monitor implements SampleSink {
 			for (let i = offset + decimation - 1 - this.#stripPhase; i < end; i += decimation) this.#stripSample(samples[i] - zero, first + i - offset);
 			this.#stripPhase = (this.#stripPhase + count) % decimation;
 		}
+		this.#apneaMinutes(false);
 		if (samplesAfter >= this.#nextSummary) {
 			this.#nextSummary = samplesAfter + this.#summaryEvery;
 			this.#sendSummary();
@@ -147,6 +161,7 @@ export class Monitor implements SampleSink {
 
 	end(): void {
 		this.pipeline.flush();
+		this.#apneaMinutes(true);
 		this.#sendSummary();
 		this.finished = true;
 		if (this.onEnd) this.onEnd();
@@ -181,6 +196,7 @@ export class Monitor implements SampleSink {
 			if (this.#options.traceLogits) this.#traceLogits(beat.sampleIndex);
 		}
 		if (beat.heartRate > 0) this.heartRate = beat.heartRate;
+		this.apnea.beat(beat.sampleIndex);
 		this.rhythm.beat(cls, c.alertClass, beat.heartRate, beat.sampleIndex);
 		if (this.#options.afDetector) {
 			const ectopic = cls >= 0 && ectopicForAf(c.classes[cls], confidence);
@@ -195,6 +211,19 @@ export class Monitor implements SampleSink {
 		if (beat.heartRate > 0) this.#notify(P.HEART_RATE_MEASUREMENT, P.encodeHeartRate(packet, beat.heartRate, true, beat.rrPrevious, this.description.sampleRate));
 		if (this.#options.traceBeats)
 			trace(`beat ${beat.sampleIndex} ${cls >= 0 ? c.classes[cls] : "-"} ${cls >= 0 ? Math.round(confidence * 100) : "-"}% hr ${beat.heartRate}\n`);
+		this.#apneaMinutes(false);
+	}
+
+	/** Every apnea minute now due (ended: the input is over), assessed, sent and made the read value. */
+	#apneaMinutes(ended: boolean): void {
+		const a = this.apnea;
+		while (a.due(this.pipeline.samples, ended)) {
+			const m = a.assessNext();
+			const n = P.encodeApnea(this.#packet, a.status, 0, m.minute, m.classIndex, m.score, m.held);
+			this.#transport.setReadValue(P.APNEA, this.#packet, n);
+			this.#notify(P.APNEA, n);
+			if (this.#options.traceBeats) trace(`apnea minute ${m.minute} ${P.APNEA_CLASS_NAMES[m.classIndex]} score ${m.score} held ${m.held}\n`);
+		}
 	}
 
 	#quality(event: QualityEvent): void {
@@ -307,6 +336,7 @@ export class Monitor implements SampleSink {
 			heartRate: this.heartRate,
 			afEpisodes: this.af.episodes,
 			afBurdenPermille: this.af.burdenPermille(),
+			apnea: { model: P.MODEL_STATUS_NAMES[this.apnea.status], minutes: this.apnea.next, apnea: this.apnea.apneaCount, normal: this.apnea.normalCount, notAssessed: this.apnea.notAssessedCount, beatsDropped: this.apnea.beatsDropped },
 			model: P.MODEL_STATUS_NAMES[this.classifier.status],
 			packetsSent: this.packetsSent,
 			packetsDropped: this.packetsDropped,

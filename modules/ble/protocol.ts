@@ -6,9 +6,10 @@
  * docs/ble-protocol.md's version. 2 added the AF events (kinds 9, 10) and summary alert bit 4; every packet layout of
  * version 1 is unchanged, and a version-1 companion shows the new events as unknown kinds. 3 added the `device`
  * read characteristic (sample rate, ADC gain, zero and rails, for drawing the strip in millivolts); nothing else
- * changed, and a companion that does not know it may ignore it.
+ * changed, and a companion that does not know it may ignore it. 4 added the `apnea` characteristic (sleep apnea per
+ * minute, and the apnea model's status); nothing else changed.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Default ATT MTU 23 minus the 3-byte notification header. */
 export const MAX_PACKET = 20;
@@ -29,6 +30,8 @@ export const CONTROL_RESULT = 9;
 export const STRIP = 10;
 export const CLASS_NAMES = 11;
 export const DEVICE_INFO = 12;
+/** Since protocol version 4: the apnea model's status and its per-minute results. */
+export const APNEA = 13;
 
 export interface CharacteristicInfo {
 	id: number;
@@ -55,6 +58,7 @@ export const CHARACTERISTICS: readonly CharacteristicInfo[] = [
 	{ id: STRIP, name: "strip", uuid: ecgUuid(9), service: ECG_SERVICE_UUID },
 	{ id: CLASS_NAMES, name: "classes", uuid: ecgUuid(10), service: ECG_SERVICE_UUID },
 	{ id: DEVICE_INFO, name: "device", uuid: ecgUuid(11), service: ECG_SERVICE_UUID },
+	{ id: APNEA, name: "apnea", uuid: ecgUuid(12), service: ECG_SERVICE_UUID },
 ];
 
 export function characteristicById(id: number): CharacteristicInfo | undefined {
@@ -136,6 +140,14 @@ export const DEVICE_INFO_BYTES = 20;
 /** Byte 0 of the device info packet: its layout. A reader refuses a format it does not know. */
 export const DEVICE_INFO_FORMAT = 1;
 export const COUNTS_PER_PACKET = 4;
+export const APNEA_BYTES = 12;
+
+/** The apnea packet's class byte: a minute called normal or apnea, one not assessed (no measured RR), or none yet. */
+export const APNEA_CLASS_NORMAL = 0;
+export const APNEA_CLASS_APNEA = 1;
+export const APNEA_CLASS_NOT_ASSESSED = 2;
+export const APNEA_NO_MINUTE = 0xff;
+export const APNEA_CLASS_NAMES = ["normal", "apnea", "not assessed"] as const;
 
 export const BEAT_CLASSIFIED = 1;
 export const BEAT_RR_NEXT = 2;
@@ -562,4 +574,52 @@ export function decodeStrip(b: Uint8Array): StripPacket {
 	const samples: number[] = [];
 	for (let i = 0; i < count; i++) samples.push((get16(b, 6 + 2 * i) << 16) >> 16);
 	return { sampleIndex: get32(b, 0), decimation: b[4], samples };
+}
+
+// --- apnea: the apnea model's status and the latest minute it assessed (since version 4) ---
+
+export interface ApneaPacket {
+	/** The apnea model's status (MODEL_READY, MODEL_MISSING, MODEL_INVALID, MODEL_INCOMPATIBLE). */
+	status: number;
+	/** The reader's error code (docs/FORMAT.md §5) when the model is invalid, else 0. */
+	errorCode: number;
+	/** Undefined in the packet that carries only the status (before the first minute, or without a model). */
+	minute: ApneaMinutePacket | undefined;
+}
+
+export interface ApneaMinutePacket {
+	/** Minutes since the input started: minute m is seconds 60·m .. 60·m + 60. */
+	index: number;
+	/** APNEA_CLASS_NORMAL, APNEA_CLASS_APNEA or APNEA_CLASS_NOT_ASSESSED. */
+	classIndex: number;
+	/** q_A − q_N of the model's int8 output: apnea iff it reaches the model's threshold (0 when not assessed). */
+	score: number;
+	/** Samples of the 256 in its window whose RR interval was held rather than measured. */
+	held: number;
+}
+
+/** `minute` < 0: the status alone (class byte APNEA_NO_MINUTE), as before the first minute or without a model. */
+export function encodeApnea(out: Uint8Array, status: number, errorCode: number, minute: number, classIndex: number, score: number, held: number): number {
+	out[0] = status;
+	out[1] = minute < 0 ? APNEA_NO_MINUTE : classIndex;
+	put32(out, 2, minute < 0 ? 0 : minute);
+	const s = score < -32768 ? -32768 : score > 32767 ? 32767 : score;
+	put16(out, 6, s & 0xffff);
+	put16(out, 8, u16(held));
+	put16(out, 10, u16(errorCode));
+	return APNEA_BYTES;
+}
+
+export function decodeApnea(b: Uint8Array): ApneaPacket {
+	requireLength("apnea", b, APNEA_BYTES);
+	if (b[0] >= MODEL_STATUS_NAMES.length) throw new RangeError(`apnea packet with model status ${b[0]}`);
+	const status = b[0];
+	const errorCode = get16(b, 10);
+	if (b[1] === APNEA_NO_MINUTE) return { status, errorCode, minute: undefined };
+	if (b[1] >= APNEA_CLASS_NAMES.length) throw new RangeError(`apnea packet with class ${b[1]}`);
+	if (status !== MODEL_READY) throw new RangeError(`apnea packet with a minute from a model that is ${MODEL_STATUS_NAMES[status]}`);
+	const held = get16(b, 8);
+	// 256: the apnea model's window (modules/rhythm/apnea-input.ts; this module imports nothing, the web page loads it alone).
+	if (held > 256) throw new RangeError(`apnea packet with ${held} held samples of 256`);
+	return { status, errorCode, minute: { index: get32(b, 2), classIndex: b[1], score: (get16(b, 6) << 16) >> 16, held } };
 }
