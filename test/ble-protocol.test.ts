@@ -150,9 +150,47 @@ test("characteristic table: unique ids, names and UUIDs; every packet fits the d
 	t.is(new Set(ids).size, ids.length);
 	t.is(new Set(P.CHARACTERISTICS.map((c) => c.name)).size, ids.length);
 	t.is(new Set(P.CHARACTERISTICS.map((c) => c.uuid.toLowerCase())).size, ids.length);
-	for (const size of [P.BEAT_BYTES, P.SUMMARY_BYTES, P.COUNTS_BYTES, P.EVENT_BYTES, P.MODEL_INFO_BYTES, P.CONTROL_RESULT_BYTES, P.STRIP_BYTES, P.DEVICE_INFO_BYTES]) t.true(size <= P.MAX_PACKET);
+	for (const size of [P.BEAT_BYTES, P.SUMMARY_BYTES, P.COUNTS_BYTES, P.EVENT_BYTES, P.MODEL_INFO_BYTES, P.CONTROL_RESULT_BYTES, P.STRIP_BYTES, P.DEVICE_INFO_BYTES, P.APNEA_BYTES]) t.true(size <= P.MAX_PACKET);
 	t.is(P.characteristicById(P.BEAT)?.name, "beat");
 	t.is(P.characteristicByName("control")?.id, P.CONTROL);
 	t.is(P.characteristicById(99), undefined);
-	t.deepEqual(P.characteristicById(P.DEVICE_INFO), { id: 12, name: "device", uuid: "6874000b-7470-4874-b9e3-8c5e2a7b0c11", service: P.ECG_SERVICE_UUID }, "the next free id and UUID");
+	t.deepEqual(P.characteristicById(P.DEVICE_INFO), { id: 12, name: "device", uuid: "6874000b-7470-4874-b9e3-8c5e2a7b0c11", service: P.ECG_SERVICE_UUID });
+	t.deepEqual(P.characteristicById(P.APNEA), { id: 13, name: "apnea", uuid: "6874000c-7470-4874-b9e3-8c5e2a7b0c11", service: P.ECG_SERVICE_UUID }, "the next free id and UUID");
+	t.is(P.PROTOCOL_VERSION, 4);
+});
+
+test("apnea: status, class, minute, signed score, held samples and error code round-trip in 12 bytes, little-endian", (t) => {
+	const b = new Uint8Array(P.MAX_PACKET);
+	t.is(P.encodeApnea(b, P.MODEL_READY, 0, 0x01020304, P.APNEA_CLASS_APNEA, -159, 114), P.APNEA_BYTES);
+	t.deepEqual(Array.from(b.subarray(0, P.APNEA_BYTES)), [0, 1, 0x04, 0x03, 0x02, 0x01, 0x61, 0xff, 114, 0, 0, 0]);
+	t.deepEqual(P.decodeApnea(b.slice(0, P.APNEA_BYTES)), { status: P.MODEL_READY, errorCode: 0, minute: { index: 0x01020304, classIndex: P.APNEA_CLASS_APNEA, score: -159, held: 114 } });
+	for (const [classIndex, score, held] of [[P.APNEA_CLASS_NORMAL, 255, 0], [P.APNEA_CLASS_APNEA, -255, 256], [P.APNEA_CLASS_NOT_ASSESSED, 0, 256]]) {
+		P.encodeApnea(b, P.MODEL_READY, 0, 7, classIndex, score, held);
+		t.deepEqual(P.decodeApnea(b.slice(0, P.APNEA_BYTES)).minute, { index: 7, classIndex, score, held });
+	}
+	// The status alone: before the first minute, or why there are none (a corrupt model: its reader error code).
+	t.is(P.encodeApnea(b, P.MODEL_INVALID, 5, -1, 0, 0, 0), P.APNEA_BYTES);
+	t.deepEqual(Array.from(b.subarray(0, P.APNEA_BYTES)), [2, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0]);
+	t.deepEqual(P.decodeApnea(b.slice(0, P.APNEA_BYTES)), { status: P.MODEL_INVALID, errorCode: 5, minute: undefined });
+	P.encodeApnea(b, P.MODEL_MISSING, 0, -1, 0, 0, 0);
+	t.deepEqual(P.decodeApnea(b.slice(0, P.APNEA_BYTES)), { status: P.MODEL_MISSING, errorCode: 0, minute: undefined });
+});
+
+test("apnea: a reader refuses a wrong length, an unknown status or class, a minute without a ready model, more than 256 held", (t) => {
+	const good = new Uint8Array(P.APNEA_BYTES);
+	P.encodeApnea(good, P.MODEL_READY, 0, 3, P.APNEA_CLASS_NORMAL, -40, 0);
+	const bad = (edit: (b: Uint8Array) => void, message: RegExp, length = P.APNEA_BYTES) => {
+		const b = new Uint8Array(length);
+		b.set(good.subarray(0, Math.min(length, good.length)));
+		edit(b);
+		t.throws(() => P.decodeApnea(b), { instanceOf: RangeError, message });
+	};
+	bad(() => {}, /apnea packet has 11 bytes, expected 12/, 11);
+	bad(() => {}, /apnea packet has 13 bytes/, 13);
+	bad(() => {}, /apnea packet has 0 bytes/, 0);
+	bad((b) => (b[0] = 4), /model status 4/);
+	bad((b) => (b[1] = 3), /class 3/);
+	bad((b) => (b[0] = P.MODEL_MISSING), /a minute from a model that is missing/);
+	bad((b) => (b[8] = 1, b[9] = 1), /257 held samples of 256/);
+	t.notThrows(() => P.decodeApnea(good));
 });
