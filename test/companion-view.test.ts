@@ -1,10 +1,11 @@
 // The terminal companion's live panel (host/companion/view.ts) on narrow terminals: redrawn in place on a small
 // terminal emulator, it leaves exactly one copy of itself at any width; labels tell device totals from what the
-// view received since connecting; the AF line counts episodes and gives the device's burden.
+// view received since connecting; the AF line counts episodes and gives the device's burden; the apnea lines word the
+// apnea model's status and mark each minute (apnea, normal, not assessed, not yet known).
 import test from "ava";
 import * as P from "../modules/ble/protocol.ts";
 import { CompanionState } from "../host/companion/state.ts";
-import { afLine, attachView, fitLines, renderPanel } from "../host/companion/view.ts";
+import { afLine, apneaLines, attachView, eventLine, fitLines, renderPanel } from "../host/companion/view.ts";
 
 function packet(encode: (b: Uint8Array) => number): Uint8Array {
 	const b = new Uint8Array(P.MAX_PACKET);
@@ -97,4 +98,59 @@ test("the panel's AF line: episodes from the onset events (a repeated onset is n
 	const late = new CompanionState();
 	late.packet(P.SUMMARY, packet((b) => P.encodeSummary(b, { quality: 0, heartRate: 90, modelStatus: 0, alerts: P.ALERT_AF, samples: 7200, beatsDetected: 10, beatsClassified: 10, samplesRejected: 0 })));
 	t.is(afLine(late), "AF: an episode in progress, begun before this view connected");
+});
+
+test("the panel's apnea lines: the model's status, then a mark per minute begun, not yet known until the device sends it", (t) => {
+	const s = new CompanionState();
+	t.deepEqual(apneaLines(s), ["apnea: -"], "a device before protocol version 4 sends no apnea packet");
+	const apnea = (status: number, code: number, minute: number, cls: number, score: number, held = 0) => s.packet(P.APNEA, packet((b) => P.encodeApnea(b, status, code, minute, cls, score, held)));
+	const summary = (seconds: number) => s.packet(P.SUMMARY, packet((b) => P.encodeSummary(b, { quality: 0, heartRate: 60, modelStatus: 0, alerts: 0, samples: seconds * 360, beatsDetected: 0, beatsClassified: 0, samplesRejected: 0 })));
+
+	const missing = new CompanionState();
+	missing.packet(P.APNEA, packet((b) => P.encodeApnea(b, P.MODEL_MISSING, 0, -1, 0, 0, 0)));
+	t.deepEqual(apneaLines(missing), ["apnea: no model; no minutes"]);
+	const invalid = new CompanionState();
+	invalid.packet(P.APNEA, packet((b) => P.encodeApnea(b, P.MODEL_INVALID, 5, -1, 0, 0, 0)));
+	t.deepEqual(apneaLines(invalid), ["apnea: model invalid (error 5); no minutes"]);
+	t.regex(renderPanel(invalid, "test"), /\napnea: model invalid \(error 5\); no minutes\n/);
+
+	apnea(P.MODEL_READY, 0, -1, 0, 0);
+	t.deepEqual(apneaLines(s), ["apnea: model ready, the first minute comes ~4.8 min into the recording"]);
+	summary(200);
+	t.deepEqual(apneaLines(s), ["apnea: model ready, the first minute comes ~4.8 min into the recording", "  minutes 0-3: ____  (A apnea, · normal, ? not assessed, _ not yet known)"]);
+	summary(480);
+	apnea(P.MODEL_READY, 0, 0, P.APNEA_CLASS_NORMAL, -80, 114);
+	apnea(P.MODEL_READY, 0, 1, P.APNEA_CLASS_APNEA, 40);
+	apnea(P.MODEL_READY, 0, 1, P.APNEA_CLASS_APNEA, 40); // the read value after the notification: the same minute, counted once
+	apnea(P.MODEL_READY, 0, 2, P.APNEA_CLASS_NOT_ASSESSED, 0, 256);
+	t.deepEqual(apneaLines(s), ["apnea: 1 of 2 minutes (50.0 %), 1 not assessed", "  minutes 0-7: ·A?_____  (A apnea, · normal, ? not assessed, _ not yet known)"]);
+	t.regex(renderPanel(s, "test"), /\napnea: 1 of 2 minutes \(50\.0 %\), 1 not assessed\n  minutes 0-7: ·A\?_____ /);
+	// A long night: the panel shows the last hour.
+	for (let m = 3; m < 100; m++) apnea(P.MODEL_READY, 0, m, m % 10 === 0 ? P.APNEA_CLASS_APNEA : P.APNEA_CLASS_NORMAL, 0);
+	summary(100 * 60);
+	const [words, row] = apneaLines(s);
+	t.is(words, "apnea: 10 of 99 minutes (10.1 %), 1 not assessed");
+	t.true(row!.startsWith("  minutes 40-99: A·········A"), row);
+	t.is(row!.split(": ")[1]!.split("  ")[0]!.length, 60);
+});
+
+test("apnea log lines: one per minute with its class and score, and the status in words", (t) => {
+	const s = new CompanionState();
+	const lines: string[] = [];
+	s.onUpdate((u) => {
+		const line = eventLine(s, u);
+		if (line) lines.push(line);
+	});
+	const b = new Uint8Array(P.MAX_PACKET);
+	s.packet(P.APNEA, b.slice(0, P.encodeApnea(b, P.MODEL_READY, 0, -1, 0, 0, 0)));
+	s.packet(P.APNEA, b.slice(0, P.encodeApnea(b, P.MODEL_READY, 0, 12, P.APNEA_CLASS_APNEA, 31, 0)));
+	s.packet(P.APNEA, b.slice(0, P.encodeApnea(b, P.MODEL_READY, 0, 13, P.APNEA_CLASS_NOT_ASSESSED, 0, 256)));
+	s.packet(P.APNEA, Uint8Array.of(0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+	t.deepEqual(lines, [
+		"apnea: model ready, the first minute comes ~4.8 min into the recording",
+		"12:00.0  apnea minute 12: apnea (score 31)",
+		"13:00.0  apnea minute 13: not assessed",
+		"malformed packet on characteristic 13: apnea packet with class 7",
+	]);
+	t.is(s.malformed, 1);
 });

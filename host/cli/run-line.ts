@@ -1,7 +1,7 @@
 // `hypertiny start`'s running line: record time, heart rate, beats by class (adding up to the beats received),
 // alerts and signal quality. On a terminal one line redrawn in place; otherwise the line once per minute of
 // signal. Alerts and other events get lines of their own above it.
-import { QUALITY_NAMES } from "../../modules/ble/protocol.ts";
+import { APNEA_CLASS_NORMAL, QUALITY_NAMES } from "../../modules/ble/protocol.ts";
 import type { CompanionState } from "../companion/state.ts";
 import { clock, eventLine } from "../companion/view.ts";
 
@@ -62,7 +62,9 @@ export function attachRunLine(state: CompanionState, out: NodeJS.WriteStream, op
 	state.onUpdate((u) => {
 		if (u.type === "beat") tally.add(u.beat.className, u.beat.seconds);
 		if (u.type === "alert" && ALERT_KINDS.has(u.alert.kind)) tally.alerts++;
-		const event = u.type === "beat" || u.type === "strip" || u.type === "summary" ? undefined : eventLine(state, u);
+		// Apnea minutes: a line for those called apnea or not assessed; the normal ones are in the summary at the end.
+		const quiet = u.type === "beat" || u.type === "strip" || u.type === "summary" || (u.type === "apnea" && u.apnea.minute?.classIndex === APNEA_CLASS_NORMAL);
+		const event = quiet ? undefined : eventLine(state, u);
 		if (event) above(() => out.write(event + "\n"));
 		if (tty) {
 			if (performance.now() - lastDraw >= 100) draw();

@@ -2,6 +2,7 @@
 // for a board over BLE, the simulator's socket and a board's serial log.
 import * as P from "../../modules/ble/protocol.ts";
 import { eventWords } from "./web/event-text.ts";
+import { addApneaPacket, newApneaTimeline } from "./web/apnea-timeline.ts";
 
 export interface CompanionBeat {
 	sampleIndex: number;
@@ -27,6 +28,7 @@ export type CompanionUpdate =
 	| { type: "model"; model: P.ModelInfoPacket; classes: string[] }
 	| { type: "control"; result: P.ControlResultPacket }
 	| { type: "strip"; strip: P.StripPacket }
+	| { type: "apnea"; apnea: P.ApneaPacket }
 	| { type: "connection"; connected: boolean }
 	| { type: "malformed"; characteristic: number; error: string };
 
@@ -54,6 +56,8 @@ export class CompanionState {
 	inAf = false;
 	/** The device's AF burden (permille of RR time since start or reset-counts) and where: its last AF event's detail. */
 	afBurden: { permille: number; sampleIndex: number } | undefined;
+	/** Sleep apnea per minute (the apnea characteristic, since protocol version 4) and the apnea model's status. */
+	apnea = newApneaTimeline();
 	connected = true;
 	#lastSeq = -1;
 	#listeners: ((u: CompanionUpdate) => void)[] = [];
@@ -147,6 +151,12 @@ export class CompanionState {
 			case P.DEVICE_INFO:
 				this.device = P.decodeDeviceInfo(bytes);
 				return;
+			case P.APNEA: {
+				const apnea = P.decodeApnea(bytes);
+				addApneaPacket(P, this.apnea, apnea);
+				this.#emit({ type: "apnea", apnea });
+				return;
+			}
 			case P.BODY_SENSOR_LOCATION:
 				return;
 			default:

@@ -1,7 +1,9 @@
 // Terminal renderings of the companion state: a live panel redrawn in place (TTY), plain event lines (pipes,
 // logs) or one JSON object per update (--json).
+import * as P from "../../modules/ble/protocol.ts";
 import { ALERT_AF, MODEL_STATUS_NAMES, POLICY_NAMES, QUALITY_NAMES } from "../../modules/ble/protocol.ts";
 import type { CompanionState, CompanionUpdate } from "./state.ts";
+import { APNEA_MARKS, apneaMarks, apneaMinutesBegun, apneaWords } from "./web/apnea-timeline.ts";
 
 export function clock(seconds: number): string {
 	const m = Math.floor(seconds / 60);
@@ -34,6 +36,24 @@ export function afLine(state: CompanionState): string {
 	const burden = b ? `, burden ${(b.permille / 10).toFixed(1)} % (device, at ${clock(state.seconds(b.sampleIndex))})` : "";
 	const episodes = n === 0 && now ? "an episode in progress, begun before this view connected" : `${n} episode${n === 1 ? "" : "s"}${now ? ", in progress" : ""}`;
 	return `AF: ${episodes}${burden}`;
+}
+
+/** Minutes of the apnea timeline in the live panel: the last hour. */
+export const APNEA_PANEL_MINUTES = 60;
+
+/**
+ * The apnea findings and, once the model is ready, the timeline of the last APNEA_PANEL_MINUTES minutes begun, one
+ * mark each: "  minutes 0-25: ····A···___  (A apnea, · normal, ? not assessed, _ not yet known)".
+ */
+export function apneaLines(state: CompanionState): string[] {
+	const t = state.apnea;
+	const words = apneaWords(P, t);
+	if (t.status !== P.MODEL_READY) return [words];
+	const begun = apneaMinutesBegun(t, state.summary?.samples ?? 0, state.sampleRate);
+	if (begun === 0) return [words];
+	const from = Math.max(0, begun - APNEA_PANEL_MINUTES);
+	const m = APNEA_MARKS;
+	return [words, `  minutes ${from}-${begun - 1}: ${apneaMarks(P, t, from, begun)}  (${m.apnea} apnea, ${m.normal} normal, ${m.notAssessed} not assessed, ${m.notYetKnown} not yet known)`];
 }
 
 /**
@@ -72,6 +92,7 @@ export function renderPanel(state: CompanionState, title: string, columns = Infi
 		modelLine(state),
 		countsLine(state),
 		afLine(state),
+		...apneaLines(state),
 		"recent beats:",
 		...state.recent.slice(-8).map((b) => `  ${clock(b.seconds)}  ${(b.className ?? "-").padEnd(5)} ${b.className ? `${Math.round(b.confidence * 100)}%`.padStart(4) : "    "}  ${b.heartRate || "-"} bpm${b.inVRun ? "  V RUN" : ""}`),
 		"alerts:",
@@ -93,6 +114,11 @@ export function eventLine(state: CompanionState, u: CompanionUpdate): string | u
 			return u.connected ? "client connected" : "client disconnected";
 		case "malformed":
 			return `malformed packet on characteristic ${u.characteristic}: ${u.error}`;
+		case "apnea": {
+			const m = u.apnea.minute;
+			if (!m) return apneaWords(P, state.apnea);
+			return `${clock(60 * m.index)}  apnea minute ${m.index}: ${P.APNEA_CLASS_NAMES[m.classIndex]}${m.classIndex === P.APNEA_CLASS_NOT_ASSESSED ? "" : ` (score ${m.score})`}`;
+		}
 		case "beat":
 			if (u.beat.className === undefined || u.beat.className === state.classes[0]) return undefined;
 			return `${clock(u.beat.seconds)}  ${u.beat.className} ${Math.round(u.beat.confidence * 100)}%  ${u.beat.heartRate || "-"} bpm${u.beat.inVRun ? "  (run)" : ""}`;
