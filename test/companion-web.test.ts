@@ -3,8 +3,9 @@
 // DevTools protocol: the page decodes the app's packets (the shared protocol module, served transpiled), draws the
 // strip on a calibrated grid at the gain the device sends, with class markers, the heart-rate trend, the device's counts and every event, scrolls
 // back through a finished run and exports it; its buttons send control writes to the running app; on MIT-BIH 201
-// it shades the AF episodes the device's events mark and gives their burden. The screenshots are kept as test
-// artifacts: build/test-artifacts/web-companion.png (and web-companion-af.png).
+// it shades the AF episodes the device's events mark and gives their burden; on 7 minutes of record 119 it shows the
+// apnea timeline the device's apnea minutes make. The screenshots are kept as test artifacts:
+// build/test-artifacts/web-companion.png (and web-companion-af.png, web-companion-apnea.png).
 import test, { type ExecutionContext } from "ava";
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, statSync, readFileSync, writeFileSync } from "node:fs";
@@ -21,6 +22,7 @@ import { MITDB_MISSING, mitdbTest } from "./mitdb-data.ts";
 import { testWithTools } from "./toolchain.ts";
 
 const ARTIFACTS = join(ROOT, "build/test-artifacts");
+const APNEA_MODEL = join(ROOT, "models/apnea.htpw");
 // Plain JavaScript served to the page as is; loaded by path so the type check leaves it alone.
 const RUN_JS = join(ROOT, "host/companion/web/run.js");
 const { Run, StripStore, clock } = (await import(RUN_JS)) as { Run: any; StripStore: any; clock: (s: number) => string };
@@ -182,6 +184,30 @@ test("run record caps: the strip forgets its oldest tenth when full, keeps sampl
 	t.is(run.events.length + run.eventsForgotten, 120);
 });
 
+test("run record: the apnea timeline from the apnea characteristic, minutes not yet known until sent, and the JSON export", (t) => {
+	const run = new Run(P);
+	t.is(run.apneaText(), "apnea: -");
+	const apnea = (status: number, minute: number, cls: number, score = 0, held = 0) => run.packet(P.APNEA, packet((b) => P.encodeApnea(b, status, status === P.MODEL_INVALID ? 5 : 0, minute, cls, score, held)));
+	apnea(P.MODEL_READY, -1, 0);
+	t.is(run.apneaText(), "apnea: model ready, the first minute comes ~4.8 min into the recording");
+	run.packet(P.SUMMARY, packet((b) => P.encodeSummary(b, { quality: 0, heartRate: 70, modelStatus: 0, alerts: 0, samples: 450 * 360, beatsDetected: 0, beatsClassified: 0, samplesRejected: 0 })));
+	t.is(run.apneaMinutesBegun, 8, "7:30 of input: minutes 0..7 begun");
+	apnea(P.MODEL_READY, 0, P.APNEA_CLASS_NORMAL, -80, 114);
+	apnea(P.MODEL_READY, 1, P.APNEA_CLASS_APNEA, 31);
+	apnea(P.MODEL_READY, 1, P.APNEA_CLASS_APNEA, 31); // the read value repeats the last notification
+	t.false(run.packet(P.APNEA, Uint8Array.of(0, 1, 2)), "a malformed apnea packet is refused");
+	t.deepEqual(Array.from({ length: run.apneaMinutesBegun }, (_, m) => run.apneaMinute(m)), ["normal", "apnea", ...Array(6).fill("notYetKnown")]);
+	t.is(run.apneaText(), "apnea: 1 of 2 minutes (50.0 %)");
+	const json = JSON.parse(run.json()).apnea;
+	t.like(json, { model: "ready", errorCode: 0, apnea: 1, normal: 1, notAssessed: 0, minutesForgotten: 0 });
+	t.deepEqual(json.minutes, ["normal", "apnea", ...Array(6).fill("notYetKnown")]);
+
+	const broken = new Run(P);
+	broken.packet(P.APNEA, packet((b) => P.encodeApnea(b, P.MODEL_INVALID, 5, -1, 0, 0, 0)));
+	t.is(broken.apneaText(), "apnea: model invalid (error 5); no minutes");
+	t.like(JSON.parse(broken.json()).apnea, { model: "invalid", errorCode: 5, minutes: [] });
+});
+
 /** What the page shows after a finished run, read in one go. */
 const PAGE_STATE = `(() => {
 	const q = (s) => document.querySelector(s);
@@ -195,6 +221,7 @@ const PAGE_STATE = `(() => {
 		trendPoints: Number(q("#trend").dataset.points),
 		trendAfBands: Number(q("#trend").dataset.afBands),
 		af: { ...q("#af").dataset, text: q("#af").textContent, note: q("#af-note").textContent },
+		apnea: { text: q("#apnea").textContent, ...q("#apnea-timeline").dataset, titles: [...document.querySelectorAll("#apnea-timeline span")].map((c) => c.title) },
 		strip: { ...q("#strip").dataset },
 		window: q("#window").textContent,
 		lastBeat: q("#last-beat").textContent,
@@ -293,6 +320,46 @@ testWithTools("web companion in headless Chromium: a finished run on a calibrate
 			t.deepEqual(json.classes, Object.keys(counts));
 			t.is(json.events.length, sent.length);
 			t.is(json.sampleRate, rec.sampleRate);
+		} finally {
+			await browser.close();
+		}
+	} finally {
+		await page.close();
+	}
+});
+
+testWithTools("web companion in headless Chromium: the apnea timeline of 7 minutes of record 119, a cell per minute as the device sent it", ["chromium"], async (t) => {
+	built(["app"]);
+	const rec = await excerpt(420);
+	const page = new WebCompanionServer();
+	const port = await page.listen(0);
+	try {
+		const app = new SimApp({ recording: rec, model: FIXTURE_MODEL, apneaModel: APNEA_MODEL, config: { traceBeats: false } });
+		const minutes: P.ApneaMinutePacket[] = [];
+		app.on("packet", (id: number, bytes: Uint8Array) => id === P.APNEA && minutes.push(P.decodeApnea(bytes).minute!));
+		page.attach(app);
+		const result = await app.done;
+		t.is(result.status, 0, result.stderr);
+		page.end();
+		t.deepEqual(minutes.map((m) => m.index), [0, 1, 2], "7:00 of input: minutes 0..2 complete (each 4:44 after it begins)");
+		const browser = await devtools(page.url(port));
+		try {
+			await until("the end of the run on the page", () => browser.evaluate(`document.body?.dataset.ended ?? ""`), (v) => v === "true");
+			await browser.evaluate(NEXT_FRAME);
+			const s = (await browser.evaluate(PAGE_STATE)) as any;
+			const name = (c: number) => (c === P.APNEA_CLASS_APNEA ? "apnea" : c === P.APNEA_CLASS_NORMAL ? "normal" : "notAssessed");
+			t.is(s.apnea.minutes, "7");
+			t.deepEqual(s.apnea.marks.split(","), [...minutes.map((m) => name(m.classIndex)), "notYetKnown", "notYetKnown", "notYetKnown", "notYetKnown"]);
+			const called = minutes.filter((m) => m.classIndex === P.APNEA_CLASS_APNEA).length;
+			t.is(s.apnea.text, `apnea: ${called} of 3 minutes (${((100 * called) / 3).toFixed(1)} %)`);
+			t.is(s.apnea.titles[0], `00:00–01:00: ${minutes[0]!.classIndex === P.APNEA_CLASS_APNEA ? "apnea" : "normal"}`);
+			t.is(s.apnea.titles[6], "06:00–07:00: not yet known");
+			// A minute clicked: the strip shows its start.
+			await browser.evaluate(`document.querySelector('#apnea-timeline span[data-minute="2"]').click()`);
+			await browser.evaluate(NEXT_FRAME);
+			t.is(await browser.evaluate(`document.getElementById("strip").dataset.firstSample`), String(120 * rec.sampleRate));
+			mkdirSync(ARTIFACTS, { recursive: true });
+			writeFileSync(join(ARTIFACTS, "web-companion-apnea.png"), Buffer.from(String(await browser.screenshot()), "base64"));
 		} finally {
 			await browser.close();
 		}

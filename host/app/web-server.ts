@@ -47,6 +47,7 @@ const FILES: Record<string, { type: string; body: () => string }> = {
 	"/protocol.js": { type: "text/javascript", body: () => transpiled(join(ROOT, "modules/ble/protocol.ts")) },
 	"/frames.js": { type: "text/javascript", body: () => transpiled(join(ROOT, "host/companion/frames.ts")) },
 	"/event-text.js": { type: "text/javascript", body: () => transpiled(join(WEB, "event-text.ts")) },
+	"/apnea-timeline.js": { type: "text/javascript", body: () => transpiled(join(WEB, "apnea-timeline.ts")) },
 };
 
 const EMPTY = Buffer.alloc(0);

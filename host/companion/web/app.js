@@ -1,5 +1,6 @@
 // The web companion: the ECG strip on a calibrated grid with class markers shaded by confidence, heart rate and
-// its trend over the whole run, AF episodes shaded on both with their burden, per-class counts, every event,
+// its trend over the whole run, AF episodes shaded on both with their burden, the apnea timeline (a cell per
+// minute), per-class counts, every event,
 // scrollback through the whole run (live or ended), and CSV / JSON export as downloads made in the page. Packets
 // come from the simulator over a WebSocket (/gatt, frames of host/companion/frames.ts) or from a board over Web
 // Bluetooth; both are decoded by modules/ble/protocol.ts, served transpiled as /protocol.js, into the run of
@@ -136,6 +137,32 @@ function drawAf() {
 	af.dataset.deviceBurden = run.deviceAfBurden ? String(run.deviceAfBurden.permille / 10) : "";
 	af.textContent = run.afText();
 	$("af-note").textContent = run.deviceAfText();
+	drawApnea();
+}
+
+const APNEA_WORDS = { apnea: "apnea", normal: "normal", notAssessed: "not assessed (no measured RR interval)", notYetKnown: "not yet known" };
+
+/** The apnea findings and a cell per minute begun (rebuilt only when a minute or the run's length changed). */
+function drawApnea() {
+	$("apnea").textContent = run.apneaText();
+	const el = $("apnea-timeline");
+	const t = run.apnea, begun = run.apneaMinutesBegun;
+	const key = `${t.first}:${begun}:${t.apnea}:${t.normal}:${t.notAssessed}`;
+	if (el.dataset.key === key) return;
+	el.dataset.key = key;
+	const cells = [];
+	for (let m = t.first; m < begun; m++) {
+		const state = run.apneaMinute(m);
+		const cell = document.createElement("span");
+		cell.className = state;
+		cell.dataset.minute = String(m);
+		cell.title = `${clock(60 * m)}–${clock(60 * m + 60)}: ${APNEA_WORDS[state]}`;
+		cell.onclick = () => show(60 * m * run.sampleRate);
+		cells.push(cell);
+	}
+	el.replaceChildren(...cells);
+	el.dataset.minutes = String(cells.length);
+	el.dataset.marks = cells.map((c) => c.className).join(",");
 }
 
 let eventsShown = 0, eventsForgotten = 0, eventsRate = 0;

@@ -9,8 +9,10 @@
 //   AF episodes are capped at MAX_EVENTS as well; the AF time of forgotten ones still counts in the burden.
 // Strip samples that go back in time (a device that restarted) are dropped: reload the page for a new run.
 // The protocol module comes in as a parameter (the page passes /protocol.js), so nothing here fetches anything but
-// the event wording it shares with the terminal companion (./event-text.js, served transpiled from event-text.ts).
+// the event wording and the apnea timeline it shares with the terminal companion (./event-text.js and
+// ./apnea-timeline.js, served transpiled from their .ts).
 import { eventWords } from "./event-text.js";
+import { addApneaPacket, apneaMinuteState, apneaMinutesBegun, apneaWords, newApneaTimeline } from "./apnea-timeline.js";
 
 export const MAX_STRIP_SAMPLES = 5_000_000;
 export const MAX_BEATS = 300_000;
@@ -122,6 +124,8 @@ export class Run {
 		this.firstSample = undefined;
 		/** The highest sample index heard of: the run's length so far. */
 		this.lastSample = 0;
+		/** Sleep apnea per minute: the apnea characteristic's minutes by index and the apnea model's status (apnea-timeline.ts). */
+		this.apnea = newApneaTimeline();
 		this.malformed = 0;
 	}
 
@@ -173,6 +177,9 @@ export class Run {
 				case P.DEVICE_INFO:
 					this.device = P.decodeDeviceInfo(bytes);
 					this.sampleRate = this.device.sampleRate;
+					break;
+				case P.APNEA:
+					addApneaPacket(P, this.apnea, P.decodeApnea(bytes));
 					break;
 				case P.STRIP: {
 					const s = P.decodeStrip(bytes);
@@ -284,6 +291,21 @@ export class Run {
 		return d ? `The device's own figure: ${(d.permille / 10).toFixed(1)} % at ${clock(this.seconds(d.sampleIndex))}, its last AF event (RR time in AF since start or Reset counts).` : "";
 	}
 
+	/** Minutes begun so far (the run's length, or every minute the device sent), for the apnea timeline. */
+	get apneaMinutesBegun() {
+		return apneaMinutesBegun(this.apnea, this.lastSample, this.sampleRate);
+	}
+
+	/** Minute `index` of the apnea timeline: "apnea", "normal", "notAssessed" or "notYetKnown". */
+	apneaMinute(index) {
+		return apneaMinuteState(this.P, this.apnea, index);
+	}
+
+	/** The apnea findings in words, as the terminal companion words them. */
+	apneaText() {
+		return apneaWords(this.P, this.apnea);
+	}
+
 	/** The sum of the device's per-class totals. */
 	get deviceTotal() {
 		return this.deviceCounts.reduce((a, b) => a + (b ?? 0), 0);
@@ -346,11 +368,27 @@ export class Run {
 				events: this.events.map((e) => ({ sampleIndex: e.sampleIndex, time: +this.seconds(e.sampleIndex).toFixed(3), kind: P.EVENT_NAMES[e.kind] || e.kind, value: e.value, detail: e.detail, text: this.eventText(e) })),
 				eventsForgotten: this.eventsForgotten,
 				af: this.#afJson(),
+				apnea: this.#apneaJson(),
 				heartRate: this.beats.filter((b) => b.heartRate).map((b) => [b.sampleIndex, b.heartRate]),
 			},
 			null,
 			1,
 		);
+	}
+
+	#apneaJson() {
+		const P = this.P;
+		const t = this.apnea;
+		return {
+			model: t.status === undefined ? null : (P.MODEL_STATUS_NAMES[t.status] ?? t.status),
+			errorCode: t.errorCode,
+			minutes: Array.from({ length: this.apneaMinutesBegun }, (_, m) => this.apneaMinute(m)),
+			minutesForgotten: t.first,
+			apnea: t.apnea,
+			normal: t.normal,
+			notAssessed: t.notAssessed,
+			source: "the device's apnea characteristic: minute m is seconds 60m..60m+60 of its input; notYetKnown until it sends it (~4.8 min later)",
+		};
 	}
 
 	#afJson() {
