@@ -51,6 +51,19 @@ test.serial("a model the app cannot use: the run and its summary, then exit 1 na
 	t.false(/\n\s+at /.test(run.stderr), "no stack trace");
 });
 
+test.serial("an apnea model the app cannot use, named with --apnea-model: beats classified, exit 1 naming it; the default one is there", async (t) => {
+	const run = await hypertiny(["start", "--record", shortRecord(dir, 60), "--model", FIXTURE_MODEL, "--apnea-model", FIXTURE_MODEL]);
+	t.is(run.code, 1, run.stderr);
+	t.regex(run.stderr, new RegExp(`hypertiny start: the app could not use ${FIXTURE_MODEL} \\(apnea model incompatible\\): it ran without apnea minutes\\n$`));
+	t.regex(run.stdout, /^sleep apnea: no minutes \(apnea model incompatible\)$/m);
+	t.regex(run.stdout, /^model: .*tiny-hyper\.htpw \(ready\)$/m);
+	const fine = await hypertiny(["start", "--record", shortRecord(dir, 60), "--model", FIXTURE_MODEL, "--json"]);
+	t.is(fine.code, 0, fine.stderr);
+	const summary = JSON.parse(fine.stdout.trim().split("\n").at(-1)!);
+	t.is(summary.type, "run-summary");
+	t.deepEqual(summary.apnea, { model: "ready", minutes: 0, apnea: 0, normal: 0, notAssessed: 0, apneaPerHour: null, labels: "none: MIT-BIH records carry no apnea labels, so the minutes are not scored" }, "a minute of ECG: none complete yet");
+});
+
 test.serial("a good run: the running line with beats by class adding up, heart rate and alerts; exit 0", async (t) => {
 	const run = await hypertiny(["start", "--record", shortRecord(dir, 60), "--model", FIXTURE_MODEL]);
 	t.is(run.code, 0, run.stderr);

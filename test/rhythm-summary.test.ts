@@ -1,6 +1,8 @@
-// `hypertiny start`'s end-of-run AF line (host/app/summary.ts): the device's AF events against the annotated "(AFIB".
+// `hypertiny start`'s end-of-run AF line (host/app/summary.ts): the device's AF events against the annotated "(AFIB";
+// its apnea line: the device's minutes counted, with no comparison (MIT-BIH has no apnea labels).
 import test from "ava";
-import { formatSummary, summarize, summarizeAf } from "../host/app/summary.ts";
+import * as P from "../modules/ble/protocol.ts";
+import { formatSummary, summarize, summarizeAf, summarizeApnea } from "../host/app/summary.ts";
 
 const RATE = 100;
 const rhythm = [
@@ -33,4 +35,16 @@ test("the summary prints the AF line only when there is something to compare", (
 	const with_ = formatSummary(summarize({ ...base, afEvents: [{ onset: true, sampleIndex: 6000 }], rhythm }));
 	t.regex(with_, /^atrial fibrillation: device 1 episode, 3\.0 min; annotations 2, 2\.0 min; both 2\.0 min$/m);
 	t.notRegex(formatSummary(summarize(base)), /atrial fibrillation/);
+});
+
+test("the apnea line counts the device's minutes (a minute sent twice once) and says there is nothing to score them against", (t) => {
+	const minute = (index: number, classIndex: number) => ({ index, classIndex, score: 0, held: 0 });
+	const minutes = [minute(0, P.APNEA_CLASS_NORMAL), minute(1, P.APNEA_CLASS_APNEA), minute(1, P.APNEA_CLASS_APNEA), minute(2, P.APNEA_CLASS_NOT_ASSESSED), minute(3, P.APNEA_CLASS_NORMAL)];
+	t.like(summarizeApnea(P.MODEL_READY, minutes), { model: "ready", minutes: 4, apnea: 1, normal: 2, notAssessed: 1, apneaPerHour: 20 });
+	t.is(summarizeApnea(undefined, []), undefined, "a device that said nothing of apnea");
+	const base = { record: "x", sampleRate: RATE, samples: 24000, wallSeconds: 1, reference: [], beats: [], classes: [], model: "none", stats: undefined };
+	t.regex(formatSummary(summarize({ ...base, apnea: { status: P.MODEL_READY, minutes } })), /^sleep apnea: 4 minutes, 1 called apnea \(20\.0 per hour of the 3 assessed\), 1 not assessed; labels to compare with: none: MIT-BIH records carry no apnea labels, so the minutes are not scored$/m);
+	t.regex(formatSummary(summarize({ ...base, apnea: { status: P.MODEL_MISSING, minutes: [] } })), /^sleep apnea: no minutes \(apnea model missing\)$/m);
+	t.regex(formatSummary(summarize({ ...base, apnea: { status: P.MODEL_READY, minutes: [] } })), /^sleep apnea: no minute complete \(the first needs 4:46 of ECG\)$/m);
+	t.notRegex(formatSummary(summarize(base)), /apnea/);
 });

@@ -5,6 +5,7 @@ import { ROOT } from "../cli/sim-runner.ts";
 
 export const TRAINED_DEFAULT = join(ROOT, "models/default.htpw");
 export const FIXTURE_MODEL = join(ROOT, "test/fixtures/tiny-hyper.htpw");
+export const APNEA_MODEL = join(ROOT, "models/apnea.htpw");
 
 export function defaultModel(): { path: string; note: string | undefined } {
 	if (existsSync(TRAINED_DEFAULT)) return { path: TRAINED_DEFAULT, note: undefined };
@@ -22,4 +23,17 @@ export function modelOption(option: string | undefined, log?: (line: string) => 
 	const chosen = defaultModel();
 	if (chosen.note) log?.(chosen.note);
 	return chosen.path;
+}
+
+/** The apnea model of an --apnea-model option: "none", a path that must exist, or models/apnea.htpw when it is there. */
+export function apneaModelOption(option: string | undefined, log?: (line: string) => void): string | undefined {
+	if (option === "none") return undefined;
+	if (option) {
+		const path = resolve(option);
+		if (!existsSync(path)) throw new Error(`no apnea model file ${option}`);
+		return path;
+	}
+	if (existsSync(APNEA_MODEL)) return APNEA_MODEL;
+	log?.("models/apnea.htpw is not there: running without apnea minutes");
+	return undefined;
 }

@@ -1,4 +1,5 @@
 // The end-of-run comparison of what the device reported with the record's reference annotations.
+import { APNEA_CLASS_APNEA, APNEA_CLASS_NORMAL, APNEA_CLASS_NOT_ASSESSED, MODEL_STATUS_NAMES, type ApneaMinutePacket } from "../../modules/ble/protocol.ts";
 import type { ReferenceBeat } from "./ecg-resource.ts";
 import type { RhythmSegment } from "../data/rhythm.ts";
 
@@ -24,6 +25,8 @@ export interface RunSummary {
 	heartRate: { device: number; annotated: number };
 	/** Atrial fibrillation: the device's episodes (its AF events) against the record's "(AFIB" segments, in seconds. */
 	af: AfSummary | undefined;
+	/** Sleep apnea per minute as the device reported it; undefined when it said nothing of apnea (before protocol 4). */
+	apnea: ApneaSummary | undefined;
 	model: string;
 	stats: Record<string, unknown> | undefined;
 }
@@ -92,6 +95,41 @@ export function summarizeAf(events: { onset: boolean; sampleIndex: number }[], r
 	};
 }
 
+export interface ApneaSummary {
+	/** The apnea model's status as the device reported it: ready, missing, invalid, incompatible. */
+	model: string;
+	minutes: number;
+	apnea: number;
+	normal: number;
+	notAssessed: number;
+	/** Apnea minutes per hour of the minutes assessed (the per-minute analogue of an apnea index), null with none. */
+	apneaPerHour: number | null;
+	/**
+	 * What the minutes can be compared with: nothing on MIT-BIH, whose records carry beat and rhythm labels but no
+	 * apnea labels (Apnea-ECG's do, but its ECG signals are not in this project's copy).
+	 */
+	labels: string;
+}
+
+export const NO_APNEA_LABELS = "none: MIT-BIH records carry no apnea labels, so the minutes are not scored";
+
+/** The device's apnea minutes (each minute once, in any order) and its apnea model's status (MODEL_*). */
+export function summarizeApnea(status: number | undefined, minutes: readonly ApneaMinutePacket[]): ApneaSummary | undefined {
+	if (status === undefined) return undefined;
+	const byIndex = new Map(minutes.map((m) => [m.index, m.classIndex]));
+	const count = (c: number) => [...byIndex.values()].filter((x) => x === c).length;
+	const apnea = count(APNEA_CLASS_APNEA), normal = count(APNEA_CLASS_NORMAL);
+	return {
+		model: MODEL_STATUS_NAMES[status] ?? String(status),
+		minutes: byIndex.size,
+		apnea,
+		normal,
+		notAssessed: count(APNEA_CLASS_NOT_ASSESSED),
+		apneaPerHour: apnea + normal > 0 ? (60 * apnea) / (apnea + normal) : null,
+		labels: NO_APNEA_LABELS,
+	};
+}
+
 function medianRrBpm(positions: number[], sampleRate: number): number {
 	const rr = positions.slice(1).map((p, i) => p - positions[i]).sort((a, b) => a - b);
 	return rr.length ? Math.round((60 * sampleRate) / rr[rr.length >> 1]) : 0;
@@ -110,6 +148,8 @@ export function summarize(args: {
 	/** The device's AF events in order, and the record's rhythm segments. */
 	afEvents?: { onset: boolean; sampleIndex: number }[];
 	rhythm?: RhythmSegment[];
+	/** The apnea model's status and the minutes the device sent (the apnea characteristic). */
+	apnea?: { status: number | undefined; minutes: ApneaMinutePacket[] };
 }): RunSummary {
 	const { reference, beats, classes, sampleRate } = args;
 	const tolerance = Math.round(0.15 * sampleRate);
@@ -135,6 +175,7 @@ export function summarize(args: {
 		perClass,
 		heartRate: { device: medianRrBpm(beats.map((b) => b.sampleIndex), sampleRate), annotated: medianRrBpm(reference.map((b) => b.sample), sampleRate) },
 		af: summarizeAf(args.afEvents ?? [], args.rhythm ?? [], args.samples, sampleRate),
+		apnea: args.apnea ? summarizeApnea(args.apnea.status, args.apnea.minutes) : undefined,
 		model: args.model,
 		stats: args.stats,
 	};
@@ -159,9 +200,19 @@ export function formatSummary(s: RunSummary): string {
 				`annotations ${a.annotatedEpisodes}, ${min(a.annotatedSeconds)} min; both ${min(a.overlapSeconds)} min`,
 		);
 	}
+	if (s.apnea) lines.push(apneaSummaryLine(s.apnea));
 	if (s.classes.length) {
 		lines.push("", "class      device  annotated  matched and agreeing");
 		for (const c of s.perClass) lines.push(`${c.name.padEnd(10)} ${String(c.device).padStart(6)}  ${String(c.annotated).padStart(9)}  ${String(c.matchedCorrect).padStart(8)}`);
 	}
 	return lines.join("\n") + "\n";
+}
+
+/** "sleep apnea: 26 minutes, 2 called apnea (4.8 per hour of the 25 assessed), 1 not assessed; labels: none: ..." */
+export function apneaSummaryLine(a: ApneaSummary): string {
+	if (a.model !== "ready") return `sleep apnea: no minutes (apnea model ${a.model})`;
+	if (a.minutes === 0) return "sleep apnea: no minute complete (the first needs 4:46 of ECG)";
+	const assessed = a.apnea + a.normal;
+	const rate = a.apneaPerHour === null ? "" : ` (${a.apneaPerHour.toFixed(1)} per hour of the ${assessed} assessed)`;
+	return `sleep apnea: ${a.minutes} minute${a.minutes === 1 ? "" : "s"}, ${a.apnea} called apnea${rate}${a.notAssessed ? `, ${a.notAssessed} not assessed` : ""}; labels to compare with: ${a.labels}`;
 }

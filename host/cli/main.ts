@@ -77,13 +77,13 @@ const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> 
 		load: async () => (await import("./rhythm.ts")).rhythmCommand,
 	},
 	start: {
-		usage: "start [--record N|path] [--model m.htpw|none] [--policy boot|lazy|stream --budget N] [--realtime] [--strip N]\n" +
-			"      [--port N] [--web PORT] [--json]  the device app in the simulator on an ECG record, companion attached, summary;\n" +
+		usage: "start [--record N|path] [--model m.htpw|none] [--apnea-model m.htpw|none] [--policy boot|lazy|stream --budget N]\n" +
+			"      [--realtime] [--strip N] [--port N] [--web PORT] [--json]  the device app in the simulator on an ECG record, companion attached, summary;\n" +
 			"                                     --web serves the live web companion, --port the simulator's GATT socket",
 		load: async () => (await import("./start.ts")).startCommand,
 	},
 	run: {
-		usage: "run [--record N|path] [--model m.htpw] [--policy ...] [--gatt] [--json]   the app's serial-log output in the simulator",
+		usage: "run [--record N|path] [--model m.htpw] [--apnea-model m.htpw|none] [--policy ...] [--gatt] [--json]   the app's serial-log output in the simulator",
 		load: async () => (await import("./run.ts")).runCommand,
 	},
 	data: {

@@ -49,3 +49,9 @@ export function modelNotUsed(model: string | undefined, status: unknown): string
 	if (model === undefined || status === "ready") return undefined;
 	return `the app could not use ${model} (model ${String(status)}): it ran without classifying beats`;
 }
+
+/** An apnea model named with --apnea-model that the app reports as not ready (the default one is not insisted on). */
+export function apneaModelNotUsed(option: string | undefined, model: string | undefined, status: unknown): string | undefined {
+	if (option === undefined || model === undefined || status === "ready") return undefined;
+	return `the app could not use ${model} (apnea model ${String(status)}): it ran without apnea minutes`;
+}

@@ -2,14 +2,15 @@
 // serial log (one trace line per beat, status lines) and, at the end, the app's statistics. No companion.
 import { parseArgs } from "node:util";
 import { ensureBuilt } from "../app/build.ts";
-import { modelOption } from "../app/default-model.ts";
+import { apneaModelOption, modelOption } from "../app/default-model.ts";
 import { loadRecording } from "../app/ecg-resource.ts";
 import { SimApp } from "../app/sim-app.ts";
-import { modelNotUsed, requireSamples } from "./prerequisites.ts";
+import { apneaModelNotUsed, modelNotUsed, requireSamples } from "./prerequisites.ts";
 
-const USAGE = `usage: hypertiny run [--record N|path] [--model m.htpw|none] [--policy boot|lazy|stream --budget N] [--realtime] [--gatt] [--json]
+const USAGE = `usage: hypertiny run [--record N|path] [--model m.htpw|none] [--apnea-model m.htpw|none]
+                     [--policy boot|lazy|stream --budget N] [--realtime] [--gatt] [--json]
 
-The app's own output (trace), as on a board's serial log; --gatt adds every GATT packet as an "@gatt" line;
+The app's own output (trace), as on a board's serial log (a line per beat and per apnea minute); --gatt adds every GATT packet as an "@gatt" line;
 --json prints only the final statistics as one JSON object.
 `;
 
@@ -19,6 +20,7 @@ export async function runCommand(args: string[]): Promise<number> {
 		options: {
 			record: { type: "string", default: "119" },
 			model: { type: "string" },
+			"apnea-model": { type: "string" },
 			policy: { type: "string", default: "boot" },
 			budget: { type: "string" },
 			realtime: { type: "boolean", default: false },
@@ -32,11 +34,12 @@ export async function runCommand(args: string[]): Promise<number> {
 		return 0;
 	}
 	const model = modelOption(values.model);
+	const apneaModel = apneaModelOption(values["apnea-model"]);
 	const recording = await loadRecording(values.record);
 	requireSamples(recording);
 	ensureBuilt(["app"], (line) => process.stderr.write(line + "\n"));
 	const budget = values.budget === undefined ? undefined : Number(values.budget);
-	const app = new SimApp({ recording, model, config: { policy: values.policy, budget, realtime: values.realtime, traceBeats: !values.json } });
+	const app = new SimApp({ recording, model, apneaModel, config: { policy: values.policy, budget, realtime: values.realtime, traceBeats: !values.json } });
 	if (!values.json) {
 		app.on("trace", (line: string) => process.stdout.write(line + "\n"));
 		if (values.gatt) {
@@ -52,7 +55,7 @@ export async function runCommand(args: string[]): Promise<number> {
 	}
 	const stats = { record: recording.name, wallSeconds: Number(result.wallSeconds.toFixed(2)), ...result.stats };
 	process.stdout.write(values.json ? JSON.stringify(stats) + "\n" : `${JSON.stringify(stats)}\n`);
-	const failed = modelNotUsed(model, result.stats.model);
+	const failed = modelNotUsed(model, result.stats.model) ?? apneaModelNotUsed(values["apnea-model"], apneaModel, result.stats.apnea?.model);
 	if (failed) process.stderr.write(`hypertiny run: ${failed}\n`);
 	return failed ? 1 : 0;
 }

@@ -2,7 +2,8 @@
 // through the simulator's GATT socket, then the run compared with the record's annotations.
 import { parseArgs } from "node:util";
 import { ensureBuilt } from "../app/build.ts";
-import { modelOption } from "../app/default-model.ts";
+import { apneaModelOption, modelOption } from "../app/default-model.ts";
+import type { ApneaMinutePacket } from "../../modules/ble/protocol.ts";
 import { loadRecording } from "../app/ecg-resource.ts";
 import { GattSocket } from "../app/gatt-socket.ts";
 import { removeTokenFile, writeTokenFile } from "../app/run-token.ts";
@@ -12,13 +13,14 @@ import { formatSummary, summarize, type DeviceBeat } from "../app/summary.ts";
 import { followSimulator } from "../companion/sources.ts";
 import { CompanionState } from "../companion/state.ts";
 import { attachView } from "../companion/view.ts";
-import { modelNotUsed, requireSamples } from "./prerequisites.ts";
+import { apneaModelNotUsed, modelNotUsed, requireSamples } from "./prerequisites.ts";
 import { attachRunLine, type RunLineView } from "./run-line.ts";
 
-const USAGE = `usage: hypertiny start [--record N|path] [--model m.htpw|none] [--policy boot|lazy|stream --budget N]
-                       [--realtime] [--strip N] [--port N] [--web PORT] [--json]
+const USAGE = `usage: hypertiny start [--record N|path] [--model m.htpw|none] [--apnea-model m.htpw|none]
+                       [--policy boot|lazy|stream --budget N] [--realtime] [--strip N] [--port N] [--web PORT] [--json]
 
-Runs the device app in the simulator on an ECG record (default: bundled MIT-BIH 119), streams its BLE packets
+Runs the device app in the simulator on an ECG record (default: bundled MIT-BIH 119) with a beat model (default
+models/default.htpw) and the apnea model (default models/apnea.htpw: sleep apnea per minute), streams its BLE packets
 to the companion over a local socket (--port, default any free port), prints live classifications, then the
 run against the record's annotations. --web PORT also serves the web companion (a live ECG strip) on
 http://127.0.0.1:PORT/?token=... (the URL printed, with this run's token) and keeps it up after the run until
@@ -32,6 +34,7 @@ export async function startCommand(args: string[]): Promise<number> {
 		options: {
 			record: { type: "string", default: "119" },
 			model: { type: "string" },
+			"apnea-model": { type: "string" },
 			policy: { type: "string", default: "boot" },
 			budget: { type: "string" },
 			realtime: { type: "boolean", default: false },
@@ -63,6 +66,7 @@ export async function startCommand(args: string[]): Promise<number> {
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: not a port number`);
 
 	const model = modelOption(values.model, log);
+	const apneaModel = apneaModelOption(values["apnea-model"], log);
 
 	const recording = await loadRecording(values.record);
 	requireSamples(recording);
@@ -79,7 +83,9 @@ export async function startCommand(args: string[]): Promise<number> {
 	const draw = running ? running.finish : attachView(state, process.stdout, { json, title: `hypertiny companion (simulator, record ${recording.name})` });
 	const beats: DeviceBeat[] = [];
 	const afEvents: { onset: boolean; sampleIndex: number }[] = [];
+	const apneaMinutes: ApneaMinutePacket[] = [];
 	state.onUpdate((u) => {
+		if (u.type === "apnea" && u.apnea.minute) apneaMinutes.push(u.apnea.minute);
 		if (u.type === "beat") beats.push({ sampleIndex: u.beat.sampleIndex, className: u.beat.className });
 		else if (u.type === "alert" && (u.alert.kind === "af-onset" || u.alert.kind === "af-offset")) afEvents.push({ onset: u.alert.kind === "af-onset", sampleIndex: u.alert.sampleIndex });
 	});
@@ -89,6 +95,7 @@ export async function startCommand(args: string[]): Promise<number> {
 	const app = new SimApp({
 		recording,
 		model,
+		apneaModel,
 		// The link comes up unencrypted; the companion's token counts as its pairing (GattSocket encrypts it).
 		config: { policy: values.policy, budget, realtime: values.realtime, traceBeats: false, stripDecimation: strip, linkEncrypted: false },
 	});
@@ -121,11 +128,12 @@ export async function startCommand(args: string[]): Promise<number> {
 		stats: result.stats,
 		afEvents,
 		rhythm: recording.rhythm,
+		apnea: { status: state.apnea.status, minutes: apneaMinutes },
 	});
 	if (json) process.stdout.write(JSON.stringify({ type: "run-summary", ...summary }) + "\n");
 	else process.stdout.write("\n" + formatSummary(summary));
 	// Asked to classify with a model the app could not use: the run is not what was asked for.
-	const failed = modelNotUsed(model, result.stats.model);
+	const failed = modelNotUsed(model, result.stats.model) ?? apneaModelNotUsed(values["apnea-model"], apneaModel, result.stats.apnea?.model);
 	if (failed) process.stderr.write(`hypertiny start: ${failed}\n`);
 	if (page) {
 		page.end();
