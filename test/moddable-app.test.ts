@@ -1,7 +1,8 @@
 // The device app built by the real Moddable SDK for its simulator (mcconfig -d -m -p lin -t build, the same
 // manifest.json as the boards) runs headless in mcsim on MIT-BIH record 119 through the app's playback input, and
-// every per-beat result (sample index, class, score: the model's logits and the BLE beat packet) equals the
-// embedded-default simulator's (host/sim) bit for bit.
+// every per-beat result (sample index, class, score: the model's logits and the BLE beat packet) and every apnea minute
+// (the manifest's apnea.htpw Resource: class, score, held samples) equals the embedded-default simulator's (host/sim)
+// bit for bit.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeEcgResource } from "../host/app/ecg-resource.ts";
@@ -9,7 +10,8 @@ import { APP_MANIFEST, defaultModel, modelVariable } from "../host/moddable/boar
 import { mcconfig, runInMcsim, tail } from "../host/moddable/moddable.ts";
 import { ROOT } from "../host/moddable/toolchain.ts";
 import { parseTraceLine } from "../host/companion/trace-lines.ts";
-import { BEAT } from "../modules/ble/protocol.ts";
+import { APNEA, BEAT } from "../modules/ble/protocol.ts";
+import { APNEA_MODEL } from "../host/app/default-model.ts";
 import { built, excerpt, runApp } from "./app-helpers.ts";
 import { testWithModdable } from "./toolchain.ts";
 
@@ -18,20 +20,23 @@ const SECONDS = 600;
 const CONFIG = { policy: "boot", traceBeats: true, traceLogits: true };
 
 interface PerBeat {
-	/** "@logits <sample> <logit>..." and "beat <sample> <class> <pct>% hr <bpm>", in order. */
+	/** "@logits <sample> <logit>...", "beat <sample> <class> <pct>% hr <bpm>" and "apnea minute <m> ...", in order. */
 	lines: string[];
 	/** The BLE beat notifications (sample index, class, confidence, flags, RR), hex. */
 	packets: string[];
+	/** The BLE apnea notifications (minute, class, score, held), hex. */
+	apnea: string[];
 	end: Record<string, any> | undefined;
 }
 
 function perBeat(traceLines: string[]): PerBeat {
-	const out: PerBeat = { lines: [], packets: [], end: undefined };
+	const out: PerBeat = { lines: [], packets: [], apnea: [], end: undefined };
 	for (const line of traceLines) {
 		const parsed = parseTraceLine(line);
 		if (parsed.type === "packet" && parsed.id === BEAT) out.packets.push(Buffer.from(parsed.bytes).toString("hex"));
+		else if (parsed.type === "packet" && parsed.id === APNEA) out.apnea.push(Buffer.from(parsed.bytes).toString("hex"));
 		else if (parsed.type === "end") out.end = parsed.stats;
-		else if (parsed.type === "text" && /^(@logits|beat) /.test(parsed.text)) out.lines.push(parsed.text);
+		else if (parsed.type === "text" && /^(@logits|beat|apnea minute) /.test(parsed.text)) out.lines.push(parsed.text);
 	}
 	return out;
 }
@@ -64,16 +69,18 @@ testWithModdable(`the app in mcsim (mcconfig -d -p lin) equals host/sim per beat
 	const moddable = perBeat(sim.lines);
 
 	built(["app"]);
-	const embedded = await runApp({ recording: rec, model, config: CONFIG });
+	const embedded = await runApp({ recording: rec, model, apneaModel: APNEA_MODEL, config: CONFIG });
 	t.is(embedded.status, 0, embedded.stderr);
-	const reference = perBeat([...embedded.traceLines, ...embedded.packets.filter((p) => p.id === BEAT).map((p) => `@gatt ${p.id} ${Buffer.from(p.bytes).toString("hex")}`)]);
+	const reference = perBeat([...embedded.traceLines, ...embedded.packets.filter((p) => p.id === BEAT || p.id === APNEA).map((p) => `@gatt ${p.id} ${Buffer.from(p.bytes).toString("hex")}`)]);
 
 	const logits = moddable.lines.filter((l) => l.startsWith("@logits "));
 	t.true(logits.length >= 500, `${logits.length} classified beats in mcsim`);
 	t.is(moddable.packets.length, logits.length, "one BLE beat packet per classified beat");
 	t.deepEqual(moddable.lines, reference.lines, "per-beat sample index, class, score and logits");
 	t.deepEqual(moddable.packets, reference.packets, "BLE beat packets");
+	t.is(moddable.apnea.length, 6, "apnea minutes 0..5 in 10 minutes (each complete 4:44 after it begins)");
+	t.deepEqual(moddable.apnea, reference.apnea, "BLE apnea packets");
 	t.truthy(moddable.end, "mcsim reached the end of the recording");
-	for (const key of ["samples", "samplesRejected", "beatsDetected", "beatsClassified", "counts", "heartRate", "model"]) t.deepEqual(moddable.end?.[key], embedded.stats?.[key], `@app-end ${key}`);
+	for (const key of ["samples", "samplesRejected", "beatsDetected", "beatsClassified", "counts", "heartRate", "model", "apnea"]) t.deepEqual(moddable.end?.[key], embedded.stats?.[key], `@app-end ${key}`);
 	t.log(`${logits.length} beats equal bit for bit; first: ${logits[0]}`);
 });
