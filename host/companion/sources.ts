@@ -118,7 +118,7 @@ export async function followBle(name: string | undefined, state: CompanionState,
 		const info = P.characteristicById(id)!;
 		return byUuid.get(shortUuid(info.uuid));
 	};
-	for (const id of [P.MODEL_INFO, P.CLASS_NAMES, P.SUMMARY, P.COUNTS]) {
+	for (const id of [P.MODEL_INFO, P.CLASS_NAMES, P.DEVICE_INFO, P.APNEA, P.SUMMARY, P.COUNTS]) {
 		const c = find(id);
 		if (c) state.packet(id, new Uint8Array(await c.readAsync()));
 	}
