@@ -91,6 +91,19 @@ test("a flat line of 12 minutes: minutes without a later beat assessed after the
 	t.like(run.stats!.apnea, { minutes: count, notAssessed: notAssessed.filter(Boolean).length });
 });
 
+test("apnea minutes under stream (the nRF52's 7,360 B budget, config apneaPolicy / apneaBudget) equal those under boot", async (t) => {
+	const recording = await excerpt(480);
+	const runs = await Promise.all([
+		runApp({ recording, model: TRAINED_DEFAULT, apneaModel: APNEA_MODEL, config: { traceBeats: false } }),
+		runApp({ recording, model: TRAINED_DEFAULT, apneaModel: APNEA_MODEL, config: { traceBeats: false, apneaPolicy: "stream", apneaBudget: 7360 } }),
+	]);
+	for (const run of runs) t.is(run.status, 0, run.stderr);
+	const [boot, stream] = runs.map((run) => run.of(P.APNEA).map((b) => Buffer.from(b).toString("hex")));
+	t.is(boot!.length, 4, "8:00 of input: minutes 0..3");
+	t.deepEqual(stream, boot);
+	t.true(runs[1]!.traceLines.includes("hypertiny: apnea model apnea: N/A per minute, stream, 0 kernels synthesized"), "stream synthesizes each minute's kernels when it runs");
+});
+
 async function beatRun(apneaModel: string | undefined, seconds = 90) {
 	const run = await runApp({ recording: await excerpt(seconds), model: TRAINED_DEFAULT, apneaModel, config: { traceBeats: false } });
 	return { run, status: P.decodeApnea(run.values.get(P.APNEA)!) };

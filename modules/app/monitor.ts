@@ -44,13 +44,15 @@ export function monitorOptions(config: Record<string, unknown>): MonitorOptions 
 		if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`config.${key} must be an integer in ${min}..${max}, got ${String(config[key])}`);
 		return v;
 	};
+	const budget = config.budget === undefined ? undefined : number("budget", 0, 1, 1 << 30);
 	return {
 		model: String(config.model ?? "model.htpw"),
 		policy: String(config.policy ?? "boot"),
-		budget: config.budget === undefined ? undefined : number("budget", 0, 1, 1 << 30),
+		budget,
+		// The apnea model takes the beat model's policy and budget unless the config gives it its own.
 		apneaModel: String(config.apneaModel ?? "apnea.htpw"),
 		apneaPolicy: String(config.apneaPolicy ?? config.policy ?? "boot"),
-		apneaBudget: config.apneaBudget === undefined ? undefined : number("apneaBudget", 0, 1, 1 << 30),
+		apneaBudget: config.apneaBudget === undefined ? budget : number("apneaBudget", 0, 1, 1 << 30),
 		summarySeconds: number("summarySeconds", 5, 1, 3600),
 		vRunLength: number("vRunLength", 3, P.V_RUN_MIN, P.V_RUN_MAX),
 		tachycardiaBpm: number("tachycardiaBpm", 150, 60, 300),
