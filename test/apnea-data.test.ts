@@ -63,6 +63,21 @@ test("bad arguments are refused with the reason", (t) => {
 	t.throws(() => apneaInput([0, 100], 0, 0, out), { message: /sample rate/ });
 	t.throws(() => apneaInput([0, 100], FS, -1, out), { message: /minute/ });
 	t.throws(() => apneaInput([0, 100], FS, 0, new Float32Array(10)), { message: /holds 10/ });
+	t.throws(() => apneaInput([0, 100], FS, 0, out, 3), { message: /3 beats of 2/ });
+	t.throws(() => apneaInput([0, 100], FS, 0, out, -1), { message: /-1 beats of 2/ });
+});
+
+test("the first `count` beats of a longer buffer (the device's ring) give the window those beats alone give", (t) => {
+	const beats: number[] = [];
+	for (let s = 0; s < 600 * FS; s += Math.round(FS * (0.8 + 0.1 * Math.sin(s / (40 * FS))))) beats.push(s);
+	const ring = new Uint32Array(beats.length + 50).fill(0xffffffff); // stale slots past the count are never read
+	ring.set(beats);
+	const a = new Float32Array(APNEA_WINDOW), b = new Float32Array(APNEA_WINDOW);
+	for (const [minute, count] of [[2, beats.length], [4, 300], [5, beats.length - 7]] as const) {
+		const held = apneaInput(beats.slice(0, count), FS, minute, a);
+		t.is(apneaInput(ring, FS, minute, b, count), held, `minute ${minute}, ${count} beats`);
+		t.deepEqual(Array.from(b), Array.from(a));
+	}
 });
 
 test("the Challenge answers parse, and a malformed line is named", (t) => {
