@@ -15,8 +15,9 @@ import { APNEA_CLASS_APNEA, APNEA_CLASS_NORMAL, APNEA_CLASS_NOT_ASSESSED, MODEL_
 export const APNEA_BEAT_CAPACITY = 1536;
 /**
  * Seconds past a minute's last instant after which it is assessed even without a later beat (a stretch of bad
- * signal): longer than the pipeline takes to deliver a beat (maxRrMs ≤ 5 s plus the window), so no beat that could
- * still change the input is waiting; an RR interval longer than 2 s is held anyway.
+ * signal). The pipeline delivers a beat within maxRrMs (≤ 5 s) and the window's tail (0.4 s at 256 samples) of its R
+ * peak, so a beat still undelivered then lies more than 2 s after the last instant: its interval would be held anyway,
+ * and the minute comes out as if it had waited for it.
  */
 export const APNEA_GRACE_S = 10;
 
