@@ -64,7 +64,7 @@ testWithModdable(`the app in mcsim (mcconfig -d -p lin) equals host/sim per beat
 	t.log(`build ${build.seconds.toFixed(1)} s: ${build.command}`);
 
 	const sim = await runInMcsim(tool, join(build.binDir!, "mc.so"), { until: /^@app-end /, timeoutMs: 20 * 60_000 });
-	t.true(sim.finished, `mcsim did not reach @app-end (${sim.seconds.toFixed(0)} s):\n${sim.lines.slice(-30).join("\n")}`);
+	t.true(sim.finished, `mcsim did not reach @app-end (${sim.aborted ?? "no abort"}, ${sim.seconds.toFixed(0)} s):\n${sim.lines.slice(-30).join("\n")}`);
 	t.log(`mcsim ${sim.seconds.toFixed(1)} s: ${sim.command}`);
 	const moddable = perBeat(sim.lines);
 

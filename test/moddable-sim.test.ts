@@ -32,7 +32,7 @@ testWithModdable(`mcconfig -p lin + mcsim: the golden app equals the reference a
 	t.log(`build ${build.seconds.toFixed(1)} s: ${build.command}`);
 
 	const sim = await runInMcsim(tool, join(build.binDir!, "mc.so"), { until: DONE_LINE, timeoutMs: 10 * 60_000 });
-	t.true(sim.finished, `mcsim did not finish (${sim.seconds.toFixed(0)} s):\n${sim.lines.slice(-30).join("\n")}`);
+	t.true(sim.finished, `mcsim did not finish (${sim.aborted ?? "no abort"}, ${sim.seconds.toFixed(0)} s):\n${sim.lines.slice(-30).join("\n")}`);
 	t.log(`mcsim ${sim.seconds.toFixed(1)} s: ${sim.command}`);
 	const results = goldenResults(sim.lines);
 	t.is(results.length, runs.length, sim.lines.join("\n"));

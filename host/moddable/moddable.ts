@@ -167,11 +167,15 @@ export interface SimRunOptions {
 export interface SimRunResult {
 	/** The app's trace output and xsbug-log's notices, one entry per line, terminal escapes and prompts removed. */
 	lines: string[];
-	/** True when `until` matched; false when the run timed out or mcsim ended first. */
+	/** True when `until` matched; false when the run timed out, aborted or mcsim ended first. */
 	finished: boolean;
+	/** The machine's "XS abort: <reason>" line when XS aborted (mcsim stays up after an abort: the run stops there). */
+	aborted?: string;
 	seconds: number;
 	command: string;
 }
+
+const XS_ABORT = /^XS abort: /;
 
 const ESCAPES = /\x1b\[[0-9;]*[A-Za-z]/g;
 
@@ -198,6 +202,7 @@ export async function runInMcsim(tool: Toolchain, mcSo: string, options: SimRunO
 		const lines: string[] = [];
 		let pending = "";
 		let finished = false;
+		let aborted: string | undefined;
 		let done = false;
 		const stop = () => {
 			if (child.pid === undefined) return;
@@ -218,8 +223,11 @@ export async function runInMcsim(tool: Toolchain, mcSo: string, options: SimRunO
 				const line = cleanLogLine(part);
 				if (!line) continue;
 				lines.push(line);
-				if (!finished && options.until.test(line)) {
+				if (!finished && aborted === undefined && options.until.test(line)) {
 					finished = true;
+					stop();
+				} else if (!finished && aborted === undefined && XS_ABORT.test(line)) {
+					aborted = line;
 					stop();
 				}
 			}
@@ -234,7 +242,7 @@ export async function runInMcsim(tool: Toolchain, mcSo: string, options: SimRunO
 			if (pending) take("\n");
 			stop();
 			rmSync(cwd, { recursive: true, force: true });
-			resolvePromise({ lines, finished, seconds: (Date.now() - started) / 1000, command });
+			resolvePromise({ lines, finished, aborted, seconds: (Date.now() - started) / 1000, command });
 		};
 		child.on("error", (error) => {
 			lines.push(`xvfb-run could not run: ${error.message}`);
