@@ -58,6 +58,13 @@ export class ApneaMinutes {
 	#interpreter: Interpreter | undefined;
 	#input: QuantParams = { scale: 1, zero_point: 0 };
 	#tStarScore = 1;
+	/** Minute `next`'s last instant in samples (floored); Infinity while there is no model. */
+	#lastSample = Infinity;
+	/**
+	 * The sample count past which minute `next` is due without a later beat (its grace over): the app compares its
+	 * count with this once per ADC block, as due() would answer false below it unless a beat came (checked per beat).
+	 */
+	dueAfter = Infinity;
 	#sampleRate: number;
 	#beats = new Uint32Array(0);
 	#count = 0;
@@ -89,6 +96,7 @@ export class ApneaMinutes {
 		this.#interpreter = opened.interpreter;
 		this.#beats = new Uint32Array(APNEA_BEAT_CAPACITY);
 		this.#window = new Float32Array(APNEA_WINDOW);
+		this.#schedule();
 		this.message = `${this.name}: ${meta.classes.join("/")} per minute, ${opened.policy}, ${opened.interpreter.cache.synthesized} kernels synthesized`;
 	}
 
@@ -114,10 +122,15 @@ export class ApneaMinutes {
 	 * come (the input is then complete), or none came within APNEA_GRACE_S of it, or the input `ended` past it.
 	 */
 	due(samples: number, ended: boolean): boolean {
-		if (!this.#interpreter) return false;
+		if (this.#count > 0 && this.#beats[this.#count - 1] > this.#lastSample) return true;
+		return samples > (ended ? this.#lastSample : this.dueAfter);
+	}
+
+	/** Sample indices are integers: n > x exactly when n > floor(x), so due() compares integers only. */
+	#schedule(): void {
 		const last = apneaLastInstantS(this.next) * this.#sampleRate;
-		if (this.#count > 0 && this.#beats[this.#count - 1] > last) return true;
-		return ended ? samples > last : samples > last + APNEA_GRACE_S * this.#sampleRate;
+		this.#lastSample = Math.floor(last);
+		this.dueAfter = Math.floor(last + APNEA_GRACE_S * this.#sampleRate);
 	}
 
 	/** Assesses minute `next` from the beats so far into `result`, then forgets the beats no later minute needs. */
@@ -141,6 +154,7 @@ export class ApneaMinutes {
 			else this.normalCount++;
 		}
 		this.next++;
+		this.#schedule();
 		// The next window starts later: keep its first interval's opening beat and everything after.
 		const keep = firstAtOrAfter(this.#beats, this.#count, apneaWindowStartS(this.next) * rate) - 1;
 		if (keep > 0) {

@@ -149,7 +149,7 @@ export class Monitor implements SampleSink {
 			for (let i = offset + decimation - 1 - this.#stripPhase; i < end; i += decimation) this.#stripSample(samples[i] - zero, first + i - offset);
 			this.#stripPhase = (this.#stripPhase + count) % decimation;
 		}
-		this.#apneaMinutes(false);
+		if (samplesAfter > this.apnea.dueAfter) this.#apneaMinutes(false);
 		if (samplesAfter >= this.#nextSummary) {
 			this.#nextSummary = samplesAfter + this.#summaryEvery;
 			this.#sendSummary();
