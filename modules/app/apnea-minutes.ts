@@ -4,7 +4,6 @@
 // `hypertiny eval` and `hypertiny apnea release` apply), else P(A) ≥ t_star. Nothing is allocated after start.
 import { APNEA_STEP_S, APNEA_WINDOW, apneaInput, apneaLastInstantS, apneaWindowStartS, firstAtOrAfter } from "../rhythm/apnea-input.ts";
 import type { Interpreter } from "../runtime/interpreter.ts";
-import { allocNative } from "../runtime/native.ts";
 import { quantizeInto, type QuantParams } from "../runtime/quantize.ts";
 import { openModel } from "./packed-model.ts";
 import { APNEA_CLASS_APNEA, APNEA_CLASS_NORMAL, APNEA_CLASS_NOT_ASSESSED, MODEL_INCOMPATIBLE, MODEL_MISSING, MODEL_READY } from "../ble/protocol.ts";
@@ -67,9 +66,9 @@ export class ApneaMinutes {
 	 */
 	dueAfter = Infinity;
 	#sampleRate: number;
-	#beats: Uint32Array = new Uint32Array(0);
+	#beats = new Uint32Array(0);
 	#count = 0;
-	#window: Float32Array = new Float32Array(0);
+	#window = new Float32Array(0);
 
 	constructor(o: ApneaMinutesOptions) {
 		this.#sampleRate = o.sampleRate;
@@ -95,9 +94,8 @@ export class ApneaMinutes {
 		// The integer form of the two-class rule; a META with only t_star gets its integer equivalent (FORMAT §6).
 		this.#tStarScore = meta.tStarScore ?? scoreThreshold(meta.tStar, meta.output.scale);
 		this.#interpreter = opened.interpreter;
-		// Native memory like the arena's: 7 KB fewer in the XS chunk heap, whose every collection compacts what is live.
-		this.#beats = new Uint32Array(allocNative(APNEA_BEAT_CAPACITY * 4));
-		this.#window = new Float32Array(allocNative(APNEA_WINDOW * 4));
+		this.#beats = new Uint32Array(APNEA_BEAT_CAPACITY);
+		this.#window = new Float32Array(APNEA_WINDOW);
 		this.#schedule();
 		this.message = `${this.name}: ${meta.classes.join("/")} per minute, ${opened.policy}, ${opened.interpreter.cache.synthesized} kernels synthesized`;
 	}
