@@ -87,6 +87,9 @@ testWithModdable("a malformed bleservices JSON fails the nRF52 build at bles2gat
 		t.false(existsSync(join(OUT, "bin/nrf52/dk/release", dir.split("/").pop()!, "xs_nrf52.hex")), "no firmware came out");
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
+		// Its build folders too: the board test takes the first makefile under OUT/tmp as the build's (mcconfig's tmpDir).
+		const name = dir.split("/").pop()!;
+		for (const sub of ["tmp", "bin"]) rmSync(join(OUT, sub, "nrf52/dk/release", name), { recursive: true, force: true });
 	}
 });
 
