@@ -25,11 +25,14 @@ const V3_FEATURES = "rr_pre_ratio,rr_post_ratio,rr_local_s,tpl_corr,tpl_rdiff";
 /** The patient-adaptive context only: RR over the patient's long-term mean, irregularity and the template. */
 const ADAPTIVE_FEATURES = "rr_pre_avg,rr_post_avg,rr_local_avg,rr_irregularity,tpl_corr,tpl_rdiff";
 
+/** The recipe whose shipped model is models/default.htpw (chosen by DS1 cross-validation, results/mitbih/cv.md). */
+export const DEFAULT_RECIPE = "beat4-adaptive";
+
 export const RECIPES: Record<string, Recipe> = {
-	"beat4": { ...COMMON, family: "hyper-lowrank", trainer: TRAINER, about: "the default device model: HyperTinyPW, N/S/V/F, all eleven beat features, both leads" },
+	"beat4": { ...COMMON, family: "hyper-lowrank", trainer: TRAINER, about: "the first N/S/V/F device model: HyperTinyPW, N/S/V/F, all eleven beat features, both leads" },
 	"beat4-int8": { ...COMMON, family: "separable-int8", trainer: TRAINER, about: "baseline: the same backbone with every PW stored as INT8" },
 	"beat4-v3features": { ...COMMON, family: "hyper-lowrank", trainer: [...TRAINER, "--features", V3_FEATURES], about: "ablation: the v3 beat context (RR against the last 8 beats, template), no patient-adaptive RR" },
-	"beat4-adaptive": { ...COMMON, family: "hyper-lowrank", trainer: [...TRAINER, "--features", ADAPTIVE_FEATURES], about: "candidate: only the patient-adaptive beat context (RR over the long-term mean, irregularity, template); no RR against the last 8 beats, no RR in seconds" },
+	"beat4-adaptive": { ...COMMON, family: "hyper-lowrank", trainer: [...TRAINER, "--features", ADAPTIVE_FEATURES], about: "the default device model: beat4 with only the patient-adaptive beat context (RR over the long-term mean, irregularity, template); no RR against the last 8 beats, no RR in seconds" },
 	"beat4-adaptive-int8": { ...COMMON, family: "separable-int8", trainer: [...TRAINER, "--features", ADAPTIVE_FEATURES], about: "baseline of beat4-adaptive: the same backbone and features with every PW stored as INT8" },
 	"beat4-long": { ...COMMON, family: "hyper-lowrank", epochs: 15, qatEpochs: 3, trainer: [...TRAINER, "--amplitude", "0.5,2"], about: "candidate: three times the training, amplitude augmentation 0.5-2x" },
 	"beat4-mlii": { ...COMMON, family: "hyper-lowrank", trainer: TRAINER.filter((a) => a !== "--second-lead"), about: "ablation: trained on MLII only" },
