@@ -91,7 +91,7 @@ test("a flat line of 12 minutes: minutes without a later beat assessed after the
 	t.like(run.stats!.apnea, { minutes: count, notAssessed: notAssessed.filter(Boolean).length });
 });
 
-test("apnea minutes under stream (the nRF52's 7,360 B budget, config apneaPolicy / apneaBudget) equal those under boot", async (t) => {
+test("apnea minutes under stream (a 7,360 B budget, its largest kernel; config apneaPolicy / apneaBudget) equal those under boot", async (t) => {
 	const recording = await excerpt(480);
 	const runs = await Promise.all([
 		runApp({ recording, model: TRAINED_DEFAULT, apneaModel: APNEA_MODEL, config: { traceBeats: false } }),

@@ -73,6 +73,10 @@ export class ApneaMinutes {
 	constructor(o: ApneaMinutesOptions) {
 		this.#sampleRate = o.sampleRate;
 		this.name = o.resource;
+		if (!o.resource) {
+			this.message = "off: the config names no apneaModel";
+			return;
+		}
 		const opened = openModel({ resource: o.resource, policy: o.policy, budget: o.budget, sampleRate: 1 / APNEA_STEP_S, consumes: "rr-sequence" });
 		this.status = opened.status;
 		this.errorCode = opened.errorCode;
