@@ -1,9 +1,24 @@
 // The sorted windows behind the RR medians (modules/ecg/lower-median.ts sortedInsert / sortedReplace, used by
-// RrHistory, RrIrregularity and the AF detector) give lowerMedian()'s value over the same window, value by value.
+// RrHistory, RrIrregularity and the AF detector) give the value of a plain sort (lowerMedian below) over the same window, value by value.
 import test from "ava";
-import { lowerMedian, sortedInsert, sortedReplace } from "../modules/ecg/lower-median.ts";
+import { sortedInsert, sortedReplace } from "../modules/ecg/lower-median.ts";
 import { RrHistory } from "../modules/ecg/rr-history.ts";
 import { Xorshift32 } from "../modules/runtime/xorshift32.ts";
+
+/** The reference: lower median of values[0..count) by an insertion sort into scratch (0 when count is 0). */
+function lowerMedian(values: Int32Array, count: number, scratch: Int32Array): number {
+	if (count === 0) return 0;
+	for (let i = 0; i < count; i++) {
+		const v = values[i];
+		let j = i;
+		while (j > 0 && scratch[j - 1] > v) {
+			scratch[j] = scratch[j - 1];
+			j--;
+		}
+		scratch[j] = v;
+	}
+	return scratch[(count - 1) >> 1];
+}
 
 test("a window kept sorted value by value has lowerMedian's median at every step", (t) => {
 	const rng = new Xorshift32(7);
