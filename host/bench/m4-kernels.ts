@@ -1,7 +1,8 @@
 // The hot kernels at the deployment shapes on the Cortex-M4 (native/m4/bench/kernels.c under our counting
 // plugin): instructions per MAC of pointwise 187 x 64 -> 64, depthwise 187 x 64, K 7, the beat models' first
-// convolution (plain and lead-only), and issue 18's anchors CONV1D 256 x 8 -> 32, K 7, stride 2 and FC 64 -> 32,
-// each checked bit for bit against the naive reference kernels on the device; the portable C kernels beside them.
+// convolution (plain and lead-only), issue 18's anchors CONV1D 256 x 8 -> 32, K 7, stride 2 and FC 64 -> 32, and
+// pointwise at the widths its padded and sliced paths take (47 x 192 -> 64, 187 x 30 -> 64), each checked bit for
+// bit against the naive reference kernels on the device; the portable C kernels beside them.
 // Cycles: the same ELF profiled per region and weighed by the cycle model (cycle-model.ts).
 import { join } from "node:path";
 import { BENCH_BUILD, make, NATIVE } from "./native-tools.ts";

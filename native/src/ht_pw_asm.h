@@ -14,16 +14,30 @@
 /* Stack: the widened-input buffer and the prepared requantization of up to HT_PW_QBLOCK output channels. */
 enum { HT_PW_XBUF_BYTES = 1024, HT_PW_DSP_MAX_GROUPS = HT_PW_XBUF_BYTES / 32, HT_PW_QBLOCK = 64 };
 
-/* Four positions of x (channels 4*groups; NULL for a missing position, widened as zeros) as 8 words per
- * channel group: the even and odd lanes of each position in turn. */
-static inline void ht_pw_widen_quad(const int8_t *const x[4], uint32_t groups, int16x2_t off, uint32_t *out)
+/* The padded last group of one position: its 1..3 channels, then the zero point's byte (`pad`, four copies),
+ * which widens to exactly 0. */
+static __attribute__((noinline, unused)) void ht_pw_widen_rest(const int8_t *xp, uint32_t rest, int16x2_t off,
+                                                               uint32_t pad, uint32_t *o)
 {
+	uint32_t v = pad;
+	for (uint32_t i = 0; i < rest; i++)
+		v = (v & ~(0xFFu << (8u * i))) | ((uint32_t)(uint8_t)xp[i] << (8u * i));
+	o[0] = (uint32_t)__sxtab16(off, (int8x4_t)v);
+	o[1] = (uint32_t)ht_sxtab16_ror8(off, v);
+}
+
+/* Four positions of x (NULL for a missing position, widened as zeros), `channels` each, as 8 words per group of
+ * 4 channels: the even and odd lanes of each position in turn; a last group of 1..3 channels padded to 0. */
+static inline void ht_pw_widen_quad(const int8_t *const x[4], uint32_t channels, int16x2_t off, uint32_t pad,
+                                    uint32_t *out)
+{
+	const uint32_t groups = channels / 4u, rest = channels % 4u;
 	/* position by position, so that each position's pointer and NULL test stay out of the group loop */
 	for (uint32_t p = 0; p < 4u; p++) {
 		uint32_t *o = out + 2u * p;
 		const int8_t *xp = x[p];
 		if (!xp) {
-			for (uint32_t g = 0; g < groups; g++, o += 8)
+			for (uint32_t g = 0; g < groups + (rest != 0u); g++, o += 8)
 				o[0] = o[1] = 0;
 			continue;
 		}
@@ -32,6 +46,8 @@ static inline void ht_pw_widen_quad(const int8_t *const x[4], uint32_t groups, i
 			o[0] = (uint32_t)__sxtab16(off, (int8x4_t)v);
 			o[1] = (uint32_t)ht_sxtab16_ror8(off, v);
 		}
+		if (rest)
+			ht_pw_widen_rest(xp, rest, off, pad, o);
 	}
 }
 
@@ -80,9 +96,10 @@ static HT_ALWAYS_INLINE void ht_pw_dot_1x4(const int8_t *w, const uint32_t **xp,
  * the dot products of ht_pw_dot_1x4 and the requantization and stores of ht_pw_requant4, quad after quad, in one
  * asm function with its registers allotted by hand, so that only the loop state goes through memory (the
  * compiler's loops around the two asm blocks spilled and reloaded about four times as much per quad and per
- * channel). Every channel's record must be fast (rs1 >= 0), cin a multiple of 4 and at least 8. */
+ * channel). Every channel's record must be fast (rs1 >= 0), at least two groups; a row of cin not a multiple of 4
+ * reads the next row's first bytes in its padded group (inputs widened to 0 there), so not the last row. */
 typedef struct {
-	const int8_t *w;      /*  0: the current channel's weight row (4*groups int8); the next row follows */
+	const int8_t *w;      /*  0: the current channel's weight row (4*groups int8 readable); the next row follows */
 	uint32_t pairs;       /*  4: groups / 2, >= 1 */
 	uint32_t odd;         /*  8: groups % 2 */
 	const ht_fast_q *q;   /* 12: the current channel's record; the next follows */
@@ -92,7 +109,7 @@ typedef struct {
 	const uint32_t *xbuf; /* 28: the chunk's widened inputs (ht_pw_widen_quad) */
 	uint32_t quads;       /* 32: >= 1 (yend is ychan + 4 * cout * quads) */
 	uint32_t channels;    /* 36: >= 1, counted down */
-	uint32_t row;         /* 40: 4*groups */
+	uint32_t row;         /* 40: cin, from one row to the next */
 	int8_t *ychan;        /* 44: the current channel's first output (y at its start) */
 } ht_pw_quads_args;
 

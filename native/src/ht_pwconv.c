@@ -1,11 +1,12 @@
 /* Pointwise convolution: the hot kernel (most MACs, and every synthesized layer). On cores with the DSP
- * extension, ht_pwconv_dsp.h's path for most widths. Portable path: blocks of two output channels by two
+ * extension, ht_pwconv_dsp.h's path for every width. Portable path: blocks of two output channels by two
  * positions share every load (ht_dot2x2); the input zero point is folded into a per-channel constant
  * bias − zi·Σ_i w[c][i] once per call (wrapping arithmetic keeps it exact). */
 #include "ht_dot.h"
 #include "ht_kernel_util.h"
 #include "ht_pwconv_dsp.h"
 
+#if !HT_DOT_DSP
 /* The channel's bias with − zi·Σ_i w[c][i] folded in. */
 static ht_channel_q channel(const ht_requant *rq, const int8_t *w, uint32_t cin, uint32_t c, int32_t zi)
 {
@@ -21,6 +22,7 @@ static HT_ALWAYS_INLINE int8_t finish(const ht_channel_q *q, const ht_act *act, 
 {
 	return ht_channel_out(q, act, (uint32_t)sum);
 }
+#endif
 
 int ht_pwconv_s8(const ht_act *act, const ht_requant *rq, const ht_dims *in_dims, const int8_t *in,
                  const int8_t *weights, const ht_dims *out_dims, int8_t *out)
@@ -29,13 +31,11 @@ int ht_pwconv_s8(const ht_act *act, const ht_requant *rq, const ht_dims *in_dims
 	    !weights || !out || out_dims->length != in_dims->length)
 		return HT_E_ARGUMENT;
 	const uint32_t cin = in_dims->channels, cout = out_dims->channels, len = in_dims->length;
-	const int32_t zi = act->in_zp;
 #if HT_DOT_DSP
-	if (ht_pw_dsp_fits(cin)) {
-		pw_dsp_run(act, rq, in, weights, len, cin, cout, out);
-		return HT_OK;
-	}
-#endif
+	pw_dsp_run(act, rq, in, weights, len, cin, cout, out);
+	return HT_OK;
+#else
+	const int32_t zi = act->in_zp;
 	uint32_t c = 0;
 	for (; c + 2u <= cout; c += 2u) {
 		const int8_t *w0 = weights + c * cin, *w1 = w0 + cin;
@@ -64,4 +64,5 @@ int ht_pwconv_s8(const ht_act *act, const ht_requant *rq, const ht_dims *in_dims
 			out[t * cout + c] = finish(&q0, act, ht_dot_off(w0, in + t * cin, cin, 0));
 	}
 	return HT_OK;
+#endif
 }

@@ -305,7 +305,7 @@ static void cross_check_wide(workspace *ws)
 	int ok_pw = 1, ok_dw = 1, ok_add = 1, deployed = 0;
 	for (int iter = 0; iter < 60; iter++) {
 		const int deploy = iter < 2;
-		int len = deploy ? 187 : rnd(&seed, 1, 40), cin = deploy ? 64 : rnd(&seed, 1, 140);
+		int len = deploy ? 187 : rnd(&seed, 1, 40), cin = deploy ? 64 : rnd(&seed, 1, iter % 3 ? 140 : 300);
 		int cout = deploy ? 64 : rnd(&seed, 1, 70);
 		if (len * cin > MAXN || cin * cout > 4 * MAXN || len * cout > MAXN)
 			continue;

@@ -8,6 +8,8 @@
  *   conv1d-8x32  ht_conv1d_s8 at the anchor shape of issue 18: 256 positions, 8 -> 32 channels, K = 7, stride 2,
  *                padding (3, 3), every channel varying
  *   fc-64x32     ht_fc_s8, 64 inputs -> 32 outputs, per-channel requantization, batch 1
+ *   pw-192x64    ht_pwconv_s8 past the widened-quad buffer: 47 positions, 192 -> 64 channels
+ *   pw-30x64     ht_pwconv_s8 with input channels not a multiple of 4: 187 positions, 30 -> 64 channels
  * each with and without a fused activation clamp, plus "@macs" (nominal: every tap, padding included) and
  * "@match 1" when the output equals the naive reference kernels of native/test bit for bit. */
 #include <string.h>
@@ -27,7 +29,9 @@
 
 enum { LEN = 187, CH = 64, K = 7 };
 
-static int8_t x[LEN * CH], w[CH * CH], y[LEN * CH], y_ref[LEN * CH];
+enum { WIDE_LEN = 47, WIDE_IN = 192 };
+
+static int8_t x[LEN * CH], w[WIDE_IN * CH], y[LEN * CH], y_ref[LEN * CH];
 static int32_t bias[CH], mult[CH], shift[CH];
 static uint8_t bias_le[4 * CH], mult_le[4 * CH], shift_le[4 * CH];
 
@@ -48,6 +52,13 @@ static void random_data(uint32_t seed)
 	}
 }
 
+/* The weights past the first CH x CH (the wide PW's), after the rest so the other shapes' data stay as they were. */
+static void random_wide_weights(uint32_t seed)
+{
+	for (int i = CH * CH; i < WIDE_IN * CH; i++)
+		w[i] = (int8_t)ht_xorshift32(&seed);
+}
+
 static void report_match(void)
 {
 	report_u32("match", memcmp(y, y_ref, sizeof y) == 0);
@@ -65,6 +76,25 @@ static int bench_pw(const char *label, int8_t act_min, int8_t act_max)
 	int st = ht_pwconv_s8(&act, &rq, &in, x, w, &out, y);
 	region_end();
 	ref_pwconv(&q, x, LEN, CH, w, CH, y_ref);
+	report_match();
+	return st;
+}
+
+/* A pointwise convolution of another width: len positions, cin -> CH channels, no clamp. */
+static int bench_pw_shape(const char *label, int len, int cin)
+{
+	ht_act act = {-3, 5, -128, 127};
+	ht_requant rq = {bias_le, mult_le, shift_le, 0};
+	ht_dims in = {(uint32_t)len, (uint32_t)cin}, out = {(uint32_t)len, CH};
+	ref_quant q = {act.in_zp, act.out_zp, act.act_min, act.act_max, bias, mult, shift, 0};
+	report_u32("macs", (uint32_t)(len * cin * CH));
+	report_region(label, 0);
+	region_begin();
+	int st = ht_pwconv_s8(&act, &rq, &in, x, w, &out, y);
+	region_end();
+	memset(y_ref, 0, sizeof y_ref);
+	memset(y + len * CH, 0, sizeof y - (size_t)(len * CH));
+	ref_pwconv(&q, x, len, cin, w, CH, y_ref);
 	report_match();
 	return st;
 }
@@ -167,6 +197,9 @@ int main(void)
 	random_data(0x5EED1234u); /* conv1d-beat made channels 1..5 constant */
 	st |= bench_conv1d_anchor(LABEL("conv1d-8x32"));
 	st |= bench_fc(LABEL("fc-64x32"));
+	random_wide_weights(0x5EED5678u);
+	st |= bench_pw_shape(LABEL("pw-192x64"), WIDE_LEN, WIDE_IN);
+	st |= bench_pw_shape(LABEL("pw-30x64"), LEN, 30);
 	report_u32("done", (uint32_t)st);
 	return st;
 }
