@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { APP_MANIFEST, BOARDS } from "../host/moddable/boards.ts";
-import { missingImports, resolveManifest } from "../host/moddable/manifest-check.ts";
+import { missingImports, regExpUses, resolveManifest } from "../host/moddable/manifest-check.ts";
 import { ROOT } from "../host/moddable/toolchain.ts";
 
 const NAMESPACES = ["model/", "runtime/", "ecg/", "rhythm/", "app/", "ble/"];
@@ -24,6 +24,8 @@ for (const b of Object.values(BOARDS)) {
 		t.deepEqual(missingImports(m, OWN, NAMESPACES), []);
 		t.true(m.manifests.some((f) => f.endsWith(`boards/${b.name}/manifest.json`)), "the board's manifest is included");
 		t.true(m.modules.has("main"), "main");
+		t.deepEqual(regExpUses(m, OWN), [], "no regular expression: it would keep XS's RegExp engine (~30 kB of flash)");
+		for (const name of ["ecg/record", "ecg/normalize", "model/work", "runtime/xorshift32"]) t.false(m.modules.has(name), `${name} is left out ("~": host-only)`);
 		for (const name of ["model/reader", "runtime/interpreter", "ecg/pipeline", "rhythm/af-detector", "app/start", "ble/transport", "app/input"]) t.true(m.modules.has(name), name);
 		t.true([...m.modules.values()].flat().some((f) => f.endsWith("native/xs/ht_xs.c")), "the xsmc binding is compiled in");
 		t.true(m.data.some((f) => f.endsWith("test/fixtures/tiny-hyper.htpw") || f.endsWith("models/default.htpw")), "a model blob is placed as data");
@@ -53,18 +55,19 @@ test("the golden app's manifest names only what exists", (t) => {
 	t.deepEqual(missingImports(m, OWN, NAMESPACES), []);
 });
 
-test("the check finds a missing module, a bad preload, a missing data file and an unlisted import", (t) => {
+test("the check finds a missing module, a bad preload, a missing data file, an unlisted or left-out import and a regular expression", (t) => {
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-manifest-bad-"));
 	try {
 		mkdirSync(join(dir, "lib"));
 		writeFileSync(join(dir, "lib/a.ts"), 'import { b } from "./b.ts";\nimport type { C } from "./c.ts";\nexport const a = b;\n');
 		writeFileSync(join(dir, "lib/b.ts"), "export const b = 1;\n");
 		writeFileSync(join(dir, "lib/c.ts"), "export interface C { x: number }\n");
+		writeFileSync(join(dir, "lib/d.ts"), 'export const d = /x+/.test("xx") || new RegExp("y").test("y");\n');
 		writeFileSync(
 			join(dir, "manifest.json"),
 			JSON.stringify({
 				include: ["./missing.json"],
-				modules: { "lib/a": "./lib/a", "lib/gone": "./lib/gone" },
+				modules: { "lib/a": "./lib/a", "lib/gone": "./lib/gone", "lib/b": "./lib/b", "lib/d": "./lib/d", "~": ["./lib/b"] },
 				preload: ["lib/a", "lib/nothing"],
 				data: { model: "./nowhere/model" },
 			}),
@@ -77,7 +80,9 @@ test("the check finds a missing module, a bad preload, a missing data file and a
 		t.true(m.problems.some((p) => /\.\/nowhere\/model matches no file/.test(p)));
 		const imports = missingImports(m, dir + "/", ["lib/"]);
 		t.is(imports.length, 1, imports.join("\n"));
-		t.regex(imports[0], /imports \.\/b\.ts, which no module of the manifest provides/);
+		t.regex(imports[0], /imports \.\/b\.ts, which no module of the manifest provides/, "lib/b is left out by \"~\"");
+		t.false(m.modules.has("lib/b"));
+		t.deepEqual(regExpUses(m, dir + "/"), ["lib/d.ts:1", "lib/d.ts:1"], "a literal and RegExp");
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}

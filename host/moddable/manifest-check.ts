@@ -4,6 +4,7 @@
 // (test/firmware.test.ts) checks the same through mcconfig; this finds the mistake in milliseconds.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
+import ts from "typescript";
 
 export interface ResolvedManifest {
 	/** Our manifests that were read (SDK manifests are only checked to exist when MODDABLE is known). */
@@ -100,6 +101,8 @@ export function resolveManifest(path: string, options: ResolveOptions): Resolved
 		}
 	};
 
+	// mcconfig concatenates every manifest's modules, then leaves out the files under "~" wherever they matched.
+	const excluded = new Set<string>();
 	const readModules = (modules: Record<string, unknown>, dir: string, where: string) => {
 		for (const [key, value] of Object.entries(modules)) {
 			for (const entry of asList(value)) {
@@ -108,6 +111,10 @@ export function resolveManifest(path: string, options: ResolveOptions): Resolved
 				const files = filesMatching(source);
 				if (files.length === 0) {
 					result.problems.push(`${where}: modules "${key}": ${entry} matches no file`);
+					continue;
+				}
+				if (key === "~") {
+					for (const f of files) excluded.add(f);
 					continue;
 				}
 				const byStem = new Map<string, string[]>();
@@ -172,6 +179,11 @@ export function resolveManifest(path: string, options: ResolveOptions): Resolved
 	};
 
 	read(resolve(path), "(command line)");
+	for (const [specifier, files] of result.modules) {
+		const kept = files.filter((f) => !excluded.has(f));
+		if (kept.length) result.modules.set(specifier, kept);
+		else result.modules.delete(specifier);
+	}
 	for (const name of result.preload) {
 		const found = name.endsWith("/*") ? [...result.modules.keys()].some((m) => m.startsWith(name.slice(0, -1))) : result.modules.has(name);
 		if (!found) result.problems.push(`preload "${name}" names no module of the manifest`);
@@ -215,4 +227,25 @@ export function missingImports(manifest: ResolvedManifest, ownRoot: string, name
 		}
 	}
 	return problems;
+}
+
+/**
+ * Every regular expression in our TypeScript modules of the manifest (a literal, or RegExp named), "file:line"
+ * each: one anywhere keeps XS's whole RegExp engine in the firmware, about 30 kB of flash (results/firmware).
+ */
+export function regExpUses(manifest: ResolvedManifest, ownRoot: string): string[] {
+	const uses: string[] = [];
+	for (const files of manifest.modules.values()) {
+		for (const file of files) {
+			if (!file.startsWith(ownRoot) || !file.endsWith(".ts") || file.endsWith(".d.ts")) continue;
+			const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+			const visit = (node: ts.Node): void => {
+				if (node.kind === ts.SyntaxKind.RegularExpressionLiteral || (ts.isIdentifier(node) && node.text === "RegExp"))
+					uses.push(`${file.slice(ownRoot.length)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
+				ts.forEachChild(node, visit);
+			};
+			visit(source);
+		}
+	}
+	return uses;
 }

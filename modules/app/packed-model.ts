@@ -8,6 +8,7 @@ import { Interpreter } from "../runtime/interpreter.ts";
 import { isPolicy, type SynthesisPolicy } from "../runtime/synthesis-cache.ts";
 import { checkModelMeta, type AppModelMeta, type ModelInput } from "./model-meta.ts";
 import { MODEL_INCOMPATIBLE, MODEL_INVALID, MODEL_MISSING, MODEL_READY } from "../ble/protocol.ts";
+import { statusCode } from "../model/errors.ts";
 
 export interface OpenModelOptions {
 	/** Resource name of the packed model. */
@@ -55,8 +56,8 @@ export function openModel(o: OpenModelOptions): OpenedModel {
 		interpreter = new Interpreter(blob, o.policy, o.budget);
 	} catch (error) {
 		const text = String((error as Error).message ?? error);
-		const code = /\((\d+)\)/.exec(text);
-		return fail(MODEL_INVALID, code ? Number(code[1]) : (error as { code?: number }).code ?? 0, text);
+		const code = statusCode(text);
+		return fail(MODEL_INVALID, code >= 0 ? code : (error as { code?: number }).code ?? 0, text);
 	}
 	const model = interpreter.model;
 	opened.crc = model.crc;
@@ -68,3 +69,4 @@ export function openModel(o: OpenModelOptions): OpenedModel {
 	opened.status = MODEL_READY;
 	return opened;
 }
+
