@@ -1,6 +1,6 @@
 // The fixture model (test/fixtures/tiny-hyper.htpw) through the simulator's xsmc bindings, driven by a plain
-// script (synthesize every generated layer, then run the plan op by op or in runs), must equal the
-// TypeScript reference engine bit for bit, whether the blob is a Resource or a movable ArrayBuffer.
+// script (synthesize every generated layer, then run the plan op by op or in runs, and whole in one call), must
+// equal the TypeScript reference engine bit for bit, whether the blob is a Resource or a movable ArrayBuffer.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -33,8 +33,12 @@ const SCRIPT = `
   const kernels = native("xs_ht_buffer")(total || 4);
   const scratch = native("xs_ht_buffer")(native("xs_ht_model_scratch_bytes")(model) || 4);
   for (let g = 0; g < kernelBytes.length; g++) native("xs_ht_synthesize")(model, blob, g, kernels, offsets[g], scratch);
-  const results = [];
+  const results = [], whole = [];
+  const offsetBytes = Uint32Array.from(offsets.length ? offsets : [0]).buffer;
   for (const window of windows) {
+    new Int8Array(arena, input.arenaOffset, window.length).set(window);
+    native("xs_ht_run_model")(model, blob, arena, kernels, offsetBytes);
+    whole.push(Array.from(new Int8Array(arena, output.arenaOffset, output.length * output.channels)));
     new Int8Array(arena, input.arenaOffset, window.length).set(window);
     for (let op = 0; op < genLayers.length; ) {
       const g = genLayers[op];
@@ -46,7 +50,7 @@ const SCRIPT = `
     }
     results.push(Array.from(new Int8Array(arena, output.arenaOffset, output.length * output.channels)));
   }
-  trace(JSON.stringify(results));
+  trace(JSON.stringify({ results, whole }));
 `;
 
 function xorshiftWindows(count: number, size: number, seed: number): Int8Array[] {
@@ -87,11 +91,13 @@ for (const asArrayBuffer of [false, true]) {
       { encoding: 'utf8' },
     );
     t.is(child.status, 0, child.stderr);
-    t.deepEqual(JSON.parse(child.stdout), expected);
+    const out = JSON.parse(child.stdout);
+    t.deepEqual(out.results, expected, "op by op and in runs");
+    t.deepEqual(out.whole, expected, "the whole plan in one xs_ht_run_model call");
   });
 }
 
-test('generated ops and synthesis check their kernel, offset and scratch arguments', (t) => {
+test('generated ops, whole-model runs and synthesis check their kernel, offset and scratch arguments', (t) => {
   const bytes = readFileSync(FIXTURE);
   const model = readModel(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const generatedOp = model.ops.findIndex((op) => op.genLayer !== NONE16);
@@ -106,6 +112,13 @@ test('generated ops and synthesis check their kernel, offset and scratch argumen
     const kernels = native("xs_ht_buffer")(bytes + 8);
     const synth = (...args) => attempt(() => native("xs_ht_synthesize")(model, blob, ...args));
     const runOp = (...args) => attempt(() => native("xs_ht_run_op")(model, blob, op, arena, ...args));
+    const layers = ${model.kernelBytes.length};
+    const offsets = (...values) => Uint32Array.from(values).buffer;
+    const runModel = (...args) => attempt(() => native("xs_ht_run_model")(model, blob, ...args));
+    // every other layer's kernel at 0 of a buffer that holds the largest: only layer g's offset can be wrong
+    const largest = Math.max(...Array.from({ length: layers }, (_, i) => native("xs_ht_model_kernel_bytes")(model, i)));
+    const all = native("xs_ht_buffer")(largest + 8);
+    const at = (o) => offsets(...Array.from({ length: layers }, (_, i) => (i === g ? o : 0)));
     trace(JSON.stringify({
       synthesized: synth(g, kernels, 4, scratch),
       ran: runOp(kernels, 4),
@@ -119,6 +132,13 @@ test('generated ops and synthesis check their kernel, offset and scratch argumen
       smallScratch: synth(g, kernels, 0, native("xs_ht_buffer")(Math.max(0, native("xs_ht_model_scratch_bytes")(model) - 4))),
       smallKernels: synth(g, native("xs_ht_buffer")(bytes - 1), 0, scratch),
       missing: attempt(() => native("xs_ht_synthesize")(model, blob, g, kernels, 0)),
+      modelRan: runModel(arena, all, at(0)),
+      modelOffsetsShort: runModel(arena, all, offsets(...Array(layers - 1).fill(0))),
+      modelOffsetPastEnd: runModel(arena, all, at(largest - bytes + 12)),
+      modelOffsetMisaligned: runModel(arena, all, at(2)),
+      modelOffsetsNotBuffer: runModel(arena, all, [0]),
+      modelReadOnlyArena: runModel(blob, all, at(0)),
+      modelMissing: runModel(arena, all),
     }));
   `;
   const dir = mkdtempSync(join(tmpdir(), 'hypertiny-sim-fixture-'));
@@ -128,7 +148,11 @@ test('generated ops and synthesis check their kernel, offset and scratch argumen
   const out = JSON.parse(child.stdout);
   t.is(out.synthesized, 'ok');
   t.is(out.ran, 'ok');
+  t.is(out.modelRan, 'ok');
+  t.regex(out.modelOffsetPastEnd, /outside the kernel buffer/);
+  t.regex(out.modelOffsetMisaligned, /not 4-byte aligned/);
   for (const key of ['noKernel', 'kernelOffsetPastEnd', 'kernelMisaligned', 'kernelNotBuffer', 'runOpsOverGenerated',
-    'layerPastEnd', 'readOnlyKernel', 'smallScratch', 'smallKernels', 'missing'])
+    'layerPastEnd', 'readOnlyKernel', 'smallScratch', 'smallKernels', 'missing', 'modelOffsetsShort', 'modelOffsetPastEnd',
+    'modelOffsetMisaligned', 'modelOffsetsNotBuffer', 'modelReadOnlyArena', 'modelMissing'])
     t.regex(out[key], /^htpw ARGUMENT \(20\): /, key);
 });

@@ -1,13 +1,14 @@
 import { readModel, type Model } from "../model/index.ts";
-import { allocNative, openNativeModel, runGeneratedOp, runOps, type NativeBytes, type NativeModelHandle } from "./native.ts";
+import { allocNative, openNativeModel, runGeneratedOp, runModel, runOps, type NativeBytes, type NativeModelHandle } from "./native.ts";
 import { planSteps, STEP_OPS } from "./plan.ts";
 import { SynthesisCache, type SynthesisPolicy } from "./synthesis-cache.ts";
 
 /**
  * Runs a packed model over one native activation arena. The blob is validated by the C core (with its CRC)
  * before the TypeScript reader maps it (without repeating the CRC), so a bad blob never reaches a kernel.
- * invoke() allocates nothing: the plan is pre-cut into steps, input/output are fixed views into the arena,
- * generated kernels live in the synthesis cache.
+ * invoke() allocates nothing: under boot the whole plan is one native call (the kernels never move); otherwise
+ * the plan is pre-cut into steps; input/output are fixed views into the arena, generated kernels live in the
+ * synthesis cache.
  */
 export class Interpreter {
 	readonly model: Model;
@@ -18,8 +19,9 @@ export class Interpreter {
 	#native: NativeModelHandle;
 	#blob: NativeBytes;
 	#steps: Int32Array;
-	/** Under boot every kernel is resident from the start and never moves: its offset per generated layer. */
-	#bootOffsets: Int32Array | undefined;
+	/** Under boot every kernel is resident from the start and never moves: its offset per generated layer (uint32s),
+	 * so that an inference is one native call. */
+	#bootOffsets: ArrayBuffer | undefined;
 
 	/** budgetBytes: the kernel budget of the stream policy (ignored by boot and lazy). */
 	constructor(blob: NativeBytes, policy: SynthesisPolicy, budgetBytes?: number) {
@@ -32,23 +34,27 @@ export class Interpreter {
 		this.output = new Int8Array(this.arena, model.output.arenaOffset, model.output.length * model.output.channels);
 		const cache = (this.cache = new SynthesisCache(this.#native, blob, model.kernelBytes, policy, budgetBytes));
 		if (policy === "boot") {
-			const offsets = new Int32Array(model.kernelBytes.length);
-			for (let g = 0; g < offsets.length; g++) offsets[g] = cache.kernelOffset(g);
-			this.#bootOffsets = offsets;
+			const offsets = new Uint32Array(Math.max(1, model.kernelBytes.length));
+			for (let g = 0; g < model.kernelBytes.length; g++) offsets[g] = cache.kernelOffset(g);
+			this.#bootOffsets = offsets.buffer;
 		}
 	}
 
 	invoke(): void {
-		const steps = this.#steps;
 		const model = this.#native;
 		const blob = this.#blob;
 		const arena = this.arena;
 		const cache = this.cache;
-		const kernels = cache.kernels;
 		const boot = this.#bootOffsets;
+		if (boot) {
+			runModel(model, blob, arena, cache.kernels, boot);
+			return;
+		}
+		const steps = this.#steps;
+		const kernels = cache.kernels;
 		for (let i = 0; i < steps.length; i += 3) {
 			if (steps[i] === STEP_OPS) runOps(model, blob, steps[i + 1], steps[i + 2], arena);
-			else runGeneratedOp(model, blob, steps[i + 1], arena, kernels, boot ? boot[steps[i + 2]] : cache.kernelOffset(steps[i + 2]));
+			else runGeneratedOp(model, blob, steps[i + 1], arena, kernels, cache.kernelOffset(steps[i + 2]));
 		}
 	}
 }

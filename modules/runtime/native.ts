@@ -28,6 +28,11 @@ export function runGeneratedOp(this: void, model: NativeModelHandle, blob: Nativ
 	native("xs_ht_run_op").call(this, model, blob, op, arena, kernels, kernelOffset);
 }
 
+/** Every op of the model in order; generated layer g's kernel at the uint32 offsets[g] (native byte order) in kernels. */
+export function runModel(this: void, model: NativeModelHandle, blob: NativeBytes, arena: HostBuffer, kernels: HostBuffer, offsets: ArrayBuffer): void {
+	native("xs_ht_run_model").call(this, model, blob, arena, kernels, offsets);
+}
+
 export function synthesize(this: void, model: NativeModelHandle, blob: NativeBytes, layer: number, kernels: HostBuffer, kernelOffset: number, scratch: HostBuffer): void {
 	native("xs_ht_synthesize").call(this, model, blob, layer, kernels, kernelOffset, scratch);
 }

@@ -309,6 +309,44 @@ void xs_ht_run_ops(xsMachine *the)
 	}
 }
 
+/* xs_ht_run_model(model, blob, arena, kernelBuffer, kernelOffsets): every op in plan order, generated layer g's
+ * kernel at the uint32 kernelOffsets[g] (a buffer of at least 4 * generated layers bytes, native byte order) in
+ * kernelBuffer: one call per inference where the kernels stay put (the boot policy). */
+void xs_ht_run_model(xsMachine *the)
+{
+	xsHtModel *hm;
+	uint32_t op, arena_len, kernels_len, offsets_len;
+	int8_t *arena;
+	const uint8_t *kernels, *offsets;
+	requireArgc(the, 5, "xs_ht_run_model");
+	hm = modelArgument(the, 0);
+	rebase(the, hm, 1);
+	arena = arenaArgument(the, hm, 2, &arena_len);
+	kernels = bufferArgument(the, 3, 0, &kernels_len, "kernel buffer");
+	offsets = bufferArgument(the, 4, 0, &offsets_len, "kernel offsets");
+	if (offsets_len / 4u < hm->model.gen_count)
+		htxs_throw_status(the, HT_E_ARGUMENT, "kernel offsets has %u bytes, the model's %u generated layers need %u",
+			(unsigned)offsets_len, (unsigned)hm->model.gen_count, 4u * (unsigned)hm->model.gen_count);
+	for (op = 0; op < hm->model.op_count; op++) {
+		uint16_t g = ht_op_gen_layer(&hm->model, (uint16_t)op);
+		const uint8_t *kernel = NULL;
+		uint32_t kernel_len = 0;
+		int status;
+		if (g != HT_NONE16) {
+			uint32_t offset;
+			c_memcpy(&offset, offsets + 4u * g, 4);
+			kernel_len = ht_gen_kernel_bytes(&hm->model, g);
+			if ((uint64_t)offset + kernel_len > kernels_len || ((uintptr_t)(kernels + offset) & 3u))
+				htxs_throw_status(the, HT_E_ARGUMENT, "kernel of layer %u (%u bytes at %u) is outside the kernel buffer (%u bytes) or not 4-byte aligned",
+					(unsigned)g, (unsigned)kernel_len, (unsigned)offset, (unsigned)kernels_len);
+			kernel = kernels + offset;
+		}
+		status = ht_run_op(&hm->model, (uint16_t)op, arena, arena_len, kernel, kernel_len);
+		if (status != HT_OK)
+			htxs_throw_status(the, status, "op %u failed", (unsigned)op);
+	}
+}
+
 /* xs_ht_synthesize(model, blob, g, kernelBuffer, kernelOffset, scratch) */
 void xs_ht_synthesize(xsMachine *the)
 {
