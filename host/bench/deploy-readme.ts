@@ -68,6 +68,14 @@ export const CYCLE_MODEL_NOTE = [
 	"sources and how to check it on an nRF52840 DK with the DWT cycle counter: [host/bench/cycle-model.md](../../host/bench/cycle-model.md).",
 ];
 
+/** The pointwise shapes past the deployment one (kernels.c: inputs past 128 channels, not a multiple of 4). */
+function otherPointwise(kernels: KernelFigure[]): string[] {
+	const at = (label: string) => kernels.find((k) => k.kernel === label);
+	const wide = at("pw-192x64"), odd = at("pw-30x64");
+	if (!wide || !odd) return [];
+	return [`- Pointwise at other widths, the same DSP path: 47 positions, 192→64 (past the 128 channels a widened quad holds) **${fixed(wide.insns_per_mac, 3)} instructions/MAC**, 187 positions, 30→64 (not a multiple of 4) **${fixed(odd.insns_per_mac, 3)}**.`];
+}
+
 export function deployReadme(input: ReadmeInput): string {
 	const s = input.summary;
 	const out = [
@@ -100,6 +108,7 @@ export function deployReadme(input: ReadmeInput): string {
 		`  **${fixed(s.hyper_vs_stored_steady_ratio, 4)}** (flash ${fixed(s.hyper_vs_stored_flash_ratio, 3)}, instructions to first result ${fixed(s.hyper_vs_stored_first_result_ratio, 3)}).`,
 		...(s.hyper_vs_stored_steady_cycles_ratio === null || s.hyper_vs_stored_steady_cycles_ratio === undefined ? [] : [`  By estimated cycles: ${fixed(s.hyper_vs_stored_steady_cycles_ratio, 4)}.`]),
 		`- Pointwise 187 positions, 64→64: **${fixed(s.pw_instructions_per_mac, 3)} instructions/MAC** (${fixed(s.pw_relu_instructions_per_mac, 3)} with a ReLU clamp); target ≤ ${s.targets_instructions_per_mac.pw}, CMSIS-NN arm_convolve_1x1_s8_fast ${s.cmsis_nn_instructions_per_mac.pw}; our portable C kernel ${fixed(s.portable_pw_instructions_per_mac, 3)}${cyclesPerMac(s.pw_cycles_per_mac ?? null, s.pw_cycles_pessimistic_per_mac ?? null)}.`,
+		...otherPointwise(input.kernels),
 		`- Depthwise 187×64, K 7, stride 1: **${fixed(s.dw_instructions_per_mac, 3)} instructions/MAC** (${fixed(s.dw_relu_instructions_per_mac, 3)} with a ReLU clamp); target ≤ ${s.targets_instructions_per_mac.dw}, CMSIS-NN depthwise opt ${s.cmsis_nn_instructions_per_mac.dw}; our portable C kernel ${fixed(s.portable_dw_instructions_per_mac, 3)}${cyclesPerMac(s.dw_cycles_per_mac ?? null, s.dw_cycles_pessimistic_per_mac ?? null)}.`,
 		`- CONV1D 256 positions, 8→32, K 7, stride 2, pad 3 (MACs nominal, padding taps included): **${fixed(s.conv1d_instructions_per_mac, 3)} instructions/MAC**; target ≤ ${s.targets_instructions_per_mac.conv1d}; our portable C kernel ${fixed(s.portable_conv1d_instructions_per_mac, 3)}${cyclesPerMac(s.conv1d_cycles_per_mac ?? null, s.conv1d_cycles_pessimistic_per_mac ?? null)}.`,
 		`- FC 64→32, per-channel, batch 1: **${fixed(s.fc_instructions_per_mac, 3)} instructions/MAC**; target ≤ ${s.targets_instructions_per_mac.fc}; our portable C kernel ${fixed(s.portable_fc_instructions_per_mac, 3)}${cyclesPerMac(s.fc_cycles_per_mac ?? null, s.fc_cycles_pessimistic_per_mac ?? null)}.`,
