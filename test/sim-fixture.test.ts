@@ -156,3 +156,40 @@ test('generated ops, whole-model runs and synthesis check their kernel, offset a
     'modelOffsetMisaligned', 'modelOffsetsNotBuffer', 'modelReadOnlyArena', 'modelMissing'])
     t.regex(out[key], /^htpw ARGUMENT \(20\): /, key);
 });
+
+test('the C core describes the fixture model as the TypeScript reader does (what the device reads instead of parsing it)', (t) => {
+  const bytes = readFileSync(FIXTURE);
+  const model = readModel(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const script = `
+    const attempt = (f) => { try { f(); return "ok"; } catch (e) { return e.message; } };
+    const blob = new Resource("model.htpw");
+    const model = native("xs_ht_model_open")(blob);
+    const info = new Int32Array(16);
+    native("xs_ht_model_info")(model, blob, info.buffer);
+    const genLayers = [];
+    for (let op = 0; op < info[0]; op++) genLayers.push(native("xs_ht_model_op_gen_layer")(model, op));
+    const meta = String.fromCharCode(...new Uint8Array(blob, info[12], info[13]));
+    trace(JSON.stringify({
+      info: Array.from(info), genLayers, meta,
+      small: attempt(() => native("xs_ht_model_info")(model, blob, new ArrayBuffer(60))),
+      readOnly: attempt(() => native("xs_ht_model_info")(model, blob, blob)),
+      opPastEnd: attempt(() => native("xs_ht_model_op_gen_layer")(model, info[0])),
+      notModel: attempt(() => native("xs_ht_model_op_gen_layer")(blob, 0)),
+    }));
+  `;
+  const dir = mkdtempSync(join(tmpdir(), 'hypertiny-sim-fixture-'));
+  writeFileSync(join(dir, 'info.js'), script);
+  const child = spawnSync(SIM, ['--resource', `model.htpw=${FIXTURE}`, join(dir, 'info.js')], { encoding: 'utf8' });
+  t.is(child.status, 0, child.stderr);
+  const out = JSON.parse(child.stdout);
+  const input = model.tensors[model.inputTensor]!, output = model.tensors[model.outputTensor]!;
+  t.deepEqual(out.info.slice(0, 12), [
+    model.ops.length, model.kernelBytes.length, model.arenaBytes,
+    input.arenaOffset, input.length, input.channels, input.zeroPoint,
+    output.arenaOffset, output.length, output.channels, output.zeroPoint, model.crc | 0,
+  ]);
+  t.deepEqual(out.genLayers, model.ops.map((op) => op.genLayer));
+  t.is(out.meta, model.metaText);
+  for (const key of ['small', 'readOnly', 'opPastEnd', 'notModel']) t.regex(out[key], /^htpw ARGUMENT \(20\): /, key);
+});
+

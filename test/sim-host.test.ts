@@ -508,7 +508,7 @@ test('a model over an ArrayBuffer survives heap compaction and rewrites of its b
 test('misuse of natives from scripts throws and never crashes the simulator', async (t) => {
   const script = `
     const names = ["xs_ht_buffer", "xs_ht_model_open", "xs_ht_model_scratch_bytes", "xs_ht_model_kernel_bytes",
-      "xs_ht_model_arena_bytes", "xs_ht_run_op", "xs_ht_run_ops", "xs_ht_run_model", "xs_ht_synthesize", "xs_timer_set", "xs_timer_repeat",
+      "xs_ht_model_arena_bytes", "xs_ht_model_info", "xs_ht_model_op_gen_layer", "xs_ht_run_op", "xs_ht_run_ops", "xs_ht_run_model", "xs_ht_synthesize", "xs_timer_set", "xs_timer_repeat",
       "xs_timer_schedule", "xs_timer_clear", "xs_time_ticks", "xs_time_delta", "Resource_constructor", "Resource_exists",
       "Resource_get_byteLength", "Resource_slice"];
     const blob = new Resource("tiny.htpw");

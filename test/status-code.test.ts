@@ -1,6 +1,6 @@
 // The reader's status code as modules/app/packed-model.ts reads it out of a C reader message, without a regular expression.
 import test from "ava";
-import { statusCode } from "../modules/model/errors.ts";
+import { statusCode } from "../modules/runtime/native-model.ts";
 
 test("the first (digits) of a reader message is its status code", (t) => {
 	t.is(statusCode("htpw CRC (7): blob checksum mismatch"), 7);

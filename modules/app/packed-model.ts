@@ -8,7 +8,7 @@ import { Interpreter } from "../runtime/interpreter.ts";
 import { isPolicy, type SynthesisPolicy } from "../runtime/synthesis-cache.ts";
 import { checkModelMeta, type AppModelMeta, type ModelInput } from "./model-meta.ts";
 import { MODEL_INCOMPATIBLE, MODEL_INVALID, MODEL_MISSING, MODEL_READY } from "../ble/protocol.ts";
-import { statusCode } from "../model/errors.ts";
+import { statusCode } from "../runtime/native-model.ts";
 
 export interface OpenModelOptions {
 	/** Resource name of the packed model. */

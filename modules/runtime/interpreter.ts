@@ -1,17 +1,17 @@
-import { readModel, type Model } from "../model/index.ts";
+import { describeNativeModel, type NativeModel } from "./native-model.ts";
 import { allocNative, openNativeModel, runGeneratedOp, runModel, runOps, type NativeBytes, type NativeModelHandle } from "./native.ts";
 import { planSteps, STEP_OPS } from "./plan.ts";
 import { SynthesisCache, type SynthesisPolicy } from "./synthesis-cache.ts";
 
 /**
- * Runs a packed model over one native activation arena. The blob is validated by the C core (with its CRC)
- * before the TypeScript reader maps it (without repeating the CRC), so a bad blob never reaches a kernel.
+ * Runs a packed model over one native activation arena. The blob is validated by the C core (with its CRC), which
+ * also gives the plan's numbers and META (native-model.ts), so a bad blob never reaches a kernel.
  * invoke() allocates nothing: under boot the whole plan is one native call (the kernels never move); otherwise
  * the plan is pre-cut into steps; input/output are fixed views into the arena, generated kernels live in the
  * synthesis cache.
  */
 export class Interpreter {
-	readonly model: Model;
+	readonly model: NativeModel;
 	readonly arena: HostBuffer;
 	readonly input: Int8Array;
 	readonly output: Int8Array;
@@ -27,7 +27,7 @@ export class Interpreter {
 	constructor(blob: NativeBytes, policy: SynthesisPolicy, budgetBytes?: number) {
 		this.#blob = blob;
 		this.#native = openNativeModel(blob);
-		const model = (this.model = readModel(blob as ArrayBufferLike, { verifyCrc: false }));
+		const model = (this.model = describeNativeModel(this.#native, blob));
 		this.#steps = planSteps(model);
 		this.arena = allocNative(model.arenaBytes);
 		this.input = new Int8Array(this.arena, model.input.arenaOffset, model.input.length * model.input.channels);

@@ -16,6 +16,21 @@ export function openNativeModel(this: void, blob: NativeBytes): NativeModelHandl
 	return native("xs_ht_model_open").call(this, blob);
 }
 
+/** What the runtime needs of a validated model, as int32s into out (16 of them; modules/runtime/native-model.ts). */
+export function nativeModelInfo(this: void, model: NativeModelHandle, blob: NativeBytes, out: ArrayBuffer): void {
+	native("xs_ht_model_info").call(this, model, blob, out);
+}
+
+/** Op `op`'s generated layer, or 0xFFFF when it is not a generated PW. */
+export function nativeOpGenLayer(this: void, model: NativeModelHandle, op: number): number {
+	return native("xs_ht_model_op_gen_layer").call(this, model, op);
+}
+
+/** Bytes of generated layer g's synthesized kernel. */
+export function nativeKernelBytes(this: void, model: NativeModelHandle, g: number): number {
+	return native("xs_ht_model_kernel_bytes").call(this, model, g);
+}
+
 export function nativeScratchBytes(this: void, model: NativeModelHandle): number {
 	return native("xs_ht_model_scratch_bytes").call(this, model);
 }

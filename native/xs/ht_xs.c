@@ -205,6 +205,58 @@ void xs_ht_model_arena_bytes(xsMachine *the)
 	xsmcSetInteger(xsResult, (xsIntegerValue)modelArgument(the, 0)->model.arena_bytes);
 }
 
+/* xs_ht_model_info(model, blob, out): what the runtime needs of a validated model, as int32s into out (a buffer
+ * of at least 4 * HT_XS_INFO_WORDS bytes, native byte order): op count, generated layers, arena bytes, then the
+ * input and the output tensor (arena offset, length, channels, zero point each), the header's CRC, and where META
+ * lies in the blob (offset, bytes). The device reads a model through this and never parses it in JS. */
+enum { HT_XS_INFO_WORDS = 16 };
+
+void xs_ht_model_info(xsMachine *the)
+{
+	xsHtModel *hm;
+	uint32_t length, words[HT_XS_INFO_WORDS];
+	uint8_t *out;
+	uint32_t i = 0;
+	int t;
+	requireArgc(the, 3, "xs_ht_model_info");
+	hm = modelArgument(the, 0);
+	rebase(the, hm, 1);
+	out = bufferArgument(the, 2, 1, &length, "out");
+	if (length / 4u < HT_XS_INFO_WORDS)
+		htxs_throw_status(the, HT_E_ARGUMENT, "out has %u bytes, the model info needs %u", (unsigned)length,
+			4u * HT_XS_INFO_WORDS);
+	words[i++] = hm->model.op_count;
+	words[i++] = hm->model.gen_count;
+	words[i++] = hm->model.arena_bytes;
+	for (t = 0; t < 2; t++) {
+		uint32_t arena_offset = 0;
+		uint16_t tensor_length = 0, channels = 0;
+		int32_t zero_point = 0;
+		ht_tensor_info(&hm->model, t ? hm->model.output_tensor : hm->model.input_tensor, &arena_offset,
+			&tensor_length, &channels, &zero_point);
+		words[i++] = arena_offset;
+		words[i++] = tensor_length;
+		words[i++] = channels;
+		words[i++] = (uint32_t)zero_point;
+	}
+	words[i++] = (uint32_t)hm->model.blob[12] | (uint32_t)hm->model.blob[13] << 8 | (uint32_t)hm->model.blob[14] << 16 |
+	             (uint32_t)hm->model.blob[15] << 24;
+	words[i++] = hm->model.sec[HT_SEC_META] ? hm->offset[HT_SEC_META] : 0;
+	words[i++] = hm->model.sec[HT_SEC_META] ? hm->model.sec_len[HT_SEC_META] : 0;
+	while (i < HT_XS_INFO_WORDS)
+		words[i++] = 0;
+	c_memcpy(out, words, sizeof(words));
+}
+
+/* xs_ht_model_op_gen_layer(model, op): op's generated layer, or 0xFFFF when it is not a generated PW. */
+void xs_ht_model_op_gen_layer(xsMachine *the)
+{
+	xsHtModel *hm;
+	requireArgc(the, 2, "xs_ht_model_op_gen_layer");
+	hm = modelArgument(the, 0);
+	xsmcSetInteger(xsResult, ht_op_gen_layer(&hm->model, (uint16_t)integerArgument(the, 1, hm->model.op_count - 1u, "op")));
+}
+
 static uint16_t generatedLayerArgument(xsMachine *the, xsHtModel *hm, int index)
 {
 	if (hm->model.gen_count == 0)
