@@ -1,0 +1,75 @@
+/* The RR context's core (native/src/ht_ecg_rr.c) on its own: refusals, an empty context, a regular rhythm, a
+ * premature beat and its pause, what a reset keeps. Its bits against the TypeScript it replaced, over synthetic
+ * streams and MIT-BIH, are checked in Node (test/rr-context.test.ts) and against the XS binding
+ * (test/ecg-wasm.test.ts). */
+#include <string.h>
+
+#include "ht.h"
+#include "ht_ecg_rr.h"
+#include "test_util.h"
+
+static uint64_t state[(4096 + 7) / 8];
+
+static int all_zero(const float *f)
+{
+	int k;
+	for (k = 0; k < HT_RR_FEATURES; k++)
+		if (f[k] != 0.0f)
+			return 0;
+	return 1;
+}
+
+void test_rr(void)
+{
+	float f[HT_RR_FEATURES];
+	uint32_t bytes = ht_rr_state_bytes();
+	int i;
+
+	CHECK(bytes > 0 && bytes <= sizeof(state));
+	CHECK_EQ(ht_rr_init(state, bytes - 1, 360), HT_E_ARGUMENT);
+	CHECK_EQ(ht_rr_init((uint8_t *)state + 4, bytes, 360), HT_E_ARGUMENT); /* misaligned */
+	CHECK_EQ(ht_rr_init(state, bytes, 0), HT_E_ARGUMENT);
+	CHECK_EQ(ht_rr_init(state, bytes, HT_RR_MAX_RATE + 1), HT_E_ARGUMENT);
+	CHECK_EQ(ht_rr_init(NULL, bytes, 360), HT_E_ARGUMENT);
+	memset(state, 0, sizeof(state));
+	CHECK_EQ(ht_rr_next(state, 288, 288, f), HT_E_ARGUMENT); /* not initialized */
+	CHECK_EQ(ht_rr_reset(state), HT_E_ARGUMENT);
+	CHECK_EQ(ht_rr_init(state, bytes, 360), HT_OK);
+	CHECK_EQ(ht_rr_next(state, 288, 288, NULL), HT_E_ARGUMENT);
+
+	/* Empty histories: only the seconds of the beat's own intervals; 288 samples at 360 Hz is 0.8 s. */
+	CHECK_EQ(ht_rr_next(state, 0, -7, f), HT_OK);
+	CHECK(all_zero(f));
+	CHECK_EQ(ht_rr_next(state, 396, 288, f), HT_OK); /* 1.1 s, then joins the histories */
+	CHECK(f[0] == 0.0f && f[2] == 0.0f && f[3] == 0.0f && f[8] == 0.0f);
+	CHECK(f[6] == (float)(396.0 / 360 - 0.8) && f[7] == 0.0f);
+
+	/* A regular rhythm at 75 bpm reads as all zeros. */
+	CHECK_EQ(ht_rr_init(state, bytes, 360), HT_OK);
+	for (i = 0; i < 300; i++)
+		CHECK_EQ(ht_rr_next(state, 288, 288, f), HT_OK);
+	CHECK(all_zero(f));
+	/* A premature beat (200) and its pause (376) against the local and long-term 288; the irregularity is 0 (one
+	 * premature beat cannot move a median of 16 differences). */
+	CHECK_EQ(ht_rr_next(state, 200, 376, f), HT_OK);
+	CHECK(f[0] == (float)(200.0 / 288 - 1) && f[1] == (float)(376.0 / 288 - 1));
+	CHECK(f[3] == f[0] && f[4] == f[1] && f[5] == 0.0f && f[8] == 0.0f);
+	/* Clamps at 2 (ratios and seconds cannot go below -1 and -0.8). */
+	CHECK_EQ(ht_rr_next(state, 376, 2147483647, f), HT_OK);
+	CHECK(f[1] == 2.0f && f[4] == 2.0f && f[7] == 2.0f);
+	/* 1, 1, 1000, ...: two of three differences are 999, the mean is 334: the irregularity clamps at 2. */
+	CHECK_EQ(ht_rr_init(state, bytes, 1), HT_OK);
+	for (i = 0; i < 40; i++)
+		CHECK_EQ(ht_rr_next(state, i % 3 == 2 ? 1000 : 1, 5, f), HT_OK);
+	CHECK(f[8] == 2.0f && f[6] == (float)(1.0 - 0.8) && f[2] == f[6]);
+
+	/* A reset clears the local rhythm and the irregularity but keeps the long-term mean. */
+	CHECK_EQ(ht_rr_init(state, bytes, 360), HT_OK);
+	for (i = 0; i < 300; i++)
+		CHECK_EQ(ht_rr_next(state, i % 2 ? 250 : 326, 288, f), HT_OK);
+	CHECK(f[8] > 0.2f);
+	CHECK_EQ(ht_rr_reset(state), HT_OK);
+	CHECK_EQ(ht_rr_next(state, 360, 288, f), HT_OK);
+	CHECK(f[0] == 0.0f && f[2] == 0.0f && f[8] == 0.0f);
+	CHECK(f[3] == (float)(360.0 / 288 - 1) && f[4] == 0.0f);
+}
