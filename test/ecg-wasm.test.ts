@@ -133,7 +133,8 @@ Object.assign(out, {
 	rrHandle: attempt(() => native("xs_ecg_rr_next")(tpl, 288, 288, rrOut.buffer, 0)),
 	rrFraction: attempt(() => native("xs_ecg_rr_next")(rr, 288.5, 288, rrOut.buffer, 0)),
 	rrString: attempt(() => native("xs_ecg_rr_next")(rr, 288, "288", rrOut.buffer, 0)),
-	rrOutSmall: attempt(() => native("xs_ecg_rr_next")(rr, 288, 288, rrOut.buffer, 13)),
+	rrOutSmall: attempt(() => native("xs_ecg_rr_next")(rr, 288, 288, rrOut.buffer, 16)),
+	rrOutAlign: attempt(() => native("xs_ecg_rr_next")(rr, 288, 288, rrOut.buffer, 2)),
 	rrOutOffset: attempt(() => native("xs_ecg_rr_next")(rr, 288, 288, rrOut.buffer, 49)),
 	rrOutView: attempt(() => native("xs_ecg_rr_next")(rr, 288, 288, rrOut, 0)),
 	rrNextArgs: attempt(() => native("xs_ecg_rr_next")(rr, 288, 288, rrOut.buffer)),
@@ -167,7 +168,8 @@ out.rr = rrLog.join(" ");
 	t.is(node.rrRate, "throws ecg: sampleRate must be an integer in 1..10000, got 0");
 	t.is(node.rrHandle, "throws ecg: handle must be made by xs_ecg_rr_open");
 	t.is(node.rrFraction, "throws ecg: rrPrevious must be an integer in -2147483648..2147483647, got 288.5");
-	t.is(node.rrOutSmall, "throws ecg: xs_ecg_rr_next: 9 features at byte 13 exceed out (48 bytes)");
+	t.is(node.rrOutSmall, "throws ecg: xs_ecg_rr_next: 9 features at byte 16 exceed out (48 bytes)");
+	t.is(node.rrOutAlign, "throws ecg: xs_ecg_rr_next: outByteOffset 2 is not a float32's");
 	t.is(node.rr.split(" ").length, 700);
 	t.regex(node.log, / 1:3306,301,0,72,2 3:4003,0,0,0,2 flush0$/, "lead-off from the input at sample 4003 (3 probe samples + 4000) releases the last beat first; nothing waits at the end");
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-ecg-probe-"));

@@ -130,6 +130,7 @@ test("the C refuses what the reference silently took: fractional or out-of-range
 	t.throws(() => c.next(288, Number.NaN, out), { message: /^ecg: rrNext must be an integer/ });
 	t.throws(() => c.next(288, 288, out, 1), { instanceOf: RangeError });
 	t.throws(() => c.next(288, 288, out, -1), { instanceOf: RangeError });
+	t.throws(() => c.next(288, 288, new Float32Array(F + 1), 0.5), { message: "ecg: xs_ecg_rr_next: outByteOffset 2 is not a float32's" });
 	t.throws(() => c.next(288, 288, new Float32Array(F - 1)), { instanceOf: RangeError });
 	t.throws(() => new RrContext(0), { message: "ecg: sampleRate must be an integer in 1..10000, got 0" });
 	t.throws(() => new RrContext(360.5), { message: /^ecg: sampleRate must be an integer/ });

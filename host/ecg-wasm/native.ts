@@ -484,6 +484,7 @@ const FUNCTIONS: Record<string, (...args: any[]) => any> = {
 		const next = integer(rrNext, -MAX_INT32 - 1, MAX_INT32, "rrNext", "xs_ecg_rr_next");
 		const target = bufferOf(out, "out", true);
 		const outAt = integer(outByteOffset, 0, target.byteLength, "outByteOffset", "xs_ecg_rr_next");
+		if (outAt % 4 !== 0) fail(`xs_ecg_rr_next: outByteOffset ${outAt} is not a float32's`);
 		if (target.byteLength - outAt < RR_OUT_BYTES) fail(`xs_ecg_rr_next: ${RR_FEATURES} features at byte ${outAt} exceed out (${target.byteLength} bytes)`);
 		if (r.x.ht_rr_next(r.state, previous, next, r.out) !== 0) fail("xs_ecg_rr_next: RR context not initialized");
 		r.refresh();

@@ -356,6 +356,8 @@ void xs_ecg_rr_next(xsMachine *the)
 	next = (int32_t)ecgInteger(the, 2, INT32_MIN, INT32_MAX, "rrNext");
 	out = ecgBuffer(the, 3, 1, &outBytes, "out");
 	outAt = (uint32_t)ecgInteger(the, 4, 0, outBytes, "outByteOffset");
+	if (outAt & 3u) /* a Float32Array's element: what a fractional feature offset would miss */
+		ecgThrow(the, "xs_ecg_rr_next: outByteOffset %u is not a float32's", (unsigned)outAt);
 	if (outBytes - outAt < sizeof(features))
 		ecgThrow(the, "xs_ecg_rr_next: %u features at byte %u exceed out (%u bytes)", (unsigned)HT_RR_FEATURES, (unsigned)outAt, (unsigned)outBytes);
 	if (ht_rr_next(r, previous, next, features) != HT_OK)
