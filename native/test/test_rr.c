@@ -72,4 +72,30 @@ void test_rr(void)
 	CHECK_EQ(ht_rr_next(state, 360, 288, f), HT_OK);
 	CHECK(f[0] == 0.0f && f[2] == 0.0f && f[8] == 0.0f);
 	CHECK(f[3] == (float)(360.0 / 288 - 1) && f[4] == 0.0f);
+
+	/* Any int32 intervals, resets at any time, every rate's extremes (run under the sanitizers too): every feature
+	 * stays in its range (the ratios and seconds -2..2, the irregularity 0..2; NaN fails both). */
+	{
+		static const int32_t extreme[] = { 0, -1, INT32_MIN, 1, 2, INT32_MAX, INT32_MAX - 1, 1 << 30 };
+		static const int32_t rates[] = { 1, 360, HT_RR_MAX_RATE };
+		uint32_t seed = 0x52521u;
+		int r, k, in_range = 1;
+		for (r = 0; r < 3; r++) {
+			CHECK_EQ(ht_rr_init(state, bytes, rates[r]), HT_OK);
+			for (i = 0; i < 5000; i++) {
+				int32_t v[2];
+				for (k = 0; k < 2; k++) {
+					uint32_t x = test_rand(&seed);
+					v[k] = x % 4 == 0 ? extreme[(x >> 2) % 8] : x % 4 == 1 ? (int32_t)(x >> 1) : (int32_t)(200 + (x >> 8) % 300);
+				}
+				if (test_rand(&seed) % 64 == 0)
+					CHECK_EQ(ht_rr_reset(state), HT_OK);
+				CHECK_EQ(ht_rr_next(state, v[0], v[1], f), HT_OK);
+				for (k = 0; k < HT_RR_FEATURES; k++)
+					if (!(f[k] >= (k == 8 ? 0.0f : -2.0f) && f[k] <= 2.0f))
+						in_range = 0;
+			}
+		}
+		CHECK(in_range);
+	}
 }
