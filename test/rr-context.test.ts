@@ -145,6 +145,40 @@ test("the C refuses what the reference silently took: fractional or out-of-range
 	}
 });
 
+/** What native/test/test_rr.c pins: the hash of the features of its random stream (below), host and Cortex-M4. */
+const C_TEST_HASH = 0x12dfae18;
+
+/**
+ * native/test/test_rr.c's random stream (xorshift32 from 0x52521; extreme, any and plausible intervals; resets)
+ * through a context at 1, 360 and 10000 Hz: FNV-1a over the 32-bit words of every feature's bits.
+ */
+function cTestHash(make: (rate: number) => { next(pre: number, post: number, out: Float32Array, offset?: number): void; reset(): void }): number {
+	const extreme = [0, -1, INT32_MIN, 1, 2, INT32_MAX, INT32_MAX - 1, 1 << 30];
+	const r = rng(0x52521);
+	const out = new Float32Array(F);
+	const bits = new Uint32Array(out.buffer);
+	let hash = 2166136261;
+	for (const rate of [1, 360, 10000]) {
+		const context = make(rate);
+		for (let i = 0; i < 5000; i++) {
+			const v = [0, 0].map(() => {
+				const x = r.next();
+				return x % 4 === 0 ? extreme[(x >>> 2) % 8]! : x % 4 === 1 ? x >>> 1 : 200 + ((x >>> 8) % 300);
+			});
+			if (r.next() % 64 === 0) context.reset();
+			context.next(v[0]!, v[1]!, out, 0);
+			for (let k = 0; k < F; k++) hash = Math.imul(hash ^ bits[k]!, 16777619) >>> 0;
+		}
+	}
+	return hash;
+}
+
+test("the C unit test's random stream: the reference and the C give the hash native/test/test_rr.c pins (there also on the Cortex-M4)", (t) => {
+	const reference = cTestHash((rate) => new ReferenceRrContext(rate));
+	t.is(reference.toString(16), C_TEST_HASH.toString(16));
+	t.is(cTestHash((rate) => new RrContext(rate)).toString(16), C_TEST_HASH.toString(16));
+});
+
 /** A record's beats as the dataset builder takes them (host/data/dataset-record.ts): every beat annotation in order. */
 async function beatSamplesOf(dir: string, name: string): Promise<{ rate: number; beats: number[] }> {
 	const header = await readHeader(dir, name);
