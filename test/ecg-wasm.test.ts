@@ -35,7 +35,8 @@ test("ECG_SETTING_NAMES follow the HT_ECG_S_* order of ht_ecg.h", (t) => {
 	t.is(settings[ECG_SETTING_NAMES.indexOf("historyLength")], 2048);
 });
 
-// Calls with wrong arguments and a few right ones; run as plain script in Node and in XS, results compared.
+// Calls with wrong arguments and a few right ones; run as plain script in Node and in XS, results compared (the
+// RR context's features by their bits: XS and V8 may print the same number with different last digits).
 const PROBE = `
 const attempt = (f) => { try { return String(f()); } catch (e) { return "throws " + e.message; } };
 const settings = new Int32Array(${JSON.stringify(Array.from(settingsArray(resolveConfig({ sampleRate: 360, adcGain: 200, adcZero: 1024, adcMin: 0, adcMax: 2047 }))))});
@@ -120,6 +121,38 @@ native("xs_ecg_template_reset")(tpl);
 native("xs_ecg_template_next")(tpl, beats.buffer, 4 + 1024 * 2, features.buffer, 4);
 tplLog.push(features[1] + "," + features[2]);
 out.template = tplLog.join(" ");
+// the RR context (native/include/ht_ecg_rr.h): argument checks, then the features of a stream with unknown,
+// negative and huge intervals and resets, written at moving byte offsets
+const rr = native("xs_ecg_rr_open")(360);
+const rrOut = new Float32Array(12);
+const rrBits = new Uint32Array(rrOut.buffer);
+Object.assign(out, {
+	rrRate: attempt(() => native("xs_ecg_rr_open")(0)),
+	rrRateFraction: attempt(() => native("xs_ecg_rr_open")(360.5)),
+	rrArgs: attempt(() => native("xs_ecg_rr_open")()),
+	rrHandle: attempt(() => native("xs_ecg_rr_next")(tpl, 288, 288, rrOut.buffer, 0)),
+	rrFraction: attempt(() => native("xs_ecg_rr_next")(rr, 288.5, 288, rrOut.buffer, 0)),
+	rrString: attempt(() => native("xs_ecg_rr_next")(rr, 288, "288", rrOut.buffer, 0)),
+	rrOutSmall: attempt(() => native("xs_ecg_rr_next")(rr, 288, 288, rrOut.buffer, 16)),
+	rrOutAlign: attempt(() => native("xs_ecg_rr_next")(rr, 288, 288, rrOut.buffer, 2)),
+	rrOutOffset: attempt(() => native("xs_ecg_rr_next")(rr, 288, 288, rrOut.buffer, 49)),
+	rrOutView: attempt(() => native("xs_ecg_rr_next")(rr, 288, 288, rrOut, 0)),
+	rrNextArgs: attempt(() => native("xs_ecg_rr_next")(rr, 288, 288, rrOut.buffer)),
+	rrReset: attempt(() => native("xs_ecg_rr_reset")(h)),
+});
+const rrLog = [];
+let seed = 12345;
+const nextRandom = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+for (let i = 0; i < 700; i++) {
+	const pick = nextRandom() % 16;
+	const pre = pick === 0 ? 0 : pick === 1 ? -5 : pick === 2 ? 2147483647 : pick === 3 ? 1 : 200 + (nextRandom() % 200);
+	const post = nextRandom() % 8 === 0 ? 0 : 200 + (nextRandom() % 200);
+	if (nextRandom() % 97 === 0) native("xs_ecg_rr_reset")(rr);
+	const at = 4 * (i % 4);
+	native("xs_ecg_rr_next")(rr, pre, post, rrOut.buffer, at);
+	rrLog.push(Array.from(rrBits.subarray(at / 4, at / 4 + 9), (b) => b.toString(16)).join(","));
+}
+out.rr = rrLog.join(" ");
 `;
 
 (existsSync(SIM) ? test : test.skip)("the Node functions answer as the xsmc binding in XS: same checks, same messages, same results", (t) => {
@@ -132,6 +165,12 @@ out.template = tplLog.join(" ");
 	t.is(node.tplSmall, "throws ecg: beat template: the QRS segment (36 before, 72 after the R peak at 20) does not fit a 256-sample window");
 	t.is(node.tplHandle, "throws ecg: handle must be made by xs_ecg_template_open");
 	t.regex(node.template, /^1,0 1,0 0\.9\d+,0\.\d+ -0\.[3-9]\d*,[1-4][.\d]* 0\.99\d+,0\.\d+ .* 1,0$/, "first beat, a repeat, a like beat, an unlike beat, the first again (now against the blended template), ...; after a reset the first beat reads as usual");
+	t.is(node.rrRate, "throws ecg: sampleRate must be an integer in 1..10000, got 0");
+	t.is(node.rrHandle, "throws ecg: handle must be made by xs_ecg_rr_open");
+	t.is(node.rrFraction, "throws ecg: rrPrevious must be an integer in -2147483648..2147483647, got 288.5");
+	t.is(node.rrOutSmall, "throws ecg: xs_ecg_rr_next: 9 features at byte 16 exceed out (48 bytes)");
+	t.is(node.rrOutAlign, "throws ecg: xs_ecg_rr_next: outByteOffset 2 is not a float32's");
+	t.is(node.rr.split(" ").length, 700);
 	t.regex(node.log, / 1:3306,301,0,72,2 3:4003,0,0,0,2 flush0$/, "lead-off from the input at sample 4003 (3 probe samples + 4000) releases the last beat first; nothing waits at the end");
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-ecg-probe-"));
 	writeFileSync(join(dir, "probe.js"), `${PROBE}\ntrace(JSON.stringify(out) + "\\n");\n`);

@@ -1,8 +1,9 @@
-// The sorted windows behind the RR medians (modules/ecg/lower-median.ts sortedInsert / sortedReplace, used by
-// RrHistory, RrIrregularity and the AF detector) give the value of a plain sort (lowerMedian below) over the same window, value by value.
+// The sorted windows behind the RR medians (modules/ecg/lower-median.ts sortedInsert / sortedReplace, used by the
+// AF detector; the RR context's C keeps its windows the same way, test/rr-reference.ts) give the value of a plain
+// sort (lowerMedian below) over the same window, value by value.
 import test from "ava";
 import { sortedInsert, sortedReplace } from "../modules/ecg/lower-median.ts";
-import { RrHistory } from "../modules/ecg/rr-history.ts";
+import { RrHistory } from "./rr-reference.ts";
 import { Xorshift32 } from "../modules/runtime/xorshift32.ts";
 
 /** The reference: lower median of values[0..count) by an insertion sort into scratch (0 when count is 0). */
@@ -44,7 +45,7 @@ test("a window kept sorted value by value has lowerMedian's median at every step
 	t.pass();
 });
 
-test("RrHistory's median is the lower median of its last eight intervals, across clear()", (t) => {
+test("the reference RrHistory's median (what the C RR context reproduces) is the lower median of its last eight intervals, across clear()", (t) => {
 	const rng = new Xorshift32(11);
 	const h = new RrHistory();
 	let last: number[] = [];

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds host/ecg-wasm/ht_ecg.wasm, the ECG core (native/src/ht_ecg*.c: the pipeline and the beat template) as WebAssembly for Node, with Debian's
+// Builds host/ecg-wasm/ht_ecg.wasm, the ECG core (native/src/ht_ecg*.c: the pipeline, the beat template and the RR context) as WebAssembly for Node, with Debian's
 // clang and wasm-ld (package lld). The .wasm is committed so that `npm install` needs no clang;
 // test/ecg-wasm.test.ts rebuilds it and compares bytes.
 //   node host/ecg-wasm/build.mjs [--out FILE] [--if-clang]
@@ -31,6 +31,10 @@ const EXPORTS = [
 	"ht_tpl_init",
 	"ht_tpl_reset",
 	"ht_tpl_next",
+	"ht_rr_state_bytes",
+	"ht_rr_init",
+	"ht_rr_reset",
+	"ht_rr_next",
 	"__heap_base",
 ];
 

@@ -1,7 +1,8 @@
-// The C ECG pipeline (native/src/ht_ecg*.c) in Node: the same C compiled to WebAssembly (ht_ecg.wasm, built
-// by build.mjs), behind functions with the names and semantics of its xsmc binding (native/xs/ht_xs_ecg.c),
-// so modules/ecg runs unchanged in Node, in the simulator and on the device. Every argument is checked here as
-// the binding checks it. One wasm instance per handle (its own linear memory: state, event and staging space).
+// The C ECG pipeline, beat template and RR context (native/src/ht_ecg*.c) in Node: the same C compiled to
+// WebAssembly (ht_ecg.wasm, built by build.mjs), behind functions with the names and semantics of its xsmc binding
+// (native/xs/ht_xs_ecg.c), so modules/ecg runs unchanged in Node, in the simulator and on the device. Every
+// argument is checked here as the binding checks it. One wasm instance per handle (its own linear memory: state,
+// event and staging space).
 import { readFileSync } from "node:fs";
 import { ECG_SETTING_NAMES } from "../../modules/ecg/config.ts";
 
@@ -14,6 +15,9 @@ const COUNTERS = 5;
 /** Samples copied into wasm memory per call (a push returns after fewer when an event comes). */
 export const CHUNK = 4096;
 const MAX_INT32 = 2147483647;
+/** HT_RR_FEATURES float32s. */
+const RR_FEATURES = 9;
+const RR_OUT_BYTES = 4 * RR_FEATURES;
 
 // The few WebAssembly types used here (the project's TypeScript libs declare no WebAssembly namespace).
 interface WasmMemory {
@@ -46,6 +50,10 @@ interface Exports {
 	ht_tpl_init(memory: number, bytes: number, rate: number, pre: number, windowLength: number): number;
 	ht_tpl_reset(t: number): number;
 	ht_tpl_next(t: number, window: number, windowLength: number, out: number): number;
+	ht_rr_state_bytes(): number;
+	ht_rr_init(memory: number, bytes: number, rate: number): number;
+	ht_rr_reset(r: number): number;
+	ht_rr_next(r: number, rrPrevious: number, rrNext: number, out: number): number;
 }
 
 const SETTING_NAMES = ECG_SETTING_NAMES;
@@ -170,6 +178,35 @@ class WasmTemplate {
 	}
 }
 
+/** An RR-context state (native/include/ht_ecg_rr.h) in its own wasm instance. */
+class WasmRr {
+	readonly x: Exports;
+	readonly state: number;
+	readonly out: number;
+	#memory: ArrayBuffer | undefined;
+	/** The output area's bytes (see refresh()). */
+	outBytes = new Uint8Array(0);
+
+	constructor(rate: number) {
+		const x = new WebAssemblyApi.Instance(wasmModule(), {}).exports as unknown as Exports;
+		this.x = x;
+		const bytes = x.ht_rr_state_bytes();
+		this.state = align8(x.__heap_base.value);
+		this.out = align8(this.state + bytes);
+		reserve(x.memory, this.out + RR_OUT_BYTES);
+		if (x.ht_rr_init(this.state, bytes, rate) !== 0) fail("RR context not initialized");
+	}
+
+	/** Makes the view again when the memory has grown (no allocation per call otherwise). */
+	refresh(): void {
+		const buffer = this.x.memory.buffer;
+		if (buffer !== this.#memory) {
+			this.#memory = buffer;
+			this.outBytes = new Uint8Array(buffer, this.out, RR_OUT_BYTES);
+		}
+	}
+}
+
 /** An int64 the C wrote (little-endian words lo, hi; exact below 2^53) as a number, without a BigInt. */
 function int64At(words: Int32Array, k: number): number {
 	return (words[2 * k] >>> 0) + words[2 * k + 1] * 4294967296;
@@ -268,12 +305,20 @@ function block(buffer: unknown, elementBytes: unknown, byteOffset: unknown, coun
 // modules/ecg hands the same ArrayBuffers (its fields, counters, window and features) to every call: their views
 // are made once.
 const dataViews = new WeakMap<ArrayBufferLike, DataView>();
+const byteViews = new WeakMap<ArrayBufferLike, Uint8Array>();
 const int32Views = new WeakMap<ArrayBuffer, Int32Array>();
 
 /** A DataView of all of buffer, made once per buffer. */
 function wholeView(buffer: ArrayBufferLike): DataView {
 	let view = dataViews.get(buffer);
 	if (!view) dataViews.set(buffer, (view = new DataView(buffer)));
+	return view;
+}
+
+/** A Uint8Array of all of buffer, made once per buffer. */
+function wholeBytes(buffer: ArrayBufferLike): Uint8Array {
+	let view = byteViews.get(buffer);
+	if (!view) byteViews.set(buffer, (view = new Uint8Array(buffer)));
 	return view;
 }
 
@@ -315,7 +360,15 @@ const ARGC: Record<string, number> = {
 	xs_ecg_template_open: 3,
 	xs_ecg_template_next: 5,
 	xs_ecg_template_reset: 1,
+	xs_ecg_rr_open: 1,
+	xs_ecg_rr_next: 5,
+	xs_ecg_rr_reset: 1,
 };
+
+function rrOf(handle: unknown): WasmRr {
+	if (!(handle instanceof WasmRr)) fail("handle must be made by xs_ecg_rr_open");
+	return handle;
+}
 
 function templateOf(handle: unknown): WasmTemplate {
 	if (!(handle instanceof WasmTemplate)) fail("handle must be made by xs_ecg_template_open");
@@ -421,6 +474,25 @@ const FUNCTIONS: Record<string, (...args: any[]) => any> = {
 	xs_ecg_template_reset(handle: unknown): void {
 		const t = templateOf(handle);
 		t.x.ht_tpl_reset(t.state);
+	},
+	xs_ecg_rr_open(sampleRate: unknown): object {
+		return new WasmRr(integer(sampleRate, 1, 10000, "sampleRate", "xs_ecg_rr_open"));
+	},
+	xs_ecg_rr_next(handle: unknown, rrPrevious: unknown, rrNext: unknown, out: unknown, outByteOffset: unknown): void {
+		const r = rrOf(handle);
+		const previous = integer(rrPrevious, -MAX_INT32 - 1, MAX_INT32, "rrPrevious", "xs_ecg_rr_next");
+		const next = integer(rrNext, -MAX_INT32 - 1, MAX_INT32, "rrNext", "xs_ecg_rr_next");
+		const target = bufferOf(out, "out", true);
+		const outAt = integer(outByteOffset, 0, target.byteLength, "outByteOffset", "xs_ecg_rr_next");
+		if (outAt % 4 !== 0) fail(`xs_ecg_rr_next: outByteOffset ${outAt} is not a float32's`);
+		if (target.byteLength - outAt < RR_OUT_BYTES) fail(`xs_ecg_rr_next: ${RR_FEATURES} features at byte ${outAt} exceed out (${target.byteLength} bytes)`);
+		if (r.x.ht_rr_next(r.state, previous, next, r.out) !== 0) fail("xs_ecg_rr_next: RR context not initialized");
+		r.refresh();
+		wholeBytes(target.buffer).set(r.outBytes, target.byteOffset + outAt);
+	},
+	xs_ecg_rr_reset(handle: unknown): void {
+		const r = rrOf(handle);
+		r.x.ht_rr_reset(r.state);
 	},
 };
 

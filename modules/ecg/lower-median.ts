@@ -1,6 +1,7 @@
 // The lower median of a window of RR intervals (or their differences) without sorting it for each median: the
-// window's values kept sorted as they come and go, an insertion or one replacement per value. Shared by the RR
-// context (rr-history.ts), its irregularity and the AF detector; the median is sorted[(count - 1) >> 1].
+// window's values kept sorted as they come and go, an insertion or one replacement per value, for the AF
+// detector (the RR context keeps its windows the same way in C, native/src/ht_ecg_rr.c); the median is
+// sorted[(count - 1) >> 1].
 
 /** Inserts v into sorted[0..count) (count values, sorted ascending; room for one more). */
 export function sortedInsert(sorted: Int32Array, count: number, value: number): void {

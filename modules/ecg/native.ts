@@ -1,6 +1,6 @@
-// Thin TypeScript faces of the C ECG pipeline (native/src/ht_ecg*.c) through its xsmc binding
-// (native/xs/ht_xs_ecg.c) on the device and in the simulator; in Node the same names are backed by the same C
-// compiled to WebAssembly (host/ecg-wasm). Each wrapper body is only `return native("name").call(this, ...)`
+// Thin TypeScript faces of the C ECG pipeline, beat template and RR context (native/src/ht_ecg*.c) through their
+// xsmc binding (native/xs/ht_xs_ecg.c) on the device and in the simulator; in Node the same names are backed by
+// the same C compiled to WebAssembly (host/ecg-wasm). Each wrapper body is only `return native("name").call(this, ...)`
 // (see modules/runtime/native.ts for why). Typed arrays travel as their ArrayBuffer and a byte offset (xsmc
 // reads only byte views and buffers); C checks every length, offset and alignment against the buffer.
 
@@ -82,4 +82,23 @@ export function templateNext(this: void, handle: TemplateHandle, window: ArrayBu
 
 export function templateReset(this: void, handle: TemplateHandle): void {
 	native("xs_ecg_template_reset").call(this, handle);
+}
+
+export type RrHandle = object;
+
+/** An RR-context state (native/include/ht_ecg_rr.h) for intervals at this sample rate (an integer, 1..10000 Hz). */
+export function rrContextOpen(this: void, sampleRate: number): RrHandle {
+	return native("xs_ecg_rr_open").call(this, sampleRate);
+}
+
+/**
+ * A beat's intervals (int32 samples, <= 0 when unknown) in, its nine float32 features out (at outByteOffset in out),
+ * then rrPrevious joins the histories.
+ */
+export function rrContextNext(this: void, handle: RrHandle, rrPrevious: number, rrNext: number, out: ArrayBufferLike, outByteOffset: number): void {
+	native("xs_ecg_rr_next").call(this, handle, rrPrevious, rrNext, out, outByteOffset);
+}
+
+export function rrContextReset(this: void, handle: RrHandle): void {
+	native("xs_ecg_rr_reset").call(this, handle);
 }

@@ -48,6 +48,7 @@ void test_corruptions(void);
 void test_input(void);
 void test_ecg(void);
 void test_template(void);
+void test_rr(void);
 int test_write_blobs(const char *dir);
 
 #endif

@@ -3,7 +3,8 @@
  * as their ArrayBuffer plus a byte offset (xsmc hands out only byte views and buffers); every length, offset and
  * alignment is checked here against the buffer; failures throw new Error("ecg: ..."). A handle is a host object
  * owning its state (allocated once, when the pipeline is made; nothing is allocated per sample). The beat
- * template (native/include/ht_ecg_template.h) has its own handles, made by xs_ecg_template_open.
+ * template (native/include/ht_ecg_template.h) and the RR context (native/include/ht_ecg_rr.h) have their own
+ * handles, made by xs_ecg_template_open and xs_ecg_rr_open.
  * host/ecg-wasm/native.ts gives Node the same functions over the same C compiled to WebAssembly.
  */
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include "ht.h"
 #include "ht_ecg.h"
 #include "ht_ecg_template.h"
+#include "ht_ecg_rr.h"
 #include "ht_xs_args.h"
 
 #ifndef c_malloc /* builds without INCLUDE_XSPLATFORM */
@@ -306,4 +308,65 @@ void xs_ecg_template_reset(xsMachine *the)
 {
 	ecgArgc(the, 1, "xs_ecg_template_reset");
 	ht_tpl_reset(templateHandle(the, 0));
+}
+
+void xs_ecg_rr_destructor(void *data)
+{
+	if (data)
+		c_free(data);
+}
+
+static void *rrHandle(xsMachine *the, int index)
+{
+	void *r = htxs_host_data(the, index, (void *)xs_ecg_rr_destructor);
+	if (!r)
+		ecgThrow(the, "handle must be made by xs_ecg_rr_open");
+	return r;
+}
+
+/* xs_ecg_rr_open(sampleRate) */
+void xs_ecg_rr_open(xsMachine *the)
+{
+	int32_t rate;
+	uint32_t need = ht_rr_state_bytes();
+	void *state;
+	ecgArgc(the, 1, "xs_ecg_rr_open");
+	rate = (int32_t)ecgInteger(the, 0, 1, HT_RR_MAX_RATE, "sampleRate");
+	xsResult = xsNewHostObject(xs_ecg_rr_destructor);
+	state = c_calloc(1, need);
+	if (!state)
+		ecgThrow(the, "cannot allocate the RR context (%u bytes)", (unsigned)need);
+	xsmcSetHostData(xsResult, state); /* the destructor owns it from here */
+	if (ht_rr_init(state, need, rate) != HT_OK)
+		ecgThrow(the, "RR context not initialized");
+}
+
+/* xs_ecg_rr_next(handle, rrPrevious, rrNext, out, outByteOffset): a beat's intervals (int32 samples, <= 0 when
+ * unknown) in, its nine float32 features out. */
+void xs_ecg_rr_next(xsMachine *the)
+{
+	void *r;
+	int32_t previous, next;
+	uint32_t outBytes, outAt;
+	uint8_t *out;
+	float features[HT_RR_FEATURES];
+	ecgArgc(the, 5, "xs_ecg_rr_next");
+	r = rrHandle(the, 0);
+	previous = (int32_t)ecgInteger(the, 1, INT32_MIN, INT32_MAX, "rrPrevious");
+	next = (int32_t)ecgInteger(the, 2, INT32_MIN, INT32_MAX, "rrNext");
+	out = ecgBuffer(the, 3, 1, &outBytes, "out");
+	outAt = (uint32_t)ecgInteger(the, 4, 0, outBytes, "outByteOffset");
+	if (outAt & 3u) /* a Float32Array's element: what a fractional feature offset would miss */
+		ecgThrow(the, "xs_ecg_rr_next: outByteOffset %u is not a float32's", (unsigned)outAt);
+	if (outBytes - outAt < sizeof(features))
+		ecgThrow(the, "xs_ecg_rr_next: %u features at byte %u exceed out (%u bytes)", (unsigned)HT_RR_FEATURES, (unsigned)outAt, (unsigned)outBytes);
+	if (ht_rr_next(r, previous, next, features) != HT_OK)
+		ecgThrow(the, "xs_ecg_rr_next: RR context not initialized");
+	c_memcpy(out + outAt, features, sizeof(features));
+}
+
+void xs_ecg_rr_reset(xsMachine *the)
+{
+	ecgArgc(the, 1, "xs_ecg_rr_reset");
+	ht_rr_reset(rrHandle(the, 0));
 }
