@@ -82,7 +82,14 @@ export interface M4AppReport {
 		cycles_per_ecg_second?: number;
 		cycles_per_beat?: number;
 		cpi_75bpm?: number;
+		/** The same duties with the apnea minutes amortized (one assessment a minute; apneaMinutes below), when the
+		 * board's app carries the apnea model. */
+		duty_cycle_64mhz_75bpm_with_apnea?: number;
+		duty_cycles_64mhz_75bpm_with_apnea?: number;
 	};
+	/** What the apnea model costs the board's app, when its build carries one (the nRF52's config: apneaPolicy,
+	 * apneaBudget): the same record played with and without it, over enough minutes to assess some. */
+	apnea?: ApneaCost;
 	command: string;
 	/** The commit the app was built from, and whether the checkout had changes beyond it. */
 	source: { commit: string; modified: boolean };
@@ -118,6 +125,66 @@ export interface M4AppReport {
 }
 
 const classified = (bytes: Uint8Array): boolean => decodeBeat(bytes).classIndex !== undefined;
+
+/** Seconds of the record the apnea runs play: minute m is assessed at 60·m + 284 s (apnea-minutes.ts), so two. */
+const APNEA_SECONDS = 360;
+
+export interface ApneaCost {
+	/** The nRF52 board's apnea config (boards/nrf52/manifest.json; unset: the beat model's policy). */
+	policy: string;
+	budget: number | undefined;
+	record_seconds: number;
+	minutes_assessed: number;
+	/** Per assessed minute: the blocks that assessed one, with the model minus without it (input, synthesis under the
+	 * board's policy, inference, packet, trace line). */
+	per_minute: Split;
+	/** Everything the model adds, over the whole run (its per-beat ring included), per second of ECG. */
+	per_ecg_second: number;
+}
+
+/** The board's app with and without its apnea model (config apneaModel ""), the same beats; undefined when the
+ * build carries none. */
+async function apneaCost(tool: Toolchain, o: { outDir: string; model: string; record: string; log: (line: string) => void }): Promise<ApneaCost | undefined> {
+	const input = await benchInput(o.record, APNEA_SECONDS, 0, false);
+	const ecg = encodeEcgResource(input.recording);
+	const runs: M4AppRun[] = [];
+	for (const config of [{ policy: "boot" }, { policy: "boot", apneaModel: "" }]) {
+		const built = await buildM4App(tool, { outDir: o.outDir, model: o.model, ecg, config, log: o.log });
+		o.log(`running ${config.apneaModel === "" ? "without" : "with"} the apnea model (${APNEA_SECONDS} s of the record)`);
+		runs.push(await runM4App(built.elf));
+	}
+	const [on, off] = runs as [M4AppRun, M4AppRun];
+	const beatsOf = (run: M4AppRun) => run.packets.filter((p) => p.characteristic === "beat").map((p) => Buffer.from(p.bytes).toString("hex")).join();
+	if (beatsOf(on) !== beatsOf(off)) throw new Error("bench:m4app: the apnea model changed the beats");
+	const minuteTicks = new Set(on.packets.filter((p) => p.characteristic === "apnea").map((p) => p.tick));
+	if (minuteTicks.size === 0) return undefined;
+	const byTick = (run: M4AppRun): Map<number, Split> => {
+		const m = new Map<number, Split>();
+		for (const r of run.regions) {
+			if (r.kind === "boot-vm" || r.kind === "boot-app") continue;
+			const t = m.get(r.tick) ?? split(0, 0);
+			m.set(r.tick, split(t.instructions + r.instructions, t.native + r.native));
+		}
+		return m;
+	};
+	const a = byTick(on), b = byTick(off);
+	let minute = split(0, 0), all = 0;
+	for (const [tick, x] of a) {
+		const y = b.get(tick) ?? split(0, 0);
+		all += x.instructions - y.instructions;
+		if (minuteTicks.has(tick)) minute = split(minute.instructions + x.instructions - y.instructions, minute.native + x.native - y.native);
+	}
+	const seconds = (on.ticks * BOARD_ADC.blockSamples) / BOARD_ADC.sampleRate;
+	const board = JSON.parse(readFileSync(join(ROOT, "boards/nrf52/manifest.json"), "utf8")).config ?? {};
+	return {
+		policy: String(board.apneaPolicy ?? "boot"),
+		budget: board.apneaBudget,
+		record_seconds: APNEA_SECONDS,
+		minutes_assessed: minuteTicks.size,
+		per_minute: split(minute.instructions / minuteTicks.size, minute.native / minuteTicks.size),
+		per_ecg_second: all / seconds,
+	};
+}
 
 export interface BenchOptions {
 	outDir?: string;
@@ -189,6 +256,9 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 		power[s.name] = powerOf(s.perSecond.instructions, { perSecond: cyclesOf(s.perSecond, c), perSecondPessimistic: s.perSecond.instructions * c.cpi_pessimistic });
 	}
 	const at75Cycles = power["75 bpm"]!.byCycles!;
+	const apnea = await apneaCost(tool, { outDir, model, record, log });
+	// The 75 bpm segment is too short to assess a minute: its duty with the minutes' cost spread over each minute.
+	const withApnea = apnea ? (at75.perSecond.instructions + apnea.per_minute.instructions / 60) / at75.perSecond.instructions : undefined;
 	return {
 		summary: {
 			duty_cycle_64mhz_75bpm: power["75 bpm"]!.dutyCycle,
@@ -200,7 +270,10 @@ export async function benchM4App(tool: Toolchain, o: BenchOptions = {}): Promise
 			cycles_per_ecg_second: Math.round(at75Cycles.cyclesPerSecond),
 			cycles_per_beat: at75.perBeat ? Math.round(cyclesOf(at75.perBeat, cycles["75 bpm"]!)) : NaN,
 			cpi_75bpm: at75Cycles.cyclesPerSecond / at75.perSecond.instructions,
+			duty_cycle_64mhz_75bpm_with_apnea: withApnea === undefined ? undefined : power["75 bpm"]!.dutyCycle * withApnea,
+			duty_cycles_64mhz_75bpm_with_apnea: withApnea === undefined ? undefined : at75Cycles.dutyCycle * withApnea,
 		},
+		apnea,
 		command: "npm run bench:m4app",
 		source: sourceState(),
 		model: { path: relative(ROOT, model), note: modelNote(model) },

@@ -14,6 +14,8 @@ export function markdownReport(r: M4AppReport): string {
 	const lines: string[] = [];
 	lines.push("# The whole app on the nRF52840's core (QEMU mps2-an386, exact instruction counts)", "");
 	lines.push(`Command: \`${r.command}\` at ${r.source.commit.slice(0, 12)}${r.source.modified ? " (with uncommitted changes to the app's sources)" : ""}. Model: \`${r.model.path}\`${r.model.note ? ` (${r.model.note})` : ""}.`);
+	if (r.apnea)
+		lines.push(`Apnea model: in the app (\`models/apnea.htpw\` as the resource apnea.htpw, policy ${r.apnea.policy}${r.apnea.budget ? ` with a ${n(r.apnea.budget)}-byte kernel budget` : ""}, the nRF52 board's config). Played ${r.apnea.record_seconds} s of the record with and without it (the same beats): ${r.apnea.minutes_assessed} minutes assessed, ${n(r.apnea.per_minute.instructions)} instructions per minute (${n(r.apnea.per_minute.native)} in C: synthesis and inference), ${n(r.apnea.per_ecg_second)} per second of ECG in all (its per-beat upkeep included).`);
 	lines.push(
 		`Input through the board's ADC front end at ${r.input.sample_rate} Hz in blocks of ${r.input.block_samples} samples (sampled without the CPU, as the nRF52840's SAADC does through EasyDMA): ${r.input.segments.map((s) => `${s.name} ${(s.count / r.input.sample_rate).toFixed(0)} s`).join(", ")}` +
 			` (synthetic segments leave out their first ${(r.input.segments[1]?.settle ?? 0) / r.input.sample_rate} s while the detector re-learns).`,
@@ -27,6 +29,8 @@ export function markdownReport(r: M4AppReport): string {
 		lines.push(`| estimated cycles per second of ECG, 75 bpm (${(r.summary.cpi_75bpm ?? NaN).toFixed(3)} cycles per instruction) | ${n(r.summary.cycles_per_ecg_second ?? NaN)} |`);
 		lines.push(`| estimated cycles per classified beat, 75 bpm | ${n(r.summary.cycles_per_beat ?? NaN)} |`);
 	}
+	if (r.summary.duty_cycle_64mhz_75bpm_with_apnea !== undefined && r.apnea)
+		lines.push(`| the same with the apnea minutes (${n(r.apnea.per_minute.instructions)} instructions each, one a minute; CPI 1.5 / cycle model at the segment's CPI) | ${pct(r.summary.duty_cycle_64mhz_75bpm_with_apnea, 3)} / ${pct(r.summary.duty_cycles_64mhz_75bpm_with_apnea ?? NaN, 3)} |`);
 	lines.push(`| instructions per second of ECG, 75 bpm | ${n(r.summary.instructions_per_ecg_second)} |`);
 	lines.push(`| instructions per classified beat, 75 bpm | ${n(r.summary.instructions_per_beat)} |`);
 	lines.push(`| boot instructions (VM, app, BLE connection) | ${n(r.summary.boot_instructions)} |`, "");

@@ -27,6 +27,9 @@ export interface ApneaMinutesOptions {
 	budget: number | undefined;
 	/** The ECG input's rate: beat times are sample indices at this rate. */
 	sampleRate: number;
+	/** The beat model, whose arena the apnea model shares when large enough: a minute is assessed between beats,
+	 * never during one. */
+	arenaOf?: Interpreter;
 }
 
 /** Minute m's result (reused for every minute: copy what you keep). */
@@ -77,7 +80,7 @@ export class ApneaMinutes {
 			this.message = "off: the config names no apneaModel";
 			return;
 		}
-		const opened = openModel({ resource: o.resource, policy: o.policy, budget: o.budget, sampleRate: 1 / APNEA_STEP_S, consumes: "rr-sequence" });
+		const opened = openModel({ resource: o.resource, policy: o.policy, budget: o.budget, sampleRate: 1 / APNEA_STEP_S, consumes: "rr-sequence", arenaOf: o.arenaOf });
 		this.status = opened.status;
 		this.errorCode = opened.errorCode;
 		this.message = opened.message;

@@ -110,7 +110,7 @@ export class Monitor implements SampleSink {
 			defaultWindow: DEFAULT_WINDOW,
 		});
 		const c = this.classifier;
-		this.apnea = new ApneaMinutes({ resource: options.apneaModel, policy: options.apneaPolicy, budget: options.apneaBudget, sampleRate: description.sampleRate });
+		this.apnea = new ApneaMinutes({ resource: options.apneaModel, policy: options.apneaPolicy, budget: options.apneaBudget, sampleRate: description.sampleRate, arenaOf: c.interpreter });
 		this.af = new AfDetector(description.sampleRate);
 		this.rhythm = new Rhythm({ vRunLength: options.vRunLength, tachycardiaBpm: options.tachycardiaBpm, bradycardiaBpm: options.bradycardiaBpm, rateBeats: 4 });
 		this.rhythm.onEvent = (kind, value, sampleIndex) => this.#event(kind, value, 0, sampleIndex);

@@ -20,6 +20,8 @@ export interface OpenModelOptions {
 	sampleRate: number;
 	/** What the caller feeds it (META.consumes). */
 	consumes: ModelInput;
+	/** Another model whose arena this one shares when large enough (runtime/interpreter.ts). */
+	arenaOf?: Interpreter;
 }
 
 export interface OpenedModel {
@@ -53,7 +55,7 @@ export function openModel(o: OpenModelOptions): OpenedModel {
 	opened.blobBytes = blob.byteLength;
 	let interpreter: Interpreter;
 	try {
-		interpreter = new Interpreter(blob, o.policy, o.budget);
+		interpreter = new Interpreter(blob, o.policy, o.budget, o.arenaOf);
 	} catch (error) {
 		const text = String((error as Error).message ?? error);
 		const code = statusCode(text);

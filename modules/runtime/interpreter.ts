@@ -23,13 +23,17 @@ export class Interpreter {
 	 * so that an inference is one native call. */
 	#bootOffsets: ArrayBuffer | undefined;
 
-	/** budgetBytes: the kernel budget of the stream policy (ignored by boot and lazy). */
-	constructor(blob: NativeBytes, policy: SynthesisPolicy, budgetBytes?: number) {
+	/**
+	 * budgetBytes: the kernel budget of the stream policy (ignored by boot and lazy). arenaOf: another model whose
+	 * arena this one runs in when it is large enough (two models that never run at once need one arena: nothing in
+	 * an arena outlives an inference); else the model gets its own.
+	 */
+	constructor(blob: NativeBytes, policy: SynthesisPolicy, budgetBytes?: number, arenaOf?: Interpreter) {
 		this.#blob = blob;
 		this.#native = openNativeModel(blob);
 		const model = (this.model = describeNativeModel(this.#native, blob));
 		this.#steps = planSteps(model);
-		this.arena = allocNative(model.arenaBytes);
+		this.arena = arenaOf && arenaOf.model.arenaBytes >= model.arenaBytes ? arenaOf.arena : allocNative(model.arenaBytes);
 		this.input = new Int8Array(this.arena, model.input.arenaOffset, model.input.length * model.input.channels);
 		this.output = new Int8Array(this.arena, model.output.arenaOffset, model.output.length * model.output.channels);
 		const cache = (this.cache = new SynthesisCache(this.#native, blob, model.kernelBytes, policy, budgetBytes));
