@@ -26,7 +26,7 @@ for (const b of Object.values(BOARDS)) {
 		t.true(m.modules.has("main"), "main");
 		t.deepEqual(regExpUses(m, OWN), [], "no regular expression: it would keep XS's RegExp engine (~30 kB of flash)");
 		for (const name of ["ecg/record", "ecg/normalize", "runtime/xorshift32"]) t.false(m.modules.has(name), `${name} is left out ("~": host-only)`);
-		t.deepEqual([...m.modules.keys()].filter((k) => k.startsWith("model/")), ["model/utf8"], "the device reads models through the C core, not modules/model");
+		t.deepEqual([...m.modules.keys()].filter((k) => k.startsWith("model/")).sort(), ["model/meta-json", "model/utf8"], "the device reads models through the C core, not modules/model");
 		for (const name of ["runtime/native-model", "runtime/interpreter", "ecg/pipeline", "rhythm/af-detector", "app/start", "ble/transport", "app/input"]) t.true(m.modules.has(name), name);
 		t.true([...m.modules.values()].flat().some((f) => f.endsWith("native/xs/ht_xs.c")), "the xsmc binding is compiled in");
 		t.true(m.data.some((f) => f.endsWith("test/fixtures/tiny-hyper.htpw") || f.endsWith("models/default.htpw")), "a model blob is placed as data");

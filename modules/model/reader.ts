@@ -9,6 +9,7 @@ import { checkPlanHeader, checkScales, checkTensors } from "./plan.ts";
 import { checkSections } from "./sections.ts";
 import { SEC_META } from "./format.ts";
 import { decodeUtf8 } from "./utf8.ts";
+import { parseMeta } from "./meta-json.ts";
 
 export interface ReadOptions {
 	/** Check the header CRC (default true). */
@@ -17,15 +18,6 @@ export interface ReadOptions {
 
 /** A blob: an ArrayBuffer (or a Moddable HostBuffer such as a Resource) or a view of one. */
 export type BlobSource = ArrayBufferLike | ArrayBufferView;
-
-function parseMeta(text: string): any {
-	try {
-		const value = JSON.parse(text);
-		return value !== null && typeof value === "object" && !Array.isArray(value) ? value : null;
-	} catch {
-		return null;
-	}
-}
 
 /** Throws HtError (and nothing else) on the first failed check. */
 export function readModel(source: BlobSource, options?: ReadOptions): Model {

@@ -1,6 +1,7 @@
 // A validated model as the runtime sees it, read from the C core (native/xs/ht_xs.c xs_ht_model_info) rather than
 // parsed again in JavaScript: the C reader has checked every rule of docs/FORMAT.md, so the device keeps only the
 // plan's numbers, the CRC and META's JSON. (The TypeScript reader, modules/model, serves the host's tools.)
+import { parseMeta } from "../model/meta-json.ts";
 import { decodeUtf8 } from "../model/utf8.ts";
 import { nativeKernelBytes, nativeModelInfo, nativeOpGenLayer, type NativeBytes, type NativeModelHandle } from "./native.ts";
 import type { PlanView, TensorView } from "./plan.ts";
@@ -22,15 +23,6 @@ const INFO_META = 12;
 
 function tensor(info: Int32Array, at: number): TensorView {
 	return { arenaOffset: info[at], length: info[at + 1], channels: info[at + 2], zeroPoint: info[at + 3] };
-}
-
-function parseMeta(text: string): any {
-	try {
-		const value = JSON.parse(text);
-		return value !== null && typeof value === "object" && !Array.isArray(value) ? value : null;
-	} catch {
-		return null;
-	}
 }
 
 /** The model behind a handle of openNativeModel(blob). Made once per model; its numbers never change. */
