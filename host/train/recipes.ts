@@ -33,6 +33,7 @@ export const RECIPES: Record<string, Recipe> = {
 	"beat4-int8": { ...COMMON, family: "separable-int8", trainer: TRAINER, about: "baseline: the same backbone with every PW stored as INT8" },
 	"beat4-v3features": { ...COMMON, family: "hyper-lowrank", trainer: [...TRAINER, "--features", V3_FEATURES], about: "ablation: the v3 beat context (RR against the last 8 beats, template), no patient-adaptive RR" },
 	"beat4-adaptive": { ...COMMON, family: "hyper-lowrank", trainer: [...TRAINER, "--features", ADAPTIVE_FEATURES], about: "the default device model: beat4 with only the patient-adaptive beat context (RR over the long-term mean, irregularity, template); no RR against the last 8 beats, no RR in seconds" },
+	"beat4-wide": { ...COMMON, family: "hyper-lowrank", trainer: [...TRAINER, "--features", ADAPTIVE_FEATURES, "--linear-branch"], about: "candidate: beat4-adaptive plus a linear branch on the beat features (wide & deep: FC over the input's global mean added to the logits)" },
 	"beat4-adaptive-int8": { ...COMMON, family: "separable-int8", trainer: [...TRAINER, "--features", ADAPTIVE_FEATURES], about: "baseline of beat4-adaptive: the same backbone and features with every PW stored as INT8" },
 	"beat4-long": { ...COMMON, family: "hyper-lowrank", epochs: 15, qatEpochs: 3, trainer: [...TRAINER, "--amplitude", "0.5,2"], about: "candidate: three times the training, amplitude augmentation 0.5-2x" },
 	"beat4-mlii": { ...COMMON, family: "hyper-lowrank", trainer: TRAINER.filter((a) => a !== "--second-lead"), about: "ablation: trained on MLII only" },
