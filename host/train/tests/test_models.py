@@ -139,3 +139,29 @@ class FeatureChannelsTest(unittest.TestCase):
             self.assertEqual(macs_per_window(beat) - macs_per_window(plain), length * cout * stem.k * 11)
             # the stem's lead, plus its per-call tap sums of the 11 feature channels
             self.assertEqual(executed_macs_per_window(beat), macs_per_window(plain) + cout * stem.k * 11)
+
+    def test_linear_branch_adds_an_fc_of_the_input_mean_to_the_logits(self):
+        import torch
+
+        from host.train import models
+        from host.train.ops import AddOp, AvgPoolOp
+
+        for family in ("hyper-lowrank", "cnn-32k"):
+            torch.manual_seed(0)
+            net = models.build(family, 4, size="tiny", channels=7, linear_branch=True).double().eval()
+            pool, fc = net.ops[0], net.ops[1]
+            # first, so the input is not live to the end of the plan; the stem is still found for --feature-init-gain
+            self.assertIsInstance(pool, AvgPoolOp)
+            self.assertEqual((pool.inputs, fc.kind, fc.inputs), ([0], "fc", [pool.output]))
+            self.assertEqual(models.first_conv(net).inputs, [0])
+            self.assertEqual(models.first_conv(net).kind, "conv1d")
+            add = net.ops[-1]
+            self.assertIsInstance(add, AddOp)
+            self.assertEqual((net.output, add.relu, add.inputs[1]), (add.output, False, fc.output))
+            self.assertTrue(torch.equal(fc.weight, torch.zeros_like(fc.weight)), "training starts from the CNN alone")
+            x = torch.randn(3, 7, 256, dtype=torch.float64)
+            deep = net(x)
+            with torch.no_grad():
+                fc.weight.normal_()
+                fc.bias.normal_()
+            self.assertTrue(torch.allclose(net(x) - deep, x.mean(dim=2) @ fc.weight.t() + fc.bias))
