@@ -51,11 +51,15 @@ CNN = {
 }
 
 
-def add_linear_branch(net, classes):
-    """The wide part: FC(classes) over AVGPOOL(input); its weights start at zero, so training starts from the CNN."""
+def add_linear_branch(net, classes, lr_scale=1.0):
+    """The wide part: FC(classes) over AVGPOOL(input); its weights start at zero, so training starts from the CNN.
+
+    lr_scale: its learning rate over the network's (loop.param_groups). A linear model on the beat features has
+    weights of ~2-10 (logistic regression on DS1), which Adam's ~lr-sized steps reach only with a larger rate."""
     b = net.weighted("fc", net.avgpool(0), classes)
     op = net.ops[-1]
     op.weight.data.zero_()
+    op.lr_scale = float(lr_scale)
     return b
 
 
@@ -85,13 +89,14 @@ def separable(net, classes, arch, pw_source, branch=None):
     return net
 
 
-def build(family, classes, size="default", window=256, generator_overrides=None, channels=1, linear_branch=False):
+def build(family, classes, size="default", window=256, generator_overrides=None, channels=1, linear_branch=False,
+          linear_branch_lr=1.0):
     """channels: input channels (1 + feature count, docs/FORMAT.md §6). linear_branch: see the module's doc."""
     meta = dict(family=family, size=size)
     if linear_branch:
-        meta["linear_branch"] = True
+        meta["linear_branch"] = dict(lr_scale=linear_branch_lr)
     net = Net(window, meta, channels)
-    branch = add_linear_branch(net, classes) if linear_branch else None
+    branch = add_linear_branch(net, classes, linear_branch_lr) if linear_branch else None
     if family.startswith("cnn"):
         arch = CNN["cnn-tiny" if size == "tiny" else family]
         x = 0

@@ -165,3 +165,17 @@ class FeatureChannelsTest(unittest.TestCase):
                 fc.weight.normal_()
                 fc.bias.normal_()
             self.assertTrue(torch.allclose(net(x) - deep, x.mean(dim=2) @ fc.weight.t() + fc.bias))
+
+    def test_linear_branch_learns_at_its_own_rate(self):
+        from host.train import models
+        from host.train.loop import param_groups
+
+        plain = models.build("hyper-lowrank", 4, size="tiny", channels=7, linear_branch=True)
+        self.assertIsInstance(param_groups(plain, 1e-3), list)
+        self.assertFalse(isinstance(param_groups(plain, 1e-3)[0], dict), "lr scale 1: the plain parameter list")
+        net = models.build("hyper-lowrank", 4, size="tiny", channels=7, linear_branch=True, linear_branch_lr=10)
+        groups = {g["lr"]: g["params"] for g in param_groups(net, 1e-3)}
+        self.assertEqual(sorted(groups), [1e-3, 1e-2])
+        fc = net.ops[1]
+        self.assertEqual({id(p) for p in groups[1e-2]}, {id(fc.weight), id(fc.bias)})
+        self.assertEqual(len(groups[1e-3]) + 2, len([p for p in net.parameters() if p.requires_grad]))
