@@ -38,6 +38,11 @@ def parse(argv=None):
                    help="the ECG window only (C = 1), without the dataset's beat-context feature channels")
     p.add_argument("--feature-init-gain", type=float, default=1.0,
                    help="initial weights of the first op's feature channels times this (features are ~10x smaller than mV)")
+    p.add_argument("--linear-branch", action="store_true",
+                   help="wide & deep: add to the logits an FC over the input's global mean (the beat features and the "
+                        "lead's mean), a linear model on the beat context beside the network (AVGPOOL, FC, ADD)")
+    p.add_argument("--linear-branch-lr", type=float, default=1.0,
+                   help="the linear branch's learning rate over the network's (its weights start at zero)")
     p.add_argument("--amplitude", default="0.8,1.2",
                    help="LO,HI: each training window's amplitude times a log-uniform factor in [LO, HI] (R amplitudes "
                         "differ ~4x between patients)")

@@ -85,10 +85,11 @@ def fit(args):
     overrides = {key: getattr(args, key) for key in ("rank", "head_bits", "code_dim", "hidden", "head_dim")
                  if getattr(args, key, None) is not None}
     net = models.build(args.model, k, size=args.size, window=index["window"], generator_overrides=overrides,
-                       channels=1 + len(features))
+                       channels=1 + len(features), linear_branch=args.linear_branch,
+                       linear_branch_lr=args.linear_branch_lr)
     if features and args.feature_init_gain != 1.0:
-        with torch.no_grad():  # the first op reads the input; its feature-channel taps start larger
-            net.ops[0].weight[:, 1:].mul_(args.feature_init_gain)
+        with torch.no_grad():  # the first convolution reads the input; its feature-channel taps start larger
+            models.first_conv(net).weight[:, 1:].mul_(args.feature_init_gain)
     in_scale = float(np.percentile(np.abs(train.x), args.input_percentile)) / 127.0
     net.acts[0].fix(in_scale, 0)
     params = sum(p.numel() for p in net.parameters())
@@ -155,7 +156,7 @@ def fit(args):
         "features": features, "second_lead": args.second_lead,
         "epochs": args.epochs, "qat_epochs": args.qat_epochs, "epoch_size": args.epoch_size, "batch": args.batch,
         "lr": args.lr, "qat_lr": args.qat_lr, "amplitude": [lo, hi], "time_warp": args.time_warp, "baseline_offset": args.baseline_offset, "class_weights": weights.tolist(), "size": args.size,
-        "generator": net.meta.get("generator"), "seconds": round(time.time() - t_start, 1),
+        "linear_branch": net.meta.get("linear_branch"), "generator": net.meta.get("generator"), "seconds": round(time.time() - t_start, 1),
         # CPU time of this process (all threads): wall time on a shared machine says more about the neighbours.
         "cpu_seconds": round(time.process_time(), 1), "threads": args.threads,
         "selection": ("last epoch; the held-out fold is only predicted" if held_out or not len(val)

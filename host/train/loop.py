@@ -82,6 +82,22 @@ def evaluate(net, split, k):
     return macro_f1(split.y[scored], decide(prob[scored], t), k), t
 
 
+def param_groups(net, lr):
+    """The trainable parameters, those of modules with an `lr_scale` other than 1 in groups of their own learning rate
+    (lr times it); with none, the plain parameter list."""
+    scale = {}
+    for m in net.modules():
+        for p in m.parameters(recurse=False):
+            scale[id(p)] = float(getattr(m, "lr_scale", 1.0))
+    params = [p for p in net.parameters() if p.requires_grad]
+    if all(scale.get(id(p), 1.0) == 1.0 for p in params):
+        return params
+    groups = {}
+    for p in params:
+        groups.setdefault(scale.get(id(p), 1.0), []).append(p)
+    return [{"params": ps, "lr": lr * s} for s, ps in groups.items()]
+
+
 def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weights, seed, on_train=None, on_eval=None,
                 weight_decay=1e-4, aug=True, amplitude=(0.8, 1.2), offset=0.0, warp=0.0):
     """AdamW with a cosine schedule; returns the net restored to its best validation epoch, and that score; with
@@ -90,7 +106,7 @@ def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weig
     on_train/on_eval: called before training steps and before evaluation (QAT toggles its observers there)."""
     gen = torch.Generator().manual_seed(seed)
     rng = np.random.default_rng(seed)
-    opt = torch.optim.AdamW([p for p in net.parameters() if p.requires_grad], lr=lr, weight_decay=weight_decay)
+    opt = torch.optim.AdamW(param_groups(net, lr), lr=lr, weight_decay=weight_decay)
     per_epoch = min(epoch_size or len(train), len(train))
     steps_per_epoch = max(1, per_epoch // batch)
     total = max(1, int(math.ceil(epochs * steps_per_epoch)))

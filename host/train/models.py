@@ -7,9 +7,15 @@ hyper-lowrank   the same backbone; PW1 stored INT8, PW2..L from a LowRankGenerat
 hyper-paper     the same backbone; PW1 stored INT8, PW2..L from a HeadGenerator (paper-faithful; not compressive).
 cnn-32k/64k     compact plain CNNs: conv (BN, ReLU) + max pool stages, global average pool, two FC.
 cnn-large       the paper's ~1.4 MB CNN: convs 64-128-256-512-512, classifier 512-256.
+
+linear_branch ("wide & deep"): the logits are the network's plus an FC over the global mean of the input tensor,
+which is exactly the beat features (constant along the window) and the lead's mean: a linear model on the beat
+context beside the CNN, with existing ops only (AVGPOOL, FC, ADD). Its two ops come first, so the input tensor is
+not kept alive to the end of the plan (only the branch's 1 x classes output is).
 """
 from .generators import HeadGenerator, LowRankGenerator
 from .net import Net
+from .ops import WeightedOp
 
 FAMILIES = ("separable-int8", "hyper-lowrank", "hyper-paper", "cnn-32k", "cnn-64k", "cnn-large")
 
@@ -45,7 +51,30 @@ CNN = {
 }
 
 
-def separable(net, classes, arch, pw_source):
+def add_linear_branch(net, classes, lr_scale=1.0):
+    """The wide part: FC(classes) over AVGPOOL(input); its weights start at zero, so training starts from the CNN.
+
+    lr_scale: its learning rate over the network's (loop.param_groups). A linear model on the beat features has
+    weights of ~2-10 (logistic regression on DS1), which Adam's ~lr-sized steps reach only with a larger rate."""
+    b = net.weighted("fc", net.avgpool(0), classes)
+    op = net.ops[-1]
+    op.weight.data.zero_()
+    op.lr_scale = float(lr_scale)
+    return b
+
+
+def logits(net, x, classes, branch):
+    """The final FC(classes) of x, plus the linear branch's logits when there is one."""
+    y = net.weighted("fc", x, classes)
+    return y if branch is None else net.add(y, branch, relu=False)
+
+
+def first_conv(net):
+    """The first convolution reading the input (the op whose feature-channel taps --feature-init-gain scales)."""
+    return next(op for op in net.ops if isinstance(op, WeightedOp) and op.kind == "conv1d" and op.inputs == [0])
+
+
+def separable(net, classes, arch, pw_source, branch=None):
     """pw_source(net, x, cout, index) -> tensor: how PW number `index` (0 = PW1) is made."""
     x = net.weighted("conv1d", 0, arch["stem"], k=arch["stem_k"], stride=2, bn=True, relu=True)
     for i, (cout, k, stride, residual) in enumerate(arch["blocks"]):
@@ -56,14 +85,18 @@ def separable(net, classes, arch, pw_source):
         x = net.add(x, y, relu=True) if residual else y
     x = net.avgpool(x)
     x = net.weighted("fc", x, arch["hidden"], relu=True)
-    net.output = net.weighted("fc", x, classes)
+    net.output = logits(net, x, classes, branch)
     return net
 
 
-def build(family, classes, size="default", window=256, generator_overrides=None, channels=1):
-    """channels: input channels (1 + feature count, docs/FORMAT.md §6)."""
+def build(family, classes, size="default", window=256, generator_overrides=None, channels=1, linear_branch=False,
+          linear_branch_lr=1.0):
+    """channels: input channels (1 + feature count, docs/FORMAT.md §6). linear_branch: see the module's doc."""
     meta = dict(family=family, size=size)
+    if linear_branch:
+        meta["linear_branch"] = dict(lr_scale=linear_branch_lr)
     net = Net(window, meta, channels)
+    branch = add_linear_branch(net, classes, linear_branch_lr) if linear_branch else None
     if family.startswith("cnn"):
         arch = CNN["cnn-tiny" if size == "tiny" else family]
         x = 0
@@ -73,7 +106,7 @@ def build(family, classes, size="default", window=256, generator_overrides=None,
                 x = net.maxpool(x)
         x = net.avgpool(x)
         x = net.weighted("fc", x, arch["hidden"], relu=True)
-        net.output = net.weighted("fc", x, classes)
+        net.output = logits(net, x, classes, branch)
         meta["arch"] = arch
         return net
 
@@ -81,7 +114,7 @@ def build(family, classes, size="default", window=256, generator_overrides=None,
     meta["arch"] = arch
     stored = lambda n, x, cout, i: n.weighted("pwconv", x, cout, bias=False)
     if family == "separable-int8":
-        return separable(net, classes, arch, stored)
+        return separable(net, classes, arch, stored, branch)
 
     kind = {"hyper-lowrank": "lowrank", "hyper-paper": "head"}[family]
     cfg = dict(GENERATOR[kind])
@@ -95,6 +128,6 @@ def build(family, classes, size="default", window=256, generator_overrides=None,
         shapes.append((cout, n.shapes[x][1]))
         return n.generated_pw(x, cout, len(shapes) - 1)
 
-    separable(net, classes, arch, pw)
+    separable(net, classes, arch, pw, branch)
     net.generator = (LowRankGenerator if kind == "lowrank" else HeadGenerator)(shapes, **cfg)
     return net

@@ -139,3 +139,43 @@ class FeatureChannelsTest(unittest.TestCase):
             self.assertEqual(macs_per_window(beat) - macs_per_window(plain), length * cout * stem.k * 11)
             # the stem's lead, plus its per-call tap sums of the 11 feature channels
             self.assertEqual(executed_macs_per_window(beat), macs_per_window(plain) + cout * stem.k * 11)
+
+    def test_linear_branch_adds_an_fc_of_the_input_mean_to_the_logits(self):
+        import torch
+
+        from host.train import models
+        from host.train.ops import AddOp, AvgPoolOp
+
+        for family in ("hyper-lowrank", "cnn-32k"):
+            torch.manual_seed(0)
+            net = models.build(family, 4, size="tiny", channels=7, linear_branch=True).double().eval()
+            pool, fc = net.ops[0], net.ops[1]
+            # first, so the input is not live to the end of the plan; the stem is still found for --feature-init-gain
+            self.assertIsInstance(pool, AvgPoolOp)
+            self.assertEqual((pool.inputs, fc.kind, fc.inputs), ([0], "fc", [pool.output]))
+            self.assertEqual(models.first_conv(net).inputs, [0])
+            self.assertEqual(models.first_conv(net).kind, "conv1d")
+            add = net.ops[-1]
+            self.assertIsInstance(add, AddOp)
+            self.assertEqual((net.output, add.relu, add.inputs[1]), (add.output, False, fc.output))
+            self.assertTrue(torch.equal(fc.weight, torch.zeros_like(fc.weight)), "training starts from the CNN alone")
+            x = torch.randn(3, 7, 256, dtype=torch.float64)
+            deep = net(x)
+            with torch.no_grad():
+                fc.weight.normal_()
+                fc.bias.normal_()
+            self.assertTrue(torch.allclose(net(x) - deep, x.mean(dim=2) @ fc.weight.t() + fc.bias))
+
+    def test_linear_branch_learns_at_its_own_rate(self):
+        from host.train import models
+        from host.train.loop import param_groups
+
+        plain = models.build("hyper-lowrank", 4, size="tiny", channels=7, linear_branch=True)
+        self.assertIsInstance(param_groups(plain, 1e-3), list)
+        self.assertFalse(isinstance(param_groups(plain, 1e-3)[0], dict), "lr scale 1: the plain parameter list")
+        net = models.build("hyper-lowrank", 4, size="tiny", channels=7, linear_branch=True, linear_branch_lr=10)
+        groups = {g["lr"]: g["params"] for g in param_groups(net, 1e-3)}
+        self.assertEqual(sorted(groups), [1e-3, 1e-2])
+        fc = net.ops[1]
+        self.assertEqual({id(p) for p in groups[1e-2]}, {id(fc.weight), id(fc.bias)})
+        self.assertEqual(len(groups[1e-3]) + 2, len([p for p in net.parameters() if p.requires_grad]))
