@@ -1,5 +1,7 @@
-// The apnea model's input on the device: modules/rhythm/apnea-input.ts and the input quantizer bundled for the XS
-// host give the same int8 bytes as Node (the dataset builder's path) on a beat train with missed and extra beats,
+// The apnea model's input on the device: the C (native/src/ht_ecg_apnea.c) through the xsmc binding in the XS host,
+// both as the app calls it (one call assembling and quantizing a minute from its ring) and through apneaInput, gives
+// the same int8 bytes as the TypeScript reference it replaced (test/apnea-input-reference.ts, quantized as
+// modules/runtime/quantize.ts does) and as Node (the dataset builder's path) on a beat train with missed and extra beats,
 // and the shipped models/apnea.htpw run by the device runtime in the simulator gives the same int8 logits as the
 // C core that `hypertiny apnea release` and `hypertiny eval` use.
 import test from "ava";
@@ -10,6 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { APNEA_WINDOW, apneaInput } from "../modules/rhythm/apnea-input.ts";
 import { quantizeInto } from "../modules/runtime/quantize.ts";
+import { apneaInputReference } from "./apnea-input-reference.ts";
 import { readModel } from "../modules/model/index.ts";
 import { runWindows } from "../host/eval/engine.ts";
 import { infer } from "../host/cli/infer.ts";
@@ -31,11 +34,11 @@ function beatTrain(): Int32Array {
 	return Int32Array.from(out.sort((a, b) => a - b));
 }
 
-function nodeInputs(beats: Int32Array, input: { scale: number; zero_point: number }): Int8Array {
+function nodeInputs(beats: Int32Array, input: { scale: number; zero_point: number }, assemble = apneaInput): Int8Array {
 	const out = new Int8Array(MINUTES * APNEA_WINDOW);
 	const window = new Float32Array(APNEA_WINDOW);
 	for (let m = 0; m < MINUTES; m++) {
-		apneaInput(beats, 100, m, window);
+		assemble(beats, 100, m, window);
 		quantizeInto(window, input, out.subarray(m * APNEA_WINDOW, (m + 1) * APNEA_WINDOW));
 	}
 	return out;
@@ -46,17 +49,25 @@ function nodeInputs(beats: Int32Array, input: { scale: number; zero_point: numbe
 	const model = readModel(blob);
 	const input = (model.meta as { input: { scale: number; zero_point: number } }).input;
 	const beats = beatTrain();
-	const expected = nodeInputs(beats, input);
+	const expected = nodeInputs(beats, input, apneaInputReference);
+	t.deepEqual(Array.from(nodeInputs(beats, input)), Array.from(expected), "Node's apneaInput (the C as WebAssembly) gives the reference's bytes");
 
 	const entry = `import { APNEA_WINDOW, apneaInput } from "../modules/rhythm/apnea-input.ts";
+import { apneaMinuteNative } from "../modules/ecg/native.ts";
 import { quantizeInto } from "../modules/runtime/quantize.ts";
 const beats = new Int32Array(new Resource("beats.bin").slice(0));
+const ring = new Uint32Array(beats.length + 9);
+ring.set(beats);
 const out = new Int8Array(${MINUTES} * APNEA_WINDOW);
+const device = new Int8Array(${MINUTES} * APNEA_WINDOW);
 const window = new Float32Array(APNEA_WINDOW);
+const q = ${JSON.stringify(input)};
 for (let m = 0; m < ${MINUTES}; m++) {
 	apneaInput(beats, 100, m, window);
-	quantizeInto(window, ${JSON.stringify(input)}, out.subarray(m * APNEA_WINDOW, (m + 1) * APNEA_WINDOW));
+	quantizeInto(window, q, out.subarray(m * APNEA_WINDOW, (m + 1) * APNEA_WINDOW));
+	apneaMinuteNative(ring.buffer, 0, beats.length, 100, m, window.buffer, 0, device.buffer, m * APNEA_WINDOW, q.scale, q.zero_point);
 }
+trace(JSON.stringify(Array.from(device)) + "\\n");
 trace(JSON.stringify(Array.from(out)) + "\\n");
 `;
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-apnea-xs-"));
@@ -68,6 +79,8 @@ trace(JSON.stringify(Array.from(out)) + "\\n");
 	const lines = run.stdout.trim().split("\n");
 	const fromXs = Int8Array.from(JSON.parse(lines[lines.length - 1]!) as number[]);
 	t.deepEqual(Array.from(fromXs), Array.from(expected), "XS assembles and quantizes every minute as Node does");
+	const fromDevice = Int8Array.from(JSON.parse(lines[lines.length - 2]!) as number[]);
+	t.deepEqual(Array.from(fromDevice), Array.from(expected), "the app's one call per minute in XS gives the same bytes");
 	t.true(new Set(expected).size > 20, "the windows are not flat");
 
 	const c = runWindows(MODEL, model, expected, { engine: "native" });

@@ -153,6 +153,50 @@ for (let i = 0; i < 700; i++) {
 	rrLog.push(Array.from(rrBits.subarray(at / 4, at / 4 + 9), (b) => b.toString(16)).join(","));
 }
 out.rr = rrLog.join(" ");
+// the apnea minute (native/include/ht_ecg_apnea.h): argument checks, then minutes of a ring with gaps and extra
+// beats, the window and the int8 input at byte offsets, and one refused minute that writes nothing
+const ring = new Uint32Array(1024 + 3);
+let b = 7;
+for (let i = 0; i < 1024; i++) {
+	ring[i + 1] = b;
+	const pick = nextRandom() % 40;
+	b += pick === 0 ? 20 : pick === 1 ? 400 : 60 + (nextRandom() % 60);
+}
+const apneaWindow = new Float32Array(256 + 2);
+const apneaBits = new Uint32Array(apneaWindow.buffer);
+const apneaInput = new Int8Array(256 + 3);
+const ap = (args) => attempt(() => native("xs_ecg_apnea_minute")(...args));
+const apArgs = [ring.buffer, 4, 1024, 100, 3, apneaWindow.buffer, 4, apneaInput.buffer, 3, 0.0125, -3];
+const with_ = (k, v) => apArgs.map((a, i) => (i === k ? v : a));
+Object.assign(out, {
+	apArgc: attempt(() => native("xs_ecg_apnea_minute")(...apArgs.slice(0, 10))),
+	apInputArgc: attempt(() => native("xs_ecg_apnea_input")(...apArgs.slice(0, 6))),
+	apBeats: ap(with_(0, 5)),
+	apBeatsAlign: ap(with_(1, 2)),
+	apBeatsView: ap(with_(0, ring)),
+	apCount: ap(with_(2, 1027)),
+	apCountFraction: ap(with_(2, 3.5)),
+	apRate: ap(with_(3, 0)),
+	apRateHigh: ap(with_(3, 10001)),
+	apMinute: ap(with_(4, -1)),
+	apMinuteFraction: ap(with_(4, 0.5)),
+	apWindowAlign: ap(with_(6, 2)),
+	apWindowSmall: ap(with_(6, 12)),
+	apScale: ap(with_(9, 0)),
+	apScaleNegative: ap(with_(9, -0.5)),
+	apScaleString: ap(with_(9, "1")),
+	apZero: ap(with_(10, 128)),
+	apInputSmall: ap(with_(8, 4)),
+	apInputOffset: ap(with_(8, 300)),
+	apInputReadOnly: ap(with_(7, "x")),
+});
+const apLog = [];
+for (const [count, rate, minute] of [[1024, 100, 0], [1024, 100, 1], [1024, 100, 7], [1000, 128, 2], [0, 100, 1], [1024, 1, 0], [1024, 10000, 0], [1024, 100, 4294967295]]) {
+	const held = native("xs_ecg_apnea_minute")(ring.buffer, 4, count, rate, minute, apneaWindow.buffer, 4, apneaInput.buffer, 3, 0.0125, -3);
+	const held2 = native("xs_ecg_apnea_input")(ring.buffer, 4, count, rate, minute, apneaWindow.buffer, 8);
+	apLog.push(held + "/" + held2 + ":" + Array.from(apneaBits.subarray(1, 257), (x) => x.toString(16)).join(",") + ":" + Array.from(apneaInput).join(","));
+}
+out.apnea = apLog.join(" ");
 `;
 
 (existsSync(SIM) ? test : test.skip)("the Node functions answer as the xsmc binding in XS: same checks, same messages, same results", (t) => {
@@ -171,6 +215,15 @@ out.rr = rrLog.join(" ");
 	t.is(node.rrOutSmall, "throws ecg: xs_ecg_rr_next: 9 features at byte 16 exceed out (48 bytes)");
 	t.is(node.rrOutAlign, "throws ecg: xs_ecg_rr_next: outByteOffset 2 is not a float32's");
 	t.is(node.rr.split(" ").length, 700);
+	t.is(node.apArgc, "throws ecg: xs_ecg_apnea_minute expects 11 arguments, got 10");
+	t.is(node.apBeatsAlign, "throws ecg: xs_ecg_apnea_minute: beats are not aligned to uint32");
+	t.is(node.apCount, "throws ecg: count must be an integer in 0..1026, got 1027");
+	t.is(node.apRateHigh, "throws ecg: sampleRate must be an integer in 1..10000, got 10001");
+	t.is(node.apMinuteFraction, "throws ecg: minute must be an integer in 0..4294967295, got 0.5");
+	t.is(node.apWindowSmall, "throws ecg: xs_ecg_apnea_minute: 256 values at byte 12 exceed window (1032 bytes)");
+	t.is(node.apScale, "throws ecg: xs_ecg_apnea_minute: scale must be a finite number > 0, got 0");
+	t.is(node.apInputSmall, "throws ecg: xs_ecg_apnea_minute: 256 values at byte 4 exceed input (259 bytes)");
+	t.is(node.apnea.split(" ").length, 8);
 	t.regex(node.log, / 1:3306,301,0,72,2 3:4003,0,0,0,2 flush0$/, "lead-off from the input at sample 4003 (3 probe samples + 4000) releases the last beat first; nothing waits at the end");
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-ecg-probe-"));
 	writeFileSync(join(dir, "probe.js"), `${PROBE}\ntrace(JSON.stringify(out) + "\\n");\n`);

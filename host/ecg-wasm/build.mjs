@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds host/ecg-wasm/ht_ecg.wasm, the ECG core (native/src/ht_ecg*.c: the pipeline, the beat template and the RR context) as WebAssembly for Node, with Debian's
+// Builds host/ecg-wasm/ht_ecg.wasm, the ECG core (native/src/ht_ecg*.c: the pipeline, the beat template, the RR context and the apnea minute's input) as WebAssembly for Node, with Debian's
 // clang and wasm-ld (package lld). The .wasm is committed so that `npm install` needs no clang;
 // test/ecg-wasm.test.ts rebuilds it and compares bytes.
 //   node host/ecg-wasm/build.mjs [--out FILE] [--if-clang]
@@ -35,6 +35,8 @@ const EXPORTS = [
 	"ht_rr_init",
 	"ht_rr_reset",
 	"ht_rr_next",
+	"ht_apnea_input",
+	"ht_apnea_quantize",
 	"__heap_base",
 ];
 

@@ -1,4 +1,4 @@
-// The C ECG pipeline, beat template and RR context (native/src/ht_ecg*.c) in Node: the same C compiled to
+// The C ECG pipeline, beat template, RR context and apnea minute input (native/src/ht_ecg*.c) in Node: the same C compiled to
 // WebAssembly (ht_ecg.wasm, built by build.mjs), behind functions with the names and semantics of its xsmc binding
 // (native/xs/ht_xs_ecg.c), so modules/ecg runs unchanged in Node, in the simulator and on the device. Every
 // argument is checked here as the binding checks it. One wasm instance per handle (its own linear memory: state,
@@ -54,6 +54,8 @@ interface Exports {
 	ht_rr_init(memory: number, bytes: number, rate: number): number;
 	ht_rr_reset(r: number): number;
 	ht_rr_next(r: number, rrPrevious: number, rrNext: number, out: number): number;
+	ht_apnea_input(beats: number, count: number, rate: number, minute: number, window: number): number;
+	ht_apnea_quantize(window: number, scale: number, zeroPoint: number, q: number): number;
 }
 
 const SETTING_NAMES = ECG_SETTING_NAMES;
@@ -205,6 +207,99 @@ class WasmRr {
 			this.outBytes = new Uint8Array(buffer, this.out, RR_OUT_BYTES);
 		}
 	}
+}
+
+/** HT_APNEA_WINDOW (native/include/ht_ecg_apnea.h) and HT_APNEA_MAX_RATE. */
+const APNEA_WINDOW = 256;
+const APNEA_MAX_RATE = 10000;
+
+/**
+ * The apnea minute's input (native/include/ht_ecg_apnea.h: no state) in one shared wasm instance: its window and
+ * int8 areas, then room for the beats, grown to the largest count asked so far.
+ */
+class WasmApnea {
+	readonly x: Exports;
+	readonly window: number;
+	readonly q: number;
+	readonly beats: number;
+	#capacity = 0;
+	#memory: ArrayBuffer | undefined;
+	windowView = new Float32Array(0);
+	windowBytes = new Uint8Array(0);
+	qView = new Int8Array(0);
+	beatsView = new Uint32Array(0);
+
+	constructor() {
+		const x = new WebAssemblyApi.Instance(wasmModule(), {}).exports as unknown as Exports;
+		this.x = x;
+		this.window = align8(x.__heap_base.value);
+		this.q = this.window + 4 * APNEA_WINDOW;
+		this.beats = align8(this.q + APNEA_WINDOW);
+		this.reserve(4096);
+	}
+
+	/** Room for `count` beats; the views made again when the memory grows (no allocation per call otherwise). */
+	reserve(count: number): void {
+		if (count > this.#capacity) {
+			this.#capacity = Math.max(count, 2 * this.#capacity);
+			reserve(this.x.memory, this.beats + 4 * this.#capacity);
+		}
+		const buffer = this.x.memory.buffer;
+		if (buffer !== this.#memory || this.beatsView.length !== this.#capacity) {
+			this.#memory = buffer;
+			this.windowView = new Float32Array(buffer, this.window, APNEA_WINDOW);
+			this.windowBytes = new Uint8Array(buffer, this.window, 4 * APNEA_WINDOW);
+			this.qView = new Int8Array(buffer, this.q, APNEA_WINDOW);
+			this.beatsView = new Uint32Array(buffer, this.beats, this.#capacity);
+		}
+	}
+}
+
+let apnea: WasmApnea | undefined;
+const uint32Sources = new WeakMap<ArrayBufferLike, Uint32Array>();
+
+/** The apnea functions' shared arguments once checked (one object: nothing allocated per call). */
+interface ApneaArgs {
+	times: Uint32Array<ArrayBufferLike>;
+	first: number;
+	count: number;
+	rate: number;
+	minute: number;
+	window: Uint8Array<ArrayBufferLike>;
+	windowAt: number;
+}
+const APNEA_ARGS: ApneaArgs = { times: new Uint32Array(0), first: 0, count: 0, rate: 1, minute: 0, window: new Uint8Array(0), windowAt: 0 };
+
+/** Checks arguments 0..6 (beats, beatsByteOffset, count, sampleRate, minute, window, windowByteOffset) as the binding does. */
+function apneaArguments(args: unknown[], name: string): ApneaArgs {
+	const [beats, beatsByteOffset, count, sampleRate, minute, window, windowByteOffset] = args;
+	const a = APNEA_ARGS;
+	const source = bufferOf(beats, "beats");
+	const at = integer(beatsByteOffset, 0, source.byteLength, "beatsByteOffset", name);
+	if ((source.byteOffset + at) % 4 !== 0) fail(`${name}: beats are not aligned to uint32`);
+	a.count = integer(count, 0, Math.floor((source.byteLength - at) / 4), "count", name);
+	a.rate = integer(sampleRate, 1, APNEA_MAX_RATE, "sampleRate", name);
+	a.minute = integer(minute, 0, 4294967295, "minute", name);
+	a.window = bufferOf(window, "window", true);
+	a.windowAt = integer(windowByteOffset, 0, a.window.byteLength, "windowByteOffset", name);
+	if ((a.window.byteOffset + a.windowAt) % 4 !== 0) fail(`${name}: window is not aligned to float32`);
+	if (a.window.byteLength - a.windowAt < 4 * APNEA_WINDOW) fail(`${name}: ${APNEA_WINDOW} values at byte ${a.windowAt} exceed window (${a.window.byteLength} bytes)`);
+	let times = uint32Sources.get(source.buffer);
+	if (!times) uint32Sources.set(source.buffer, (times = new Uint32Array(source.buffer, 0, Math.floor(source.buffer.byteLength / 4))));
+	a.times = times;
+	a.first = (source.byteOffset + at) / 4;
+	return a;
+}
+
+/** ht_apnea_input on checked arguments: the window's float32s in the instance (and their bytes in the window argument). */
+function apneaInputRun(a: ApneaArgs, name: string): { w: WasmApnea; held: number } {
+	const w = (apnea ??= new WasmApnea());
+	w.reserve(a.count);
+	w.beatsView.set(a.times.subarray(a.first, a.first + a.count));
+	const held = w.x.ht_apnea_input(w.beats, a.count, a.rate, a.minute, w.window);
+	if (held < 0) fail(`${name}: arguments refused`);
+	a.window.set(w.windowBytes, a.windowAt);
+	return { w, held };
 }
 
 /** An int64 the C wrote (little-endian words lo, hi; exact below 2^53) as a number, without a BigInt. */
@@ -363,6 +458,8 @@ const ARGC: Record<string, number> = {
 	xs_ecg_rr_open: 1,
 	xs_ecg_rr_next: 5,
 	xs_ecg_rr_reset: 1,
+	xs_ecg_apnea_input: 7,
+	xs_ecg_apnea_minute: 11,
 };
 
 function rrOf(handle: unknown): WasmRr {
@@ -493,6 +590,24 @@ const FUNCTIONS: Record<string, (...args: any[]) => any> = {
 	xs_ecg_rr_reset(handle: unknown): void {
 		const r = rrOf(handle);
 		r.x.ht_rr_reset(r.state);
+	},
+	xs_ecg_apnea_input(...args: unknown[]): number {
+		return apneaInputRun(apneaArguments(args, "xs_ecg_apnea_input"), "xs_ecg_apnea_input").held;
+	},
+	xs_ecg_apnea_minute(...args: unknown[]): number {
+		const name = "xs_ecg_apnea_minute";
+		const a = apneaArguments(args, name);
+		const [, , , , , , , input, inputByteOffset, scale, zeroPoint] = args;
+		if (typeof scale !== "number") fail("scale must be a number");
+		if (!(scale > 0 && scale <= Number.MAX_VALUE)) fail(`${name}: scale must be a finite number > 0, got ${String(scale)}`);
+		const zero = integer(zeroPoint, -128, 127, "zeroPoint", name);
+		const target = bufferOf(input, "input", true);
+		const at = integer(inputByteOffset, 0, target.byteLength, "inputByteOffset", name);
+		if (target.byteLength - at < APNEA_WINDOW) fail(`${name}: ${APNEA_WINDOW} values at byte ${at} exceed input (${target.byteLength} bytes)`);
+		const { w, held } = apneaInputRun(a, name);
+		if (w.x.ht_apnea_quantize(w.window, scale, zero, w.q) !== 0) fail(`${name}: arguments refused`);
+		target.set(w.qView, at);
+		return held;
 	},
 };
 

@@ -82,6 +82,7 @@ export const PARTS: { part: string; sources: RegExp }[] = [
 	{ part: "ECG binding (C)", sources: /^ht_xs_ecg\.c$/ },
 	{ part: "beat template (C; its soft-float doubles count under the C library)", sources: /^ht_ecg_template\.[ch]$/ },
 	{ part: "RR context (C; its soft-float doubles count under the C library)", sources: /^ht_ecg_rr\.[ch]$/ },
+	{ part: "apnea minute input (C; its soft-float doubles count under the C library)", sources: /^ht_ecg_apnea\.[ch]$/ },
 	{ part: "model input (C)", sources: /^ht_(xs_)?input\.[ch]$/ },
 	// The kernels' inline DSP helpers live in headers (ht_pwconv_dsp.h, ht_dwconv_dsp.h, ht_dot.h, ...).
 	{ part: "inference and synthesis (C)", sources: /^ht_(?!ecg|adc|xs_ecg|xs_input|input).*\.[ch]$/ },

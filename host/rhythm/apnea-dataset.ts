@@ -15,7 +15,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { APNEA_STEP_S, APNEA_WINDOW, APNEA_WINDOW_OFFSET_S, apneaInput, RR_MAX_MS, RR_MIN_MS } from "../../modules/rhythm/apnea-input.ts";
+import { APNEA_STEP_S, APNEA_WINDOW, APNEA_WINDOW_OFFSET_S, apneaBeatTimes, apneaInput, RR_MAX_MS, RR_MIN_MS } from "../../modules/rhythm/apnea-input.ts";
 import { APNEA_SAMPLE_RATE, apneaEcgPath, LEARNING_RECORDS, readApneaRecords, subjectsOf, TEST_RECORDS, type ApneaRecord, type RecordingClass } from "../data/apnea-ecg.ts";
 
 export const APNEA_FORMAT = "hypertiny-apnea-minutes";
@@ -114,8 +114,9 @@ export function writeApneaDataset(out: string, records: ApneaRecord[], subjects:
 	let n = 0;
 	for (const [ri, r] of records.entries()) {
 		const first = n;
+		const beats = apneaBeatTimes(r.beats); // once per record: apneaInput hands a Uint32Array to the C as it is
 		for (let m = 0; m < r.labels.length; m++, n++) {
-			held[n] = apneaInput(r.beats, APNEA_SAMPLE_RATE, m, windows.subarray(n * APNEA_WINDOW, (n + 1) * APNEA_WINDOW));
+			held[n] = apneaInput(beats, APNEA_SAMPLE_RATE, m, windows.subarray(n * APNEA_WINDOW, (n + 1) * APNEA_WINDOW));
 			apnea[n] = r.labels[m]!;
 			record[n] = ri;
 			split[n] = r.set === "learning" ? 0 : 2;

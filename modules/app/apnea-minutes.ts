@@ -1,10 +1,12 @@
 // Sleep apnea per minute from the app's own R-peaks: the apnea model (META.consumes "rr-sequence") opened like the
-// beat model (packed-model.ts), its input for minute m assembled by modules/rhythm/apnea-input.ts from the beats the
-// ECG pipeline delivers, quantized, run, and decided in integers: apnea iff q_A − q_N ≥ META.t_star_score (the rule
+// beat model (packed-model.ts), its input for minute m assembled by modules/rhythm/apnea-input.ts's definition (in C:
+// one native call assembles and quantizes it into the interpreter's input) from the beats the ECG pipeline
+// delivers, run, and decided in integers: apnea iff q_A − q_N ≥ META.t_star_score (the rule
 // `hypertiny eval` and `hypertiny apnea release` apply), else P(A) ≥ t_star. Nothing is allocated after start.
-import { APNEA_STEP_S, APNEA_WINDOW, apneaInput, apneaLastInstantS, apneaWindowStartS, firstAtOrAfter } from "../rhythm/apnea-input.ts";
+import { apneaMinuteNative } from "../ecg/native.ts";
+import { APNEA_STEP_S, APNEA_WINDOW, apneaLastInstantS, apneaWindowStartS, firstAtOrAfter } from "../rhythm/apnea-input.ts";
 import type { Interpreter } from "../runtime/interpreter.ts";
-import { quantizeInto, type QuantParams } from "../runtime/quantize.ts";
+import type { QuantParams } from "../runtime/quantize.ts";
 import { openModel } from "./packed-model.ts";
 import { APNEA_CLASS_APNEA, APNEA_CLASS_NORMAL, APNEA_CLASS_NOT_ASSESSED, MODEL_INCOMPATIBLE, MODEL_MISSING, MODEL_READY } from "../ble/protocol.ts";
 
@@ -146,13 +148,15 @@ export class ApneaMinutes {
 		const r = this.result;
 		const rate = this.#sampleRate;
 		r.minute = this.next;
-		r.held = apneaInput(this.#beats, rate, r.minute, this.#window, this.#count);
+		// The window (float32 seconds) and its int8 quantization into the model's input, in C (native/src/ht_ecg_apnea.c).
+		const input = interpreter.input;
+		const q = this.#input;
+		r.held = apneaMinuteNative(this.#beats.buffer, 0, this.#count, rate, r.minute, this.#window.buffer, 0, input.buffer, input.byteOffset, q.scale, q.zero_point);
 		if (r.held === APNEA_WINDOW) {
 			r.classIndex = APNEA_CLASS_NOT_ASSESSED;
 			r.score = 0;
 			this.notAssessedCount++;
 		} else {
-			quantizeInto(this.#window, this.#input, interpreter.input);
 			interpreter.invoke();
 			const out = interpreter.output;
 			r.score = out[1] - out[0];

@@ -1,4 +1,4 @@
-// Thin TypeScript faces of the C ECG pipeline, beat template and RR context (native/src/ht_ecg*.c) through their
+// Thin TypeScript faces of the C ECG pipeline, beat template, RR context and apnea minute input (native/src/ht_ecg*.c) through their
 // xsmc binding (native/xs/ht_xs_ecg.c) on the device and in the simulator; in Node the same names are backed by
 // the same C compiled to WebAssembly (host/ecg-wasm). Each wrapper body is only `return native("name").call(this, ...)`
 // (see modules/runtime/native.ts for why). Typed arrays travel as their ArrayBuffer and a byte offset (xsmc
@@ -101,4 +101,21 @@ export function rrContextNext(this: void, handle: RrHandle, rrPrevious: number, 
 
 export function rrContextReset(this: void, handle: RrHandle): void {
 	native("xs_ecg_rr_reset").call(this, handle);
+}
+
+/**
+ * The apnea model's input for minute `minute` (native/include/ht_ecg_apnea.h): from the first `count` beat times
+ * (uint32 sample indices at sampleRate Hz, 1..10000, at beatsByteOffset in beats), 256 float32 values at
+ * windowByteOffset in window; returns how many of them are held rather than measured.
+ */
+export function apneaInputNative(this: void, beats: ArrayBufferLike, beatsByteOffset: number, count: number, sampleRate: number, minute: number, window: ArrayBufferLike, windowByteOffset: number): number {
+	return native("xs_ecg_apnea_input").call(this, beats, beatsByteOffset, count, sampleRate, minute, window, windowByteOffset);
+}
+
+/**
+ * apneaInputNative, then the window quantized by the model's input scale and zero point (docs/FORMAT.md §6) into
+ * the 256 int8 values at inputByteOffset in input (the interpreter's input tensor): the minute's JS is this call.
+ */
+export function apneaMinuteNative(this: void, beats: ArrayBufferLike, beatsByteOffset: number, count: number, sampleRate: number, minute: number, window: ArrayBufferLike, windowByteOffset: number, input: ArrayBufferLike, inputByteOffset: number, scale: number, zeroPoint: number): number {
+	return native("xs_ecg_apnea_minute").call(this, beats, beatsByteOffset, count, sampleRate, minute, window, windowByteOffset, input, inputByteOffset, scale, zeroPoint);
 }

@@ -20,6 +20,7 @@ int main(int argc, char **argv)
 	test_ecg();
 	test_template();
 	test_rr();
+	test_apnea();
 	if (ht_test_failures) {
 		printf("ht_test: FAIL (%ld of %ld checks failed)\n", ht_test_failures, ht_test_checks);
 		return 1;

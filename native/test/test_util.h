@@ -49,6 +49,7 @@ void test_input(void);
 void test_ecg(void);
 void test_template(void);
 void test_rr(void);
+void test_apnea(void);
 int test_write_blobs(const char *dir);
 
 #endif

@@ -4,7 +4,8 @@
  * alignment is checked here against the buffer; failures throw new Error("ecg: ..."). A handle is a host object
  * owning its state (allocated once, when the pipeline is made; nothing is allocated per sample). The beat
  * template (native/include/ht_ecg_template.h) and the RR context (native/include/ht_ecg_rr.h) have their own
- * handles, made by xs_ecg_template_open and xs_ecg_rr_open.
+ * handles, made by xs_ecg_template_open and xs_ecg_rr_open; the apnea minute's input (native/include/ht_ecg_apnea.h)
+ * needs none (xs_ecg_apnea_input, xs_ecg_apnea_minute).
  * host/ecg-wasm/native.ts gives Node the same functions over the same C compiled to WebAssembly.
  */
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include "ht_ecg.h"
 #include "ht_ecg_template.h"
 #include "ht_ecg_rr.h"
+#include "ht_ecg_apnea.h"
 #include "ht_xs_args.h"
 
 #ifndef c_malloc /* builds without INCLUDE_XSPLATFORM */
@@ -369,4 +371,78 @@ void xs_ecg_rr_reset(xsMachine *the)
 {
 	ecgArgc(the, 1, "xs_ecg_rr_reset");
 	ht_rr_reset(rrHandle(the, 0));
+}
+
+/* The arguments both apnea functions share: beats, beatsByteOffset, count, sampleRate, minute, window,
+ * windowByteOffset (arguments 0..6): the ring of beat times (uint32 at a uint32's alignment, `count` of them from
+ * the offset) and the float32 window (HT_APNEA_WINDOW values at a float32's alignment). */
+typedef struct {
+	const uint32_t *beats;
+	uint32_t count, minute;
+	int32_t rate;
+	float *window;
+} apneaArgs;
+
+static void apneaArguments(xsMachine *the, apneaArgs *a, const char *function)
+{
+	uint32_t bytes, at, windowBytes, windowAt;
+	const uint8_t *beats;
+	uint8_t *window;
+	beats = ecgBuffer(the, 0, 0, &bytes, "beats");
+	at = (uint32_t)ecgInteger(the, 1, 0, bytes, "beatsByteOffset");
+	if ((uintptr_t)(beats + at) & 3u)
+		ecgThrow(the, "%s: beats are not aligned to uint32", function);
+	a->count = (uint32_t)ecgInteger(the, 2, 0, (bytes - at) / 4u, "count");
+	a->rate = (int32_t)ecgInteger(the, 3, 1, HT_APNEA_MAX_RATE, "sampleRate");
+	a->minute = (uint32_t)ecgInteger(the, 4, 0, UINT32_MAX, "minute");
+	window = ecgBuffer(the, 5, 1, &windowBytes, "window");
+	windowAt = (uint32_t)ecgInteger(the, 6, 0, windowBytes, "windowByteOffset");
+	if ((uintptr_t)(window + windowAt) & 3u)
+		ecgThrow(the, "%s: window is not aligned to float32", function);
+	if (windowBytes - windowAt < 4u * HT_APNEA_WINDOW)
+		ecgThrow(the, "%s: %u values at byte %u exceed window (%u bytes)", function, (unsigned)HT_APNEA_WINDOW, (unsigned)windowAt, (unsigned)windowBytes);
+	/* Nothing is allocated from here on: the pointers stay valid. */
+	a->beats = (const uint32_t *)(beats + at);
+	a->window = (float *)(window + windowAt);
+}
+
+/* xs_ecg_apnea_input(beats, beatsByteOffset, count, sampleRate, minute, window, windowByteOffset): minute's input
+ * (HT_APNEA_WINDOW float32s) into window from the first count beat times; returns the samples held. */
+void xs_ecg_apnea_input(xsMachine *the)
+{
+	apneaArgs a;
+	int32_t held;
+	ecgArgc(the, 7, "xs_ecg_apnea_input");
+	apneaArguments(the, &a, "xs_ecg_apnea_input");
+	held = ht_apnea_input(a.beats, a.count, a.rate, a.minute, a.window);
+	if (held < 0)
+		ecgThrow(the, "xs_ecg_apnea_input: arguments refused");
+	xsmcSetInteger(xsResult, held);
+}
+
+/* xs_ecg_apnea_minute(beats, beatsByteOffset, count, sampleRate, minute, window, windowByteOffset, input,
+ * inputByteOffset, scale, zeroPoint): xs_ecg_apnea_input, then the window quantized into the HT_APNEA_WINDOW int8s
+ * at inputByteOffset in input (the model's input tensor); returns the samples held. */
+void xs_ecg_apnea_minute(xsMachine *the)
+{
+	apneaArgs a;
+	uint32_t bytes, at;
+	uint8_t *input;
+	double scale;
+	int32_t zero, held;
+	ecgArgc(the, 11, "xs_ecg_apnea_minute");
+	apneaArguments(the, &a, "xs_ecg_apnea_minute");
+	if (!htxs_number(the, 9, &scale))
+		ecgThrow(the, "scale must be a number");
+	if (!(scale > 0 && scale <= 1.7976931348623157e308))
+		ecgThrow(the, "xs_ecg_apnea_minute: scale must be a finite number > 0, got %g", scale);
+	zero = (int32_t)ecgInteger(the, 10, -128, 127, "zeroPoint");
+	input = ecgBuffer(the, 7, 1, &bytes, "input");
+	at = (uint32_t)ecgInteger(the, 8, 0, bytes, "inputByteOffset");
+	if (bytes - at < HT_APNEA_WINDOW)
+		ecgThrow(the, "xs_ecg_apnea_minute: %u values at byte %u exceed input (%u bytes)", (unsigned)HT_APNEA_WINDOW, (unsigned)at, (unsigned)bytes);
+	held = ht_apnea_input(a.beats, a.count, a.rate, a.minute, a.window);
+	if (held < 0 || ht_apnea_quantize(a.window, scale, zero, (int8_t *)(input + at)) != HT_OK)
+		ecgThrow(the, "xs_ecg_apnea_minute: arguments refused");
+	xsmcSetInteger(xsResult, held);
 }
