@@ -71,4 +71,3 @@ export function openModel(o: OpenModelOptions): OpenedModel {
 	opened.status = MODEL_READY;
 	return opened;
 }
-
