@@ -284,18 +284,24 @@ static int8_t *arenaArgument(xsMachine *the, xsHtModel *hm, int index, uint32_t 
 	return arena;
 }
 
-/* The kernel of generated layer g at offset in a buffer: inside it and 4-byte aligned. */
-static uint8_t *kernelArgument(xsMachine *the, xsHtModel *hm, int index, uint32_t offset, uint16_t g, int writable)
+/* The kernel of generated layer g at offset in kernels (length bytes): inside it and 4-byte aligned. */
+static uint8_t *kernelAt(xsMachine *the, xsHtModel *hm, uint8_t *kernels, uint32_t length, uint32_t offset, uint16_t g)
 {
-	uint32_t length;
-	uint8_t *kernels = bufferArgument(the, index, writable, &length, "kernel buffer");
 	uint32_t bytes = ht_gen_kernel_bytes(&hm->model, g);
 	if ((uint64_t)offset + bytes > length)
-		htxs_throw_status(the, HT_E_ARGUMENT, "kernel of layer %u (%u bytes at %u) exceeds the kernel buffer (%u bytes)",
+		htxs_throw_status(the, HT_E_ARGUMENT, "kernel of layer %u (%u bytes at %u) is outside the kernel buffer (%u bytes)",
 			(unsigned)g, (unsigned)bytes, (unsigned)offset, (unsigned)length);
 	if ((uintptr_t)(kernels + offset) & 3u)
 		htxs_throw_status(the, HT_E_ARGUMENT, "kernel of layer %u is not 4-byte aligned", (unsigned)g);
 	return kernels + offset;
+}
+
+/* The kernel of generated layer g at offset in a buffer argument. */
+static uint8_t *kernelArgument(xsMachine *the, xsHtModel *hm, int index, uint32_t offset, uint16_t g, int writable)
+{
+	uint32_t length;
+	uint8_t *kernels = bufferArgument(the, index, writable, &length, "kernel buffer");
+	return kernelAt(the, hm, kernels, length, offset, g);
 }
 
 /* xs_ht_run_op(model, blob, op, arena[, kernelBuffer, kernelOffset]): a kernel only for a generated PW
@@ -369,7 +375,8 @@ void xs_ht_run_model(xsMachine *the)
 	xsHtModel *hm;
 	uint32_t op, arena_len, kernels_len, offsets_len;
 	int8_t *arena;
-	const uint8_t *kernels, *offsets;
+	uint8_t *kernels;
+	const uint8_t *offsets;
 	requireArgc(the, 5, "xs_ht_run_model");
 	hm = modelArgument(the, 0);
 	rebase(the, hm, 1);
@@ -387,11 +394,8 @@ void xs_ht_run_model(xsMachine *the)
 		if (g != HT_NONE16) {
 			uint32_t offset;
 			c_memcpy(&offset, offsets + 4u * g, 4);
+			kernel = kernelAt(the, hm, kernels, kernels_len, offset, g);
 			kernel_len = ht_gen_kernel_bytes(&hm->model, g);
-			if ((uint64_t)offset + kernel_len > kernels_len || ((uintptr_t)(kernels + offset) & 3u))
-				htxs_throw_status(the, HT_E_ARGUMENT, "kernel of layer %u (%u bytes at %u) is outside the kernel buffer (%u bytes) or not 4-byte aligned",
-					(unsigned)g, (unsigned)kernel_len, (unsigned)offset, (unsigned)kernels_len);
-			kernel = kernels + offset;
 		}
 		status = ht_run_op(&hm->model, (uint16_t)op, arena, arena_len, kernel, kernel_len);
 		if (status != HT_OK)
