@@ -11,6 +11,7 @@ import { readModel } from "../../modules/model/index.ts";
 import { opExecutedMacs, opMacs } from "../../modules/model/work.ts";
 import { encodeEcgResource, type EcgRecording } from "../app/ecg-resource.ts";
 import { BENCH_BUILD, make, modelNeeds } from "../bench/native-tools.ts";
+import { NRF52_MANIFEST } from "../moddable/ram-budget.ts";
 import { ROOT, type Toolchain } from "../moddable/toolchain.ts";
 import { bootCost, firstClassifiedBeat, segmentCost, split, type Segment, type SegmentCost, type Split } from "./analyze.ts";
 import { BOARD_MANIFEST, buildM4App } from "./build.ts";
@@ -175,7 +176,7 @@ async function apneaCost(tool: Toolchain, o: { outDir: string; model: string; re
 		if (minuteTicks.has(tick)) minute = split(minute.instructions + x.instructions - y.instructions, minute.native + x.native - y.native);
 	}
 	const seconds = (on.ticks * BOARD_ADC.blockSamples) / BOARD_ADC.sampleRate;
-	const board = JSON.parse(readFileSync(join(ROOT, "boards/nrf52/manifest.json"), "utf8")).config ?? {};
+	const board = JSON.parse(readFileSync(NRF52_MANIFEST, "utf8")).config ?? {};
 	return {
 		policy: String(board.apneaPolicy ?? "boot"),
 		budget: board.apneaBudget,
