@@ -33,7 +33,9 @@ mitdbTest("record 201: AF onset and offset events, as the host's detector comput
 			const e = P.decodeEvent(p.bytes);
 			if (e.kind === P.EVENT_QUALITY && e.value >= P.QUALITY_LEAD_OFF) change = host.interrupt((at = e.sampleIndex));
 		}
-		if (change !== AF_NONE) expected.push({ kind: change === AF_ONSET ? P.EVENT_AF_ONSET : P.EVENT_AF_OFFSET, value: 0, detail: host.burdenPermille(), sampleIndex: at });
+		// an onset is dated where the episode began, before the beat that confirmed it
+		if (change === AF_ONSET) t.true(host.onsetSample <= at - 30 * full.sampleRate, `onset ${host.onsetSample} confirmed at ${at}`);
+		if (change !== AF_NONE) expected.push({ kind: change === AF_ONSET ? P.EVENT_AF_ONSET : P.EVENT_AF_OFFSET, value: 0, detail: host.burdenPermille(), sampleIndex: change === AF_ONSET ? host.onsetSample : at });
 	}
 	t.deepEqual(af, expected);
 

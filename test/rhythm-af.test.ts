@@ -63,25 +63,40 @@ function concat(...trains: Train[]): Train {
 }
 
 interface Run {
+	/** Onsets at the sample where the episode began (onsetSample), offsets at the beat that ended it. */
 	events: [string, number][];
+	/** The beat samples at which each onset was reported. */
+	reportedAt: number[];
+	/** Beats inside reported episodes, as host/rhythm/af-score.ts counts them. */
 	afBeats: number;
 	detector: AfDetector;
-	/** AF state after each beat. */
+	/** Whether each beat lies inside a reported episode. */
 	states: boolean[];
 }
 
 function run(train: Train, parameters: AfParameters = AF_DEFAULTS): Run {
 	const d = new AfDetector(RATE, parameters);
 	const events: [string, number][] = [];
-	const states: boolean[] = [];
+	const reportedAt: number[] = [];
+	const samples: number[] = [];
 	let sample = 0;
 	for (let i = 0; i < train.rr.length; i++) {
 		sample += train.rr[i]!;
+		samples.push(sample);
 		const change = d.beat(train.rr[i]!, train.rr[i + 1] ?? 0, train.ectopic[i]!, sample);
-		if (change !== AF_NONE) events.push([change === AF_ONSET ? "onset" : "offset", sample]);
-		states.push(d.inAf);
+		if (change === AF_ONSET) reportedAt.push(sample);
+		if (change !== AF_NONE) events.push([change === AF_ONSET ? "onset" : "offset", change === AF_ONSET ? d.onsetSample : sample]);
 	}
-	return { events, afBeats: states.filter(Boolean).length, detector: d, states };
+	const states = samples.map((x) => {
+		let inside = false;
+		for (let e = 0; e < events.length; e++) {
+			if (events[e]![0] !== "onset") continue;
+			const end = events[e + 1]?.[1] ?? Infinity;
+			if (events[e]![1] <= x && x < end) inside = true;
+		}
+		return inside;
+	});
+	return { events, reportedAt, afBeats: states.filter(Boolean).length, detector: d, states };
 }
 
 test("regular sinus rhythm is never AF", (t) => {
@@ -94,7 +109,7 @@ test("regular sinus rhythm is never AF", (t) => {
 	}
 });
 
-test("irregularly irregular RR is AF, with onset after the change and offset after the return to sinus rhythm", (t) => {
+test("irregularly irregular RR is AF, dated from the change, reported once it has lasted minEpisodeS, ended after the return to sinus rhythm", (t) => {
 	const train = concat(regular(300, 4), afLike(600, 5), regular(300, 6));
 	const r = run(train);
 	t.is(r.events.length, 2, JSON.stringify(r.events));
@@ -103,12 +118,24 @@ test("irregularly irregular RR is AF, with onset after the change and offset aft
 	t.is(kind1, "onset");
 	t.is(kind2, "offset");
 	t.true(onset > sampleAt(300) && onset < sampleAt(300 + 40), `onset at beat ${r.states.indexOf(true)}`);
+	t.is(AF_DEFAULTS.minEpisodeS, 30);
+	t.true(r.reportedAt[0]! - onset >= 30 * RATE && r.reportedAt[0]! - onset < 40 * RATE, `reported ${(r.reportedAt[0]! - onset) / RATE} s after its onset`);
 	t.true(offset > sampleAt(900) && offset < sampleAt(900 + 40), `offset at beat ${r.states.lastIndexOf(true) + 1}`);
 	t.true(r.afBeats > 560 && r.afBeats < 640, `${r.afBeats} beats in AF of 600`);
 	// burden: the AF stretch is about 0.725 s × 600 of the record's 0.8 s × 600 + 0.725 s × 600
 	const permille = r.detector.burdenPermille();
 	t.true(permille > 400 && permille < 520, `burden ${permille} ‰`);
 	t.is(r.detector.episodes, 1);
+});
+
+test("an irregular stretch shorter than minEpisodeS is not reported; with minEpisodeS 0 it is, at once", (t) => {
+	const short = concat(regular(100, 30), afLike(30, 31), regular(200, 32)); // about 22 s of AF-like RR
+	t.deepEqual(run(short).events, []);
+	const r = run(short, { ...AF_DEFAULTS, minEpisodeS: 0 });
+	t.deepEqual(r.events.map((e) => e[0]), ["onset", "offset"]);
+	t.true(r.reportedAt[0]! - r.events[0]![1] < 10 * RATE, "reported within a few beats of where it began");
+	t.is(r.detector.burdenPermille() > 0, true);
+	t.is(run(short).detector.burdenPermille(), 0, "an unreported stretch adds no burden");
 });
 
 test("bigeminy is not AF, whether or not the classifier marks the premature beats", (t) => {
@@ -157,6 +184,7 @@ test("parameters are checked", (t) => {
 	t.throws(() => new AfDetector(RATE, { ...AF_DEFAULTS, offset: AF_DEFAULTS.onset + 1 }), { instanceOf: RangeError, message: /offset/ });
 	t.throws(() => new AfDetector(RATE, { ...AF_DEFAULTS, smoothing: 1.5 }), { instanceOf: RangeError, message: /smoothing/ });
 	t.throws(() => new AfDetector(RATE, { ...AF_DEFAULTS, onset: 0 }), { instanceOf: RangeError, message: /onset/ });
+	t.throws(() => new AfDetector(RATE, { ...AF_DEFAULTS, minEpisodeS: -1 }), { instanceOf: RangeError, message: /minEpisodeS/ });
 });
 
 test("the per-beat step does not allocate: no garbage collection over a million beats", async (t) => {

@@ -1,10 +1,11 @@
 /**
- * Scoring the AF detector on a beat stream (host/rhythm/af-streams.ts). Per beat: the detector's state after the
- * beat against the reference rhythm at it (AF = "(AFIB"; flutter and beats before the first rhythm annotation left
+ * Scoring the AF detector on a beat stream (host/rhythm/af-streams.ts). Per beat: whether the beat lies inside an
+ * episode the detector reported (dated from its onset event, which a confirmed episode backdates) against the reference rhythm at it (AF = "(AFIB"; flutter and beats before the first rhythm annotation left
  * out of Se/Sp, flutter counted on its own). Per episode of at least 30 s: reference AF episodes are the "(AFIB"
  * segments, those less than 30 s apart joined (a short run of another rhythm inside AF does not end the episode); one
  * is found when a detected episode overlaps it; a detected episode is true when it overlaps reference AF, left out when it overlaps
- * only flutter, false otherwise; onset latency is the first overlapping detection's onset minus the reference onset.
+ * only flutter, false otherwise; onset latency is the first overlapping detection's onset minus the reference onset,
+ * alert latency the same from the beat at which the detector reported that onset (later, for a confirmed episode).
  */
 import { AF_OFFSET, AF_ONSET, AfDetector, type AfParameters } from '../../modules/rhythm/af-detector.ts';
 import { TRUTH_AF, TRUTH_FLUTTER, TRUTH_OTHER, type BeatStream } from './af-streams.ts';
@@ -29,13 +30,16 @@ export interface EpisodeCounts {
   detected: number;
   true: number;
   flutterOnly: number;
-  /** Onset latencies (s) of the found reference episodes. */
+  /** Onset latencies (s) of the found reference episodes, and from when each onset was reported. */
   latencies: number[];
+  alertLatencies: number[];
 }
 
 export interface Episode {
   start: number;
   end: number;
+  /** The sample of the beat at which the detector reported it (its onset event), when it came from the detector. */
+  reported?: number;
 }
 
 export interface StreamResult {
@@ -61,21 +65,18 @@ export function addBeatCounts(into: BeatCounts, c: BeatCounts): BeatCounts {
   return into;
 }
 
-/** Per-beat counts only (the parameter search's inner loop). */
+/** Per-beat counts only (the parameter search's inner loop): a beat is AF when it lies inside a reported episode. */
 export function countBeats(stream: BeatStream, parameters: AfParameters, detected?: Episode[]): BeatCounts {
   const c = emptyBeatCounts();
-  const detector = new AfDetector(stream.sampleRate, parameters);
-  const { sample, rrPrevious, rrNext, ectopic, interrupt, truth } = stream;
-  let onset = -1;
+  const episodes = detectEpisodes(stream, parameters);
+  detected?.push(...episodes);
+  const { sample, interrupt, truth } = stream;
+  let e = 0;
   for (let i = 0; i < sample.length; i++) {
-    const change = interrupt[i] ? detector.interrupt(sample[i]!) : detector.beat(rrPrevious[i]!, rrNext[i]!, ectopic[i] === 1, sample[i]!);
-    if (change === AF_ONSET) onset = sample[i]!;
-    else if (change === AF_OFFSET) {
-      detected?.push({ start: onset, end: sample[i]! });
-      onset = -1;
-    }
     if (interrupt[i]) continue;
-    const af = detector.inAf;
+    const x = sample[i]!;
+    while (e < episodes.length && episodes[e]!.end <= x) e++;
+    const af = e < episodes.length && episodes[e]!.start <= x;
     const t = truth[i];
     if (t === TRUTH_AF) af ? c.tp++ : c.fn++;
     else if (t === TRUTH_OTHER) af ? c.fp++ : c.tn++;
@@ -84,8 +85,31 @@ export function countBeats(stream: BeatStream, parameters: AfParameters, detecte
       if (af) c.flutterAsAf++;
     }
   }
-  if (onset >= 0) detected?.push({ start: onset, end: stream.length });
   return c;
+}
+
+/**
+ * The episodes the detector reports, each from its onset event's sample index (where it began, which a confirmed
+ * episode dates back to) to its offset's; one still running at the end closes at the record's end.
+ */
+export function detectEpisodes(stream: BeatStream, parameters: AfParameters): Episode[] {
+  const detector = new AfDetector(stream.sampleRate, parameters);
+  const { sample, rrPrevious, rrNext, ectopic, interrupt } = stream;
+  const out: Episode[] = [];
+  let onset = -1;
+  let reported = -1;
+  for (let i = 0; i < sample.length; i++) {
+    const change = interrupt[i] ? detector.interrupt(sample[i]!) : detector.beat(rrPrevious[i]!, rrNext[i]!, ectopic[i] === 1, sample[i]!);
+    if (change === AF_ONSET) {
+      onset = detector.onsetSample;
+      reported = sample[i]!;
+    } else if (change === AF_OFFSET) {
+      out.push({ start: onset, end: sample[i]!, reported });
+      onset = -1;
+    }
+  }
+  if (onset >= 0) out.push({ start: onset, end: stream.length, reported });
+  return out;
 }
 
 export function scoreStream(stream: BeatStream, parameters: AfParameters): StreamResult {
@@ -96,9 +120,12 @@ export function scoreStream(stream: BeatStream, parameters: AfParameters): Strea
   const reference = referenceEpisodes(stream, min).filter((e) => e.end - e.start >= min);
   const long = detected.filter((e) => e.end - e.start >= min);
   const latencies: number[] = [];
+  const alertLatencies: number[] = [];
   for (const r of reference) {
     const first = detected.find((e) => e.start < r.end && r.start < e.end);
-    if (first) latencies.push((first.start - r.start) / stream.sampleRate);
+    if (!first) continue;
+    latencies.push((first.start - r.start) / stream.sampleRate);
+    alertLatencies.push(((first.reported ?? first.start) - r.start) / stream.sampleRate);
   }
   const isTrue = long.map((e) => overlaps(e, 'AFIB'));
   const episodes: EpisodeCounts = {
@@ -108,6 +135,7 @@ export function scoreStream(stream: BeatStream, parameters: AfParameters): Strea
     true: isTrue.filter(Boolean).length,
     flutterOnly: long.filter((e, i) => !isTrue[i] && overlaps(e, 'AFL')).length,
     latencies,
+    alertLatencies,
   };
   const afSamples = detected.reduce((n, e) => n + e.end - e.start, 0);
   const refSamples = stream.segments.filter((s) => s.rhythm === 'AFIB').reduce((n, s) => n + s.end - s.start, 0);

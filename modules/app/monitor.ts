@@ -203,7 +203,7 @@ export class Monitor implements SampleSink {
 		if (this.#options.afDetector) {
 			const ectopic = cls >= 0 && ectopicForAf(c.classes[cls], confidence);
 			const afChange = this.af.beat(beat.rrPrevious, beat.rrNext, ectopic, beat.sampleIndex);
-			if (afChange !== AF_NONE) this.#afEvent(afChange, beat.sampleIndex);
+			if (afChange !== AF_NONE) this.#afEvent(afChange, afChange === AF_ONSET ? this.af.onsetSample : beat.sampleIndex);
 		}
 		let flags = beat.rrNext > 0 ? P.BEAT_RR_NEXT : 0;
 		if (cls >= 0) flags |= P.BEAT_CLASSIFIED;

@@ -2,7 +2,9 @@
 // atrial fibrillation in continuous long-term monitoring", Comput Biol Med 65:184-191, 2015: ectopic beats are
 // taken out, the irregularity of an 8-interval sliding window of the remaining RR intervals is smoothed by a
 // one-pole filter and compared with a threshold. Here the irregularity is the median absolute successive difference
-// of the window over its median RR, and a lower threshold ends an episode.
+// of the window over its median RR, and a lower threshold ends an episode. An episode is reported once it has lasted
+// `minEpisodeS` (a Holter's minimum AF duration; the guideline definition of an AF episode is 30 s), and it is dated
+// from where the irregularity rose to the episode level, not from the beat at which it was confirmed.
 // Ectopic beats come from the beat classifier (V, S) and from the RR pattern of a premature beat (short interval,
 // then a compensatory pause); an interval touching an ectopic beat never enters the window, so bigeminy and
 // frequent isolated ectopy leave a regular window; a stretch of WINDOW beats without one normal interval (a ventricular
@@ -33,13 +35,18 @@ export interface AfParameters {
 	 * when slower. 0: no weighting.
 	 */
 	rateReferenceMs: number;
+	/**
+	 * Seconds an episode must last, from where the smoothed irregularity reached `offset`, before it is reported
+	 * (onset events then carry that earlier sample index); shorter irregular stretches are not AF. 0: reported at once.
+	 */
+	minEpisodeS: number;
 }
 
 /**
  * The device stream's choice on all of DS1 by the rule each leave-one-record-out fold uses (best pooled per-beat
  * Se + Sp; `hypertiny rhythm cv`, results/rhythm/af-cv.json; test/rhythm-cli.test.ts holds the two equal).
  */
-export const AF_DEFAULTS: Readonly<AfParameters> = { onset: 52, offset: 39, smoothing: 3, prematurity: 896, rateReferenceMs: 750 };
+export const AF_DEFAULTS: Readonly<AfParameters> = { onset: 56, offset: 42, smoothing: 2, prematurity: 896, rateReferenceMs: 900, minEpisodeS: 30 };
 
 const WINDOW = 8;
 /** Irregularities above this (in 1/1024) are clamped so that one noise burst cannot hold AF for long. */
@@ -55,6 +62,7 @@ export function checkAfParameters(p: AfParameters): void {
 	int("smoothing", 0, 8);
 	int("prematurity", 1, IRREGULARITY_ONE);
 	int("rateReferenceMs", 0, 3000);
+	int("minEpisodeS", 0, 600);
 }
 
 /** The classifier's probability a V call needs before its beat stays out of the AF window (ectopicForAf). */
@@ -79,7 +87,7 @@ export class AfDetector {
 	/** Samples of RR intervals that ended in AF, and of all RR intervals seen (burden = afSamples / samples). */
 	afSamples = 0;
 	samples = 0;
-	/** Beat index of the last onset / offset (sample index as given to beat()). */
+	/** Sample index (as given to beat()) where the last reported episode began / the last one ended. */
 	onsetSample = -1;
 	offsetSample = -1;
 	episodes = 0;
@@ -93,6 +101,11 @@ export class AfDetector {
 	#previousEctopic = true;
 	/** Beats since the last interval that entered the window. */
 	#skipped = 0;
+	/** Where the smoothed irregularity last rose to `offset` (-1: below it), the RR samples since, and whether it has reached `onset` since. */
+	#riseSample = -1;
+	#risenSamples = 0;
+	#armed = false;
+	#minEpisode: number;
 
 	/** Samples per second of the RR intervals and sample indices given to beat(). */
 	readonly sampleRate: number;
@@ -104,16 +117,19 @@ export class AfDetector {
 		this.parameters = parameters;
 		this.sampleRate = sampleRate;
 		this.#rateReference = Math.round((parameters.rateReferenceMs * sampleRate) / 1000);
+		this.#minEpisode = parameters.minEpisodeS * sampleRate;
 	}
 
 	/**
 	 * The next beat: rrPrevious / rrNext in samples (0 when unknown), ectopic when the classifier called it ventricular (the app passes V: modules/app/monitor.ts).
-	 * Returns AF_ONSET or AF_OFFSET when the episode state changed at this beat, else AF_NONE. Allocates nothing.
+	 * Returns AF_ONSET (the episode began at onsetSample, at or before this beat) or AF_OFFSET when the episode state
+	 * changed at this beat, else AF_NONE. Allocates nothing.
 	 */
 	beat(rrPrevious: number, rrNext: number, ectopic: boolean, sampleIndex: number): number {
 		if (rrPrevious > 0) {
 			this.samples += rrPrevious;
 			if (this.inAf) this.afSamples += rrPrevious;
+			else if (this.#riseSample >= 0) this.#risenSamples += rrPrevious;
 		}
 		const median = this.#count >= WINDOW / 2 ? this.#median() : 0;
 		const p = this.parameters;
@@ -123,24 +139,42 @@ export class AfDetector {
 		const isEctopic = ectopic || premature;
 		const normalInterval = rrPrevious > 0 && !isEctopic && !this.#previousEctopic;
 		this.#previousEctopic = isEctopic;
-		if (!normalInterval) return ++this.#skipped === 2 * WINDOW ? this.#restart(sampleIndex) : AF_NONE;
-		this.#skipped = 0;
-		this.#add(rrPrevious);
-		if (this.#count < WINDOW) return AF_NONE;
-		const x = this.#irregularity();
-		this.smoothed += (x - this.smoothed) >> p.smoothing;
-		if (!this.inAf && this.smoothed >= p.onset) {
-			this.inAf = true;
-			this.onsetSample = sampleIndex;
-			this.episodes++;
-			return AF_ONSET;
+		if (!normalInterval) {
+			if (++this.#skipped === 2 * WINDOW) return this.#restart(sampleIndex);
+		} else {
+			this.#skipped = 0;
+			this.#add(rrPrevious);
+			if (this.#count === WINDOW) {
+				const x = this.#irregularity();
+				this.smoothed += (x - this.smoothed) >> p.smoothing;
+			}
 		}
-		if (this.inAf && this.smoothed < p.offset) {
+		return this.#episode(sampleIndex);
+	}
+
+	/** The episode state after this beat's smoothed irregularity. */
+	#episode(sampleIndex: number): number {
+		const p = this.parameters;
+		if (this.smoothed < p.offset) {
+			this.#riseSample = -1;
+			this.#armed = false;
+			if (!this.inAf) return AF_NONE;
 			this.inAf = false;
 			this.offsetSample = sampleIndex;
 			return AF_OFFSET;
 		}
-		return AF_NONE;
+		if (this.inAf) return AF_NONE;
+		if (this.#riseSample < 0) {
+			this.#riseSample = sampleIndex;
+			this.#risenSamples = 0;
+		}
+		if (this.smoothed >= p.onset) this.#armed = true;
+		if (!this.#armed || sampleIndex - this.#riseSample < this.#minEpisode) return AF_NONE;
+		this.inAf = true;
+		this.onsetSample = this.#riseSample;
+		this.afSamples += this.#risenSamples;
+		this.episodes++;
+		return AF_ONSET;
 	}
 
 	/**
@@ -155,10 +189,7 @@ export class AfDetector {
 	#restart(sampleIndex: number): number {
 		this.#count = this.#next = this.#skipped = 0;
 		this.smoothed = 0;
-		if (!this.inAf) return AF_NONE;
-		this.inAf = false;
-		this.offsetSample = sampleIndex;
-		return AF_OFFSET;
+		return this.#episode(sampleIndex);
 	}
 
 	/** AF burden in permille of the RR time seen (0 before any). */
