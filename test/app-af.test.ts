@@ -55,7 +55,7 @@ mitdbTest("record 201: AF onset and offset events, as the host's detector comput
 	t.true(lines.some((l) => l.startsWith("atrial fibrillation ended")));
 });
 
-mitdbTest("config afDetector false: the same beats, no AF event (what bench:m4app subtracts to cost the rhythm layer)", async (t) => {
+mitdbTest("config afDetector false: the same beats, no AF event and no AF rule (what bench:m4app subtracts to cost the rhythm layer)", async (t) => {
 	const full = await loadRecording("201");
 	const recording = { ...full, samples: full.samples.slice(0, 120 * full.sampleRate) };
 	const on = await runApp({ recording, model: TRAINED_DEFAULT, config: { traceBeats: false } });
@@ -64,5 +64,22 @@ mitdbTest("config afDetector false: the same beats, no AF event (what bench:m4ap
 	const isAf = (e: P.EventPacket) => e.kind === P.EVENT_AF_ONSET || e.kind === P.EVENT_AF_OFFSET;
 	t.true(eventsOf(on).some(isAf), "record 201 starts in AF");
 	t.false(eventsOf(off).some(isAf));
-	t.deepEqual(off.of(P.BEAT), on.of(P.BEAT), "beats and classes do not depend on the detector");
+	// The same beats; the classes differ only where the detector reported AF, and only as modules/rhythm/beat-in-af.ts
+	// says: a beat the model called S is reported N.
+	const classes = P.decodeClassNames(on.values.get(P.CLASS_NAMES)!);
+	const beatsOn = on.of(P.BEAT).map(P.decodeBeat);
+	const beatsOff = off.of(P.BEAT).map(P.decodeBeat);
+	t.deepEqual(beatsOn.map((b) => [b.sampleIndex, b.rrPrevious, b.rrNext]), beatsOff.map((b) => [b.sampleIndex, b.rrPrevious, b.rrNext]));
+	const host = new AfDetector(full.sampleRate);
+	let relabelled = 0;
+	beatsOn.forEach((b, i) => {
+		const before = beatsOff[i]!;
+		const name = (x: P.BeatPacket) => (x.classIndex === undefined ? "-" : classes[x.classIndex]);
+		if (host.inAf && name(before) === "S") {
+			t.is(name(b), "N", `beat at ${b.sampleIndex}: S during AF is reported N`);
+			relabelled++;
+		} else t.is(name(b), name(before), `beat at ${b.sampleIndex} outside AF or not S`);
+		host.beat(b.rrPrevious, b.rrNext, ectopicForAf(name(b), b.confidence), b.sampleIndex);
+	});
+	t.true(relabelled > 0, "the model calls some beats of 201's AF S, and the app reports them N");
 });

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import type { DatasetIndex } from "../data/dataset-format.ts";
 import { Rng } from "../pack/rng.ts";
+import { decideWithRhythm, type BeatOrder, type OutputQuant } from "./af-context.ts";
 import { biasedClasses, tuneBiases } from "./decision-bias.ts";
 import { quantile } from "./bootstrap.ts";
 
@@ -33,6 +34,8 @@ export interface OutOfFold {
 	/** int8 [window][classes] from the lead the model reads (MLII) and, when trained so, the second lead. */
 	outputs: Int8Array;
 	outputs2: Int8Array | null;
+	/** Each fold model's output quantization (by fold), when every checkpoint gave it: the app's rhythm rule needs the confidences. */
+	quant?: Record<number, OutputQuant> | null;
 }
 
 /** A fold model's held-out part (checkpoint predictions). */
@@ -41,10 +44,12 @@ export interface FoldPart {
 	index: Uint32Array;
 	outputs: Int8Array;
 	outputs2: Int8Array | null;
+	output?: OutputQuant;
 }
 
 interface Checkpointish {
 	classes: string[];
+	output?: OutputQuant;
 	provenance: { fold?: number; seed?: number };
 	predictions?: Record<string, string>;
 }
@@ -67,6 +72,7 @@ export function readFoldPart(path: string): { classes: string[]; seed: number; p
 			index: new Uint32Array(idx.slice().buffer),
 			outputs: new Int8Array(bytes(p["validation_outputs"]).slice().buffer),
 			outputs2: p["validation2_outputs"] ? new Int8Array(bytes(p["validation2_outputs"]).slice().buffer) : null,
+			...(c.output ? { output: { scale: c.output.scale, zero_point: c.output.zero_point } } : {}),
 		},
 	};
 }
@@ -88,7 +94,8 @@ export function poolFolds(seed: number, classes: number, parts: FoldPart[], ds1C
 		outputs.set(parts[j].outputs.subarray(i * classes, (i + 1) * classes), w * classes);
 		if (outputs2) outputs2.set(parts[j].outputs2!.subarray(i * classes, (i + 1) * classes), w * classes);
 	});
-	return { seed, classes, index, fold, outputs, outputs2 };
+	const quant = parts.every((p) => p.output) ? Object.fromEntries(parts.map((p) => [p.fold, p.output!])) : null;
+	return { seed, classes, index, fold, outputs, outputs2, quant };
 }
 
 /**
@@ -302,6 +309,9 @@ export function recordIntervals(info: WindowInfo, predicted: Uint8Array, resampl
 
 export interface SeedResult {
 	seed: number;
+	/** Whether the classes are the app's, rhythm rule included (reportedClasses), and the figures without that rule. */
+	rhythm_rule: boolean;
+	without_rhythm_rule: { S_f1: number | null; V_f1: number | null; false_v_per_hour: number } | null;
 	/** Biases tuned on all folds' outputs (what this seed's shipped model would carry), and per held-out fold. */
 	biases: number[];
 	biases_per_fold: Record<number, number[]>;
@@ -310,13 +320,31 @@ export interface SeedResult {
 	intervals: ReturnType<typeof recordIntervals>;
 }
 
-/** d1: the lead-1 decisions of crossValidatedDecisions under `policy`, when the caller has them already. */
+/**
+ * The classes the app reports for a seed's decisions on one lead: with `order` (and the fold models' output
+ * quantization), the rhythm rule of host/eval/af-context.ts applied; without, the decisions themselves.
+ */
+export function reportedClasses(oof: OutOfFold, outputs: Int8Array, decided: Uint8Array, classNames: readonly string[], order?: BeatOrder): Uint8Array {
+	if (!order || !oof.quant) return decided;
+	const quant = oof.quant;
+	return decideWithRhythm(order, outputs, classNames, decided, (w) => quant[oof.fold[w]!]!).classes;
+}
+
+/**
+ * d1: the lead-1 decisions of crossValidatedDecisions under `policy`, when the caller has them already; order: the
+ * windows' beat order, to score the classes as the app reports them (reportedClasses).
+ */
 export function seedResult(oof: OutOfFold, info: WindowInfo, classNames: readonly string[], policy: BiasPolicy = "tuned",
-	d1 = crossValidatedDecisions(oof, info.labels, oof.outputs, policy)): SeedResult {
-	const lead2 = oof.outputs2 ? beatFigures(info, crossValidatedDecisions(oof, info.labels, oof.outputs2, policy).classes, classNames) : null;
+	d1 = crossValidatedDecisions(oof, info.labels, oof.outputs, policy), order?: BeatOrder): SeedResult {
+	const lead1 = reportedClasses(oof, oof.outputs, d1.classes, classNames, order);
+	const lead2 = oof.outputs2 ? beatFigures(info, reportedClasses(oof, oof.outputs2, crossValidatedDecisions(oof, info.labels, oof.outputs2, policy).classes, classNames, order), classNames) : null;
+	const rhythmRule = lead1 !== d1.classes;
+	const plain = rhythmRule ? beatFigures(info, d1.classes, classNames) : null;
 	return {
-		seed: oof.seed, biases: d1.all, biases_per_fold: d1.perFold,
-		lead1: beatFigures(info, d1.classes, classNames), lead2, intervals: recordIntervals(info, d1.classes),
+		seed: oof.seed, rhythm_rule: rhythmRule,
+		without_rhythm_rule: plain && { S_f1: plain.per_class["S"]?.f1 ?? null, V_f1: plain.per_class["V"]?.f1 ?? null, false_v_per_hour: plain.false_v_per_hour.all },
+		biases: d1.all, biases_per_fold: d1.perFold,
+		lead1: beatFigures(info, lead1, classNames), lead2, intervals: recordIntervals(info, lead1),
 	};
 }
 

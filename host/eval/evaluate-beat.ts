@@ -1,12 +1,13 @@
 // `hypertiny eval` for beat models of the AAMI N/S/V/F task (aami4, issue 14): the packed model over DS1 (the
 // shipped model's own training records: for reproducing its figures and float-vs-integer agreement) or DS2 (once
-// per released model), by the integer engine, decided by META.decision_bias, scored as host/eval/cv.ts scores
+// per released model), by the integer engine, decided by META.decision_bias and the app's AF rule, scored as host/eval/cv.ts scores
 // cross-validation: per-class Se/+P/F1 (AAMI EC57), false V per hour overall and per rhythm, the second lead,
 // record-bootstrap intervals.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { Dataset } from "../data/dataset-format.ts";
 import { beatFigures, recordIntervals, windowInfoOf, type BeatFigures } from "./cv.ts";
+import { beatOrderOf, decideWithRhythm, type OutputQuant } from "./af-context.ts";
 import { biasedClasses } from "./decision-bias.ts";
 import { runWindows } from "./engine.ts";
 import { datasetInputs, modelInfo } from "./evaluate.ts";
@@ -28,13 +29,15 @@ export interface BeatEvalRow {
 	lead1: BeatFigures;
 	lead1_ci95: ReturnType<typeof recordIntervals>;
 	lead2: BeatFigures;
-	/** Windows whose class equals the float model's (its sidecar), or null without a usable sidecar. */
+	/** Windows whose class (before the AF rule, which the float sidecar does not apply) equals the float model's, or null without a usable sidecar. */
 	agreement: number | null;
 	agreement_windows: number;
 	engine: string;
 }
 
-export const BIAS_RULE = "argmax of the int8 logits plus META.decision_bias (ties to the lower class index); biases chosen on DS1 cross-validation";
+/** The decision as released before the app's AF rule (results/mitbih/release-beat4.json still reads so). */
+export const BIAS_RULE_PLAIN = "argmax of the int8 logits plus META.decision_bias (ties to the lower class index); biases chosen on DS1 cross-validation";
+export const BIAS_RULE = `${BIAS_RULE_PLAIN}; while the app's AF detector reports AF, S is reported N (modules/rhythm/beat-in-af.ts)`;
 
 export function isBeatModel(path: string): boolean {
 	try {
@@ -53,7 +56,10 @@ interface BeatSidecar {
 export async function evaluateBeatModel(o: {
 	modelPath: string; split: BeatSplit; dataset: Dataset; dataDir: string; engine?: "native" | "ref"; threads?: number; cacheDir?: string;
 	sidecar?: string; notice?: (line: string) => void;
+	/** Apply the app's AF rule (BIAS_RULE; the default) or decide as releases before it did (BIAS_RULE_PLAIN). */
+	rhythmRule?: boolean;
 }): Promise<BeatEvalRow> {
+	const rhythmRule = o.rhythmRule ?? true;
 	const info = modelInfo(o.modelPath, [BEAT_TASK]);
 	const ds = o.dataset;
 	if (JSON.stringify(info.classes) !== JSON.stringify(BEAT_CLASSES)) throw new Error(`${o.modelPath}: an ${BEAT_TASK} model has classes ${BEAT_CLASSES.join(", ")}, not ${info.classes.join(", ")}`);
@@ -65,8 +71,15 @@ export async function evaluateBeatModel(o: {
 	const run = (lead: 1 | 2): Int8Array =>
 		runWindows(o.modelPath, info.model, datasetInputs(ds, info, first, count, lead, o.modelPath), { engine: o.engine ?? "native", threads: o.threads, cacheDir: o.cacheDir });
 	const windowInfo = windowInfoOf(ds.index, ds.aami5, ds.rhythm, ds.record, first, count);
-	const predicted = biasedClasses(run(1), 4, bias);
-	const predicted2 = biasedClasses(run(2), 4, bias);
+	const output = meta["output"] as OutputQuant | undefined;
+	if (!output || !(output.scale > 0) || !Number.isInteger(output.zero_point)) throw new Error(`${o.modelPath}: META has no valid output quantization`);
+	const order = beatOrderOf(ds.index, ds.features, ds.record, ds.sample, first, count);
+	const outputs1 = run(1);
+	const outputs2 = run(2);
+	const decided = biasedClasses(outputs1, 4, bias);
+	const decided2 = biasedClasses(outputs2, 4, bias);
+	const predicted = rhythmRule ? decideWithRhythm(order, outputs1, BEAT_CLASSES, decided, () => output).classes : decided;
+	const predicted2 = rhythmRule ? decideWithRhythm(order, outputs2, BEAT_CLASSES, decided2, () => output).classes : decided2;
 
 	let agreement: number | null = null;
 	let agreementWindows = 0;
@@ -82,14 +95,14 @@ export async function evaluateBeatModel(o: {
 				const w = idx[i]! - first;
 				if (w < 0 || w >= count) continue;
 				agreementWindows++;
-				if (cls[i] === predicted[w]) same++;
+				if (cls[i] === decided[w]) same++;
 			}
 			agreement = agreementWindows ? same / agreementWindows : null;
 		}
 	}
 	return {
 		name: info.name, family: info.family, task: BEAT_TASK, split: o.split, flash_bytes: info.blob.length, windows: count,
-		records: new Set(windowInfo.record).size, decision_bias: bias, decision: BIAS_RULE,
+		records: new Set(windowInfo.record).size, decision_bias: bias, decision: rhythmRule ? BIAS_RULE : BIAS_RULE_PLAIN,
 		lead1: beatFigures(windowInfo, predicted, BEAT_CLASSES), lead1_ci95: recordIntervals(windowInfo, predicted),
 		lead2: beatFigures(windowInfo, predicted2, BEAT_CLASSES),
 		agreement, agreement_windows: agreementWindows, engine: o.engine ?? "native",

@@ -62,6 +62,8 @@ export class Classifier {
 	#allFeatures = new Float32Array(BEAT_FEATURE_COUNT);
 	#featureValues = NO_FEATURES;
 	#probabilities = new Float64Array(MAX_CLASSES);
+	/** The softmax denominator of the last classify() (#probabilities hold its numerators). */
+	#sum = 1;
 	#output: { scale: number; zero_point: number } = { scale: 1, zero_point: 0 };
 
 	constructor(o: ClassifierOptions) {
@@ -172,9 +174,22 @@ export class Classifier {
 				}
 			}
 		}
+		this.#sum = sum;
 		this.classIndex = best;
 		this.confidence = p[best] / sum;
 		return best;
+	}
+
+	/**
+	 * Reports the last beat as class `cls` instead (the app's rhythm rule: modules/rhythm/beat-in-af.ts), its
+	 * confidence that class's probability. Allocates nothing.
+	 */
+	reportAs(cls: number): number {
+		if (cls !== this.classIndex) {
+			this.classIndex = cls;
+			this.confidence = this.#probabilities[cls] / this.#sum;
+		}
+		return cls;
 	}
 
 	#fail(status: number, code: number, message: string): void {

@@ -10,6 +10,7 @@ import type { InputDescription, SampleBlock, SampleSink } from "./input-api.ts";
 import { configFlag } from "./config.ts";
 import { Rhythm } from "./rhythm.ts";
 import { AF_NONE, AF_ONSET, AfDetector, ectopicForAf } from "../rhythm/af-detector.ts";
+import { classDuringAf } from "../rhythm/beat-in-af.ts";
 import { ApneaMinutes } from "./apnea-minutes.ts";
 
 export interface MonitorOptions {
@@ -193,6 +194,8 @@ export class Monitor implements SampleSink {
 		let confidence = 0;
 		if (c.ready) {
 			cls = c.classify(beat);
+			// the AF state of the beats before this one: the detector hears this beat below
+			if (this.af.inAf) cls = c.reportAs(classDuringAf(c.classes, cls));
 			confidence = c.confidence;
 			this.beatsClassified++;
 			if (this.#options.traceLogits) this.#traceLogits(beat.sampleIndex);
