@@ -110,3 +110,33 @@ test("meanSd is the sample standard deviation over defined values", (t) => {
 	t.deepEqual(meanSd([1, 3, null]), { mean: 2, sd: Math.SQRT2, n: 2 });
 	t.is(meanSd([null]), null);
 });
+
+test("seedResult with the beats' order scores the classes the app reports (S in AF reported N) and keeps the plain figures beside", (t) => {
+	// One record: 40 regular beats, then 200 irregular ones; every beat's logits call S, its label is N.
+	const n = 240;
+	const rr: number[] = [];
+	let x = 12345;
+	for (let i = 0; i < n; i++) rr.push(i < 40 ? 288 : 126 + ((x = (x * 1103515245 + 12345) >>> 0) >>> 8) % 271);
+	const sample = new Uint32Array(n);
+	let at = 0;
+	rr.forEach((r, i) => (sample[i] = at += r));
+	const order = { sampleRate: 360, records: [Array.from({ length: n }, (_, i) => i)], sample, rrPrevious: Int32Array.from(rr), rrNext: Int32Array.from(rr.map((_, i) => rr[i + 1] ?? 0)) };
+	const out: number[] = [];
+	for (let i = 0; i < n; i++) out.push(10, 40, -60, -60);
+	const oof = { seed: 1, classes: 4, index: Uint32Array.from(rr.keys()), fold: new Uint8Array(n).fill(1), outputs: Int8Array.from(out), outputs2: null, quant: { 1: { scale: 0.05, zero_point: 0 } } };
+	const labels = new Uint8Array(n);
+	labels[0] = 1; // one true S, in sinus rhythm, so SVEB F1 is defined
+	const info: WindowInfo = { labels, rhythm: rr.map(() => "N"), record: new Uint16Array(n).fill(100), rhythmHours: { N: 1 } };
+	const plain = seedResult(oof, info, ["N", "S", "V", "F"], "zero");
+	t.false(plain.rhythm_rule);
+	t.is(plain.without_rhythm_rule, null);
+	const ruled = seedResult(oof, info, ["N", "S", "V", "F"], "zero", undefined, order);
+	t.true(ruled.rhythm_rule);
+	t.is(ruled.without_rhythm_rule!.S_f1, plain.lead1.per_class["S"]!.f1);
+	const fpPlain = plain.lead1.per_class["S"]!.fp;
+	const fpRuled = ruled.lead1.per_class["S"]!.fp;
+	t.true(fpRuled < fpPlain - 100, `S false positives ${fpPlain} -> ${fpRuled}: the irregular stretch is AF, its S calls N`);
+	t.true(ruled.lead1.per_class["S"]!.f1! > plain.lead1.per_class["S"]!.f1!);
+	const noQuant = seedResult({ ...oof, quant: null }, info, ["N", "S", "V", "F"], "zero", undefined, order);
+	t.false(noQuant.rhythm_rule, "without the fold models' output quantization the rule cannot be replayed, and is not");
+});

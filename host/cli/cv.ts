@@ -81,7 +81,9 @@ export function recipeCv(name: string, sweep: string, data: ReturnType<typeof ds
 			const outside = p.index.find((i) => i >= data.count);
 			if (outside !== undefined) throw new Error(`${name} seed ${seed} fold ${p.fold}: window ${outside} is not in DS1`);
 		}
-		return poolFolds(seed, classes.length, e.parts, data.count);
+		const oof = poolFolds(seed, classes.length, e.parts, data.count);
+		if (!oof.quant) throw new Error(`${name} seed ${seed}: a fold checkpoint has no output quantization, so the app's AF rule cannot be replayed`);
+		return oof;
 	});
 	// Each policy's lead-1 decisions decide between them; the figures (lead 2, bootstrap) only for the one kept.
 	const decisions = Object.fromEntries(BIAS_POLICIES.map((p) => [p, pooled.map((oof) => crossValidatedDecisions(oof, data.info.labels, oof.outputs, p))])) as Record<BiasPolicy, ReturnType<typeof crossValidatedDecisions>[]>;

@@ -5,7 +5,7 @@
 // of the window over its median RR, and a lower threshold ends an episode. An episode is reported once it has lasted
 // `minEpisodeS` (a Holter's minimum AF duration; the guideline definition of an AF episode is 30 s), and it is dated
 // from where the irregularity rose to the episode level, not from the beat at which it was confirmed.
-// Ectopic beats come from the beat classifier (V, S) and from the RR pattern of a premature beat (short interval,
+// Ectopic beats come from the beat classifier (confident V: ectopicForAf) and from the RR pattern of a premature beat (short interval,
 // then a compensatory pause); an interval touching an ectopic beat never enters the window, so bigeminy and
 // frequent isolated ectopy leave a regular window; a stretch of WINDOW beats without one normal interval (a ventricular
 // rhythm, a long run) restarts the window and ends an episode, since nothing shows the atria fibrillate. Integers
