@@ -146,10 +146,14 @@ export class AfDetector {
 			this.#add(rrPrevious);
 			if (this.#count === WINDOW) {
 				const x = this.#irregularity();
-				this.smoothed += (x - this.smoothed) >> p.smoothing;
+				const s = (this.smoothed += (x - this.smoothed) >> p.smoothing);
+				// the common beats, in an episode or well out of one, without a method call (the device pays per beat)
+				if (this.inAf ? s >= p.offset : s < p.offset && this.#riseSample < 0) return AF_NONE;
+				return this.#episode(sampleIndex);
 			}
 		}
-		return this.#episode(sampleIndex);
+		// the irregularity is unchanged: only time can confirm an episode in waiting
+		return this.#armed && !this.inAf ? this.#episode(sampleIndex) : AF_NONE;
 	}
 
 	/** The episode state after this beat's smoothed irregularity. */
