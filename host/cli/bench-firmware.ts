@@ -28,8 +28,8 @@ const RAM_RECORDS = ["119", "203"];
 
 const USAGE = `usage: hypertiny bench:firmware [--model M.htpw] [--stored S.htpw] [--large L.htpw] [--out DIR] [--measure [--records R,R]]
   --model   the default HyperTinyPW model (default: models/default.htpw, else test/fixtures/tiny-hyper.htpw)
-  --stored  the all-stored INT8 baseline (default: the first models/*.htpw of family separable-int8 and the default's
-            task, else of any task, else the default model's
+  --stored  the all-stored INT8 baseline (default: models/<the default's META name>-int8.htpw, else the first
+            models/*.htpw of family separable-int8 and the default's task, else of any task, else the default model's
             all-stored twin: the same network with every generated PW synthesized once and stored as INT8)
   --large   the paper's large CNN (default: the first models/*.htpw of family cnn-large, the default's task first;
             without one its row says so)
@@ -132,9 +132,12 @@ export async function benchFirmwareCommand(args: string[]): Promise<number> {
 	const work = mkdtempSync(join(tmpdir(), "hypertiny-firmware-"));
 	try {
 		const defaultPath = resolve(values.model ?? defaultModel());
-		const task = readModel(new Uint8Array(readFileSync(defaultPath))).meta?.task;
+		const defaultMeta = readModel(new Uint8Array(readFileSync(defaultPath))).meta;
+		const task = defaultMeta?.task;
 		const candidates: Candidate[] = [{ name: "default", title: "default HyperTinyPW model", path: defaultPath, label: label(defaultPath) }];
-		const storedPath = values.stored ?? firstModel("separable-int8", task);
+		// the default recipe's own baseline (recipe name + "-int8", as host/train/recipes.ts names them) when shipped
+		const recipeTwin = join(ROOT, "models", `${String(defaultMeta?.name ?? "")}-int8.htpw`);
+		const storedPath = values.stored ?? (defaultMeta?.name && existsSync(recipeTwin) ? recipeTwin : firstModel("separable-int8", task));
 		if (storedPath) candidates.push({ name: "stored", title: "all-stored INT8 baseline", path: resolve(storedPath), label: label(resolve(storedPath)) });
 		else {
 			const twin = join(work, "stored-twin.htpw");
