@@ -35,7 +35,7 @@ export interface BeatEvalRow {
 	engine: string;
 }
 
-/** The decision as released before the app's AF rule (results/mitbih/release-beat4.json still reads so). */
+/** The decision as released before the app's AF rule (release-beat4.json and release-beat4-adaptive.json in results/mitbih read so). */
 export const BIAS_RULE_PLAIN = "argmax of the int8 logits plus META.decision_bias (ties to the lower class index); biases chosen on DS1 cross-validation";
 export const BIAS_RULE = `${BIAS_RULE_PLAIN}; while the app's AF detector reports AF, S is reported N (modules/rhythm/beat-in-af.ts)`;
 
