@@ -2,7 +2,9 @@
 // (host/eval/af-context.ts): while the AF detector reports AF, S is reported N; nothing changes outside AF.
 import test from "ava";
 import { classDuringAf } from "../modules/rhythm/beat-in-af.ts";
-import { decideWithRhythm, type BeatOrder } from "../host/eval/af-context.ts";
+import { beatOrderOf, decideWithRhythm, type BeatOrder } from "../host/eval/af-context.ts";
+import type { DatasetIndex } from "../host/data/dataset-format.ts";
+import { RR_FEATURE_COUNT, RR_FEATURE_NAMES, RrContext } from "../modules/ecg/rr-features.ts";
 import { Xorshift32 } from "../modules/runtime/xorshift32.ts";
 
 const NSVF = ["N", "S", "V", "F"];
@@ -67,4 +69,20 @@ test("decideWithRhythm: trigeminy is not AF, so its S calls stay S and its V cal
 		t.is(inAf.indexOf(1), -1, `output scale ${scale}`);
 		t.deepEqual(classes, decided);
 	}
+});
+
+test("beatOrderOf reads back the RR intervals the C RR context encoded in rr_pre_s / rr_post_s, and orders each record's beats in time", (t) => {
+	const rate = 360;
+	const rr = [250, 288, 301, 120, 700, 1000, 288, 389];
+	const context = new RrContext(rate);
+	const features = new Float32Array(rr.length * RR_FEATURE_COUNT);
+	rr.forEach((r, i) => context.next(r, rr[i + 1] ?? 288, features, i * RR_FEATURE_COUNT));
+	// two records, their windows interleaved and out of time order in the arrays
+	const record = Uint16Array.from(rr, (_, i) => (i % 2 === 0 ? 100 : 101));
+	const sample = Uint32Array.from(rr, (_, i) => 10000 - i);
+	const index = { sampleRate: rate, features: [...RR_FEATURE_NAMES] } as unknown as DatasetIndex;
+	const order = beatOrderOf(index, features, record, sample, 0, rr.length);
+	t.deepEqual([...order.rrPrevious], rr);
+	t.deepEqual([...order.rrNext], rr.map((_, i) => rr[i + 1] ?? 288));
+	t.deepEqual(order.records, [[6, 4, 2, 0], [7, 5, 3, 1]]);
 });

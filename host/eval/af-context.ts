@@ -8,7 +8,7 @@ import type { DatasetIndex } from "../data/dataset-format.ts";
 import { AF_DEFAULTS, AfDetector, ectopicForAf } from "../../modules/rhythm/af-detector.ts";
 import { classDuringAf } from "../../modules/rhythm/beat-in-af.ts";
 
-/** The features rr_pre_s / rr_post_s are RR in seconds minus this (modules/ecg/rr-features.ts). */
+/** The features rr_pre_s / rr_post_s are RR in seconds minus this (CENTRE_S of native/src/ht_ecg_rr.c, which computes them; test/beat-in-af holds the two equal). */
 const RR_S_OFFSET = 0.8;
 
 /** Each window's place in its record's beat sequence: windows [first, first + count) of a dataset. */
