@@ -7,6 +7,7 @@
 import type { DatasetIndex } from "../data/dataset-format.ts";
 import { AF_DEFAULTS, AfDetector, ectopicForAf } from "../../modules/rhythm/af-detector.ts";
 import { classDuringAf } from "../../modules/rhythm/beat-in-af.ts";
+import { softmaxNumerators } from "../../modules/app/softmax.ts";
 
 /** The features rr_pre_s / rr_post_s are RR in seconds minus this (CENTRE_S of native/src/ht_ecg_rr.c, which computes them; test/beat-in-af holds the two equal). */
 const RR_S_OFFSET = 0.8;
@@ -69,11 +70,8 @@ export function decideWithRhythm(order: BeatOrder, outputs: Int8Array, className
 			}
 			const cls = classes[w]!;
 			const { scale, zero_point } = quant(w);
-			let max = -Infinity;
-			for (let j = 0; j < k; j++) max = Math.max(max, (p[j] = (outputs[w * k + j]! - zero_point) * scale));
-			let sum = 0;
-			for (let j = 0; j < k; j++) sum += Math.exp(p[j]! - max);
-			const confidence = Math.exp(p[cls]! - max) / sum;
+			const sum = softmaxNumerators(outputs, w * k, k, zero_point, scale, p);
+			const confidence = p[cls]! / sum;
 			detector.beat(order.rrPrevious[w]!, order.rrNext[w]!, ectopicForAf(classNames[cls], confidence), order.sample[w]!);
 		}
 	}

@@ -9,6 +9,7 @@ import { beatInputPlan, writeBeatInput, type BeatInputPlan } from "../runtime/be
 import type { Interpreter } from "../runtime/interpreter.ts";
 import type { SynthesisPolicy } from "../runtime/synthesis-cache.ts";
 import { openModel } from "./packed-model.ts";
+import { softmaxNumerators } from "./softmax.ts";
 import { MAX_CLASSES, MODEL_INCOMPATIBLE, MODEL_MISSING, MODEL_READY } from "../ble/protocol.ts";
 /** The class alerts are about (runs of ventricular beats). */
 const ALERT_CLASS_NAME = "V";
@@ -144,20 +145,7 @@ export class Classifier {
 		const out = interpreter.output;
 		const p = this.#probabilities;
 		const n = out.length;
-		const scale = this.#output.scale;
-		const zero = this.#output.zero_point;
-		let max = -Infinity;
-		for (let i = 0; i < n; i++) {
-			const v = (out[i] - zero) * scale;
-			p[i] = v;
-			if (v > max) max = v;
-		}
-		let sum = 0;
-		for (let i = 0; i < n; i++) {
-			const e = Math.exp(p[i] - max);
-			p[i] = e;
-			sum += e;
-		}
+		const sum = softmaxNumerators(out, 0, n, this.#output.zero_point, this.#output.scale, p);
 		// Only the probabilities the decision reads are divided by the sum (typed-array reads and writes cost the
 		// device more than the arithmetic); each is the same double as with every p[i] divided.
 		let best = 0;
