@@ -50,6 +50,8 @@ def parse(argv=None):
                    help="W: each training window stretched about its R peak by a factor uniform in [1-W, 1+W] (0: off)")
     p.add_argument("--baseline-offset", type=float, default=0.0,
                    help="MV: each training window shifted by a baseline offset uniform in ±MV mV (0: off)")
+    p.add_argument("--rr-swap", type=float, default=0.0,
+                   help="probability that an N training window outside AF takes the RR features of an N beat inside AF")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     g = p.add_argument_group("generator (hyper-* families)")

@@ -33,9 +33,10 @@ def net_input(x, f=None, dtype=torch.float32):
 
 
 class Split:
-    def __init__(self, x, y, record, index, f=None):
+    def __init__(self, x, y, record, index, f=None, af=None):
         self.x, self.y, self.record, self.index = x, y, record, index  # index: positions in the whole dataset
         self.f = f  # [n][features] or None (a model without feature channels)
+        self.af = af  # [n] bool: the beat lies inside an (AFIB segment; None where the dataset has no rhythms
 
     def inputs(self, idx=None, dtype=torch.float32):
         if idx is None:
@@ -59,7 +60,8 @@ class Split:
             k = max(1, int(round(n * len(idx) / len(self))))
             pick.append(rng.choice(idx, size=min(k, len(idx)), replace=False))
         pick = np.sort(np.concatenate(pick))
-        return Split(self.x[pick], self.y[pick], self.record[pick], self.index[pick], self.features_of(pick))
+        return Split(self.x[pick], self.y[pick], self.record[pick], self.index[pick], self.features_of(pick),
+                     None if self.af is None else self.af[pick])
 
 
 def index_sha256(directory):
@@ -109,6 +111,8 @@ def load(directory, task, features=True, feature_names=None, fold=None, second_l
         if second_lead:
             feats2 = _fromfile(directory, files, "features2", "<f4", n, len(all_names))[:, columns]
     x2 = _fromfile(directory, files, "windows2", "<f4", n, w) if second_lead else None
+    rhythms = index.get("rhythms") or []
+    af = (_fromfile(directory, files, "rhythm", np.uint8, n) == rhythms.index("AFIB")) if "rhythm" in files and "AFIB" in rhythms else None
 
     if fold is None:
         parts = {name: np.flatnonzero(split == code) for code, name in enumerate(SPLITS[:2])}
@@ -126,13 +130,14 @@ def load(directory, task, features=True, feature_names=None, fold=None, second_l
     parts["train"] = parts["train"][y[parts["train"]] < excluded]
 
     def make(idx, xs, fs):
-        return Split(xs[idx], y[idx], record[idx], idx, None if fs is None else fs[idx])
+        return Split(xs[idx], y[idx], record[idx], idx, None if fs is None else fs[idx], None if af is None else af[idx])
 
     out = {name: make(idx, x, feats) for name, idx in parts.items()}
     if second_lead:
         tr = parts["train"]
         out["train"] = Split(np.concatenate([x[tr], x2[tr]]), np.concatenate([y[tr], y[tr]]),
                              np.concatenate([record[tr], record[tr]]), np.concatenate([tr, tr]),
-                             None if feats is None else np.concatenate([feats[tr], feats2[tr]]))
+                             None if feats is None else np.concatenate([feats[tr], feats2[tr]]),
+                             None if af is None else np.concatenate([af[tr], af[tr]]))
         out["validation2"] = make(parts["validation"], x2, feats2)
     return index, classes, out, (names if feats is not None else [])

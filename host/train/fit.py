@@ -12,7 +12,7 @@ import torch
 
 from . import data, export, models
 from .budget import estimate_bytes, executed_macs_per_window, macs_per_window
-from .loop import class_weights, log, predict, train_phase
+from .loop import RrSwap, class_weights, log, predict, train_phase
 from .metrics import decide, summary, tune_threshold
 
 
@@ -104,8 +104,11 @@ def fit(args):
         raise SystemExit(f"--amplitude {args.amplitude}: give LO,HI with 0 < LO <= HI")
     if not 0 <= args.time_warp < 0.5 or not 0 <= args.baseline_offset <= 5:
         raise SystemExit(f"--time-warp {args.time_warp} (0..0.5) or --baseline-offset {args.baseline_offset} mV (0..5) out of range")
+    if not 0 <= args.rr_swap <= 1:
+        raise SystemExit(f"--rr-swap {args.rr_swap}: give a probability in 0..1")
+    rr_swap = RrSwap(train, features, args.rr_swap) if args.rr_swap > 0 else None
     common = dict(batch=args.batch, epoch_size=args.epoch_size, weights=weights, seed=args.seed, amplitude=(lo, hi),
-                  offset=args.baseline_offset, warp=args.time_warp)
+                  offset=args.baseline_offset, warp=args.time_warp, rr_swap=rr_swap)
     select = None if held_out or len(val) == 0 else val
     float_f1, _ = train_phase(net, train, select, k, name="float", epochs=args.epochs, lr=args.lr, **common)
 
@@ -155,7 +158,7 @@ def fit(args):
         "train_windows": len(train), "validation_windows": len(val), "fold": args.fold,
         "features": features, "second_lead": args.second_lead,
         "epochs": args.epochs, "qat_epochs": args.qat_epochs, "epoch_size": args.epoch_size, "batch": args.batch,
-        "lr": args.lr, "qat_lr": args.qat_lr, "amplitude": [lo, hi], "time_warp": args.time_warp, "baseline_offset": args.baseline_offset, "class_weights": weights.tolist(), "size": args.size,
+        "lr": args.lr, "qat_lr": args.qat_lr, "amplitude": [lo, hi], "time_warp": args.time_warp, "baseline_offset": args.baseline_offset, "rr_swap": args.rr_swap, "class_weights": weights.tolist(), "size": args.size,
         "linear_branch": net.meta.get("linear_branch"), "generator": net.meta.get("generator"), "seconds": round(time.time() - t_start, 1),
         # CPU time of this process (all threads): wall time on a shared machine says more about the neighbours.
         "cpu_seconds": round(time.process_time(), 1), "threads": args.threads,

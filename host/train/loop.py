@@ -61,6 +61,31 @@ def augment_window(x, gen, amplitude=(0.8, 1.2), offset=0.0, warp=0.0):
     return x * scale + base + 0.02 * torch.randn(x.shape, generator=gen)
 
 
+class RrSwap:
+    """AF context for normal beats: with probability `p`, a training window labelled N outside atrial fibrillation
+    takes the RR features (`columns`) of a random N window inside it, keeping its own waveform and template. DS1 has
+    AF in two records only, so the model otherwise learns that an irregular, premature-looking RR context means an
+    ectopic beat; with these windows an irregular rhythm (rr_irregularity high) and a normal beat's shape say N."""
+
+    def __init__(self, train, feature_names, p):
+        if train.f is None or train.af is None:
+            raise SystemExit("--rr-swap needs beat features and the dataset's rhythms")
+        self.columns = [i for i, name in enumerate(feature_names) if name.startswith("rr_")]
+        self.pool = np.flatnonzero((train.y == 0) & train.af)
+        if not self.columns or not len(self.pool):
+            raise SystemExit("--rr-swap: no RR feature among the model's features, or no N beat in AF to draw from")
+        self.train, self.p = train, p
+
+    def features(self, idx, rng):
+        t = self.train
+        f = t.f[idx].copy()
+        pick = np.flatnonzero((t.y[idx] == 0) & ~t.af[idx] & (rng.random(len(idx)) < self.p))
+        if len(pick):
+            donors = self.pool[rng.integers(len(self.pool), size=len(pick))]
+            f[np.ix_(pick, self.columns)] = t.f[np.ix_(donors, self.columns)]
+        return f
+
+
 @torch.no_grad()
 def predict(net, x, f=None, batch=1024, dtype=torch.float32, exact=False):
     """Softmax probabilities and logits for windows x [n][window] and their features f [n][F] (numpy; None: none).
@@ -99,11 +124,12 @@ def param_groups(net, lr):
 
 
 def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weights, seed, on_train=None, on_eval=None,
-                weight_decay=1e-4, aug=True, amplitude=(0.8, 1.2), offset=0.0, warp=0.0):
+                weight_decay=1e-4, aug=True, amplitude=(0.8, 1.2), offset=0.0, warp=0.0, rr_swap=None):
     """AdamW with a cosine schedule; returns the net restored to its best validation epoch, and that score; with
     val None, the net after the last epoch and None (nothing is chosen on held-out data).
 
-    on_train/on_eval: called before training steps and before evaluation (QAT toggles its observers there)."""
+    on_train/on_eval: called before training steps and before evaluation (QAT toggles its observers there).
+    rr_swap: an RrSwap drawing the batches' features, or None (the windows' own)."""
     gen = torch.Generator().manual_seed(seed)
     rng = np.random.default_rng(seed)
     opt = torch.optim.AdamW(param_groups(net, lr), lr=lr, weight_decay=weight_decay)
@@ -125,7 +151,7 @@ def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weig
             if step >= total:
                 break
             idx = np.sort(order[i:i + batch])
-            xb = train.inputs(idx)
+            xb = train.inputs(idx) if rr_swap is None else net_input(train.x[idx], rr_swap.features(idx, rng))
             yb = torch.from_numpy(train.y[idx])
             if aug:
                 xb = augment(xb, gen, amplitude, offset, warp)
