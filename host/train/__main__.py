@@ -52,6 +52,8 @@ def parse(argv=None):
                    help="MV: each training window shifted by a baseline offset uniform in ±MV mV (0: off)")
     p.add_argument("--rr-swap", type=float, default=0.0,
                    help="probability that an N training window outside AF takes the RR features of an N beat inside AF")
+    p.add_argument("--af-merge-ns", action="store_true",
+                   help="with --rr-swap: score those windows, and N/S windows inside AF, as 'N or S' (the app reports S as N in AF)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     g = p.add_argument_group("generator (hyper-* families)")

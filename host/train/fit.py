@@ -106,7 +106,9 @@ def fit(args):
         raise SystemExit(f"--time-warp {args.time_warp} (0..0.5) or --baseline-offset {args.baseline_offset} mV (0..5) out of range")
     if not 0 <= args.rr_swap <= 1:
         raise SystemExit(f"--rr-swap {args.rr_swap}: give a probability in 0..1")
-    rr_swap = RrSwap(train, features, args.rr_swap) if args.rr_swap > 0 else None
+    if args.af_merge_ns and (args.rr_swap <= 0 or classes[:2] != ["N", "S"]):
+        raise SystemExit("--af-merge-ns needs --rr-swap and a task whose first classes are N and S (aami4)")
+    rr_swap = RrSwap(train, features, args.rr_swap, args.af_merge_ns) if args.rr_swap > 0 else None
     common = dict(batch=args.batch, epoch_size=args.epoch_size, weights=weights, seed=args.seed, amplitude=(lo, hi),
                   offset=args.baseline_offset, warp=args.time_warp, rr_swap=rr_swap)
     select = None if held_out or len(val) == 0 else val
@@ -158,7 +160,7 @@ def fit(args):
         "train_windows": len(train), "validation_windows": len(val), "fold": args.fold,
         "features": features, "second_lead": args.second_lead,
         "epochs": args.epochs, "qat_epochs": args.qat_epochs, "epoch_size": args.epoch_size, "batch": args.batch,
-        "lr": args.lr, "qat_lr": args.qat_lr, "amplitude": [lo, hi], "time_warp": args.time_warp, "baseline_offset": args.baseline_offset, "rr_swap": args.rr_swap, "class_weights": weights.tolist(), "size": args.size,
+        "lr": args.lr, "qat_lr": args.qat_lr, "amplitude": [lo, hi], "time_warp": args.time_warp, "baseline_offset": args.baseline_offset, "rr_swap": args.rr_swap, "af_merge_ns": args.af_merge_ns, "class_weights": weights.tolist(), "size": args.size,
         "linear_branch": net.meta.get("linear_branch"), "generator": net.meta.get("generator"), "seconds": round(time.time() - t_start, 1),
         # CPU time of this process (all threads): wall time on a shared machine says more about the neighbours.
         "cpu_seconds": round(time.process_time(), 1), "threads": args.threads,

@@ -65,25 +65,46 @@ class RrSwap:
     """AF context for normal beats: with probability `p`, a training window labelled N outside atrial fibrillation
     takes the RR features (`columns`) of a random N window inside it, keeping its own waveform and template. DS1 has
     AF in two records only, so the model otherwise learns that an irregular, premature-looking RR context means an
-    ectopic beat; with these windows an irregular rhythm (rr_irregularity high) and a normal beat's shape say N."""
+    ectopic beat; with these windows an irregular rhythm (rr_irregularity high) and a normal beat's shape say N.
 
-    def __init__(self, train, feature_names, p):
+    merge_ns: those windows, and the N and S windows inside AF, are scored as "N or S" (merged_cross_entropy): while
+    the app reports AF it reports S as N (modules/rhythm/beat-in-af.ts), so there the model need only say "not V, not
+    F", and learning "premature-looking but N" would cost S beats outside AF."""
+
+    def __init__(self, train, feature_names, p, merge_ns=False):
         if train.f is None or train.af is None:
             raise SystemExit("--rr-swap needs beat features and the dataset's rhythms")
         self.columns = [i for i, name in enumerate(feature_names) if name.startswith("rr_")]
         self.pool = np.flatnonzero((train.y == 0) & train.af)
         if not self.columns or not len(self.pool):
             raise SystemExit("--rr-swap: no RR feature among the model's features, or no N beat in AF to draw from")
-        self.train, self.p = train, p
+        self.train, self.p, self.merge_ns = train, p, merge_ns
 
     def features(self, idx, rng):
+        """The batch's features and which of its windows are scored as "N or S" (all False without merge_ns)."""
         t = self.train
         f = t.f[idx].copy()
         pick = np.flatnonzero((t.y[idx] == 0) & ~t.af[idx] & (rng.random(len(idx)) < self.p))
         if len(pick):
             donors = self.pool[rng.integers(len(self.pool), size=len(pick))]
             f[np.ix_(pick, self.columns)] = t.f[np.ix_(donors, self.columns)]
-        return f
+        merged = np.zeros(len(idx), dtype=bool)
+        if self.merge_ns:
+            merged[pick] = True
+            merged |= t.af[idx] & (t.y[idx] <= 1)
+        return f, merged
+
+
+def merged_cross_entropy(logits, y, weights, merged):
+    """F.cross_entropy(logits, y, weight=weights) (the weighted mean), except that a `merged` window (y N or S) is
+    scored by −log(P(N) + P(S)), weighted as N."""
+    logp = F.log_softmax(logits, dim=1)
+    nll = -logp.gather(1, y.unsqueeze(1)).squeeze(1)
+    w = weights[y]
+    if merged.any():
+        nll = torch.where(merged, -torch.logsumexp(logp[:, :2], dim=1), nll)
+        w = torch.where(merged, weights[0], w)
+    return (w * nll).sum() / w.sum()
 
 
 @torch.no_grad()
@@ -151,11 +172,19 @@ def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weig
             if step >= total:
                 break
             idx = np.sort(order[i:i + batch])
-            xb = train.inputs(idx) if rr_swap is None else net_input(train.x[idx], rr_swap.features(idx, rng))
             yb = torch.from_numpy(train.y[idx])
+            if rr_swap is None:
+                xb = train.inputs(idx)
+                merged = None
+            else:
+                f, merged = rr_swap.features(idx, rng)
+                xb = net_input(train.x[idx], f)
             if aug:
                 xb = augment(xb, gen, amplitude, offset, warp)
-            loss = F.cross_entropy(net(xb), yb, weight=weights)
+            if merged is not None and merged.any():
+                loss = merged_cross_entropy(net(xb), yb, weights, torch.from_numpy(merged))
+            else:
+                loss = F.cross_entropy(net(xb), yb, weight=weights)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)

@@ -1,9 +1,11 @@
 import unittest
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 
 from host.train.data import Split
-from host.train.loop import RrSwap
+from host.train.loop import RrSwap, merged_cross_entropy
 
 
 def split_of(y, af):
@@ -20,7 +22,8 @@ class RrSwapTest(unittest.TestCase):
         train = split_of(y, af)
         swap = RrSwap(train, ["rr_pre_avg", "tpl_corr"], 1.0)
         idx = np.arange(len(y))
-        f = swap.features(idx, np.random.default_rng(3))
+        f, merged = swap.features(idx, np.random.default_rng(3))
+        self.assertFalse(merged.any(), "without merge_ns every window keeps its own class")
         for i in idx:
             if y[i] == 0 and not af[i]:
                 self.assertIn(f[i, 0], (4.0, 6.0), f"window {i} takes an N-in-AF beat's RR")
@@ -31,12 +34,34 @@ class RrSwapTest(unittest.TestCase):
 
     def test_probability_zero_changes_nothing_and_missing_af_is_refused(self):
         train = split_of([0, 0, 0], [0, 1, 0])
-        f = RrSwap(train, ["rr_pre_avg", "tpl_corr"], 0.0).features(np.arange(3), np.random.default_rng(1))
+        f, _ = RrSwap(train, ["rr_pre_avg", "tpl_corr"], 0.0).features(np.arange(3), np.random.default_rng(1))
         self.assertTrue(np.array_equal(f, train.f))
         with self.assertRaises(SystemExit):
             RrSwap(split_of([0, 0], [0, 0]), ["rr_pre_avg", "tpl_corr"], 0.5)
         with self.assertRaises(SystemExit):
             RrSwap(train, ["tpl_corr", "tpl_rdiff"], 0.5)
+
+    def test_merge_ns_marks_swapped_windows_and_n_or_s_windows_inside_af(self):
+        y = [0, 0, 1, 2, 0, 2, 1, 0]
+        af = [0, 0, 0, 0, 1, 1, 1, 0]
+        _, merged = RrSwap(split_of(y, af), ["rr_pre_avg", "tpl_corr"], 1.0, merge_ns=True).features(np.arange(8), np.random.default_rng(3))
+        self.assertEqual(merged.tolist(), [True, True, False, False, True, False, True, True])
+
+
+class MergedCrossEntropyTest(unittest.TestCase):
+    def test_equals_weighted_cross_entropy_without_merged_windows_and_scores_n_or_s_with_them(self):
+        g = torch.Generator().manual_seed(0)
+        logits = torch.randn(6, 4, generator=g, dtype=torch.float64)
+        y = torch.tensor([0, 1, 2, 3, 0, 1])
+        w = torch.tensor([1.0, 3.0, 2.0, 5.0], dtype=torch.float64)
+        none = torch.zeros(6, dtype=torch.bool)
+        self.assertTrue(torch.allclose(merged_cross_entropy(logits, y, w, none), F.cross_entropy(logits, y, weight=w)))
+        merged = torch.tensor([True, True, False, False, False, False])
+        p = torch.softmax(logits, dim=1)
+        nll = [-torch.log(p[0, 0] + p[0, 1]), -torch.log(p[1, 0] + p[1, 1])] + [-torch.log(p[i, y[i]]) for i in range(2, 6)]
+        weights = [w[0], w[0]] + [w[y[i]] for i in range(2, 6)]
+        expected = sum(a * b for a, b in zip(weights, nll)) / sum(weights)
+        self.assertTrue(torch.allclose(merged_cross_entropy(logits, y, w, merged), expected))
 
 
 if __name__ == "__main__":
