@@ -54,6 +54,9 @@ def parse(argv=None):
                    help="probability that an N training window outside AF takes the RR features of an N beat inside AF")
     p.add_argument("--af-merge-ns", action="store_true",
                    help="with --rr-swap: score those windows, and N/S windows inside AF, as 'N or S' (the app reports S as N in AF)")
+    p.add_argument("--record-balance", type=float, default=0.0,
+                   help="BETA: draw training windows of class c from record r with weight n_rc^-BETA, each class keeping "
+                        "its share (0: uniform; 1: every record holding a class gives it the same share)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     g = p.add_argument_group("generator (hyper-* families)")

@@ -12,7 +12,7 @@ import torch
 
 from . import data, export, models
 from .budget import estimate_bytes, executed_macs_per_window, macs_per_window
-from .loop import RrSwap, class_weights, log, predict, train_phase
+from .loop import RrSwap, class_weights, log, predict, record_balance_weights, train_phase
 from .metrics import decide, summary, tune_threshold
 
 
@@ -109,8 +109,11 @@ def fit(args):
     if args.af_merge_ns and (args.rr_swap <= 0 or classes[:2] != ["N", "S"]):
         raise SystemExit("--af-merge-ns needs --rr-swap and a task whose first classes are N and S (aami4)")
     rr_swap = RrSwap(train, features, args.rr_swap, args.af_merge_ns) if args.rr_swap > 0 else None
+    if not 0 <= args.record_balance <= 1:
+        raise SystemExit(f"--record-balance {args.record_balance}: give BETA in 0..1")
+    draw = record_balance_weights(train.y, train.record, args.record_balance) if args.record_balance > 0 else None
     common = dict(batch=args.batch, epoch_size=args.epoch_size, weights=weights, seed=args.seed, amplitude=(lo, hi),
-                  offset=args.baseline_offset, warp=args.time_warp, rr_swap=rr_swap)
+                  offset=args.baseline_offset, warp=args.time_warp, rr_swap=rr_swap, draw=draw)
     select = None if held_out or len(val) == 0 else val
     float_f1, _ = train_phase(net, train, select, k, name="float", epochs=args.epochs, lr=args.lr, **common)
 

@@ -28,6 +28,22 @@ def class_weights(y, k, power=1.0, cap=50.0):
     return torch.tensor(w / w[present].mean(), dtype=torch.float32)
 
 
+def record_balance_weights(y, record, beta):
+    """Per-window sampling probabilities that keep each class's share of the draws but spread it over records:
+    a window of class c from record r weighs n_rc^-beta, n_rc the windows of c in r (beta 0: uniform, every window
+    alike; 1: every record holding c gives c the same share). In inter-patient data a few records hold most of a
+    class (MIT-BIH DS1: 208 has a quarter of the V beats), so uniform draws teach those patients' morphology."""
+    y = np.asarray(y)
+    record = np.asarray(record)
+    w = np.zeros(len(y), dtype=np.float64)
+    for c in np.unique(y):
+        in_c = y == c
+        recs, inverse, counts = np.unique(record[in_c], return_inverse=True, return_counts=True)
+        cw = counts[inverse].astype(np.float64) ** -beta
+        w[in_c] = cw * (in_c.sum() / cw.sum())
+    return w / w.sum()
+
+
 def augment(x, gen, amplitude=(0.8, 1.2), offset=0.0, warp=0.0):
     """Augments channel 0 (the ECG window) of inputs [B][C][L]; feature channels (1..) pass unchanged."""
     if x.shape[1] > 1:
@@ -145,12 +161,14 @@ def param_groups(net, lr):
 
 
 def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weights, seed, on_train=None, on_eval=None,
-                weight_decay=1e-4, aug=True, amplitude=(0.8, 1.2), offset=0.0, warp=0.0, rr_swap=None):
+                weight_decay=1e-4, aug=True, amplitude=(0.8, 1.2), offset=0.0, warp=0.0, rr_swap=None, draw=None):
     """AdamW with a cosine schedule; returns the net restored to its best validation epoch, and that score; with
     val None, the net after the last epoch and None (nothing is chosen on held-out data).
 
     on_train/on_eval: called before training steps and before evaluation (QAT toggles its observers there).
-    rr_swap: an RrSwap drawing the batches' features, or None (the windows' own)."""
+    rr_swap: an RrSwap drawing the batches' features, or None (the windows' own).
+    draw: per-window sampling probabilities (record_balance_weights), drawn with replacement; None: each epoch a
+    random subset without replacement."""
     gen = torch.Generator().manual_seed(seed)
     rng = np.random.default_rng(seed)
     opt = torch.optim.AdamW(param_groups(net, lr), lr=lr, weight_decay=weight_decay)
@@ -166,7 +184,7 @@ def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weig
         t0 = time.time()
         (on_train or (lambda: None))()
         net.train()
-        order = rng.permutation(len(train))[:per_epoch]
+        order = rng.permutation(len(train))[:per_epoch] if draw is None else rng.choice(len(train), per_epoch, p=draw)
         losses = []
         for i in range(0, len(order) - batch + 1, batch):
             if step >= total:

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from host.train.data import Split
-from host.train.loop import RrSwap, merged_cross_entropy
+from host.train.loop import RrSwap, merged_cross_entropy, record_balance_weights
 
 
 def split_of(y, af):
@@ -66,3 +66,23 @@ class MergedCrossEntropyTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RecordBalanceTest(unittest.TestCase):
+    def test_keeps_class_shares_and_spreads_each_class_over_records(self):
+        # class 0: 6 windows in record 1, 2 in record 2; class 1: 3 in record 1, 1 in record 3
+        y = np.array([0] * 6 + [0] * 2 + [1] * 3 + [1])
+        record = np.array([1] * 6 + [2] * 2 + [1] * 3 + [3])
+        for beta in (0.0, 0.5, 1.0):
+            w = record_balance_weights(y, record, beta)
+            self.assertAlmostEqual(w.sum(), 1.0)
+            self.assertAlmostEqual(w[y == 0].sum(), 8 / 12, msg=f"beta {beta}: class 0 keeps its share")
+            self.assertAlmostEqual(w[y == 1].sum(), 4 / 12, msg=f"beta {beta}: class 1 keeps its share")
+        uniform = record_balance_weights(y, record, 0.0)
+        self.assertTrue(np.allclose(uniform, 1 / 12))
+        equal = record_balance_weights(y, record, 1.0)
+        self.assertAlmostEqual(equal[record == 1][y[record == 1] == 0].sum(), equal[(record == 2) & (y == 0)].sum())
+        self.assertAlmostEqual(equal[(record == 3) & (y == 1)].sum(), 2 / 12, msg="one window of record 3 holds half of class 1")
+        half = record_balance_weights(y, record, 0.5)
+        self.assertGreater(half[11], uniform[11])
+        self.assertLess(half[11], equal[11])
