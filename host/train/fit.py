@@ -163,7 +163,7 @@ def fit(args):
         "train_windows": len(train), "validation_windows": len(val), "fold": args.fold,
         "features": features, "second_lead": args.second_lead,
         "epochs": args.epochs, "qat_epochs": args.qat_epochs, "epoch_size": args.epoch_size, "batch": args.batch,
-        "lr": args.lr, "qat_lr": args.qat_lr, "amplitude": [lo, hi], "time_warp": args.time_warp, "baseline_offset": args.baseline_offset, "rr_swap": args.rr_swap, "af_merge_ns": args.af_merge_ns, "class_weights": weights.tolist(), "size": args.size,
+        "lr": args.lr, "qat_lr": args.qat_lr, "amplitude": [lo, hi], "time_warp": args.time_warp, "baseline_offset": args.baseline_offset, "rr_swap": args.rr_swap, "af_merge_ns": args.af_merge_ns, "record_balance": args.record_balance, "class_weights": weights.tolist(), "size": args.size,
         "linear_branch": net.meta.get("linear_branch"), "generator": net.meta.get("generator"), "seconds": round(time.time() - t_start, 1),
         # CPU time of this process (all threads): wall time on a shared machine says more about the neighbours.
         "cpu_seconds": round(time.process_time(), 1), "threads": args.threads,
