@@ -38,7 +38,7 @@ def record_balance_weights(y, record, beta):
     w = np.zeros(len(y), dtype=np.float64)
     for c in np.unique(y):
         in_c = y == c
-        recs, inverse, counts = np.unique(record[in_c], return_inverse=True, return_counts=True)
+        _, inverse, counts = np.unique(record[in_c], return_inverse=True, return_counts=True)
         cw = counts[inverse].astype(np.float64) ** -beta
         w[in_c] = cw * (in_c.sum() / cw.sum())
     return w / w.sum()
