@@ -64,9 +64,6 @@ class MergedCrossEntropyTest(unittest.TestCase):
         self.assertTrue(torch.allclose(merged_cross_entropy(logits, y, w, merged), expected))
 
 
-if __name__ == "__main__":
-    unittest.main()
-
 
 class RecordBalanceTest(unittest.TestCase):
     def test_keeps_class_shares_and_spreads_each_class_over_records(self):
@@ -86,3 +83,7 @@ class RecordBalanceTest(unittest.TestCase):
         half = record_balance_weights(y, record, 0.5)
         self.assertGreater(half[11], uniform[11])
         self.assertLess(half[11], equal[11])
+
+
+if __name__ == "__main__":
+    unittest.main()
