@@ -57,6 +57,11 @@ def parse(argv=None):
     p.add_argument("--record-balance", type=float, default=0.0,
                    help="BETA: draw training windows of class c from record r with weight n_rc^-BETA, each class keeping "
                         "its share (0: uniform; 1: every record holding a class gives it the same share)")
+    p.add_argument("--polarity-flip", type=float, default=0.0,
+                   help="P: each training window's lead negated with probability P (0: off)")
+    p.add_argument("--rate-shift", default=None,
+                   help="P,K: with probability P a training window's RR-over-long-term-mean features as if that mean "
+                        "were up to K times off (a rate change the mean has not followed); default off")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     g = p.add_argument_group("generator (hyper-* families)")

@@ -12,7 +12,7 @@ import torch
 
 from . import data, export, models
 from .budget import estimate_bytes, executed_macs_per_window, macs_per_window
-from .loop import RrSwap, class_weights, log, predict, record_balance_weights, train_phase
+from .loop import RateShift, RrSwap, class_weights, log, predict, record_balance_weights, train_phase
 from .metrics import decide, summary, tune_threshold
 
 
@@ -112,8 +112,22 @@ def fit(args):
     if not 0 <= args.record_balance <= 1:
         raise SystemExit(f"--record-balance {args.record_balance}: give BETA in 0..1")
     draw = record_balance_weights(train.y, train.record, args.record_balance) if args.record_balance > 0 else None
+    if not 0 <= args.polarity_flip <= 1:
+        raise SystemExit(f"--polarity-flip {args.polarity_flip}: give a probability in 0..1")
+    rate_shift = None
+    if args.rate_shift is not None:
+        try:
+            shift_p, shift_k = (float(v) for v in args.rate_shift.split(","))
+        except ValueError:
+            raise SystemExit(f"--rate-shift {args.rate_shift}: give P,K")
+        if not (0 < shift_p <= 1 and 1 < shift_k <= 3):
+            raise SystemExit(f"--rate-shift {args.rate_shift}: give P in (0, 1] and K in (1, 3]")
+        if train.f is None:
+            raise SystemExit("--rate-shift needs beat features")
+        rate_shift = RateShift(features, shift_p, shift_k)
     common = dict(batch=args.batch, epoch_size=args.epoch_size, weights=weights, seed=args.seed, amplitude=(lo, hi),
-                  offset=args.baseline_offset, warp=args.time_warp, rr_swap=rr_swap, draw=draw)
+                  offset=args.baseline_offset, warp=args.time_warp, rr_swap=rr_swap, draw=draw, flip=args.polarity_flip,
+                  rate_shift=rate_shift)
     select = None if held_out or len(val) == 0 else val
     float_f1, _ = train_phase(net, train, select, k, name="float", epochs=args.epochs, lr=args.lr, **common)
 
@@ -163,7 +177,7 @@ def fit(args):
         "train_windows": len(train), "validation_windows": len(val), "fold": args.fold,
         "features": features, "second_lead": args.second_lead,
         "epochs": args.epochs, "qat_epochs": args.qat_epochs, "epoch_size": args.epoch_size, "batch": args.batch,
-        "lr": args.lr, "qat_lr": args.qat_lr, "amplitude": [lo, hi], "time_warp": args.time_warp, "baseline_offset": args.baseline_offset, "rr_swap": args.rr_swap, "af_merge_ns": args.af_merge_ns, "record_balance": args.record_balance, "class_weights": weights.tolist(), "size": args.size,
+        "lr": args.lr, "qat_lr": args.qat_lr, "amplitude": [lo, hi], "time_warp": args.time_warp, "baseline_offset": args.baseline_offset, "rr_swap": args.rr_swap, "af_merge_ns": args.af_merge_ns, "record_balance": args.record_balance, "polarity_flip": args.polarity_flip, "rate_shift": args.rate_shift, "class_weights": weights.tolist(), "size": args.size,
         "linear_branch": net.meta.get("linear_branch"), "generator": net.meta.get("generator"), "seconds": round(time.time() - t_start, 1),
         # CPU time of this process (all threads): wall time on a shared machine says more about the neighbours.
         "cpu_seconds": round(time.process_time(), 1), "threads": args.threads,

@@ -44,11 +44,11 @@ def record_balance_weights(y, record, beta):
     return w / w.sum()
 
 
-def augment(x, gen, amplitude=(0.8, 1.2), offset=0.0, warp=0.0):
+def augment(x, gen, amplitude=(0.8, 1.2), offset=0.0, warp=0.0, flip=0.0):
     """Augments channel 0 (the ECG window) of inputs [B][C][L]; feature channels (1..) pass unchanged."""
     if x.shape[1] > 1:
-        return torch.cat([augment_window(x[:, :1], gen, amplitude, offset, warp), x[:, 1:]], dim=1)
-    return augment_window(x, gen, amplitude, offset, warp)
+        return torch.cat([augment_window(x[:, :1], gen, amplitude, offset, warp, flip), x[:, 1:]], dim=1)
+    return augment_window(x, gen, amplitude, offset, warp, flip)
 
 
 def time_warp(x, gen, warp):
@@ -61,11 +61,12 @@ def time_warp(x, gen, warp):
     return F.grid_sample(x.unsqueeze(2), grid.to(x.dtype), mode="bilinear", padding_mode="border", align_corners=True).squeeze(2)
 
 
-def augment_window(x, gen, amplitude=(0.8, 1.2), offset=0.0, warp=0.0):
+def augment_window(x, gen, amplitude=(0.8, 1.2), offset=0.0, warp=0.0, flip=0.0):
     """Amplitude x log-uniform `amplitude` per window, a shift of up to ±3 samples (the detector's R-peak jitter),
     a baseline offset of up to ±`offset` mV, 0.02 mV noise, and with warp > 0 a time stretch (time_warp). R
     amplitudes differ ~4x between MIT-BIH patients (0.6 to 2.5 mV), so inter-patient models want a wide amplitude
-    range."""
+    range. flip > 0: each window negated with that probability (a chest lead's QRS points either way, by patient and
+    electrode placement; the template features compare a beat with its own lead's beats, so they hold under it)."""
     if warp > 0:
         x = time_warp(x, gen, warp)
     b = x.shape[0]
@@ -74,7 +75,10 @@ def augment_window(x, gen, amplitude=(0.8, 1.2), offset=0.0, warp=0.0):
     shift = int(torch.randint(-3, 4, (1,), generator=gen))
     x = torch.roll(x, shift, dims=2) if shift else x
     base = offset * (2 * torch.rand(b, 1, 1, generator=gen) - 1)
-    return x * scale + base + 0.02 * torch.randn(x.shape, generator=gen)
+    x = x * scale + base + 0.02 * torch.randn(x.shape, generator=gen)
+    if flip > 0:  # drawn only when on, so runs without it draw as before
+        x = x * torch.where(torch.rand(b, 1, 1, generator=gen) < flip, -1.0, 1.0)
+    return x
 
 
 class RrSwap:
@@ -109,6 +113,31 @@ class RrSwap:
             merged[pick] = True
             merged |= t.af[idx] & (t.y[idx] <= 1)
         return f, merged
+
+
+class RateShift:
+    """A heart-rate change the long-term mean has not caught up with: with probability `p`, a training window's
+    features over the long-term mean RR (rr_pre_avg, rr_post_avg, rr_local_avg: RR / mean - 1) are recomputed as if
+    that mean were a factor log-uniform in [1/k, k] off, all three alike (clamped to ±2, as the features are). The
+    intervals keep their ratios to one another, so a premature beat stays premature against its neighbours, while
+    a steady rhythm faster or slower than the patient's mean (exercise, rest) no longer looks premature."""
+
+    COLUMNS = ("rr_pre_avg", "rr_post_avg", "rr_local_avg")
+
+    def __init__(self, feature_names, p, k):
+        self.columns = [i for i, name in enumerate(feature_names) if name in self.COLUMNS]
+        if not self.columns:
+            raise SystemExit("--rate-shift needs a feature over the long-term mean RR (" + ", ".join(self.COLUMNS) + ")")
+        self.p, self.log_k = p, math.log(k)
+
+    def apply(self, f, rng):
+        """Shifts rows of the batch's features f [B][F] (a copy the caller owns) in place and returns f."""
+        pick = np.flatnonzero(rng.random(len(f)) < self.p)
+        if len(pick):
+            factor = np.exp(rng.uniform(-self.log_k, self.log_k, size=(len(pick), 1))).astype(f.dtype)
+            cols = np.ix_(pick, self.columns)
+            f[cols] = np.clip((f[cols] + 1) * factor - 1, -2, 2)
+        return f
 
 
 def merged_cross_entropy(logits, y, weights, merged):
@@ -161,14 +190,16 @@ def param_groups(net, lr):
 
 
 def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weights, seed, on_train=None, on_eval=None,
-                weight_decay=1e-4, aug=True, amplitude=(0.8, 1.2), offset=0.0, warp=0.0, rr_swap=None, draw=None):
+                weight_decay=1e-4, aug=True, amplitude=(0.8, 1.2), offset=0.0, warp=0.0, rr_swap=None, draw=None,
+                flip=0.0, rate_shift=None):
     """AdamW with a cosine schedule; returns the net restored to its best validation epoch, and that score; with
     val None, the net after the last epoch and None (nothing is chosen on held-out data).
 
     on_train/on_eval: called before training steps and before evaluation (QAT toggles its observers there).
     rr_swap: an RrSwap drawing the batches' features, or None (the windows' own).
     draw: per-window sampling probabilities (record_balance_weights), drawn with replacement; None: each epoch a
-    random subset without replacement."""
+    random subset without replacement.
+    flip: probability of negating a window (augment_window); rate_shift: a RateShift or None."""
     gen = torch.Generator().manual_seed(seed)
     rng = np.random.default_rng(seed)
     opt = torch.optim.AdamW(param_groups(net, lr), lr=lr, weight_decay=weight_decay)
@@ -191,14 +222,16 @@ def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weig
                 break
             idx = np.sort(order[i:i + batch])
             yb = torch.from_numpy(train.y[idx])
-            if rr_swap is None:
+            if rr_swap is None and rate_shift is None:
                 xb = train.inputs(idx)
                 merged = None
             else:
-                f, merged = rr_swap.features(idx, rng)
+                f, merged = rr_swap.features(idx, rng) if rr_swap is not None else (train.f[idx].copy(), None)
+                if rate_shift is not None:
+                    f = rate_shift.apply(f, rng)
                 xb = net_input(train.x[idx], f)
             if aug:
-                xb = augment(xb, gen, amplitude, offset, warp)
+                xb = augment(xb, gen, amplitude, offset, warp, flip)
             if merged is not None and merged.any():
                 loss = merged_cross_entropy(net(xb), yb, weights, torch.from_numpy(merged))
             else:

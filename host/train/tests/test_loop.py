@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from host.train.data import Split
-from host.train.loop import RrSwap, merged_cross_entropy, record_balance_weights
+from host.train.loop import RateShift, RrSwap, augment, merged_cross_entropy, record_balance_weights
 
 
 def split_of(y, af):
@@ -83,6 +83,44 @@ class RecordBalanceTest(unittest.TestCase):
         half = record_balance_weights(y, record, 0.5)
         self.assertGreater(half[11], uniform[11])
         self.assertLess(half[11], equal[11])
+
+
+class PolarityFlipTest(unittest.TestCase):
+    def test_flip_negates_only_the_lead_and_zero_draws_as_before(self):
+        x = torch.zeros(64, 3, 16)
+        x[:, 0, 8] = 1.0  # an R peak
+        x[:, 1:] = 0.5  # feature channels
+        plain = augment(x, torch.Generator().manual_seed(3))
+        unflipped = augment(x, torch.Generator().manual_seed(3), flip=0.0)
+        self.assertTrue(torch.equal(plain, unflipped), "flip 0 draws nothing extra")
+        flipped = augment(x, torch.Generator().manual_seed(3), flip=0.5)
+        self.assertTrue(torch.equal(flipped[:, 1:], x[:, 1:]), "features are not flipped")
+        same = (flipped[:, 0] == plain[:, 0]).all(dim=1)
+        negated = (flipped[:, 0] == -plain[:, 0]).all(dim=1)
+        self.assertTrue(bool((same | negated).all()), "each window is the unflipped one or its negation")
+        self.assertGreater(int(negated.sum()), 16)
+        self.assertGreater(int(same.sum()), 16)
+
+
+class RateShiftTest(unittest.TestCase):
+    def test_scales_rr_over_long_term_mean_alike_and_leaves_other_features(self):
+        names = ["rr_pre_avg", "rr_irregularity", "rr_post_avg", "rr_local_avg", "tpl_corr"]
+        f = np.tile(np.array([[-0.3, 0.1, 0.2, 0.0, 0.9]], np.float32), (400, 1))
+        out = RateShift(names, 1.0, 1.5).apply(f.copy(), np.random.default_rng(1))
+        self.assertTrue(np.array_equal(out[:, [1, 4]], f[:, [1, 4]]))
+        factor = out[:, 3] + 1  # the local mean over the long-term mean, which was 1
+        self.assertTrue(np.all((factor >= 1 / 1.5 - 1e-6) & (factor <= 1.5 + 1e-6)))
+        self.assertGreater(factor.max(), 1.3)
+        self.assertLess(factor.min(), 0.77)
+        self.assertTrue(np.allclose(out[:, 0] + 1, 0.7 * factor, atol=1e-6), "pre over local unchanged")
+        self.assertTrue(np.allclose(out[:, 2] + 1, 1.2 * factor, atol=1e-6))
+        some = RateShift(names, 0.25, 1.5).apply(f.copy(), np.random.default_rng(2))
+        moved = (some != f).any(axis=1).mean()
+        self.assertTrue(0.15 < moved < 0.35, moved)
+        clamped = RateShift(names, 1.0, 3.0).apply(np.full((200, 5), 1.5, np.float32), np.random.default_rng(3))
+        self.assertLessEqual(clamped[:, [0, 2, 3]].max(), 2.0)
+        with self.assertRaises(SystemExit):
+            RateShift(["tpl_corr"], 0.5, 1.5)
 
 
 if __name__ == "__main__":
