@@ -1,5 +1,6 @@
 // `hypertiny cv`: the DS1 cross-validation figures of swept recipes (host/eval/cv.ts) into results/mitbih/cv.json
 // and cv.md. Reads the fold checkpoints `hypertiny sweep` wrote and the dataset's DS1 labels; never DS2.
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,7 +17,9 @@ export const CV_USAGE = `hypertiny cv --recipe NAME[,NAME...] [--sweep ${DEFAULT
     Pools each seed's out-of-fold outputs over DS1 (folds 1..5 of \`hypertiny sweep\`), scores two decision-bias
     policies (tuned on the other folds only, maximising the mean F1 of SVEB, VEB and F; or none, plain argmax),
     keeps the one with the better mean of SVEB and VEB F1, and writes per-class Se/+P/F1, false V per hour (overall, in AF/flutter, per
-    rhythm), the second lead and record-bootstrap intervals: mean ± sd over seeds, and the seed a recipe ships.`;
+    rhythm), the second lead and record-bootstrap intervals: mean ± sd over seeds, and the seed a recipe ships.
+    A recipe with no trials in the sweep folder keeps its row from <out>/cv.json when that file was made from the
+    same dataset (so a new candidate is scored beside the earlier ones without sweeping them again); cv.md says which.`;
 
 /** DS1's windows (the dataset's first train + validation windows) as cv.ts needs them: labels, records, beat order (no waveforms). */
 function ds1Info(data: string): { index: DatasetIndex; info: WindowInfo; count: number; order: BeatOrder } {
@@ -102,7 +105,15 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? "
 const f3 = (x: number | null | undefined) => (x === null || x === undefined ? "–" : x.toFixed(3));
 const ms = (m: ReturnType<typeof meanSd>, scale = 1, digits = 3) => (m ? `${(m.mean * scale).toFixed(digits)} ± ${(m.sd * scale).toFixed(digits)}` : "–");
 
-export function cvMarkdown(results: RecipeCv[], command: string): string {
+/** The rows of an earlier cv.json made from the dataset whose index.json hashes to `indexSha`, by recipe; none when absent or another dataset's. */
+export function earlierRows(path: string, indexSha: string): Map<string, RecipeCv> {
+	if (!existsSync(path)) return new Map();
+	const earlier = JSON.parse(readFileSync(path, "utf8")) as { dataset?: { index_sha256?: string }; recipes?: RecipeCv[] };
+	if (earlier.dataset?.index_sha256 !== indexSha) return new Map();
+	return new Map((earlier.recipes ?? []).map((r) => [r.recipe, r]));
+}
+
+export function cvMarkdown(results: RecipeCv[], command: string, carried: string[] = []): string {
 	const lines = [
 		"# DS1 cross-validation (grouped by record)",
 		"",
@@ -118,6 +129,7 @@ export function cvMarkdown(results: RecipeCv[], command: string): string {
 		"The classes are the ones the app reports: while its AF detector (modules/rhythm/af-detector.ts, shipped parameters, fed",
 		"each record's beats in order, the model's own confident V calls and the windows' RR) reports AF, a beat called S is reported N",
 		"(modules/rhythm/beat-in-af.ts; host/eval/af-context.ts). Each recipe's line below gives its figures without that rule.",
+		...(carried.length ? [`Rows kept from the previous cv.json of the same dataset (their trials were not in the sweep folder this time): ${carried.join(", ")}.`] : []),
 		"",
 		"| recipe | seeds | SVEB Se | SVEB +P | SVEB F1 | VEB Se | VEB +P | VEB F1 | false V/h | false V/h in AF | lead-2 VEB F1 | V-vs-rest macro-F1 |",
 		"|---|---:|---|---|---|---|---|---|---|---|---|---|",
@@ -168,22 +180,33 @@ export async function cvCommand(args: string[]): Promise<number> {
 	if (!existsSync(join(data, "index.json"))) throw new Error(`no dataset at ${data}: run \`npx hypertiny dataset\` first`);
 	const sweep = resolve(values.sweep ?? join(REPO_ROOT, DEFAULT_SWEEP_DIR));
 	const info = ds1Info(data);
+	const out = resolve(values.out ?? join(REPO_ROOT, "results/mitbih"));
+	const indexSha = createHash("sha256").update(readFileSync(join(data, "index.json"))).digest("hex");
+	const earlier = earlierRows(join(out, "cv.json"), indexSha);
 	const results: RecipeCv[] = [];
+	const carried: string[] = [];
 	const problems: string[] = [];
 	for (const name of values.recipe.split(",").filter(Boolean)) {
 		const r = recipeCv(name, sweep, info);
-		if (typeof r === "string") problems.push(r);
+		const kept = typeof r === "string" && !existsSync(join(sweep, name)) ? earlier.get(name) : undefined;
+		if (kept) {
+			const now = recipe(name);
+			results.push({ ...kept, about: now.about, family: now.family, task: now.task });
+			carried.push(name);
+		} else if (typeof r === "string") problems.push(r);
 		else results.push(r);
 	}
 	for (const p of problems) process.stderr.write(p + "\n");
-	if (!results.length) return 1;
-	const out = resolve(values.out ?? join(REPO_ROOT, "results/mitbih"));
+	if (carried.length) process.stderr.write(`kept from ${join(out, "cv.json")} (no trials in ${sweep}): ${carried.join(", ")}\n`);
+	if (results.length === carried.length) {
+		if (carried.length) process.stderr.write("no recipe was scored from trials, so nothing is written\n");
+		return 1;
+	}
 	mkdirSync(out, { recursive: true });
 	const command = `hypertiny cv --recipe ${values.recipe}`;
-	const json = { format: "hypertiny-cv", version: 1, command, dataset: { index_sha256: undefined as string | undefined, folds: info.index.folds }, classes: AAMI.slice(0, 4), recipes: results };
-	json.dataset.index_sha256 = (await import("node:crypto")).createHash("sha256").update(readFileSync(join(data, "index.json"))).digest("hex");
+	const json = { format: "hypertiny-cv", version: 1, command, dataset: { index_sha256: indexSha, folds: info.index.folds }, classes: AAMI.slice(0, 4), recipes: results };
 	writeFileSync(join(out, "cv.json"), JSON.stringify(json, null, 1) + "\n");
-	const md = cvMarkdown(results, command);
+	const md = cvMarkdown(results, command, carried);
 	writeFileSync(join(out, "cv.md"), md);
 	if (values.json) process.stdout.write(JSON.stringify(json) + "\n");
 	else process.stdout.write(md.split("\n").filter((l) => /^\| (recipe|\S+ \| \d+ \|)|^\|---/.test(l)).slice(0, 2 + results.length).join("\n") + `\nwrote ${join(out, "cv.json")} and cv.md\n`);
