@@ -4,6 +4,7 @@ import type { BeatEvent } from "../modules/ecg/events.ts";
 import { EcgPipeline } from "../modules/ecg/pipeline.ts";
 import { scoreDetections } from "./ecg-mitdb.ts";
 import { concat, syntheticEcg, type SyntheticOptions } from "./ecg-signals.ts";
+import { Xorshift32 } from "../modules/runtime/xorshift32.ts";
 
 interface Delivered {
 	sampleIndex: number;
@@ -105,6 +106,29 @@ test("ventricular flutter (a 4.5 Hz sine, no QRS) is not taken for beats; the be
 	const after = ecg.beats.filter((r) => r < from).map((r) => r + flutter.length).concat(ecg.beats.filter((r) => r >= from).map((r) => r + flutter.length));
 	const expectedAfter = after.filter((r) => r >= to + rate && r < samples.length - 2 * rate);
 	for (const r of [...before, ...expectedAfter]) t.true(found.some((f) => Math.abs(f - r) <= tolerance), `beat at ${r} missed`);
+});
+
+test("asystole with the electrodes on (wander and noise, no QRS) gives no beats; the beats after it are found again", (t) => {
+	const rate = 360;
+	const ecg = syntheticEcg({ seconds: 80, heartRate: 75, seed: 43 });
+	const from = 30 * rate;
+	const rng = new Xorshift32(5);
+	// 60 s: 0.1 mV of 0.3 Hz wander and ±0.01 mV of noise, as bench:m4app's beat-free segment; the detector learns
+	// again every 8 s and must not take the noise peaks (0.01-0.025 mV band-passed) for beats.
+	const asystole = new Int16Array(60 * rate);
+	for (let i = 0; i < asystole.length; i++)
+		asystole[i] = Math.round(ecg.config.adcZero + ecg.config.adcGain * (0.1 * Math.sin((2 * Math.PI * 0.3 * i) / rate) + 0.02 * (rng.next() / 0x100000000 - 0.5)));
+	const to = from + asystole.length;
+	const samples = concat(ecg.samples.subarray(0, from), asystole, ecg.samples.subarray(from));
+	const { beats } = run(samples, ecg.config);
+	const found = beats.map((b) => b.sampleIndex);
+	const inAsystole = found.filter((f) => f >= from + rate && f < to);
+	t.deepEqual(inAsystole, [], "no beat delivered during the asystole");
+
+	const tolerance = Math.round(0.005 * rate);
+	const after = ecg.beats.filter((r) => r >= from).map((r) => r + asystole.length).filter((r) => r >= to + 3 * rate && r < samples.length - 2 * rate);
+	t.true(after.length > 40);
+	for (const r of after) t.true(found.some((f) => Math.abs(f - r) <= tolerance), `beat at ${r} missed`);
 });
 
 test("scoring matches each reference beat to at most one detection, the nearest, within the tolerance", (t) => {

@@ -155,6 +155,7 @@ typedef struct ht_ecg {
 	int64_t d_search_position;
 	int64_t d_refined;
 	int32_t d_slope;
+	int32_t d_refined_amplitude;
 	int32_t learned_value[HT_ECG_LEARNING_PEAKS];
 	int64_t learned_position[HT_ECG_LEARNING_PEAKS];
 	int32_t learned_count;

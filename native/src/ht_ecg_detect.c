@@ -14,6 +14,11 @@
 /* A QRS complex is a burst: a peak counts as a QRS only if the integrated energy fell below QUIET_NUMERATOR/32
  * of that peak since the last QRS (ventricular flutter and sustained muscle noise keep it up). */
 #define QUIET_NUMERATOR 5
+/* A QRS complex's band-passed peak exceeds this many eighths of the flatline gate's amplitude (flatlineMv, 0.02 mV
+ * by default, so 0.03 mV): after 8 s without a beat the detector learns again, and in a beat-free signal with the
+ * electrodes on (asystole, a device on a table: wander and noise) it would take noise peaks of 0.01-0.025 mV for
+ * beats. Of MIT-BIH's beats 1 of 100,646 on MLII and 0.04 % on the second leads are smaller. */
+#define QRS_OVER_FLATLINE_EIGHTHS 12
 /* Search-back takes the largest rejected peak above this many eighths of the threshold. */
 #define SEARCH_BACK_EIGHTHS 3
 /* The quiet test remembers the energy's minimum per block of this many samples, for the learning period plus
@@ -261,6 +266,13 @@ static void refine(ht_ecg *e, int64_t position)
 	}
 	e->d_refined = best;
 	e->d_slope = ht_ecg_wrap32(steepest);
+	e->d_refined_amplitude = best_magnitude > MAX_INT32 ? MAX_INT32 : (int32_t)best_magnitude;
+}
+
+/* Expects refine(position) to have run. */
+static int tall_enough(const ht_ecg *e)
+{
+	return (int64_t)e->d_refined_amplitude * 8 > (int64_t)QRS_OVER_FLATLINE_EIGHTHS * e->s[HT_ECG_S_FLATLINE_AMPLITUDE];
 }
 
 static int is_t_wave(ht_ecg *e, int64_t position, int64_t since_qrs)
@@ -297,7 +309,7 @@ static int classify(ht_ecg *e, int32_t peak, int64_t position)
 	int64_t search_threshold;
 	if (e->d_last_beat != NONE && since_qrs < e->s[HT_ECG_S_REFRACTORY])
 		return 0;
-	if (peak > e->d_threshold && !is_t_wave(e, position, since_qrs) && rose_from_quiet(e, peak, position)) {
+	if (peak > e->d_threshold && !is_t_wave(e, position, since_qrs) && tall_enough(e) && rose_from_quiet(e, peak, position)) {
 		e->d_signal += ht_ecg_sar(peak - e->d_signal, 3);
 		accept(e, position);
 		return 1;
@@ -305,7 +317,7 @@ static int classify(ht_ecg *e, int32_t peak, int64_t position)
 	e->d_noise += ht_ecg_sar(peak - e->d_noise, 3);
 	update_threshold(e);
 	search_threshold = (int64_t)ht_ecg_sar(e->d_threshold, 3) * SEARCH_BACK_EIGHTHS;
-	if (peak > search_threshold && peak > e->d_search_peak && !is_t_wave(e, position, since_qrs) &&
+	if (peak > search_threshold && peak > e->d_search_peak && !is_t_wave(e, position, since_qrs) && tall_enough(e) &&
 		rose_from_quiet(e, peak, position)) {
 		e->d_search_peak = peak;
 		e->d_search_position = position;
