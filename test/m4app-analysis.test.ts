@@ -59,6 +59,12 @@ test("segmentCost: per second, pipeline without beats and per beat from the bloc
 	t.deepEqual(cost.perBeat, { instructions: 5000, native: 4000, js: 1000 });
 	t.is(cost.pipelinePerSecond.instructions, (total - 2 * 5000) / 5);
 	t.deepEqual(cost.block, { instructions: 1000, native: 50, js: 950 });
+	t.deepEqual(cost.measuredPerSecond, cost.perSecond);
+	// A synthetic segment at 30 bpm: the pipeline plus half a beat per second, whatever number of beats it caught.
+	const atRate = segmentCost(run, { name: "s", start: 0, count: 50 * BLOCK, settle: 0, bpm: 30 }, 360, BLOCK);
+	t.is(atRate.perSecond.instructions, (total - 2 * 5000) / 5 + 5000 / 2);
+	t.is(atRate.perSecond.native, cost.pipelinePerSecond.native + 4000 / 2);
+	t.deepEqual(atRate.measuredPerSecond, cost.perSecond);
 	// A segment counts the blocks wholly inside it after its settling time.
 	t.deepEqual(segmentBlocks({ name: "x", start: 100, count: 400, settle: 20 }, BLOCK), { first: 5, last: 13 });
 	const late = segmentCost(run, { name: "late", start: 36 * 20, count: 36 * 20, settle: 36 * 5 }, 360, BLOCK);

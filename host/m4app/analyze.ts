@@ -40,14 +40,20 @@ export interface Segment {
 	count: number;
 	/** Samples at the segment's start left out of its figures (the detector re-learning after a change). */
 	settle: number;
+	/** A synthetic segment's heart rate: its per-second figures are then taken at exactly this rate. */
+	bpm?: number;
 }
 
 export interface SegmentCost {
 	name: string;
 	seconds: number;
 	beats: number;
-	/** Everything the app spent per second of this signal (its blocks and the messages and timers after them). */
+	/** Everything the app spent per second of this signal (its blocks and the messages and timers after them). With
+	 * a segment's bpm: the pipeline per second plus bpm / 60 beats, since the beats a window of whole blocks catches
+	 * are one more or less than its seconds times the rate (18 at 75 bpm in 15 s, not 18.75). */
 	perSecond: Split;
+	/** Everything the app spent per second of the segment's blocks, with the beats they caught. */
+	measuredPerSecond: Split;
 	/** The same without the beats' excess: filtering, detection, quality gates, taking the blocks. */
 	pipelinePerSecond: Split;
 	/** A block without a beat: the pipeline over blockSamples samples. */
@@ -99,14 +105,19 @@ export function segmentCost(run: M4AppRun, segment: Segment, sampleRate: number,
 	const beatBlocks = sumOf(withBeats);
 	const excess = split(beatBlocks.instructions - blockMean.instructions * withBeats.length, beatBlocks.native - blockMean.native * withBeats.length);
 	const pipeline = split(total.instructions - excess.instructions, total.native - excess.native);
+	const pipelinePerSecond = scale(pipeline, 1 / seconds);
+	const perBeat = beatCount ? scale(excess, 1 / beatCount) : undefined;
+	const measuredPerSecond = scale(total, 1 / seconds);
+	const atRate = segment.bpm && perBeat ? scale(perBeat, segment.bpm / 60) : undefined;
 	return {
 		name: segment.name,
 		seconds,
 		beats: beatCount,
-		perSecond: scale(total, 1 / seconds),
-		pipelinePerSecond: scale(pipeline, 1 / seconds),
+		perSecond: atRate ? split(pipelinePerSecond.instructions + atRate.instructions, pipelinePerSecond.native + atRate.native) : measuredPerSecond,
+		measuredPerSecond,
+		pipelinePerSecond,
 		block: blockMean,
-		perBeat: beatCount ? scale(excess, 1 / beatCount) : undefined,
+		perBeat,
 	};
 }
 

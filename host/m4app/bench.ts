@@ -44,10 +44,10 @@ export interface M4AppInput {
 /** The record's window, then the synthetic segments, as one recording. */
 export async function benchInput(record: string, recordSeconds: number, segmentSeconds: number, synthetic = true): Promise<M4AppInput> {
 	const rec = await boardRecording(record, 0, recordSeconds, BOARD_ADC);
-	const parts: { name: string; samples: Int16Array; settle: number }[] = [{ name: `MIT-BIH ${record}`, samples: rec.samples, settle: 0 }];
+	const parts: { name: string; samples: Int16Array; settle: number; bpm?: number }[] = [{ name: `MIT-BIH ${record}`, samples: rec.samples, settle: 0 }];
 	if (synthetic) {
 		const settle = SETTLE_SECONDS * rec.sampleRate;
-		for (const bpm of [60, 75, 120]) parts.push({ name: `${bpm} bpm`, samples: syntheticEcg(rec, bpm, segmentSeconds, bpm), settle });
+		for (const bpm of [60, 75, 120]) parts.push({ name: `${bpm} bpm`, samples: syntheticEcg(rec, bpm, segmentSeconds, bpm), settle, bpm });
 		parts.push({ name: "rest (no beats)", samples: syntheticEcg(rec, 0, segmentSeconds, 7), settle });
 	}
 	const total = parts.reduce((n, p) => n + p.samples.length, 0);
@@ -56,7 +56,7 @@ export async function benchInput(record: string, recordSeconds: number, segmentS
 	let at = 0;
 	for (const p of parts) {
 		samples.set(p.samples, at);
-		segments.push({ name: p.name, start: at, count: p.samples.length, settle: p.settle });
+		segments.push({ name: p.name, start: at, count: p.samples.length, settle: p.settle, ...(p.bpm ? { bpm: p.bpm } : {}) });
 		at += p.samples.length;
 	}
 	return { recording: { ...rec, name: `${record}+synthetic`, samples, beats: rec.beats }, segments };

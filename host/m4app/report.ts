@@ -55,11 +55,12 @@ export function markdownReport(r: M4AppReport): string {
 		lines.push(row(`${v.name}: later beats (mean)`, v.steadyBeat));
 	}
 	lines.push("", "## ECG pipeline and beats, per input segment", "");
+	lines.push("Per second of ECG: a synthetic segment's at exactly its rate (the pipeline per second plus rate / 60 beats; as its blocks measured it, with the beats they caught, in brackets).", "");
 	lines.push(`| segment | beats | per second of ECG | JS share | pipeline per second (no beats) | pipeline JS share | per beat | per beat JS / C | block of ${r.input.block_samples} samples (no beat) |`);
 	lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 	for (const s of r.segments)
 		lines.push(
-			`| ${s.name} | ${s.beats} | ${n(s.perSecond.instructions)} | ${jsShare(s.perSecond)} | ${n(s.pipelinePerSecond.instructions)} | ${jsShare(s.pipelinePerSecond)} | ${s.perBeat ? n(s.perBeat.instructions) : "-"} | ${s.perBeat ? `${n(s.perBeat.js)} / ${n(s.perBeat.native)}` : "-"} | ${n(s.block.instructions)} |`,
+			`| ${s.name} | ${s.beats} | ${n(s.perSecond.instructions)}${s.measuredPerSecond && s.measuredPerSecond.instructions !== s.perSecond.instructions ? ` (${n(s.measuredPerSecond.instructions)})` : ""} | ${jsShare(s.perSecond)} | ${n(s.pipelinePerSecond.instructions)} | ${jsShare(s.pipelinePerSecond)} | ${s.perBeat ? n(s.perBeat.instructions) : "-"} | ${s.perBeat ? `${n(s.perBeat.js)} / ${n(s.perBeat.native)}` : "-"} | ${n(s.block.instructions)} |`,
 		);
 	lines.push("", `## On a wrist (CPU only; ${r.assumptions.excluded} excluded)`, "");
 	lines.push(`Assumptions: ${r.assumptions.clock_hz / 1e6} MHz, CPI ${r.assumptions.cpi} (${r.assumptions.cpi_note}); active ${r.assumptions.cpu_active_ma} mA, idle ${r.assumptions.system_on_idle_ma * 1000} uA (${r.assumptions.source}).`, "");
