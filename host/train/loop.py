@@ -120,7 +120,8 @@ class RateShift:
     features over the long-term mean RR (rr_pre_avg, rr_post_avg, rr_local_avg: RR / mean - 1) are recomputed as if
     that mean were a factor log-uniform in [1/k, k] off, all three alike (clamped to ±2, as the features are). The
     intervals keep their ratios to one another, so a premature beat stays premature against its neighbours, while
-    a steady rhythm faster or slower than the patient's mean (exercise, rest) no longer looks premature."""
+    a steady rhythm faster or slower than the patient's mean (exercise, rest) no longer looks premature. A feature
+    left at 0 because its interval is unknown (the first beats, after a gap) is shifted like the rest: rare."""
 
     COLUMNS = ("rr_pre_avg", "rr_post_avg", "rr_local_avg")
 
