@@ -3,6 +3,7 @@
 // hash is kept; a file with the wrong hash is refused and named, and never takes the real name.
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
+import { once } from "node:events";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
@@ -165,9 +166,13 @@ async function download(url: string, part: string, received: (n: number) => void
 			callback(null, chunk);
 		},
 	});
+	const file = createWriteStream(part, { flags: offset > 0 ? "a" : "w" });
 	try {
-		await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), count, createWriteStream(part, { flags: offset > 0 ? "a" : "w" }));
+		await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), count, file);
 	} catch (error) {
+		// pipeline can reject while a write is still in flight; the part's size must be final before anyone (the
+		// retry, the next run) resumes from it.
+		if (!file.closed) await once(file, "close").catch(() => undefined);
 		throw new TransientError(`${url}: connection lost after ${offset + got} bytes (${describe(error)}); the next run resumes from there`);
 	}
 }
