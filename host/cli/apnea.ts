@@ -9,6 +9,8 @@ import { apneaRecipeCv, RECORDING_RULE_PER_HOUR, releaseApnea, sharedSubjects, t
 import { apneaSvg } from "../rhythm/apnea-plot.ts";
 import { apneaDataset, buildApneaDataset, DEFAULT_APNEA_DIR } from "../rhythm/apnea-dataset.ts";
 import type { MeanSd } from "../eval/cv.ts";
+import { datasetIndexSha, earlierRows } from "../eval/kept-rows.ts";
+import { recipe } from "../train/recipes.ts";
 import { REPO_ROOT } from "../train/python.ts";
 import { DEFAULT_SWEEP_DIR } from "./sweep.ts";
 
@@ -17,7 +19,8 @@ export const APNEA_USAGE = `hypertiny apnea dataset [--out ${DEFAULT_APNEA_DIR}]
 hypertiny apnea cv --recipe apnea[,apnea-int8] [--sweep ${DEFAULT_SWEEP_DIR}] [--out results/rhythm]
     the learning set's cross-validation (folds of whole subjects) of swept recipes: per-minute accuracy, Se, Sp, AUC,
     per recording; each seed's threshold (tuned on the other folds, or argmax: the better kept) and the shipped seed;
-    writes apnea-cv.json and apnea-cv.md; the test set is not read
+    writes apnea-cv.json and apnea-cv.md; the test set is not read. A recipe with no trials in the sweep folder keeps
+    its row from <out>/apnea-cv.json when that file was made from the same dataset
 hypertiny apnea release --recipe apnea[,apnea-int8] [--sweep ...] [--out results/rhythm] [--models models]
     every seed's model trained on the whole learning set, with the threshold cv chose, run once on the 35 test
     recordings by the integer engine; writes apnea-release.json and .md, apnea.svg (per recording, the first recipe's
@@ -48,7 +51,7 @@ function summaryCells(s: Record<string, MeanSd | null>): string {
 
 const HEADER = "| | per-minute accuracy % | Se % | Sp % | AUC | A recordings called apnea | C recordings called normal | B called apnea |\n|---|---|---|---|---|---|---|---|";
 
-function cvMarkdown(rs: ApneaRecipeCv[], command: string): string {
+function cvMarkdown(rs: ApneaRecipeCv[], command: string, carried: string[]): string {
 	const lines = [
 		"# Apnea-ECG: cross-validation over the learning set", "",
 		`Made by \`${command}\` from the fold models of \`hypertiny sweep\`; the test set is not read. Folds hold whole subjects`,
@@ -56,6 +59,7 @@ function cvMarkdown(rs: ApneaRecipeCv[], command: string): string {
 		"minute by the trainer's engine-exact int8 outputs; apnea iff q_A − q_N ≥ t*, t* per fold tuned on the other four folds",
 		`(\`tuned\`) or argmax, the better mean accuracy kept. Per recording: called apnea when ≥ ${RECORDING_RULE_PER_HOUR} predicted apnea minutes per hour.`,
 		"Mean ± sd over seeds; the chosen seed's row with 95 % record-bootstrap intervals.", "",
+		...(carried.length ? [`Kept from the previous apnea-cv.json of the same dataset (their trials were not in the sweep folder this time): ${carried.join(", ")}.`, ""] : []),
 	];
 	for (const r of rs) {
 		lines.push(`## ${r.recipe} (${r.family}): ${r.about}`, "",
@@ -127,14 +131,24 @@ export async function apneaCommand(args: string[]): Promise<number> {
 	const command = `hypertiny apnea ${sub} --recipe ${values.recipe}`;
 	const names = values.recipe.split(",").filter(Boolean);
 	if (sub === "cv") {
+		const indexSha = datasetIndexSha(data);
+		const earlier = earlierRows<ApneaRecipeCv>(join(out, "apnea-cv.json"), indexSha);
 		const results: ApneaRecipeCv[] = [];
+		const carried: string[] = [];
 		for (const name of names) {
 			const r = apneaRecipeCv(name, sweep, ds);
-			if (typeof r === "string") throw new Error(r);
-			results.push(r);
+			const kept = typeof r === "string" && !existsSync(join(sweep, name)) ? earlier.get(name) : undefined;
+			if (kept) {
+				const now = recipe(name);
+				results.push({ ...kept, about: now.about, family: now.family });
+				carried.push(name);
+			} else if (typeof r === "string") throw new Error(r);
+			else results.push(r);
 		}
-		writeFileSync(join(out, "apnea-cv.json"), JSON.stringify({ format: "hypertiny-apnea-cv", version: 1, command, folds: ds.index.fold_names, recipes: results }, null, 1) + "\n");
-		const md = cvMarkdown(results, command);
+		if (carried.length === results.length) throw new Error(`no recipe of ${values.recipe} has trials in ${sweep}: nothing to score`);
+		if (carried.length) process.stderr.write(`kept from ${join(out, "apnea-cv.json")} (no trials in ${sweep}): ${carried.join(", ")}\n`);
+		writeFileSync(join(out, "apnea-cv.json"), JSON.stringify({ format: "hypertiny-apnea-cv", version: 1, command, dataset: { index_sha256: indexSha }, folds: ds.index.fold_names, recipes: results }, null, 1) + "\n");
+		const md = cvMarkdown(results, command, carried);
 		writeFileSync(join(out, "apnea-cv.md"), md);
 		process.stdout.write(md);
 		return 0;

@@ -1,6 +1,5 @@
 // `hypertiny cv`: the DS1 cross-validation figures of swept recipes (host/eval/cv.ts) into results/mitbih/cv.json
 // and cv.md. Reads the fold checkpoints `hypertiny sweep` wrote and the dataset's DS1 labels; never DS2.
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -8,6 +7,7 @@ import { DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
 import type { DatasetIndex } from "../data/dataset-format.ts";
 import { beatOrderOf, type BeatOrder } from "../eval/af-context.ts";
 import { AAMI, AF_RHYTHMS, BIAS_POLICIES, chooseSeed, crossValidatedDecisions, decisionPolicy, meanSd, poolFolds, readFoldPart, reportedClasses, seedResult, selectionScore, windowInfoOf, type BeatFigures, type BiasPolicy, type FoldPart, type SeedResult, type WindowInfo } from "../eval/cv.ts";
+import { datasetIndexSha, earlierRows } from "../eval/kept-rows.ts";
 import { REPO_ROOT } from "../train/python.ts";
 import { recipe } from "../train/recipes.ts";
 import { PUBLISHED } from "../eval/release.ts";
@@ -106,13 +106,6 @@ const f3 = (x: number | null | undefined) => (x === null || x === undefined ? "�
 const ms = (m: ReturnType<typeof meanSd>, scale = 1, digits = 3) => (m ? `${(m.mean * scale).toFixed(digits)} ± ${(m.sd * scale).toFixed(digits)}` : "–");
 
 /** The rows of an earlier cv.json made from the dataset whose index.json hashes to `indexSha`, by recipe; none when absent or another dataset's. */
-export function earlierRows(path: string, indexSha: string): Map<string, RecipeCv> {
-	if (!existsSync(path)) return new Map();
-	const earlier = JSON.parse(readFileSync(path, "utf8")) as { dataset?: { index_sha256?: string }; recipes?: RecipeCv[] };
-	if (earlier.dataset?.index_sha256 !== indexSha) return new Map();
-	return new Map((earlier.recipes ?? []).map((r) => [r.recipe, r]));
-}
-
 export function cvMarkdown(results: RecipeCv[], command: string, carried: string[] = []): string {
 	const lines = [
 		"# DS1 cross-validation (grouped by record)",
@@ -181,8 +174,8 @@ export async function cvCommand(args: string[]): Promise<number> {
 	const sweep = resolve(values.sweep ?? join(REPO_ROOT, DEFAULT_SWEEP_DIR));
 	const info = ds1Info(data);
 	const out = resolve(values.out ?? join(REPO_ROOT, "results/mitbih"));
-	const indexSha = createHash("sha256").update(readFileSync(join(data, "index.json"))).digest("hex");
-	const earlier = earlierRows(join(out, "cv.json"), indexSha);
+	const indexSha = datasetIndexSha(data);
+	const earlier = earlierRows<RecipeCv>(join(out, "cv.json"), indexSha);
 	const results: RecipeCv[] = [];
 	const carried: string[] = [];
 	const problems: string[] = [];
