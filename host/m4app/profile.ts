@@ -50,16 +50,27 @@ function totalsByFunction(fns: { start: number; end: number; name: string }[], p
 	return { totals, all };
 }
 
-/** The `top` functions by instructions executed, from a profile file ("<hex address> <count>" lines). */
-export function profileByFunction(elf: string, profilePath: string, top = 15): FunctionShare[] {
-	const fns = functions(elf);
-	const { totals: byStart, all } = totalsByFunction(fns, profilePath);
+/** Instructions per function name in a profile file. */
+function byName(fns: { start: number; end: number; name: string }[], profilePath: string): Map<string, number> {
 	const nameAt = new Map(fns.map((f) => [f.start, f.name]));
 	const totals = new Map<string, number>();
-	for (const [start, n] of byStart) {
+	for (const [start, n] of totalsByFunction(fns, profilePath).totals) {
 		const name = nameAt.get(start) ?? "(outside any function)";
 		totals.set(name, (totals.get(name) ?? 0) + n);
 	}
+	return totals;
+}
+
+/**
+ * The `top` functions by instructions executed, from a profile file ("<hex address> <count>" lines); with
+ * `baselinePath` (a run that stopped earlier, e.g. after boot), what each function ran after it: the steady state.
+ */
+export function profileByFunction(elf: string, profilePath: string, top = 15, baselinePath?: string): FunctionShare[] {
+	const fns = functions(elf);
+	const totals = byName(fns, profilePath);
+	if (baselinePath) for (const [name, n] of byName(fns, baselinePath)) totals.set(name, (totals.get(name) ?? 0) - n);
+	let all = 0;
+	for (const n of totals.values()) all += n;
 	return [...totals]
 		.sort((a, b) => b[1] - a[1])
 		.slice(0, top)

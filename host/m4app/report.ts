@@ -85,9 +85,9 @@ export function markdownReport(r: M4AppReport): string {
 	lines.push("", `## Where the instructions go, by part (policy boot: boot and the first ${r.profile.seconds} s of the record; C parts by the source file their code is in; per second of ECG: after the first block, beats included)`, "");
 	lines.push("| part | instructions | share | per second of ECG | sources |", "|---|---:|---:|---:|---|");
 	for (const p of r.profile.parts) lines.push(`| ${p.part} | ${n(p.instructions)} | ${pct(p.share, 1)} | ${n(p.per_ecg_second)} | ${p.sources.join(", ")} |`);
-	lines.push("", `## Where the instructions go (boot and the first ${r.profile.seconds} s of the record, per C function)`, "");
-	lines.push("| function | instructions | share |", "|---|---:|---:|");
-	for (const f of r.profile.functions) lines.push(`| \`${f.name}\` | ${n(f.instructions)} | ${pct(f.share, 1)} |`);
+	lines.push("", `## Where the instructions go after boot (the first ${r.profile.seconds} s of the record less boot alone, per C function; fxRunID is XS's bytecode interpreter)`, "");
+	lines.push("| function | instructions | share | per second of ECG |", "|---|---:|---:|---:|");
+	for (const f of r.profile.functions) lines.push(`| \`${f.name}\` | ${n(f.instructions)} | ${pct(f.share, 1)} | ${n(f.per_ecg_second)} |`);
 	lines.push("", `Run: ${n(r.run.ticks)} ADC blocks, ${n(r.run.beats)} beat packets, ${n(r.run.total_instructions)} guest instructions in all, ${r.run.wall_seconds.toFixed(0)} s under QEMU.`, "");
 	return lines.join("\n");
 }
