@@ -105,7 +105,6 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? "
 const f3 = (x: number | null | undefined) => (x === null || x === undefined ? "–" : x.toFixed(3));
 const ms = (m: ReturnType<typeof meanSd>, scale = 1, digits = 3) => (m ? `${(m.mean * scale).toFixed(digits)} ± ${(m.sd * scale).toFixed(digits)}` : "–");
 
-/** The rows of an earlier cv.json made from the dataset whose index.json hashes to `indexSha`, by recipe; none when absent or another dataset's. */
 export function cvMarkdown(results: RecipeCv[], command: string, carried: string[] = []): string {
 	const lines = [
 		"# DS1 cross-validation (grouped by record)",
