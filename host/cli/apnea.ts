@@ -9,7 +9,7 @@ import { apneaRecipeCv, RECORDING_RULE_PER_HOUR, releaseApnea, sharedSubjects, t
 import { apneaSvg } from "../rhythm/apnea-plot.ts";
 import { apneaDataset, buildApneaDataset, DEFAULT_APNEA_DIR } from "../rhythm/apnea-dataset.ts";
 import type { MeanSd } from "../eval/cv.ts";
-import { datasetIndexSha, earlierRows } from "../eval/kept-rows.ts";
+import { datasetIndexSha, earlierRows, keptRow } from "../eval/kept-rows.ts";
 import { recipe } from "../train/recipes.ts";
 import { REPO_ROOT } from "../train/python.ts";
 import { DEFAULT_SWEEP_DIR } from "./sweep.ts";
@@ -137,7 +137,7 @@ export async function apneaCommand(args: string[]): Promise<number> {
 		const carried: string[] = [];
 		for (const name of names) {
 			const r = apneaRecipeCv(name, sweep, ds);
-			const kept = typeof r === "string" && !existsSync(join(sweep, name)) ? earlier.get(name) : undefined;
+			const kept = keptRow(earlier, sweep, name, r);
 			if (kept) {
 				const now = recipe(name);
 				results.push({ ...kept, about: now.about, family: now.family });

@@ -7,7 +7,7 @@ import { DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
 import type { DatasetIndex } from "../data/dataset-format.ts";
 import { beatOrderOf, type BeatOrder } from "../eval/af-context.ts";
 import { AAMI, AF_RHYTHMS, BIAS_POLICIES, chooseSeed, crossValidatedDecisions, decisionPolicy, meanSd, poolFolds, readFoldPart, reportedClasses, seedResult, selectionScore, windowInfoOf, type BeatFigures, type BiasPolicy, type FoldPart, type SeedResult, type WindowInfo } from "../eval/cv.ts";
-import { datasetIndexSha, earlierRows } from "../eval/kept-rows.ts";
+import { datasetIndexSha, earlierRows, keptRow } from "../eval/kept-rows.ts";
 import { REPO_ROOT } from "../train/python.ts";
 import { recipe } from "../train/recipes.ts";
 import { PUBLISHED } from "../eval/release.ts";
@@ -180,7 +180,7 @@ export async function cvCommand(args: string[]): Promise<number> {
 	const problems: string[] = [];
 	for (const name of values.recipe.split(",").filter(Boolean)) {
 		const r = recipeCv(name, sweep, info);
-		const kept = typeof r === "string" && !existsSync(join(sweep, name)) ? earlier.get(name) : undefined;
+		const kept = keptRow(earlier, sweep, name, r);
 		if (kept) {
 			const now = recipe(name);
 			results.push({ ...kept, about: now.about, family: now.family, task: now.task });

@@ -16,3 +16,11 @@ export function earlierRows<Row extends { recipe: string }>(path: string, indexS
 	if (earlier.dataset?.index_sha256 !== indexSha) return new Map();
 	return new Map((earlier.recipes ?? []).map((r) => [r.recipe, r]));
 }
+
+/**
+ * The earlier row recipe `name` keeps: only when scoring it from the sweep failed because it has no trials there at
+ * all (a folder with incomplete trials is an error to report, not a reason to show an old row).
+ */
+export function keptRow<Row>(earlier: Map<string, Row>, sweep: string, name: string, scored: unknown): Row | undefined {
+	return typeof scored === "string" && !existsSync(join(sweep, name)) ? earlier.get(name) : undefined;
+}
