@@ -109,6 +109,48 @@ static void lowrank_row(const uint8_t *heads, const ht_gen_rec *r, const int8_t 
 	}
 }
 
+/* The V of a LOWRANK layer unpacked once, transposed to [cin][rank], in the kernel's last `rank` rows: rows
+ * 0..cout − rank read it (row cout − rank is summed before it is written over the staged V's start) at rank MACs
+ * a weight instead of an unpack and a read-modify-write of a[i] per term; the rows after it unpack V as before.
+ * Integer sums in another order: the same a[i] (no term or partial sum leaves int32, see above). NULL when the
+ * layer has fewer rows than the rank. */
+static const int8_t *stage_v(const uint8_t *heads, const ht_gen_rec *r, uint8_t *kernel, synth_buffers *b)
+{
+	const uint32_t rank = r->rank, cin = r->cin;
+	if (r->cout < rank)
+		return NULL;
+	int8_t *vt = (int8_t *)kernel + ((uint32_t)r->cout - rank) * cin;
+	for (uint32_t k = 0; k < rank; k++) {
+		ht_unpack_s8(heads, (uint64_t)r->cout * rank + (uint64_t)k * cin, cin, r->head_bits, b->row);
+		for (uint32_t i = 0; i < cin; i++)
+			vt[i * rank + k] = b->row[i];
+	}
+	return vt;
+}
+
+static void lowrank_row_staged(const uint8_t *heads, const ht_gen_rec *r, const int8_t *h, int32_t zh, uint32_t c,
+                               const int8_t *vt, synth_buffers *b)
+{
+	const uint32_t rank = r->rank, cin = r->cin;
+	ht_unpack_s8(heads, (uint64_t)c * rank, rank, r->head_bits, b->row);
+	int32_t *hk = b->hk;
+	for (uint32_t k = 0; k < rank; k++)
+		hk[k] = b->row[k] * (h[k] - zh);
+	if (rank == 8) { /* the rank the trainer uses: the row's eight factors stay in registers */
+		const int32_t h0 = hk[0], h1 = hk[1], h2 = hk[2], h3 = hk[3], h4 = hk[4], h5 = hk[5], h6 = hk[6], h7 = hk[7];
+		for (uint32_t i = 0; i < cin; i++, vt += 8)
+			b->a[i] = h0 * vt[0] + h1 * vt[1] + h2 * vt[2] + h3 * vt[3] + h4 * vt[4] + h5 * vt[5] + h6 * vt[6] +
+			          h7 * vt[7];
+		return;
+	}
+	for (uint32_t i = 0; i < cin; i++, vt += rank) {
+		int32_t acc = 0;
+		for (uint32_t k = 0; k < rank; k++)
+			acc += hk[k] * vt[k];
+		b->a[i] = acc;
+	}
+}
+
 static uint32_t bit_length(uint64_t v)
 {
 	uint32_t n = 0;
@@ -185,8 +227,17 @@ static int finish_row(const ht_model *m, const ht_gen_rec *r, const row_scales *
 		for (uint32_t i = 0; i < cin; i++)
 			w[i] = 0;
 	} else {
-		for (uint32_t i = 0; i < cin; i++)
-			w[i] = (int8_t)ht_rdiv(127 * (int64_t)a[i], max_abs);
+		if (max_abs <= UINT32_MAX / 255u) {
+			/* ht_rdiv's own 32-bit case for every weight (|127·a[i]| <= 127·max_abs), without a call each */
+			const uint32_t den = 2u * max_abs;
+			for (uint32_t i = 0; i < cin; i++) {
+				const uint32_t mag = (254u * (uint32_t)(a[i] < 0 ? -a[i] : a[i]) + max_abs) / den;
+				w[i] = (int8_t)(a[i] < 0 ? -(int32_t)mag : (int32_t)mag);
+			}
+		} else {
+			for (uint32_t i = 0; i < cin; i++)
+				w[i] = (int8_t)ht_rdiv(127 * (int64_t)a[i], max_abs);
+		}
 		b = (int32_t)ht_rdiv(ht_ldi32(q + 4u * c), max_abs);
 		if (m->version == HT_VERSION_1) {
 			int st = row_multiplier(ht_ldi32(q + 4u * cout), ht_ldi32(q + 4u * cout + 4u), max_abs, &mult, &shift);
@@ -233,9 +284,12 @@ int ht_synthesize(const ht_model *m, uint16_t g, uint8_t *kernel, uint32_t kerne
 	for (uint32_t pad = (uint32_t)r.cout * r.cin; pad < ht_align4((uint32_t)r.cout * r.cin); pad++)
 		kernel[pad] = 0;
 	const row_scales rs = m->version == HT_VERSION_1 ? (row_scales){0.0f, 0.0f, 0.0f} : scales_of(m, g, &r);
+	const int8_t *vt = h.family == HT_FAMILY_LOWRANK ? stage_v(heads, &r, kernel, &b) : NULL;
 	for (uint32_t c = 0; c < r.cout; c++) {
 		if (h.family == HT_FAMILY_HEAD)
 			head_row(heads, &r, dh, c, &b);
+		else if (vt && c <= (uint32_t)r.cout - r.rank)
+			lowrank_row_staged(heads, &r, hv, zh, c, vt, &b);
 		else
 			lowrank_row(heads, &r, hv, zh, c, &b);
 		if ((st = finish_row(m, &r, &rs, c, b.a, kernel)) != HT_OK)

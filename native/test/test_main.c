@@ -13,6 +13,7 @@ int main(int argc, char **argv)
 	test_bits();
 	test_kernels();
 	test_synth();
+	test_synth_lowrank();
 	test_models();
 	test_cache();
 	test_corruptions();

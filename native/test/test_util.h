@@ -42,6 +42,7 @@ void test_arith(void);
 void test_bits(void);
 void test_kernels(void);
 void test_synth(void);
+void test_synth_lowrank(void);
 void test_models(void);
 void test_cache(void);
 void test_corruptions(void);
