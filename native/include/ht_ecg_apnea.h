@@ -8,9 +8,10 @@
  * and simulators (modules/app/apnea-minutes.ts through native/xs/ht_xs_ecg.c) and the host's dataset builder
  * (modules/rhythm/apnea-input.ts over host/ecg-wasm).
  *
- * Every value is an integer until the last division, and each double operation is the earlier TypeScript's, in
- * its order (test/apnea-input-reference.ts keeps that TypeScript; test/apnea-input.test.ts holds the two equal bit
- * for bit): every target (Cortex-M4 soft-float, x86, wasm) computes the same bits.
+ * Every value is an integer until the last division, computed in int64 where the earlier TypeScript used doubles
+ * that held integers exactly, then one float32 division per value; the quantization is the TypeScript's double
+ * arithmetic (test/apnea-input-reference.ts keeps that TypeScript; test/apnea-input.test.ts holds the two equal bit
+ * for bit): every target (Cortex-M4, x86, wasm) computes the same bits.
  * Portable: no XS headers, no allocation, no C library but floor().
  */
 #ifndef HT_ECG_APNEA_H

@@ -1,8 +1,9 @@
-/* The apnea model's minute input (native/include/ht_ecg_apnea.h). Each step is the TypeScript's (the reference in
- * test/apnea-input-reference.ts), in IEEE doubles where it used numbers: beat times (uint32) and their differences
- * are exact, every millisecond value and sum is an integer below 2^53, and the only roundings are the divisions
- * (the interval in ms, floored; the mean, floored; the value in seconds, rounded once to float32; x / scale when
- * quantizing), each correctly rounded on every target. */
+/* The apnea model's minute input (native/include/ht_ecg_apnea.h). Each step gives the TypeScript's doubles (the
+ * reference in test/apnea-input-reference.ts): there, beat times (uint32), their differences, the instants, every
+ * millisecond value and sum are integers below 2^53, so here they are int64s (no soft-float on the Cortex-M4), and
+ * the floored divisions are integer floor divisions: a double quotient of integers below 2^53 by one of 1..10^4
+ * never rounds across an integer. The roundings left are the value in seconds (float32) and x / scale when
+ * quantizing, each correctly rounded on every target. */
 #include <stddef.h>
 
 #include "ht.h"
@@ -19,12 +20,12 @@
 #endif
 
 /* The first of the `count` beats whose time is >= t (count when none), by the reference's binary search. */
-static uint32_t first_at_or_after(const uint32_t *beats, uint32_t count, double t)
+static uint32_t first_at_or_after(const uint32_t *beats, uint32_t count, int64_t t)
 {
 	uint32_t lo = 0, hi = count;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2u; /* (lo + hi) >> 1 for every count the reference took */
-		if ((double)beats[mid] < t)
+		if ((int64_t)beats[mid] < t)
 			lo = mid + 1u;
 		else
 			hi = mid;
@@ -32,28 +33,31 @@ static uint32_t first_at_or_after(const uint32_t *beats, uint32_t count, double 
 	return lo;
 }
 
+/* floor(n / d) for d > 0. */
+static int64_t floor_div(int64_t n, int64_t d)
+{
+	const int64_t q = n / d;
+	return q * d > n ? q - 1 : q;
+}
+
 int32_t ht_apnea_input(const uint32_t *beats, uint32_t count, int32_t sample_rate, uint32_t minute, float *window)
 {
-	const double rate = (double)sample_rate;
-	const double half = (double)(sample_rate >> 1);
-	double start, sum, mean, fill;
-	int64_t i; /* beats[i], beats[i + 1] may hold the instant: -1 before the first beat */
-	int32_t held = 0, k;
-	double last = -1;
+	const int64_t rate = sample_rate, half = sample_rate >> 1;
+	int64_t start, sum, mean, i; /* beats[i], beats[i + 1] may hold the instant: i = -1 before the first beat */
+	int32_t held = 0, k, last = -1, fill;
 	if (!window || (count && !beats) || sample_rate < 1 || sample_rate > HT_APNEA_MAX_RATE)
 		return -1;
-	/* 60 * minute + offset and its products with the rate stay below 2^53: exact, as in the reference. */
-	start = 60.0 * (double)minute + (double)HT_APNEA_WINDOW_OFFSET_S;
+	start = 60 * (int64_t)minute + HT_APNEA_WINDOW_OFFSET_S;
 	i = (int64_t)first_at_or_after(beats, count, start * rate) - 1;
 	for (k = 0; k < HT_APNEA_WINDOW; k++) {
-		const double t = (start + (double)(HT_APNEA_STEP_S * k)) * rate;
-		double value = -1;
-		while (i + 1 < (int64_t)count && (double)beats[i + 1] <= t)
+		const int64_t t = (start + HT_APNEA_STEP_S * k) * rate;
+		int32_t value = -1;
+		while (i + 1 < (int64_t)count && (int64_t)beats[i + 1] <= t)
 			i++;
 		if (i >= 0 && i + 1 < (int64_t)count) {
-			const double ms = HT_FLOOR((((double)beats[i + 1] - (double)beats[i]) * 1000.0 + half) / rate);
+			const int64_t ms = floor_div(((int64_t)beats[i + 1] - (int64_t)beats[i]) * 1000 + half, rate);
 			if (ms >= HT_APNEA_RR_MIN_MS && ms <= HT_APNEA_RR_MAX_MS)
-				value = ms;
+				value = (int32_t)ms;
 		}
 		if (value < 0)
 			held++;
@@ -65,7 +69,7 @@ int32_t ht_apnea_input(const uint32_t *beats, uint32_t count, int32_t sample_rat
 	fill = HT_APNEA_RR_FALLBACK_MS;
 	for (k = 0; k < HT_APNEA_WINDOW; k++) {
 		if (window[k] >= 0) {
-			fill = (double)window[k];
+			fill = (int32_t)window[k];
 			break;
 		}
 	}
@@ -73,11 +77,13 @@ int32_t ht_apnea_input(const uint32_t *beats, uint32_t count, int32_t sample_rat
 	for (k = 0; k < HT_APNEA_WINDOW; k++) {
 		if (window[k] < 0)
 			window[k] = (float)fill;
-		sum += (double)window[k];
+		sum += (int32_t)window[k];
 	}
-	mean = HT_FLOOR(sum / HT_APNEA_WINDOW); /* sum <= 256 * 2000: exact */
+	mean = floor_div(sum, HT_APNEA_WINDOW);
+	/* (value − mean) is a whole number of ms in −1700..1700: float32 division gives the float32 rounding of the
+	 * exact double quotient for every integer up to 2^20 in magnitude (test_apnea.c checks them all). */
 	for (k = 0; k < HT_APNEA_WINDOW; k++)
-		window[k] = (float)(((double)window[k] - mean) / 1000.0);
+		window[k] = (float)((int32_t)window[k] - (int32_t)mean) / 1000.0f;
 	return held;
 }
 

@@ -129,4 +129,14 @@ void test_apnea(void)
 	CHECK_EQ(q[0], 0);
 
 	CHECK_EQ(stream_hash(), APNEA_REFERENCE_HASH);
+
+	/* The value in seconds is a float32 division of a whole number of ms by 1000 (|ms| <= 1700 there): for every
+	 * integer up to 2^20 in magnitude it equals the reference's double quotient rounded to float32. */
+	{
+		int32_t d;
+		volatile float thousand = 1000.0f; /* no constant folding: the target's own division */
+		for (d = -(1 << 20), all = 1; d <= (1 << 20); d++)
+			all &= (float)d / thousand == (float)((double)d / 1000.0);
+		CHECK(all);
+	}
 }
