@@ -254,7 +254,7 @@ export function encodeBeat(out: Uint8Array, seq: number, classIndex: number, con
 	const rn = rrNext < 0 ? 0 : rrNext > 65535 ? 65535 : rrNext % 1 === 0 ? rrNext : Math.round(rrNext);
 	out[0] = seq & 0xff;
 	out[1] = classIndex < 0 ? NO_CLASS : classIndex;
-	out[2] = c < 0 ? 0 : c > 255 ? 255 : c % 1 === 0 ? c : Math.round(c);
+	out[2] = c < 0 ? 0 : c > 255 ? 255 : Math.round(c); // c is rarely whole: no test for it (a double % costs fmod)
 	out[3] = flags;
 	out[4] = sampleIndex & 0xff;
 	out[5] = (sampleIndex >>> 8) & 0xff;

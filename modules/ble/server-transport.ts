@@ -10,6 +10,7 @@ import { IOCapability } from "sm";
 import { uuid } from "btutils";
 import type { Characteristic } from "gatt";
 import type { BleTransport } from "./transport-api.ts";
+import { copyBytes } from "./copy-bytes.ts";
 import { CONTROL, MAX_PACKET, characteristicByName } from "./protocol.ts";
 import { gattTraceLine } from "./trace-line.ts";
 
@@ -28,7 +29,6 @@ export default class ServerTransport extends BLEServer implements BleTransport {
 	#subscribed: (Characteristic | undefined)[] = new Array(SLOTS).fill(undefined);
 	/** One buffer per packet length, so a notification copies but never allocates. */
 	#byLength: ArrayBuffer[] = [];
-	#views: Uint8Array[] = [];
 	#readValues: Uint8Array[] = [];
 	#readLengths = new Uint8Array(SLOTS);
 
@@ -36,10 +36,7 @@ export default class ServerTransport extends BLEServer implements BleTransport {
 		super();
 		this.#name = options.deviceName;
 		this.#traceGatt = options.traceGatt === true;
-		for (let n = 0; n <= MAX_PACKET; n++) {
-			this.#byLength.push(new ArrayBuffer(n));
-			this.#views.push(new Uint8Array(this.#byLength[n]));
-		}
+		for (let n = 0; n <= MAX_PACKET; n++) this.#byLength.push(new ArrayBuffer(n));
 		for (let i = 0; i < SLOTS; i++) this.#readValues.push(new Uint8Array(MAX_PACKET));
 	}
 
@@ -104,16 +101,15 @@ export default class ServerTransport extends BLEServer implements BleTransport {
 			this.dropped++;
 			return false;
 		}
-		const view = this.#views[length];
-		for (let i = 0; i < length; i++) view[i] = bytes[i];
-		this.notifyValue(characteristic, this.#byLength[length]);
+		const buffer = this.#byLength[length];
+		copyBytes(buffer, bytes, length);
+		this.notifyValue(characteristic, buffer);
 		return true;
 	}
 
 	setReadValue(id: number, bytes: Uint8Array, length: number): void {
 		if (length > MAX_PACKET) throw new RangeError(`characteristic ${id}: a ${length}-byte value exceeds ${MAX_PACKET} bytes`);
-		const value = this.#readValues[id];
-		for (let i = 0; i < length; i++) value[i] = bytes[i];
+		copyBytes(this.#readValues[id], bytes, length);
 		this.#readLengths[id] = length;
 		if (this.#traceGatt) trace(gattTraceLine(true, id, bytes, length));
 	}
