@@ -1,5 +1,6 @@
 // `hypertiny run`: the device app in the simulator on an ECG record, printing what a board prints on its
-// serial log (one trace line per beat, status lines) and, at the end, the app's statistics. No companion.
+// serial log (status lines, and with config traceBeats, off on boards, one trace line per beat) and, at the end,
+// the app's statistics. No companion.
 import { parseArgs } from "node:util";
 import { ensureBuilt } from "../app/build.ts";
 import { apneaModelOption, modelOption } from "../app/default-model.ts";
@@ -10,7 +11,8 @@ import { apneaModelNotUsed, modelNotUsed, requireSamples } from "./prerequisites
 const USAGE = `usage: hypertiny run [--record N|path] [--model m.htpw|none] [--apnea-model m.htpw|none]
                      [--policy boot|lazy|stream --budget N] [--realtime] [--gatt] [--json]
 
-The app's own output (trace), as on a board's serial log (a line per beat and per apnea minute); --gatt adds every GATT packet as an "@gatt" line;
+The app's own output (trace), as on a board's serial log with config traceBeats (off on boards by default): a
+line per beat and per apnea minute; --gatt adds every GATT packet as an "@gatt" line;
 --json prints only the final statistics as one JSON object.
 `;
 

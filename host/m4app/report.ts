@@ -42,9 +42,9 @@ export function markdownReport(r: M4AppReport): string {
 	lines.push(row("model load + validation", r.phases.model_load_validation, "boot(lazy) - boot(no model)"));
 	lines.push(row("synthesis under boot", r.phases.synthesis_boot, "boot(boot) - boot(lazy)"));
 	lines.push(row("synthesis under lazy (first use)", r.phases.synthesis_lazy_first_use, "first classified beat(lazy) - steady beat(boot)"));
-	lines.push(row("per beat without inference (no model)", r.phases.beat_without_inference, "windowing, rhythm, BLE packets, trace line"));
+	lines.push(row("per beat without inference (no model)", r.phases.beat_without_inference, "windowing, rhythm, BLE packets"));
 	lines.push(row("inference per beat (boot)", r.phases.inference_per_beat, "beat(boot) - beat(no model), same beats"));
-	lines.push(row("trace line per beat", r.phases.trace_line_per_beat, "beat(boot) - beat(traceBeats false), same beats"));
+	lines.push(row("trace line per beat (off on boards)", r.phases.trace_line_per_beat, "beat(traceBeats true) - beat(boot), same beats"));
 	const af = r.phases.af_detector_per_beat;
 	// At 75 bpm, 1.25 beats per second of ECG; duty at the clock and CPI the power figures assume.
 	const afDuty = af ? (af.instructions * 1.25 * r.assumptions.cpi) / r.assumptions.clock_hz : undefined;

@@ -28,7 +28,8 @@ export interface MonitorOptions {
 	bradycardiaBpm: number;
 	/** 0: no ECG strip notifications; n: every n-th raw sample. */
 	stripDecimation: number;
-	/** One trace line per beat and per apnea minute (off when a companion shows them). */
+	/** One trace line per beat and per apnea minute: on in the desktop simulators, off on boards (a serial console
+	 * needs no beat classes, and the line costs ~15,000 instructions a beat: bench:m4app). */
 	traceBeats: boolean;
 	/** One "@logits" trace line per classified beat (engine comparisons). */
 	traceLogits: boolean;
@@ -59,7 +60,7 @@ export function monitorOptions(config: Record<string, unknown>): MonitorOptions 
 		tachycardiaBpm: number("tachycardiaBpm", 150, 60, 300),
 		bradycardiaBpm: number("bradycardiaBpm", 40, 20, 100),
 		stripDecimation: number("stripDecimation", 0, 0, P.STRIP_MAX_DECIMATION),
-		traceBeats: configFlag(config, "traceBeats", true),
+		traceBeats: configFlag(config, "traceBeats", false),
 		traceLogits: configFlag(config, "traceLogits", false),
 		afDetector: configFlag(config, "afDetector", true),
 	};
