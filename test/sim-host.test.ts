@@ -403,6 +403,35 @@ test('xs_ht_buffer: zeroed native memory usable through views; sizes are checked
   for (const key of ['negative', 'fraction', 'string', 'missing', 'tooBig']) t.regex(out[key], /^htpw ARGUMENT \(20\): /, key);
 });
 
+test('xs_ht_copy_bytes: the first bytes of a buffer or view to the start of another; lengths and buffers are checked', async (t) => {
+  const script = `${ATTEMPT}
+    const source = new Uint8Array(16).map((_, i) => i + 1);
+    const packet = new ArrayBuffer(5);
+    native("xs_ht_copy_bytes")(packet, source, 5);
+    const host = native("xs_ht_buffer")(8);
+    native("xs_ht_copy_bytes")(host, source.subarray(3), 4);
+    const before = Array.from(new Uint8Array(packet));
+    trace(JSON.stringify({
+      packet: before, host: Array.from(new Uint8Array(host)),
+      none: attempt(() => native("xs_ht_copy_bytes")(packet, source, 0)),
+      tooLongForDestination: attempt(() => native("xs_ht_copy_bytes")(packet, source, 6)),
+      tooLongForSource: attempt(() => native("xs_ht_copy_bytes")(new ArrayBuffer(32), source, 17)),
+      fraction: attempt(() => native("xs_ht_copy_bytes")(packet, source, 1.5)),
+      negative: attempt(() => native("xs_ht_copy_bytes")(packet, source, -1)),
+      string: attempt(() => native("xs_ht_copy_bytes")(packet, source, "2")),
+      notBuffer: attempt(() => native("xs_ht_copy_bytes")({}, source, 1)),
+      missing: attempt(() => native("xs_ht_copy_bytes")(packet, source)),
+      unchanged: Array.from(new Uint8Array(packet)).join() === before.join(),
+    }));
+  `;
+  const out = result(await sim(script));
+  t.deepEqual(out.packet, [1, 2, 3, 4, 5]);
+  t.deepEqual(out.host, [4, 5, 6, 7, 0, 0, 0, 0]);
+  t.is(out.none, 'ok');
+  for (const key of ['tooLongForDestination', 'tooLongForSource', 'fraction', 'negative', 'string', 'notBuffer', 'missing']) t.regex(out[key], /^htpw ARGUMENT \(20\): /, key);
+  t.true(out.unchanged, 'a refused copy writes nothing');
+});
+
 test('xs_ht_model_open: a valid blob opens from a Resource or an ArrayBuffer; corrupt blobs throw their status', async (t) => {
   const script = `${ATTEMPT}
     const resource = new Resource("tiny.htpw");
