@@ -12,6 +12,22 @@ static uint32_t blob_words[4096];
 static blob_builder builder;
 static engine eng;
 
+/* The blob of g's one generated layer as a PWCONV of one position: cin channels at arena offset 0, cout at
+ * out_offset. */
+static uint32_t one_layer_blob(const gen_spec *g, uint32_t cin, uint32_t cout, uint32_t out_offset, uint32_t arena_bytes)
+{
+	bb_init(&builder);
+	bb_bytes(&builder, HT_SEC_META, "{}", 2);
+	build_generator(&builder, g);
+	uint16_t t0 = bb_tensor(&builder, 0, 1, cin, 0), t1 = bb_tensor(&builder, out_offset, 1, cout, 0);
+	builder.input = t0;
+	builder.output = t1;
+	builder.arena_bytes = arena_bytes;
+	builder.gen_count = 1;
+	bb_op(&builder, HT_OP_PWCONV, t0, t1)->gen_layer = 0;
+	return bb_finish(&builder, (uint8_t *)blob_words, sizeof blob_words);
+}
+
 static uint32_t build(int32_t s0)
 {
 	static gen_spec g;
@@ -40,16 +56,7 @@ static uint32_t build(int32_t s0)
 	memcpy(l->bias_unit, bias_unit, sizeof bias_unit);
 	l->m0 = 1431655765; /* 3 * m0 = 2^32 - 1 */
 	l->s0 = s0;
-	bb_init(&builder);
-	bb_bytes(&builder, HT_SEC_META, "{}", 2);
-	build_generator(&builder, &g);
-	uint16_t t0 = bb_tensor(&builder, 0, 1, 2, 0), t1 = bb_tensor(&builder, 4, 1, 4, 0);
-	builder.input = t0;
-	builder.output = t1;
-	builder.arena_bytes = 8;
-	builder.gen_count = 1;
-	bb_op(&builder, HT_OP_PWCONV, t0, t1)->gen_layer = 0;
-	return bb_finish(&builder, (uint8_t *)blob_words, sizeof blob_words);
+	return one_layer_blob(&g, 2, 4, 4, 8);
 }
 
 void test_synth(void)
@@ -128,16 +135,7 @@ static uint32_t build_lowrank(gen_spec *g, int rank, int cout, int cin, int bits
 		l->bias_unit[c] = rnd_in(seed, -40000, 40000);
 	l->m0 = (int32_t)(0x40000000u + (test_rand(seed) & 0x3FFFFFFFu));
 	l->s0 = -24;
-	bb_init(&builder);
-	bb_bytes(&builder, HT_SEC_META, "{}", 2);
-	build_generator(&builder, g);
-	uint16_t t0 = bb_tensor(&builder, 0, 1, (uint32_t)cin, 0), t1 = bb_tensor(&builder, 64, 1, (uint32_t)cout, 0);
-	builder.input = t0;
-	builder.output = t1;
-	builder.arena_bytes = 128;
-	builder.gen_count = 1;
-	bb_op(&builder, HT_OP_PWCONV, t0, t1)->gen_layer = 0;
-	return bb_finish(&builder, (uint8_t *)blob_words, sizeof blob_words);
+	return one_layer_blob(g, (uint32_t)cin, (uint32_t)cout, 64, 128);
 }
 
 void test_synth_lowrank(void)
@@ -182,16 +180,7 @@ void test_synth_lowrank(void)
 		l->heads[j] = -128;
 	for (int k = 0; k < 9; k++)
 		l->heads[12 * 9 + k * 7 + 3] = 127;
-	bb_init(&builder);
-	bb_bytes(&builder, HT_SEC_META, "{}", 2);
-	build_generator(&builder, &g);
-	uint16_t t0 = bb_tensor(&builder, 0, 1, 7, 0), t1 = bb_tensor(&builder, 64, 1, 12, 0);
-	builder.input = t0;
-	builder.output = t1;
-	builder.arena_bytes = 128;
-	builder.gen_count = 1;
-	bb_op(&builder, HT_OP_PWCONV, t0, t1)->gen_layer = 0;
-	uint32_t size = bb_finish(&builder, (uint8_t *)blob_words, sizeof blob_words);
+	uint32_t size = one_layer_blob(&g, 7, 12, 64, 128);
 	CHECK_EQ(engine_open(&eng, (const uint8_t *)blob_words, size, 0), HT_OK);
 	CHECK_EQ(ref_synth(&g, 0, want.w, want.bias, want.mult, want.shift), HT_OK);
 	CHECK_EQ(engine_synthesize(&eng, 0), HT_OK);
