@@ -61,5 +61,9 @@ if (missing.length && !IN_CI) {
 		const logits = (lines: string[]): string[] => lines.filter((l) => l.startsWith("@logits "));
 		t.true(logits(first.trace).length >= boardBeats.length - 1);
 		t.deepEqual(logits(first.trace), logits(sim.traceLines).slice(0, logits(first.trace).length), "logits bit for bit");
+		// Health data stays off a board's serial console by default (config traceBeats); the simulator prints it.
+		const beatLines = (lines: string[]): string[] => lines.filter((l) => l.startsWith("beat "));
+		t.deepEqual(beatLines(first.trace), [], "a board prints no per-beat line unless its config asks");
+		t.true(beatLines(sim.traceLines).length >= boardBeats.length, "the simulator prints one per beat");
 	});
 }
