@@ -100,8 +100,23 @@ const refusals = {
 	readOnlyOut: refusal(() => writeBeatInput(new Int8Array(new Resource("input.json"), 0, 8), w, plan, new Float32Array(1))),
 	untouched: Array.from(out8),
 	subarray: (() => { const big = new Int32Array([9, 9, 400, -400, 9]); const o = new Int8Array(2); writeBeatInput(o, big.subarray(2, 4), plan, new Float32Array(0)); return Array.from(o); })(),
+	columnOutside: refusal(() => writeBeatInput(out8, w, plan, new Float32Array(3), new Int32Array([3]))),
+	columnNegative: refusal(() => writeBeatInput(out8, w, plan, new Float32Array(3), new Int32Array([-1]))),
+	columnsNotInt32: refusal(() => writeBeatInput(out8, w, plan, new Float32Array(3), [0])),
+	columnsWrongCount: refusal(() => writeBeatInput(out8, w, plan, new Float32Array(3), new Int32Array([0, 1]))),
+	untouchedByColumns: Array.from(out8),
 };
-trace(JSON.stringify({ values, beats, refusals }) + "\\n");
+// The model's features picked in C (columns) equal the same features copied out first.
+const all = new Float32Array([0.25, -1.5, 0.031, 2, -0.7, 0.5]);
+const columns = new Int32Array([4, 0, 4, 2]);
+const window = new Int32Array(16).map((_, i) => (i * 37) % 200 - 100);
+const pickedPlan = beatInputPlan(200, 0.02, -3);
+const picked = new Int8Array(16 * 5);
+writeBeatInput(picked, window, pickedPlan, all, columns);
+const copied = new Int8Array(16 * 5);
+writeBeatInput(copied, window, pickedPlan, Float32Array.from(columns, (c) => all[c]));
+const columnsCase = { picked: Array.from(picked), copied: Array.from(copied) };
+trace(JSON.stringify({ values, beats, refusals, columnsCase }) + "\\n");
 `;
 	const code = await bundleForXs(entry, HERE);
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-input-"));
@@ -126,8 +141,11 @@ trace(JSON.stringify({ values, beats, refusals }) + "\\n");
 	bs.forEach((b, i) => t.deepEqual(got.beats[i], tsBeat(b), `beat ${i}: ${b.window.length} samples, ${b.features.length} features, gain ${b.adcGain}`));
 	t.true(bs.some((b) => b.features.length === 3 && b.window.length === 256));
 	const r = got.refusals;
-	for (const k of ["nanValue", "infValue", "nanFeature", "wrongLength", "zeroGain", "tinyGain", "badZeroPoint", "notAPlan", "notInt32", "notFloat32", "readOnlyOut"])
+	for (const k of ["nanValue", "infValue", "nanFeature", "wrongLength", "zeroGain", "tinyGain", "badZeroPoint", "notAPlan", "notInt32", "notFloat32", "readOnlyOut", "columnOutside", "columnNegative", "columnsNotInt32", "columnsWrongCount"])
 		t.regex(r[k], /^htpw ARGUMENT \(20\): /, k);
+	t.deepEqual(r.untouchedByColumns, r.untouched, "a refused pick writes nothing");
+	t.deepEqual(got.columnsCase.picked, got.columnsCase.copied, "features picked by columns in C equal the same features copied first");
+	t.true(new Set(got.columnsCase.picked).size > 4);
 	t.regex(r.notInt32, /window must be an Int32Array/);
 	t.regex(r.notAPlan, /plan must be made by xs_ht_input_plan/);
 	t.deepEqual(r.untouched, new Array(8).fill(0x33), "a refused beat leaves the input as it was");

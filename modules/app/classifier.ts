@@ -58,10 +58,14 @@ export class Classifier {
 	#plan: BeatInputPlan | undefined;
 	/** The beat context, made when a model that takes the features is loaded. */
 	#context: BeatContext | undefined;
-	/** The model's input features: their columns in all the context computes, and their values for this beat. */
+	/** The model's input features: their columns in all the context computes (the C input writer picks them: a copy
+	 * in XS cost ~17,000 instructions a beat), and all the context's values for this beat. */
 	#featureColumns: Int32Array = new Int32Array(0);
 	#allFeatures = new Float32Array(BEAT_FEATURE_COUNT);
+	/** What the input writer reads: all the features, or none for a model without them. */
 	#featureValues = NO_FEATURES;
+	/** The columns to pick from them, or undefined when the model takes all of them in their own order (or none). */
+	#pick: Int32Array | undefined;
 	#probabilities = new Float64Array(MAX_CLASSES);
 	/** The softmax denominator of the last classify() (#probabilities hold its numerators). */
 	#sum = 1;
@@ -103,12 +107,12 @@ export class Classifier {
 		}
 		this.window = inputLength;
 		this.features = features ?? [];
-		this.#featureValues = channels > 1 ? new Float32Array(channels - 1) : NO_FEATURES;
-		// A model that takes every feature in their own order reads the context's values as they are (no copy per beat).
+		this.#featureValues = channels > 1 ? this.#allFeatures : NO_FEATURES;
+		// A model that takes every feature in their own order reads the context's values as they are.
 		const columns = this.#featureColumns;
 		let identity = columns.length === BEAT_FEATURE_COUNT && channels - 1 === BEAT_FEATURE_COUNT;
 		for (let i = 0; identity && i < columns.length; i++) identity = columns[i] === i;
-		if (identity) this.#featureValues = this.#allFeatures;
+		this.#pick = channels > 1 && !identity ? columns : undefined;
 		this.interpreter = interpreter;
 		this.status = MODEL_READY;
 		this.message = `${checked.name ?? o.resource}: ${classes.join("/")}, ${this.policy}, ${interpreter.cache.synthesized} kernels synthesized`;
@@ -132,15 +136,8 @@ export class Classifier {
 	classify(beat: ClassifierBeat): number {
 		const interpreter = this.interpreter!;
 		const features = this.#featureValues;
-		if (features.length) {
-			const all = this.#allFeatures;
-			this.#context!.next(beat.window, beat.rrPrevious, beat.rrNext, all, 0);
-			if (features !== all) {
-				const columns = this.#featureColumns;
-				for (let i = 0; i < columns.length; i++) features[i] = all[columns[i]];
-			}
-		}
-		writeBeatInput(interpreter.input, beat.window, this.#plan!, features);
+		if (features.length) this.#context!.next(beat.window, beat.rrPrevious, beat.rrNext, features, 0);
+		writeBeatInput(interpreter.input, beat.window, this.#plan!, features, this.#pick);
 		interpreter.invoke();
 		const out = interpreter.output;
 		const p = this.#probabilities;

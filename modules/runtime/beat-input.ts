@@ -16,11 +16,13 @@ export function beatInputPlan(this: void, adcGain: number, scale: number, zeroPo
 /**
  * Writes a beat's model input [L][C] into `out` (the interpreter's input): channel 0 the band-passed window (ADC
  * units) as float32(adc / adcGain), channels 1.. the features (each the same along L), all quantized with the
- * plan's scale / zero point. L = window.length, C = 1 + features.length, out.length must be L * C. Throws "htpw
- * ARGUMENT (20): ..." on any mismatch or a non-finite feature, leaving `out` as it was. Allocates nothing.
+ * plan's scale / zero point. L = window.length, C = 1 + features.length, out.length must be L * C. With `columns`
+ * the features are features[columns[0]], features[columns[1]], ... (C = 1 + columns.length), picked in C. Throws
+ * "htpw ARGUMENT (20): ..." on any mismatch, a column outside features or a non-finite feature, leaving `out` as it
+ * was. Allocates nothing.
  */
-export function writeBeatInput(this: void, out: Int8Array, window: Int32Array, plan: BeatInputPlan, features: Float32Array): void {
-	native("xs_ht_input_beat").call(this, out, window, plan, features);
+export function writeBeatInput(this: void, out: Int8Array, window: Int32Array, plan: BeatInputPlan, features: Float32Array, columns?: Int32Array): void {
+	native("xs_ht_input_beat").call(this, out, window, plan, features, columns);
 }
 
 /** The §6 rule for one value, computed in C (a test's view of what writeBeatInput does per value). */

@@ -9,6 +9,8 @@
  * the bytes the buffer really has.
  */
 
+#include <string.h>
+
 #include "xsmc.h"
 #include "ht.h"
 #include "ht_input.h"
@@ -125,33 +127,56 @@ static ht_input_plan *planArgument(xsMachine *the, int index)
 	return plan;
 }
 
-/* xs_ht_input_beat(out: Int8Array, window: Int32Array, plan, features: Float32Array):
- * out[L * (1 + features.length)] = the beat's quantized input (ht_input_beat_planned), L = window.length. */
+enum { MAX_PICKED = 255 };
+
+/* xs_ht_input_beat(out: Int8Array, window: Int32Array, plan, features: Float32Array[, columns: Int32Array]):
+ * out[L * (1 + F)] = the beat's quantized input (ht_input_beat_planned), L = window.length; the features are
+ * features[0..F) (F = features.length), or with columns features[columns[0]], ..., features[columns[F - 1]]
+ * (F = columns.length, each column checked against features.length): the model's features picked from all the beat
+ * context computes, here rather than by a copy in XS (~2,900 instructions a value on the Cortex-M4). */
 void xs_ht_input_beat(xsMachine *the)
 {
-	typedView window, features;
+	typedView window, features, columns = {2, 0, 0};
 	ht_input_plan *plan;
 	void *out;
-	uint32_t outBytes;
+	uint32_t outBytes, count, k;
 	const uint8_t *w, *f;
-	int status;
-	xsmcVars(2);
+	float picked[MAX_PICKED];
+	int status, pick;
+	xsmcVars(3);
 	if (xsmcArgc < 4)
 		throwInput(the, "xs_ht_input_beat expects 4 arguments, got %d", (int)xsmcArgc);
+	pick = xsmcArgc > 4 && xsmcTypeOf(xsArg(4)) != xsUndefinedType;
 	plan = planArgument(the, 2);
 	window = typedArgument(the, 1, 0, "Int32Array", "window");
 	features = typedArgument(the, 3, 1, "Float32Array", "features");
+	if (pick)
+		columns = typedArgument(the, 4, 2, "Int32Array", "columns");
 	/* No script runs from here on. */
 	out = htxs_buffer(the, 0, 1, &outBytes);
 	if (!out)
 		throwInput(the, "out must be a writable Int8Array (the interpreter's input)");
 	w = typedData(the, window, "window");
 	f = typedData(the, features, "features");
-	status = ht_input_beat_planned(out, (uint32_t)outBytes, w, window.count, plan, features.count ? f : NULL,
-		features.count);
+	count = features.count;
+	if (pick) {
+		const uint8_t *c = typedData(the, columns, "columns");
+		if (columns.count > MAX_PICKED)
+			throwInput(the, "%u columns, more than %d", (unsigned)columns.count, MAX_PICKED);
+		for (k = 0; k < columns.count; k++) {
+			int32_t column;
+			memcpy(&column, c + 4u * k, 4);
+			if (column < 0 || (uint32_t)column >= features.count)
+				throwInput(the, "column %d is not one of the %u features", (int)column, (unsigned)features.count);
+			memcpy(&picked[k], f + 4u * (uint32_t)column, 4);
+		}
+		f = (const uint8_t *)picked;
+		count = columns.count;
+	}
+	status = ht_input_beat_planned(out, (uint32_t)outBytes, w, window.count, plan, count ? f : NULL, count);
 	if (status != HT_OK)
 		throwInput(the, "cannot write a %u-sample window with %u features into %u input values: lengths disagree, or a "
-			"feature is not finite", (unsigned)window.count, (unsigned)features.count, (unsigned)outBytes);
+			"feature is not finite", (unsigned)window.count, (unsigned)count, (unsigned)outBytes);
 }
 
 /* xs_ht_quantize_value(x, scale, zeroPoint): the §6 rule for one value (C's, for comparison with the TS rule). */
