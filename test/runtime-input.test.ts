@@ -104,6 +104,7 @@ const refusals = {
 	columnNegative: refusal(() => writeBeatInput(out8, w, plan, new Float32Array(3), new Int32Array([-1]))),
 	columnsNotInt32: refusal(() => writeBeatInput(out8, w, plan, new Float32Array(3), [0])),
 	columnsWrongCount: refusal(() => writeBeatInput(out8, w, plan, new Float32Array(3), new Int32Array([0, 1]))),
+	columnsTooMany: refusal(() => writeBeatInput(new Int8Array(4 * 34), w, plan, new Float32Array(3), new Int32Array(33))),
 	untouchedByColumns: Array.from(out8),
 };
 // The model's features picked in C (columns) equal the same features copied out first.
@@ -141,7 +142,7 @@ trace(JSON.stringify({ values, beats, refusals, columnsCase }) + "\\n");
 	bs.forEach((b, i) => t.deepEqual(got.beats[i], tsBeat(b), `beat ${i}: ${b.window.length} samples, ${b.features.length} features, gain ${b.adcGain}`));
 	t.true(bs.some((b) => b.features.length === 3 && b.window.length === 256));
 	const r = got.refusals;
-	for (const k of ["nanValue", "infValue", "nanFeature", "wrongLength", "zeroGain", "tinyGain", "badZeroPoint", "notAPlan", "notInt32", "notFloat32", "readOnlyOut", "columnOutside", "columnNegative", "columnsNotInt32", "columnsWrongCount"])
+	for (const k of ["nanValue", "infValue", "nanFeature", "wrongLength", "zeroGain", "tinyGain", "badZeroPoint", "notAPlan", "notInt32", "notFloat32", "readOnlyOut", "columnOutside", "columnNegative", "columnsNotInt32", "columnsWrongCount", "columnsTooMany"])
 		t.regex(r[k], /^htpw ARGUMENT \(20\): /, k);
 	t.deepEqual(r.untouchedByColumns, r.untouched, "a refused pick writes nothing");
 	t.deepEqual(got.columnsCase.picked, got.columnsCase.copied, "features picked by columns in C equal the same features copied first");

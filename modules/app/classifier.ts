@@ -59,7 +59,7 @@ export class Classifier {
 	/** The beat context, made when a model that takes the features is loaded. */
 	#context: BeatContext | undefined;
 	/** The model's input features: their columns in all the context computes (the C input writer picks them: a copy
-	 * in XS cost ~17,000 instructions a beat), and all the context's values for this beat. */
+	 * in XS cost ~9,600 instructions a beat, bench:m4app), and all the context's values for this beat. */
 	#featureColumns: Int32Array = new Int32Array(0);
 	#allFeatures = new Float32Array(BEAT_FEATURE_COUNT);
 	/** What the input writer reads: all the features, or none for a model without them. */

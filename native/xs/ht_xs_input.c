@@ -127,13 +127,16 @@ static ht_input_plan *planArgument(xsMachine *the, int index)
 	return plan;
 }
 
-enum { MAX_PICKED = 255 };
+/* A model names each beat feature at most once (docs/FORMAT.md §6: eleven today): 32 columns keep the picked
+ * values' stack frame small on the device's native stack. */
+enum { MAX_PICKED = 32 };
 
 /* xs_ht_input_beat(out: Int8Array, window: Int32Array, plan, features: Float32Array[, columns: Int32Array]):
  * out[L * (1 + F)] = the beat's quantized input (ht_input_beat_planned), L = window.length; the features are
  * features[0..F) (F = features.length), or with columns features[columns[0]], ..., features[columns[F - 1]]
  * (F = columns.length, each column checked against features.length): the model's features picked from all the beat
- * context computes, here rather than by a copy in XS (~2,900 instructions a value on the Cortex-M4). */
+ * context computes, here rather than by a copy in XS (~1,600 instructions a value on the Cortex-M4: bench:m4app).
+ * More than MAX_PICKED columns are refused. */
 void xs_ht_input_beat(xsMachine *the)
 {
 	typedView window, features, columns = {2, 0, 0};
