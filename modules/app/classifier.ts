@@ -58,13 +58,12 @@ export class Classifier {
 	#plan: BeatInputPlan | undefined;
 	/** The beat context, made when a model that takes the features is loaded. */
 	#context: BeatContext | undefined;
-	/** The model's input features: their columns in all the context computes (the C input writer picks them: a copy
-	 * in XS cost ~9,600 instructions a beat, bench:m4app), and all the context's values for this beat. */
-	#featureColumns: Int32Array = new Int32Array(0);
+	/** All the context's feature values for this beat. */
 	#allFeatures = new Float32Array(BEAT_FEATURE_COUNT);
 	/** What the input writer reads: all the features, or none for a model without them. */
 	#featureValues = NO_FEATURES;
-	/** The columns to pick from them, or undefined when the model takes all of them in their own order (or none). */
+	/** The model's features as columns of them, picked by the C input writer (a copy in XS cost ~9,600 instructions a
+	 * beat, bench:m4app); undefined when the model takes all of them in their own order, or none. */
 	#pick: Int32Array | undefined;
 	#probabilities = new Float64Array(MAX_CLASSES);
 	/** The softmax denominator of the last classify() (#probabilities hold its numerators). */
@@ -87,7 +86,6 @@ export class Classifier {
 		const checked = opened.meta;
 		const inputLength = interpreter.model.input.length;
 		const { classes, features, channels } = checked;
-		this.#featureColumns = checked.featureColumns;
 		this.classes = classes;
 		this.alertClass = classes.indexOf(ALERT_CLASS_NAME);
 		this.tStar = checked.tStar;
@@ -109,7 +107,7 @@ export class Classifier {
 		this.features = features ?? [];
 		this.#featureValues = channels > 1 ? this.#allFeatures : NO_FEATURES;
 		// A model that takes every feature in their own order reads the context's values as they are.
-		const columns = this.#featureColumns;
+		const columns = checked.featureColumns;
 		let identity = columns.length === BEAT_FEATURE_COUNT && channels - 1 === BEAT_FEATURE_COUNT;
 		for (let i = 0; identity && i < columns.length; i++) identity = columns[i] === i;
 		this.#pick = channels > 1 && !identity ? columns : undefined;
