@@ -90,13 +90,20 @@ static void head_row(const uint8_t *heads, const ht_gen_rec *r, uint32_t dh, uin
 	}
 }
 
+/* Row c's factors hk[k] = U[c][k]·(h[k] − zh). */
+static inline void lowrank_factors(const uint8_t *heads, const ht_gen_rec *r, const int8_t *h, int32_t zh, uint32_t c,
+                            synth_buffers *b)
+{
+	ht_unpack_s8(heads, (uint64_t)c * r->rank, r->rank, r->head_bits, b->row);
+	for (uint32_t k = 0; k < r->rank; k++)
+		b->hk[k] = b->row[k] * (h[k] - zh);
+}
+
 static void lowrank_row(const uint8_t *heads, const ht_gen_rec *r, const int8_t *h, int32_t zh, uint32_t c,
                         synth_buffers *b)
 {
 	const uint32_t rank = r->rank, cin = r->cin;
-	ht_unpack_s8(heads, (uint64_t)c * rank, rank, r->head_bits, b->row);
-	for (uint32_t k = 0; k < rank; k++)
-		b->hk[k] = b->row[k] * (h[k] - zh);
+	lowrank_factors(heads, r, h, zh, c, b);
 	for (uint32_t i = 0; i < cin; i++)
 		b->a[i] = 0;
 	for (uint32_t k = 0; k < rank; k++) {
@@ -132,10 +139,8 @@ static void lowrank_row_staged(const uint8_t *heads, const ht_gen_rec *r, const 
                                const int8_t *vt, synth_buffers *b)
 {
 	const uint32_t rank = r->rank, cin = r->cin;
-	ht_unpack_s8(heads, (uint64_t)c * rank, rank, r->head_bits, b->row);
-	int32_t *hk = b->hk;
-	for (uint32_t k = 0; k < rank; k++)
-		hk[k] = b->row[k] * (h[k] - zh);
+	const int32_t *hk = b->hk;
+	lowrank_factors(heads, r, h, zh, c, b);
 	if (rank == 8) { /* the rank the trainer uses: the row's eight factors stay in registers */
 		const int32_t h0 = hk[0], h1 = hk[1], h2 = hk[2], h3 = hk[3], h4 = hk[4], h5 = hk[5], h6 = hk[6], h7 = hk[7];
 		for (uint32_t i = 0; i < cin; i++, vt += 8)
