@@ -1,4 +1,4 @@
-// The face of native/xs/ht_xs_bytes.c (the pattern of modules/runtime/native.ts: the body only calls the native).
+// The face of xs_ht_copy_bytes in native/xs/ht_xs.c (the pattern of modules/runtime/native.ts: the body only calls the native).
 
 /**
  * Copies the first `length` bytes of `source` to the start of `destination` in C. Throws "htpw ARGUMENT (20): ..."

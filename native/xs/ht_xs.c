@@ -21,6 +21,7 @@
 	#define c_free free
 	#define c_malloc malloc
 	#define c_memcpy memcpy
+	#define c_memmove memmove
 	#define c_memset memset
 #endif
 
@@ -104,6 +105,31 @@ void xs_ht_buffer(xsMachine *the)
 	xsmcSetHostBuffer(xsResult, data, (xsIntegerValue)bytes); /* the destructor owns data from here */
 	if ((uintptr_t)data & 7u)
 		xsUnknownError("xs_ht_buffer: the allocator returned memory that is not 8-byte aligned");
+}
+
+/*
+ * xs_ht_copy_bytes(destination, source, length): the first `length` bytes of source to the start of destination,
+ * each an ArrayBuffer, host buffer or byte view, in one memmove. The boards' BLE transport copies every packet into
+ * its length's buffer (modules/ble/copy-bytes.ts): in XS a loop of byte reads and writes costs ~1,700 instructions a
+ * byte on the Cortex-M4 (bench:m4app), ~30,000 a beat for its two packets. Refused: a destination that is not a
+ * writable buffer, a source that is not a buffer, a length that is not an integer within both.
+ */
+void xs_ht_copy_bytes(xsMachine *the)
+{
+	uint32_t length, toBytes, fromBytes;
+	void *to, *from;
+	requireArgc(the, 3, "xs_ht_copy_bytes");
+	length = integerArgument(the, 2, kMaxBufferBytes, "copy length");
+	to = htxs_buffer(the, 0, 1, &toBytes);
+	if (!to)
+		htxs_throw_status(the, HT_E_ARGUMENT, "copy destination must be a writable buffer");
+	from = htxs_buffer(the, 1, 0, &fromBytes);
+	if (!from)
+		htxs_throw_status(the, HT_E_ARGUMENT, "copy source must be a buffer");
+	if (length > toBytes || length > fromBytes)
+		htxs_throw_status(the, HT_E_ARGUMENT, "copy length %u is past destination (%u bytes) or source (%u bytes)",
+			(unsigned)length, (unsigned)toBytes, (unsigned)fromBytes);
+	c_memmove(to, from, length);
 }
 
 void xs_ht_model_destructor(void *data)
