@@ -1,7 +1,8 @@
 // The app's rhythm rule for beat classes (modules/rhythm/beat-in-af.ts) and its evaluation twin
-// (host/eval/af-context.ts): while the AF detector reports AF, S is reported N; nothing changes outside AF.
+// (host/eval/af-context.ts): while the AF detector reports AF, S is reported N, and V whose QRS matches the dominant
+// beat (tpl_corr ≥ AF_V_TEMPLATE_MATCH) too; nothing changes outside AF.
 import test from "ava";
-import { classDuringAf } from "../modules/rhythm/beat-in-af.ts";
+import { AF_V_TEMPLATE_MATCH, classDuringAf } from "../modules/rhythm/beat-in-af.ts";
 import { beatOrderOf, decideWithRhythm, type BeatOrder } from "../host/eval/af-context.ts";
 import type { DatasetIndex } from "../host/data/dataset-format.ts";
 import { RR_FEATURE_COUNT, RR_FEATURE_NAMES, RrContext } from "../modules/ecg/rr-features.ts";
@@ -9,10 +10,16 @@ import { Xorshift32 } from "../modules/runtime/xorshift32.ts";
 
 const NSVF = ["N", "S", "V", "F"];
 
-test("classDuringAf: S becomes N; N, V and F stay; a model without N keeps its S", (t) => {
-	t.deepEqual([0, 1, 2, 3].map((c) => classDuringAf(NSVF, c)), [0, 0, 2, 3]);
-	t.is(classDuringAf(["rest", "V"], 1), 1);
-	t.is(classDuringAf(["S", "V"], 0), 0);
+test("classDuringAf: S becomes N; V with a QRS like the dominant beat's becomes N; N, F and other V stay; a model without N keeps its calls", (t) => {
+	const below = Math.fround(AF_V_TEMPLATE_MATCH) < AF_V_TEMPLATE_MATCH ? Math.fround(AF_V_TEMPLATE_MATCH) : AF_V_TEMPLATE_MATCH - 1e-6;
+	t.true(AF_V_TEMPLATE_MATCH > 0 && AF_V_TEMPLATE_MATCH < 1);
+	for (const match of [NaN, -1, 0, below])
+		t.deepEqual([0, 1, 2, 3].map((c) => classDuringAf(NSVF, c, match)), [0, 0, 2, 3], `tpl_corr ${match}`);
+	for (const match of [AF_V_TEMPLATE_MATCH, (AF_V_TEMPLATE_MATCH + 1) / 2, 1])
+		t.deepEqual([0, 1, 2, 3].map((c) => classDuringAf(NSVF, c, match)), [0, 0, 0, 3], `tpl_corr ${match}`);
+	t.is(classDuringAf(["rest", "V"], 1, 1), 1);
+	t.is(classDuringAf(["S", "V"], 0, 1), 0);
+	t.is(classDuringAf(["S", "V"], 1, 1), 1);
 });
 
 /** One record: `regular` beats at 0.8 s, then `irregular` beats drawn from 0.35..1.1 s; every beat's logits call S. */
@@ -30,6 +37,7 @@ function record(regular: number, irregular: number): { order: BeatOrder; outputs
 		sample: sample.slice().reverse(),
 		rrPrevious: Int32Array.from(rr).reverse(),
 		rrNext: Int32Array.from(rr.map((_, i) => rr[i + 1] ?? 0)).reverse(),
+		templateMatch: new Float32Array(n).fill(1),
 	};
 	const outputs = new Int8Array(n * 4);
 	for (let w = 0; w < n; w++) outputs.set([10, 40, -60, -60], w * 4);
@@ -55,7 +63,7 @@ test("decideWithRhythm: trigeminy is not AF, so its S calls stay S and its V cal
 	const sample = new Uint32Array(n);
 	let at = 0;
 	rr.forEach((r, i) => (sample[i] = at += r));
-	const order: BeatOrder = { sampleRate: 360, records: [Array.from({ length: n }, (_, i) => i)], sample, rrPrevious: Int32Array.from(rr), rrNext: Int32Array.from(rr.map((_, i) => rr[i + 1] ?? 0)) };
+	const order: BeatOrder = { sampleRate: 360, records: [Array.from({ length: n }, (_, i) => i)], sample, rrPrevious: Int32Array.from(rr), rrNext: Int32Array.from(rr.map((_, i) => rr[i + 1] ?? 0)), templateMatch: new Float32Array(n).fill(1) };
 	const outputs = new Int8Array(n * 4);
 	const decided = new Uint8Array(n);
 	for (let w = 0; w < n; w++) {
@@ -71,18 +79,58 @@ test("decideWithRhythm: trigeminy is not AF, so its S calls stay S and its V cal
 	}
 });
 
-test("beatOrderOf reads back the RR intervals the C RR context encoded in rr_pre_s / rr_post_s, and orders each record's beats in time", (t) => {
+test("beatOrderOf reads back the RR intervals the C RR context encoded in rr_pre_s / rr_post_s and each beat's tpl_corr, and orders each record's beats in time", (t) => {
 	const rate = 360;
 	const rr = [250, 288, 301, 120, 700, 1000, 288, 389];
+	const match = [1, 0.5, -0.25, 0.875, 0.8125, 0.96875, 0, 0.75];
+	const stride = RR_FEATURE_COUNT + 1;
 	const context = new RrContext(rate);
-	const features = new Float32Array(rr.length * RR_FEATURE_COUNT);
-	rr.forEach((r, i) => context.next(r, rr[i + 1] ?? 288, features, i * RR_FEATURE_COUNT));
+	const features = new Float32Array(rr.length * stride);
+	rr.forEach((r, i) => {
+		context.next(r, rr[i + 1] ?? 288, features, i * stride);
+		features[i * stride + RR_FEATURE_COUNT] = match[i]!;
+	});
 	// two records, their windows interleaved and out of time order in the arrays
 	const record = Uint16Array.from(rr, (_, i) => (i % 2 === 0 ? 100 : 101));
 	const sample = Uint32Array.from(rr, (_, i) => 10000 - i);
-	const index = { sampleRate: rate, features: [...RR_FEATURE_NAMES] } as unknown as DatasetIndex;
+	const index = { sampleRate: rate, features: [...RR_FEATURE_NAMES, "tpl_corr"] } as unknown as DatasetIndex;
 	const order = beatOrderOf(index, features, record, sample, 0, rr.length);
 	t.deepEqual([...order.rrPrevious], rr);
 	t.deepEqual([...order.rrNext], rr.map((_, i) => rr[i + 1] ?? 288));
+	t.deepEqual([...order.templateMatch], match);
 	t.deepEqual(order.records, [[6, 4, 2, 0], [7, 5, 3, 1]]);
+	const noMatch = { sampleRate: rate, features: [...RR_FEATURE_NAMES] } as unknown as DatasetIndex;
+	t.throws(() => beatOrderOf(noMatch, features, record, sample, 0, rr.length), { message: /lack tpl_corr/ });
+});
+
+test("decideWithRhythm: in AF a V call whose QRS matches the dominant beat is reported N, one that does not stays V; outside AF both stay V", (t) => {
+	const { order, outputs, decided } = record(200, 400);
+	const n = decided.length;
+	const timeOrder = order.records[0]!;
+	// every 7th beat in time called V, alternately with a QRS like the dominant one and unlike it
+	timeOrder.forEach((w, i) => {
+		if (i % 7 !== 3) return;
+		decided[w] = 2;
+		outputs.set([-60, -60, 60, -60], w * 4);
+		order.templateMatch[w] = i % 14 === 3 ? Math.fround(AF_V_TEMPLATE_MATCH + 0.05) : Math.fround(AF_V_TEMPLATE_MATCH - 0.3);
+	});
+	const { classes, inAf } = decideWithRhythm(order, outputs, NSVF, decided, () => ({ scale: 0.05, zero_point: 0 }));
+	const first = timeOrder.map((w) => inAf[w]).indexOf(1);
+	t.true(first > 200 && first < n, `AF from beat ${first}`);
+	let matchedInAf = 0;
+	let unlikeInAf = 0;
+	timeOrder.forEach((w, i) => {
+		if (decided[w] !== 2) return;
+		const matches = order.templateMatch[w]! >= AF_V_TEMPLATE_MATCH;
+		if (!inAf[w]) t.is(classes[w], 2, `V at beat ${i}, before AF`);
+		else if (matches) {
+			t.is(classes[w], 0, `V like the dominant beat at beat ${i}, in AF`);
+			matchedInAf++;
+		} else {
+			t.is(classes[w], 2, `V unlike the dominant beat at beat ${i}, in AF`);
+			unlikeInAf++;
+		}
+	});
+	t.true(matchedInAf > 20 && unlikeInAf > 20, `${matchedInAf} / ${unlikeInAf} V calls in AF`);
+	t.true(timeOrder.slice(0, first).some((w) => decided[w] === 2 && order.templateMatch[w]! >= AF_V_TEMPLATE_MATCH), "a matching V before AF, kept V");
 });

@@ -5,7 +5,7 @@ import test from "ava";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RecipeCv } from "../host/cli/cv.ts";
+import { CV_AF_RULE, CV_AF_RULE_S_ONLY, type RecipeCv } from "../host/cli/cv.ts";
 import { hasTorch } from "../host/train/python.ts";
 import { recipe } from "../host/train/recipes.ts";
 import { defaultDataset } from "./eval-dataset.ts";
@@ -36,8 +36,13 @@ register(TITLE, async (t) => {
 	t.true(vf1 >= 0 && vf1 <= 1, `VEB F1 ${vf1}`);
 	t.false(readFileSync(join(out, "cv.md"), "utf8").includes("Rows kept"));
 
-	// An earlier row for beat4 (here tiny's, renamed) is kept, with beat4's description as recipes.ts has it now.
-	const beat4Row = { ...scored.recipes[0]!, recipe: "beat4", about: "an old description" };
+	t.is(scored.recipes[0]!.af_rule, CV_AF_RULE);
+	t.false(readFileSync(join(out, "cv.md"), "utf8").includes("†"));
+
+	// An earlier row for beat4 (here tiny's, renamed) is kept, with beat4's description as recipes.ts has it now; made
+	// before cv.json recorded the AF rule, it is marked as scored under the earlier one (S only).
+	const { af_rule: _rule, ...beforeRule } = scored.recipes[0]!;
+	const beat4Row = { ...beforeRule, recipe: "beat4", about: "an old description" };
 	writeFileSync(join(out, "cv.json"), JSON.stringify({ ...scored, recipes: [scored.recipes[0], beat4Row] }));
 	const merged = await runCli(["cv", "--recipe", "beat4,tiny", "--sweep", sweep, "--data", data, "--out", out]);
 	t.is(merged.status, 0, merged.stderr);
@@ -47,7 +52,12 @@ register(TITLE, async (t) => {
 	t.deepEqual(after.recipes[0]!.seeds, beat4Row.seeds);
 	t.is(after.recipes[0]!.about, recipe("beat4").about);
 	t.deepEqual(after.recipes[1]!.seeds, scored.recipes[0]!.seeds, "tiny rescored from the same trials gives the same figures");
-	t.regex(readFileSync(join(out, "cv.md"), "utf8"), /Rows kept from the previous cv\.json of the same dataset .*: beat4\./);
+	const md = readFileSync(join(out, "cv.md"), "utf8");
+	t.regex(md, /Rows kept from the previous cv\.json of the same dataset .*: beat4\./);
+	t.regex(md, /Rows marked † were scored under the app's earlier AF rule, which reported only S calls N .*: beat4\./);
+	t.regex(md, /^\| beat4 † \| 1 \|/m);
+	t.regex(md, /^\| tiny \| 1 \|/m);
+	t.deepEqual(after.recipes.map((r) => r.af_rule), [CV_AF_RULE_S_ONLY, CV_AF_RULE]);
 
 	// Only carried rows: nothing is scored, so nothing is written.
 	const before = readFileSync(join(out, "cv.json"), "utf8");

@@ -120,7 +120,7 @@ test("seedResult with the beats' order scores the classes the app reports (S in 
 	const sample = new Uint32Array(n);
 	let at = 0;
 	rr.forEach((r, i) => (sample[i] = at += r));
-	const order = { sampleRate: 360, records: [Array.from({ length: n }, (_, i) => i)], sample, rrPrevious: Int32Array.from(rr), rrNext: Int32Array.from(rr.map((_, i) => rr[i + 1] ?? 0)) };
+	const order = { sampleRate: 360, records: [Array.from({ length: n }, (_, i) => i)], sample, rrPrevious: Int32Array.from(rr), rrNext: Int32Array.from(rr.map((_, i) => rr[i + 1] ?? 0)), templateMatch: new Float32Array(n) };
 	const out: number[] = [];
 	for (let i = 0; i < n; i++) out.push(10, 40, -60, -60);
 	const oof = { seed: 1, classes: 4, index: Uint32Array.from(rr.keys()), fold: new Uint8Array(n).fill(1), outputs: Int8Array.from(out), outputs2: null, quant: { 1: { scale: 0.05, zero_point: 0 } } };

@@ -12,6 +12,7 @@ import { REPO_ROOT } from "../train/python.ts";
 import { recipe } from "../train/recipes.ts";
 import { PUBLISHED } from "../eval/release.ts";
 import { DEFAULT_SWEEP_DIR } from "./sweep.ts";
+import { AF_V_TEMPLATE_MATCH } from "../../modules/rhythm/beat-in-af.ts";
 
 export const CV_USAGE = `hypertiny cv --recipe NAME[,NAME...] [--sweep ${DEFAULT_SWEEP_DIR}] [--data <dir>] [--out results/mitbih] [--json]
     Pools each seed's out-of-fold outputs over DS1 (folds 1..5 of \`hypertiny sweep\`), scores two decision-bias
@@ -48,7 +49,13 @@ export interface RecipeCv {
 	/** Mean ± sd over seeds of the headline figures. */
 	summary: Record<string, ReturnType<typeof meanSd>>;
 	shipped_seed: number;
+	/** What the AF rule reports N (CV_AF_RULE when scored now; rows from before it was recorded had CV_AF_RULE_S_ONLY). */
+	af_rule?: string;
 }
+
+/** The app's AF rule as cv.json records it: the calls reported N while AF is reported. */
+export const CV_AF_RULE = `S, and V with tpl_corr >= ${AF_V_TEMPLATE_MATCH}`;
+export const CV_AF_RULE_S_ONLY = "S";
 
 function headline(f: BeatFigures, prefix: string): Record<string, number | null> {
 	const out: Record<string, number | null> = {};
@@ -98,7 +105,7 @@ export function recipeCv(name: string, sweep: string, data: ReturnType<typeof ds
 	const keys = Object.keys({ ...headline(seeds[0]!.lead1, ""), ...(seeds[0]!.lead2 ? headline(seeds[0]!.lead2, "lead2_") : {}) });
 	const rows = seeds.map((s) => ({ ...headline(s.lead1, ""), ...(s.lead2 ? headline(s.lead2, "lead2_") : {}) }));
 	const summary = Object.fromEntries(keys.map((k) => [k, meanSd(rows.map((row) => row[k] ?? null))]));
-	return { recipe: name, about: r.about, family: r.family, task: r.task, classes, seeds, decision_policy: policy, policy_selection, summary, shipped_seed: chooseSeed(seeds) };
+	return { recipe: name, about: r.about, family: r.family, task: r.task, classes, seeds, decision_policy: policy, policy_selection, summary, shipped_seed: chooseSeed(seeds), af_rule: CV_AF_RULE };
 }
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? "–" : (100 * x).toFixed(1));
@@ -106,6 +113,7 @@ const f3 = (x: number | null | undefined) => (x === null || x === undefined ? "�
 const ms = (m: ReturnType<typeof meanSd>, scale = 1, digits = 3) => (m ? `${(m.mean * scale).toFixed(digits)} ± ${(m.sd * scale).toFixed(digits)}` : "–");
 
 export function cvMarkdown(results: RecipeCv[], command: string, carried: string[] = []): string {
+	const earlierRule = results.filter((r) => (r.af_rule ?? CV_AF_RULE_S_ONLY) !== CV_AF_RULE).map((r) => r.recipe);
 	const lines = [
 		"# DS1 cross-validation (grouped by record)",
 		"",
@@ -119,16 +127,18 @@ export function cvMarkdown(results: RecipeCv[], command: string, carried: string
 		"and VEB F1. Lead 2 is the records' other signal (V1, V2, V4, V5), predicted by the same fold models. V-vs-rest: the same",
 		"decisions read as V or not (F called V counts against it), the view the earlier two-class models were scored by.",
 		"The classes are the ones the app reports: while its AF detector (modules/rhythm/af-detector.ts, shipped parameters, fed",
-		"each record's beats in order, the model's own confident V calls and the windows' RR) reports AF, a beat called S is reported N",
-		"(modules/rhythm/beat-in-af.ts; host/eval/af-context.ts). Each recipe's line below gives its figures without that rule.",
+		"each record's beats in order, the model's own confident V calls and the windows' RR) reports AF, a beat called S is reported N,",
+		`and one called V whose QRS matches the dominant beat (tpl_corr ≥ ${AF_V_TEMPLATE_MATCH}) too (modules/rhythm/beat-in-af.ts;`,
+		"host/eval/af-context.ts). Each recipe's line below gives its figures without that rule.",
 		...(carried.length ? [`Rows kept from the previous cv.json of the same dataset (their trials were not in the sweep folder this time): ${carried.join(", ")}.`] : []),
+		...(earlierRule.length ? [`Rows marked † were scored under the app's earlier AF rule, which reported only S calls N (the V part came later; their trials were not kept): ${earlierRule.join(", ")}.`] : []),
 		"",
 		"| recipe | seeds | SVEB Se | SVEB +P | SVEB F1 | VEB Se | VEB +P | VEB F1 | false V/h | false V/h in AF | lead-2 VEB F1 | V-vs-rest macro-F1 |",
 		"|---|---:|---|---|---|---|---|---|---|---|---|---|",
 	];
 	for (const r of results) {
 		const s = r.summary;
-		lines.push(`| ${r.recipe} | ${r.seeds.length} | ${ms(s["S_sensitivity"], 100, 1)} | ${ms(s["S_ppv"], 100, 1)} | ${ms(s["S_f1"])} | ${ms(s["V_sensitivity"], 100, 1)} | ${ms(s["V_ppv"], 100, 1)} | ${ms(s["V_f1"])} | ${ms(s["false_v_per_hour"], 1, 1)} | ${ms(s["false_v_per_hour_af"], 1, 1)} | ${ms(s["lead2_V_f1"])} | ${ms(s["v_vs_rest_macro_f1"])} |`);
+		lines.push(`| ${r.recipe}${earlierRule.includes(r.recipe) ? " †" : ""} | ${r.seeds.length} | ${ms(s["S_sensitivity"], 100, 1)} | ${ms(s["S_ppv"], 100, 1)} | ${ms(s["S_f1"])} | ${ms(s["V_sensitivity"], 100, 1)} | ${ms(s["V_ppv"], 100, 1)} | ${ms(s["V_f1"])} | ${ms(s["false_v_per_hour"], 1, 1)} | ${ms(s["false_v_per_hour_af"], 1, 1)} | ${ms(s["lead2_V_f1"])} | ${ms(s["v_vs_rest_macro_f1"])} |`);
 	}
 	lines.push("", "Recipes (bias policy: its mean of SVEB and VEB F1 tuned / zero):", "");
 	for (const r of results) {
@@ -183,7 +193,7 @@ export async function cvCommand(args: string[]): Promise<number> {
 		const kept = keptRow(earlier, sweep, name, r);
 		if (kept) {
 			const now = recipe(name);
-			results.push({ ...kept, about: now.about, family: now.family, task: now.task });
+			results.push({ ...kept, about: now.about, family: now.family, task: now.task, af_rule: kept.af_rule ?? CV_AF_RULE_S_ONLY });
 			carried.push(name);
 		} else if (typeof r === "string") problems.push(r);
 		else results.push(r);

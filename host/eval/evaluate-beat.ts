@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type { Dataset } from "../data/dataset-format.ts";
 import { beatFigures, recordIntervals, windowInfoOf, type BeatFigures } from "./cv.ts";
 import { beatOrderOf, decideWithRhythm, type OutputQuant } from "./af-context.ts";
+import { AF_V_TEMPLATE_MATCH } from "../../modules/rhythm/beat-in-af.ts";
 import { biasedClasses } from "./decision-bias.ts";
 import { runWindows } from "./engine.ts";
 import { datasetInputs, modelInfo } from "./evaluate.ts";
@@ -37,7 +38,20 @@ export interface BeatEvalRow {
 
 /** The decision as released before the app's AF rule (release-beat4.json and release-beat4-adaptive.json in results/mitbih read so). */
 export const BIAS_RULE_PLAIN = "argmax of the int8 logits plus META.decision_bias (ties to the lower class index); biases chosen on DS1 cross-validation";
-export const BIAS_RULE = `${BIAS_RULE_PLAIN}; while the app's AF detector reports AF, S is reported N (modules/rhythm/beat-in-af.ts)`;
+/** The decision with the app's first AF rule, S only (release-beat4-wide.json and release-beat4-wide-rbns.json). */
+export const BIAS_RULE_S_IN_AF = `${BIAS_RULE_PLAIN}; while the app's AF detector reports AF, S is reported N (modules/rhythm/beat-in-af.ts)`;
+/** The app's decision now. */
+export const BIAS_RULE = `${BIAS_RULE_PLAIN}; while the app's AF detector reports AF, S is reported N, and V whose tpl_corr is at least ${AF_V_TEMPLATE_MATCH} (modules/rhythm/beat-in-af.ts)`;
+
+/** Each decision a release was made with: no AF rule (null), or classDuringAf's V threshold (Infinity: S only). */
+const AF_RULE_OF: ReadonlyMap<string, number | null> = new Map([[BIAS_RULE_PLAIN, null], [BIAS_RULE_S_IN_AF, Infinity], [BIAS_RULE, AF_V_TEMPLATE_MATCH]]);
+
+/** The V threshold a release's `decision` applies in AF, null for none; throws on a decision this code does not know. */
+export function afRuleOf(decision: string): number | null {
+	const rule = AF_RULE_OF.get(decision);
+	if (rule === undefined) throw new Error(`unknown decision rule: ${decision}`);
+	return rule;
+}
 
 export function isBeatModel(path: string): boolean {
 	try {
@@ -56,10 +70,11 @@ interface BeatSidecar {
 export async function evaluateBeatModel(o: {
 	modelPath: string; split: BeatSplit; dataset: Dataset; dataDir: string; engine?: "native" | "ref"; threads?: number; cacheDir?: string;
 	sidecar?: string; notice?: (line: string) => void;
-	/** Apply the app's AF rule (BIAS_RULE; the default) or decide as releases before it did (BIAS_RULE_PLAIN). */
-	rhythmRule?: boolean;
+	/** How to decide: as the app does (BIAS_RULE, the default) or as an earlier release did (BIAS_RULE_PLAIN, BIAS_RULE_S_IN_AF). */
+	decision?: string;
 }): Promise<BeatEvalRow> {
-	const rhythmRule = o.rhythmRule ?? true;
+	const decision = o.decision ?? BIAS_RULE;
+	const vMatch = afRuleOf(decision);
 	const info = modelInfo(o.modelPath, [BEAT_TASK]);
 	const ds = o.dataset;
 	if (JSON.stringify(info.classes) !== JSON.stringify(BEAT_CLASSES)) throw new Error(`${o.modelPath}: an ${BEAT_TASK} model has classes ${BEAT_CLASSES.join(", ")}, not ${info.classes.join(", ")}`);
@@ -78,8 +93,8 @@ export async function evaluateBeatModel(o: {
 	const outputs2 = run(2);
 	const decided = biasedClasses(outputs1, 4, bias);
 	const decided2 = biasedClasses(outputs2, 4, bias);
-	const predicted = rhythmRule ? decideWithRhythm(order, outputs1, BEAT_CLASSES, decided, () => output).classes : decided;
-	const predicted2 = rhythmRule ? decideWithRhythm(order, outputs2, BEAT_CLASSES, decided2, () => output).classes : decided2;
+	const predicted = vMatch !== null ? decideWithRhythm(order, outputs1, BEAT_CLASSES, decided, () => output, vMatch).classes : decided;
+	const predicted2 = vMatch !== null ? decideWithRhythm(order, outputs2, BEAT_CLASSES, decided2, () => output, vMatch).classes : decided2;
 
 	let agreement: number | null = null;
 	let agreementWindows = 0;
@@ -102,7 +117,7 @@ export async function evaluateBeatModel(o: {
 	}
 	return {
 		name: info.name, family: info.family, task: BEAT_TASK, split: o.split, flash_bytes: info.blob.length, windows: count,
-		records: new Set(windowInfo.record).size, decision_bias: bias, decision: rhythmRule ? BIAS_RULE : BIAS_RULE_PLAIN,
+		records: new Set(windowInfo.record).size, decision_bias: bias, decision,
 		lead1: beatFigures(windowInfo, predicted, BEAT_CLASSES), lead1_ci95: recordIntervals(windowInfo, predicted),
 		lead2: beatFigures(windowInfo, predicted2, BEAT_CLASSES),
 		agreement, agreement_windows: agreementWindows, engine: o.engine ?? "native",

@@ -13,6 +13,7 @@ import { recipe } from "../train/recipes.ts";
 import { buildBeatSidecar, sidecarPath, writeSidecar } from "../train/sidecar.ts";
 import { meanSd, type MeanSd } from "./cv.ts";
 import { evaluateBeatModel, type BeatEvalRow } from "./evaluate-beat.ts";
+import { AF_V_TEMPLATE_MATCH } from "../../modules/rhythm/beat-in-af.ts";
 
 export interface CvChoice {
 	/** Where the biases and the shipped seed come from. */
@@ -132,7 +133,7 @@ export function releaseMarkdown(recipes: ReleaseRecipe[], command: string): stri
 		`Made by \`${command}\`: every seed's model trained on all of DS1 (\`hypertiny sweep --folds 0\`), packed with the decision`,
 		"biases DS1 cross-validation chose for it (results/mitbih/cv.md), run by the integer engine on DS2 (de Chazal's 22 inter-patient",
 		"test records), once per released model, and decided as the app decides (`decision` in release.json: while the app's AF detector",
-		"reports AF, S is reported N). Nothing was chosen from these figures. AAMI EC57 / de Chazal convention: Q beats are not",
+		`reports AF, S is reported N, and V whose QRS matches the dominant beat, tpl_corr ≥ ${AF_V_TEMPLATE_MATCH}). Nothing was chosen from these figures. AAMI EC57 / de Chazal convention: Q beats are not`,
 		"scored, F beats called V are not VEB false positives. False V per hour: beats neither V nor F called V (AF: inside `(AFIB`/`(AFL`).",
 		"Lead 2: DS2's other signal (V1, V2, V4, V5). Mean ± sd over seeds; the shipped row is the seed cross-validation chose.",
 		"",

@@ -4,7 +4,7 @@
 // Each beat's model input (docs/FORMAT.md §6: the window in millivolts, then the beat's context features when the
 // model's META names them) is written and quantized in C (modules/runtime/beat-input.ts); the JS per beat is the
 // beat's RR context, the call to the QRS template's C (modules/ecg/beat-features.ts), the call, and the softmax.
-import { BEAT_FEATURE_COUNT, BeatContext } from "../ecg/beat-features.ts";
+import { BEAT_FEATURE_COUNT, BEAT_FEATURE_NAMES, BeatContext } from "../ecg/beat-features.ts";
 import { beatInputPlan, writeBeatInput, type BeatInputPlan } from "../runtime/beat-input.ts";
 import type { Interpreter } from "../runtime/interpreter.ts";
 import type { SynthesisPolicy } from "../runtime/synthesis-cache.ts";
@@ -14,6 +14,7 @@ import { MAX_CLASSES, MODEL_INCOMPATIBLE, MODEL_MISSING, MODEL_READY } from "../
 /** The class alerts are about (runs of ventricular beats). */
 const ALERT_CLASS_NAME = "V";
 const NO_FEATURES = new Float32Array(0);
+const TEMPLATE_MATCH = BEAT_FEATURE_NAMES.indexOf("tpl_corr");
 
 /** What classify() reads of a beat (modules/ecg's BeatEvent). */
 export interface ClassifierBeat {
@@ -114,6 +115,11 @@ export class Classifier {
 		this.interpreter = interpreter;
 		this.status = MODEL_READY;
 		this.message = `${checked.name ?? o.resource}: ${classes.join("/")}, ${this.policy}, ${interpreter.cache.synthesized} kernels synthesized`;
+	}
+
+	/** The last classified beat's QRS correlation with the patient's dominant beat (tpl_corr); NaN for a model without the beat context. */
+	get templateMatch(): number {
+		return this.#featureValues.length ? this.#allFeatures[TEMPLATE_MATCH] : NaN;
 	}
 
 	get ready(): boolean {

@@ -196,7 +196,7 @@ export class Monitor implements SampleSink {
 		if (c.ready) {
 			cls = c.classify(beat);
 			// the AF state of the beats before this one: the detector hears this beat below
-			if (this.af.inAf) cls = c.reportAs(classDuringAf(c.classes, cls));
+			if (this.af.inAf) cls = c.reportAs(classDuringAf(c.classes, cls, c.templateMatch));
 			confidence = c.confidence;
 			this.beatsClassified++;
 			if (this.#options.traceLogits) this.#traceLogits(beat.sampleIndex);
@@ -319,6 +319,7 @@ export class Monitor implements SampleSink {
 		let line = `@logits ${sampleIndex}`;
 		for (let i = 0; i < out.length; i++) line += " " + out[i];
 		trace(line + "\n");
+		trace(`@template ${sampleIndex} ${this.classifier.templateMatch}\n`);
 	}
 
 	#notify(id: number, length: number): void {
