@@ -7,7 +7,7 @@ import { DEFAULT_DATASET_DIR } from "../data/dataset-build.ts";
 import type { DatasetIndex } from "../data/dataset-format.ts";
 import { beatOrderOf, type BeatOrder } from "../eval/af-context.ts";
 import { AAMI, AF_RHYTHMS, BIAS_POLICIES, chooseSeed, crossValidatedDecisions, decisionPolicy, meanSd, poolFolds, readFoldPart, reportedClasses, seedResult, selectionScore, windowInfoOf, type BeatFigures, type BiasPolicy, type FoldPart, type SeedResult, type WindowInfo } from "../eval/cv.ts";
-import { datasetIndexSha, earlierRows, keptRow } from "../eval/kept-rows.ts";
+import { beatDatasetFingerprint, datasetIndexSha, earlierRows, keptRow } from "../eval/kept-rows.ts";
 import { REPO_ROOT } from "../train/python.ts";
 import { recipe } from "../train/recipes.ts";
 import { PUBLISHED } from "../eval/release.ts";
@@ -20,7 +20,8 @@ export const CV_USAGE = `hypertiny cv --recipe NAME[,NAME...] [--sweep ${DEFAULT
     keeps the one with the better mean of SVEB and VEB F1, and writes per-class Se/+P/F1, false V per hour (overall, in AF/flutter, per
     rhythm), the second lead and record-bootstrap intervals: mean ± sd over seeds, and the seed a recipe ships.
     A recipe with no trials in the sweep folder keeps its row from <out>/cv.json when that file was made from the
-    same dataset (so a new candidate is scored beside the earlier ones without sweeping them again); cv.md says which.`;
+    same dataset, or from one this dataset only appends features to (so a new candidate is scored beside the
+    earlier ones without sweeping them again); cv.md says which.`;
 
 /** DS1's windows (the dataset's first train + validation windows) as cv.ts needs them: labels, records, beat order (no waveforms). */
 function ds1Info(data: string): { index: DatasetIndex; info: WindowInfo; count: number; order: BeatOrder } {
@@ -184,7 +185,8 @@ export async function cvCommand(args: string[]): Promise<number> {
 	const info = ds1Info(data);
 	const out = resolve(values.out ?? join(REPO_ROOT, "results/mitbih"));
 	const indexSha = datasetIndexSha(data);
-	const earlier = earlierRows<RecipeCv>(join(out, "cv.json"), indexSha);
+	const fingerprint = beatDatasetFingerprint(data);
+	const earlier = earlierRows<RecipeCv>(join(out, "cv.json"), indexSha, fingerprint);
 	const results: RecipeCv[] = [];
 	const carried: string[] = [];
 	const problems: string[] = [];
@@ -206,7 +208,7 @@ export async function cvCommand(args: string[]): Promise<number> {
 	}
 	mkdirSync(out, { recursive: true });
 	const command = `hypertiny cv --recipe ${values.recipe}`;
-	const json = { format: "hypertiny-cv", version: 1, command, dataset: { index_sha256: indexSha, folds: info.index.folds }, classes: AAMI.slice(0, 4), recipes: results };
+	const json = { format: "hypertiny-cv", version: 1, command, dataset: { index_sha256: indexSha, fingerprint, folds: info.index.folds }, classes: AAMI.slice(0, 4), recipes: results };
 	writeFileSync(join(out, "cv.json"), JSON.stringify(json, null, 1) + "\n");
 	const md = cvMarkdown(results, command, carried);
 	writeFileSync(join(out, "cv.md"), md);
