@@ -13,7 +13,7 @@ import { mitdbPath } from '../host/data/mitdb-path.ts';
 import { loadRecord } from '../host/data/records.ts';
 import { isBeatSymbol } from '../host/data/wfdb/codes.ts';
 import { rhythmAt, rhythmSegments } from '../host/data/rhythm.ts';
-import { BEAT_FEATURE_COUNT, BEAT_FEATURE_NAMES, TEMPLATE_FEATURE_OFFSET } from '../modules/ecg/beat-features.ts';
+import { BEAT_FEATURE_COUNT, BEAT_FEATURE_NAMES, RR_PRE_AVG, TEMPLATE_FEATURE_OFFSET } from '../modules/ecg/beat-features.ts';
 import { BeatTemplate, TEMPLATE_FEATURE_COUNT } from '../modules/ecg/beat-template.ts';
 import { RR_FEATURE_COUNT } from '../modules/ecg/rr-features.ts';
 
@@ -147,8 +147,8 @@ test("template features are a BeatTemplate fed each record's kept windows in ord
     const template = new BeatTemplate(config.sampleRate, ds.index.pre, ds.index.window);
     let differ = 0;
     for (let k = 0; k < r.count; k++) {
-      template.next(set.windows.subarray(k * ds.index.window, (k + 1) * ds.index.window), got, 0);
       const i = r.first + k;
+      template.next(set.windows.subarray(k * ds.index.window, (k + 1) * ds.index.window), ds.features[i * F + RR_PRE_AVG]!, got, 0);
       for (let f = 0; f < TEMPLATE_FEATURE_COUNT; f++) if (got[f] !== ds.features[i * F + TEMPLATE_FEATURE_OFFSET + f]) differ++;
     }
     t.is(differ, 0, `record ${r.name}`);
@@ -223,7 +223,7 @@ test("the second lead holds the same beats from the record's other signal, with 
       const src = set.windows.subarray(k * W, (k + 1) * W);
       for (let s = 0; s < W; s++) if (ds.windows2[i * W + s] !== Math.fround(src[s]! / config.adcGain)) differ++;
       for (let f = 0; f < RR_FEATURE_COUNT; f++) if (ds.features2[i * F + f] !== ds.features[i * F + f]) differ++;
-      template.next(src, tpl, 0);
+      template.next(src, ds.features[i * F + RR_PRE_AVG]!, tpl, 0);
       for (let f = 0; f < TEMPLATE_FEATURE_COUNT; f++) if (tpl[f] !== ds.features2[i * F + TEMPLATE_FEATURE_OFFSET + f]) differ++;
     }
     t.is(differ, 0, `record ${r.name} (${r.lead2})`);

@@ -1,13 +1,13 @@
 // Property test of the beat context features (modules/ecg/beat-features.ts: rr-features.ts, then the QRS template
 // in C) with random and extreme input a device can produce: intervals of 0 (unknown) to 2^31 - 1 samples, windows
 // of any int32 values, resets at any time, sample rates 100..1000 Hz. Every value stays finite and in its documented
-// range (RR features ±2, rr_irregularity 0..2, tpl_corr -1..1, tpl_rdiff 0..4), and two contexts fed the same
-// beats agree bit for bit. A seeded generator, so a failure replays.
+// range (RR features ±2, rr_irregularity 0..2, tpl_corr and tpl_ontime_corr -1..1, tpl_rdiff and tpl_ontime_rdiff
+// 0..4), and two contexts fed the same beats agree bit for bit. A seeded generator, so a failure replays.
 import test from "ava";
 import { BEAT_FEATURE_COUNT, BEAT_FEATURE_NAMES, BeatContext } from "../modules/ecg/beat-features.ts";
 import { rng } from "./xorshift.ts";
 
-const RANGES: Record<string, [number, number]> = { rr_irregularity: [0, 2], tpl_corr: [-1, 1], tpl_rdiff: [0, 4] };
+const RANGES: Record<string, [number, number]> = { rr_irregularity: [0, 2], tpl_corr: [-1, 1], tpl_rdiff: [0, 4], tpl_ontime_corr: [-1, 1], tpl_ontime_rdiff: [0, 4] };
 const rangeOf = (name: string): [number, number] => RANGES[name] ?? [-2, 2];
 
 test("beat features stay finite and in range for random and extreme beats, and are deterministic", (t) => {

@@ -105,20 +105,22 @@ Object.assign(out, {
 	tplRate: attempt(() => native("xs_ecg_template_open")(0, 128, 256)),
 	tplPre: attempt(() => native("xs_ecg_template_open")(360, 256, 256)),
 	tplArgs: attempt(() => native("xs_ecg_template_open")(360, 128)),
-	tplHandle: attempt(() => native("xs_ecg_template_next")(h, beats.buffer, 4, features.buffer, 0)),
-	tplAlign: attempt(() => native("xs_ecg_template_next")(tpl, beats.buffer, 2, features.buffer, 0)),
-	tplShort: attempt(() => native("xs_ecg_template_next")(tpl, beats.buffer, 2056, features.buffer, 0)),
-	tplOut: attempt(() => native("xs_ecg_template_next")(tpl, beats.buffer, 4, features.buffer, 24)),
-	tplView: attempt(() => native("xs_ecg_template_next")(tpl, beats, 4, features.buffer, 0)),
+	tplHandle: attempt(() => native("xs_ecg_template_next")(h, beats.buffer, 4, features.buffer, 0, 1)),
+	tplAlign: attempt(() => native("xs_ecg_template_next")(tpl, beats.buffer, 2, features.buffer, 0, 1)),
+	tplShort: attempt(() => native("xs_ecg_template_next")(tpl, beats.buffer, 2056, features.buffer, 0, 1)),
+	tplOut: attempt(() => native("xs_ecg_template_next")(tpl, beats.buffer, 4, features.buffer, 24, 1)),
+	tplView: attempt(() => native("xs_ecg_template_next")(tpl, beats, 4, features.buffer, 0, 1)),
+	tplArgc: attempt(() => native("xs_ecg_template_next")(tpl, beats.buffer, 4, features.buffer, 0)),
+	tplWeighs: attempt(() => native("xs_ecg_template_next")(tpl, beats.buffer, 4, features.buffer, 0, 2)),
 	tplReset: attempt(() => native("xs_ecg_template_reset")(h)),
 });
 const tplLog = [];
 for (const k of [0, 0, 1, 2, 0, 2, 1]) {
-	native("xs_ecg_template_next")(tpl, beats.buffer, 4 + 1024 * k, features.buffer, 4);
+	native("xs_ecg_template_next")(tpl, beats.buffer, 4 + 1024 * k, features.buffer, 4, 1);
 	tplLog.push(features[1] + "," + features[2]);
 }
 native("xs_ecg_template_reset")(tpl);
-native("xs_ecg_template_next")(tpl, beats.buffer, 4 + 1024 * 2, features.buffer, 4);
+native("xs_ecg_template_next")(tpl, beats.buffer, 4 + 1024 * 2, features.buffer, 4, 1);
 tplLog.push(features[1] + "," + features[2]);
 out.template = tplLog.join(" ");
 // the RR context (native/include/ht_ecg_rr.h): argument checks, then the features of a stream with unknown,
@@ -208,6 +210,8 @@ out.apnea = apLog.join(" ");
 	t.true(node.log.split(" ").filter((e) => e.startsWith("1:")).length >= 10, "beats");
 	t.is(node.tplSmall, "throws ecg: beat template: the QRS segment (36 before, 72 after the R peak at 20) does not fit a 256-sample window");
 	t.is(node.tplHandle, "throws ecg: handle must be made by xs_ecg_template_open");
+	t.is(node.tplArgc, "throws ecg: xs_ecg_template_next expects 6 arguments, got 5");
+	t.is(node.tplWeighs, "throws ecg: weighs must be an integer in 0..1, got 2");
 	t.regex(node.template, /^1,0 1,0 0\.9\d+,0\.\d+ -0\.[3-9]\d*,[1-4][.\d]* 0\.99\d+,0\.\d+ .* 1,0$/, "first beat, a repeat, a like beat, an unlike beat, the first again (now against the blended template), ...; after a reset the first beat reads as usual");
 	t.is(node.rrRate, "throws ecg: sampleRate must be an integer in 1..10000, got 0");
 	t.is(node.rrHandle, "throws ecg: handle must be made by xs_ecg_rr_open");

@@ -26,9 +26,10 @@ import { join } from 'node:path';
 export const DATASET_FORMAT = 'hypertiny-beat-windows';
 /**
  * 2: features.f32 and index.features (RR context); 3: the beat-template features after the RR context; 4: the
- * patient-adaptive RR features, the second lead, rhythms and the DS1 folds.
+ * patient-adaptive RR features, the second lead, rhythms and the DS1 folds; 5: the on-time template's features
+ * (tpl_ontime_corr, tpl_ontime_rdiff) after the others, which keep their values.
  */
-export const DATASET_VERSION = 4;
+export const DATASET_VERSION = 5;
 
 export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];

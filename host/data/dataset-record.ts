@@ -5,7 +5,7 @@
  */
 import type { EcgConfig } from '../../modules/ecg/config.ts';
 import { windowsAt, windowToMillivolts, type WindowSet } from '../../modules/ecg/index.ts';
-import { BEAT_FEATURE_COUNT, TEMPLATE_FEATURE_OFFSET } from '../../modules/ecg/beat-features.ts';
+import { BEAT_FEATURE_COUNT, RR_PRE_AVG, TEMPLATE_FEATURE_OFFSET } from '../../modules/ecg/beat-features.ts';
 import { BeatTemplate } from '../../modules/ecg/beat-template.ts';
 import { RR_FEATURE_COUNT, RrContext } from '../../modules/ecg/rr-features.ts';
 import { AAMI_CLASSES, aamiClassOf } from './aami.ts';
@@ -108,8 +108,9 @@ function leadWindows(set: WindowSet, config: EcgConfig, positions: number[], val
     if (!set.valid[i]) throw new Error(`window ${i} at sample ${positions[i]} fits one signal of the record and not the other`);
     const src = set.windows.subarray(i * WINDOW_LENGTH, (i + 1) * WINDOW_LENGTH);
     windowToMillivolts(src, config.adcGain, windows.subarray(k * WINDOW_LENGTH, (k + 1) * WINDOW_LENGTH));
-    features.set(rrOf(i), k * BEAT_FEATURE_COUNT);
-    template.next(src, features, k * BEAT_FEATURE_COUNT + TEMPLATE_FEATURE_OFFSET);
+    const rr = rrOf(i);
+    features.set(rr, k * BEAT_FEATURE_COUNT);
+    template.next(src, rr[RR_PRE_AVG]!, features, k * BEAT_FEATURE_COUNT + TEMPLATE_FEATURE_OFFSET);
     k++;
   }
   return { windows, features };

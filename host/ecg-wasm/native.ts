@@ -49,7 +49,7 @@ interface Exports {
 	ht_tpl_state_bytes(rate: number, pre: number, windowLength: number): number;
 	ht_tpl_init(memory: number, bytes: number, rate: number, pre: number, windowLength: number): number;
 	ht_tpl_reset(t: number): number;
-	ht_tpl_next(t: number, window: number, windowLength: number, out: number): number;
+	ht_tpl_next(t: number, window: number, windowLength: number, weighs: number, out: number): number;
 	ht_rr_state_bytes(): number;
 	ht_rr_init(memory: number, bytes: number, rate: number): number;
 	ht_rr_reset(r: number): number;
@@ -453,7 +453,7 @@ const ARGC: Record<string, number> = {
 	xs_ecg_counters: 2,
 	xs_ecg_filter: 7,
 	xs_ecg_template_open: 3,
-	xs_ecg_template_next: 5,
+	xs_ecg_template_next: 6,
 	xs_ecg_template_reset: 1,
 	xs_ecg_rr_open: 1,
 	xs_ecg_rr_next: 5,
@@ -549,7 +549,7 @@ const FUNCTIONS: Record<string, (...args: any[]) => any> = {
 		const length = integer(windowLength, 1, 65536, "windowLength", "xs_ecg_template_open");
 		return new WasmTemplate(rate, integer(pre, 0, length - 1, "pre", "xs_ecg_template_open"), length);
 	},
-	xs_ecg_template_next(handle: unknown, window: unknown, windowByteOffset: unknown, out: unknown, outByteOffset: unknown): void {
+	xs_ecg_template_next(handle: unknown, window: unknown, windowByteOffset: unknown, out: unknown, outByteOffset: unknown, weighs: unknown): void {
 		const t = templateOf(handle);
 		const source = bufferOf(window, "window");
 		const at = integer(windowByteOffset, 0, source.byteLength, "windowByteOffset", "xs_ecg_template_next");
@@ -558,13 +558,14 @@ const FUNCTIONS: Record<string, (...args: any[]) => any> = {
 		const target = bufferOf(out, "out", true);
 		const outAt = integer(outByteOffset, 0, target.byteLength, "outByteOffset", "xs_ecg_template_next");
 		if (target.byteLength - outAt < 8) fail(`xs_ecg_template_next: 2 features at byte ${outAt} exceed out (${target.byteLength} bytes)`);
+		const weigh = integer(weighs, 0, 1, "weighs", "xs_ecg_template_next");
 		const samples = sourceView(source.buffer, 4);
 		const floats = wholeView(target.buffer);
 		t.refresh();
 		const staged = t.windowView;
 		const first = (source.byteOffset + at) / 4;
 		for (let i = 0; i < t.windowLength; i++) staged[i] = samples[first + i]!;
-		if (t.x.ht_tpl_next(t.state, t.window, t.windowLength, t.out) !== 0) fail("xs_ecg_template_next: template state not initialized");
+		if (t.x.ht_tpl_next(t.state, t.window, t.windowLength, weigh, t.out) !== 0) fail("xs_ecg_template_next: template state not initialized");
 		floats.setFloat32(target.byteOffset + outAt, t.outView[0]!, true);
 		floats.setFloat32(target.byteOffset + outAt + 4, t.outView[1]!, true);
 	},

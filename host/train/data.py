@@ -12,7 +12,7 @@ SPLITS = ("train", "validation", "test")
 TASKS = {"v-vs-rest": ("vrest", ["rest", "V"]), "aami5": ("aami5", ["N", "S", "V", "F", "Q"]),
          "aami4": ("aami5", ["N", "S", "V", "F"]), "apnea": ("apnea", ["N", "A"])}
 
-DATASET_VERSION = 4
+DATASET_VERSION = 5
 # Each dataset format the trainer reads, with its version: the beat windows (host/data/dataset-format.ts) and the
 # apnea minutes (host/rhythm/apnea-dataset.ts, same layout; its folds hold record indices, whole subjects).
 FORMATS = {"hypertiny-beat-windows": DATASET_VERSION, "hypertiny-apnea-minutes": 2}

@@ -9,6 +9,8 @@ export const BEAT_FEATURE_NAMES: readonly string[] = [...RR_FEATURE_NAMES, ...TE
 export const BEAT_FEATURE_COUNT = BEAT_FEATURE_NAMES.length;
 /** Where the template features start in a beat's features. */
 export const TEMPLATE_FEATURE_OFFSET = RR_FEATURE_COUNT;
+/** Where rr_pre_avg is among them: the on-time templates read it. */
+export const RR_PRE_AVG = RR_FEATURE_NAMES.indexOf("rr_pre_avg");
 
 /**
  * Where each of `names` is in BEAT_FEATURE_NAMES, or a one-line reason why a model taking them cannot be fed
@@ -44,6 +46,6 @@ export class BeatContext {
 	/** The next beat's BEAT_FEATURE_COUNT features into out[offset..]; allocates nothing. */
 	next(window: Int32Array, rrPrevious: number, rrNext: number, out: Float32Array, offset = 0): void {
 		this.#rr.next(rrPrevious, rrNext, out, offset);
-		this.#template.next(window, out, offset + TEMPLATE_FEATURE_OFFSET);
+		this.#template.next(window, out[offset + RR_PRE_AVG]!, out, offset + TEMPLATE_FEATURE_OFFSET);
 	}
 }

@@ -9,13 +9,24 @@
 // builder, fed a record's beat windows in annotation order) through the same C as WebAssembly.
 import { templateNext, templateOpen, templateReset, type TemplateHandle } from "./native.ts";
 
-/** META.features names, after RR_FEATURE_NAMES. */
-export const TEMPLATE_FEATURE_NAMES: readonly string[] = ["tpl_corr", "tpl_rdiff"];
+/**
+ * META.features names, after RR_FEATURE_NAMES: the QRS against the dominant template of all beats, then against
+ * the dominant template of on-time beats (those not premature against the patient's long-term mean RR), which a
+ * run of ectopic beats (ventricular tachycardia, bigeminy) cannot make its own.
+ */
+export const TEMPLATE_FEATURE_NAMES: readonly string[] = ["tpl_corr", "tpl_rdiff", "tpl_ontime_corr", "tpl_ontime_rdiff"];
 export const TEMPLATE_FEATURE_COUNT = TEMPLATE_FEATURE_NAMES.length;
+/**
+ * A beat weighs in the on-time templates when its rr_pre_avg (RR before it over the long-term mean, minus 1) is at
+ * least this. Chosen on DS1 grouped cross-validation (a linear-context proxy over -0.05..-0.3, then the CNN).
+ */
+export const ON_TIME_MIN_RR_PRE_AVG = -0.15;
 
+/** Both template sets of one lead's beat stream. */
 export class BeatTemplate {
 	readonly windowLength: number;
-	#handle: TemplateHandle;
+	#all: TemplateHandle;
+	#onTime: TemplateHandle;
 
 	/**
 	 * pre: window sample of the R peak; the QRS segment (sampleRate / 10 samples before it, sampleRate / 5 after,
@@ -23,24 +34,29 @@ export class BeatTemplate {
 	 */
 	constructor(sampleRate: number, pre: number, windowLength: number) {
 		this.windowLength = windowLength;
-		this.#handle = templateOpen(sampleRate, pre, windowLength);
+		this.#all = templateOpen(sampleRate, pre, windowLength);
+		this.#onTime = templateOpen(sampleRate, pre, windowLength);
 	}
 
 	/** After a gap in the beat sequence (signal lost, electrodes moved): templates are learnt afresh. */
 	reset(): void {
-		templateReset(this.#handle);
+		templateReset(this.#all);
+		templateReset(this.#onTime);
 	}
 
 	/**
-	 * The features of the next beat (its band-passed window, windowLength int samples) into
-	 * out[offset..offset + TEMPLATE_FEATURE_COUNT), then the beat joins the templates. tpl_corr: Pearson
+	 * The features of the next beat (its band-passed window, windowLength int samples; rrPreAvg: its rr_pre_avg)
+	 * into out[offset..offset + TEMPLATE_FEATURE_COUNT), then the beat joins the templates. tpl_corr: Pearson
 	 * correlation of the beat's QRS segment with the dominant template; tpl_rdiff: RMS of (beat - template) over
-	 * RMS of the template, clamped to 0..4. Before any template exists: 1 and 0 (a beat like the usual one).
-	 * Allocates nothing.
+	 * RMS of the template, clamped to 0..4; tpl_ontime_*: the same against the on-time templates, where a beat
+	 * below ON_TIME_MIN_RR_PRE_AVG shapes the template it matches but adds no weight. Before any template exists:
+	 * 1 and 0 (a beat like the usual one). Allocates nothing.
 	 */
-	next(window: Int32Array, out: Float32Array, offset = 0): void {
+	next(window: Int32Array, rrPreAvg: number, out: Float32Array, offset = 0): void {
 		if (window.length !== this.windowLength) throw new RangeError(`beat template: a window of ${window.length} samples, not ${this.windowLength}`);
 		if (offset < 0 || offset + TEMPLATE_FEATURE_COUNT > out.length) throw new RangeError(`beat template: features at ${offset} outside ${out.length}`);
-		templateNext(this.#handle, window.buffer, window.byteOffset, out.buffer, out.byteOffset + 4 * offset);
+		const at = out.byteOffset + 4 * offset;
+		templateNext(this.#all, window.buffer, window.byteOffset, out.buffer, at, 1);
+		templateNext(this.#onTime, window.buffer, window.byteOffset, out.buffer, at + 8, rrPreAvg >= ON_TIME_MIN_RR_PRE_AVG ? 1 : 0);
 	}
 }

@@ -75,9 +75,9 @@ export function templateOpen(this: void, sampleRate: number, pre: number, window
 	return native("xs_ecg_template_open").call(this, sampleRate, pre, windowLength);
 }
 
-/** A beat's window (windowLength int32 at windowByteOffset in window) in, its two float32 features out. */
-export function templateNext(this: void, handle: TemplateHandle, window: ArrayBufferLike, windowByteOffset: number, out: ArrayBufferLike, outByteOffset: number): void {
-	native("xs_ecg_template_next").call(this, handle, window, windowByteOffset, out, outByteOffset);
+/** A beat's window (windowLength int32 at windowByteOffset in window) in, its two float32 features out; weighs 0 or 1 (ht_tpl_next). */
+export function templateNext(this: void, handle: TemplateHandle, window: ArrayBufferLike, windowByteOffset: number, out: ArrayBufferLike, outByteOffset: number, weighs: number): void {
+	native("xs_ecg_template_next").call(this, handle, window, windowByteOffset, out, outByteOffset, weighs);
 }
 
 export function templateReset(this: void, handle: TemplateHandle): void {

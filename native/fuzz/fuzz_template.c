@@ -1,6 +1,7 @@
 /* libFuzzer harness for the beat template (ht_ecg_template.c).
  * Input: sample_rate, pre, window_length (three little-endian int32), then beats: one control byte (bit 0: reset
- * before the beat, bits 1..5: left shift applied to the samples) and window_length little-endian int16 samples.
+ * before the beat, bits 1..5: left shift applied to the samples, bit 6: the beat does not weigh) and window_length
+ * little-endian int16 samples.
  * Checked: ht_tpl_state_bytes is 0 exactly when ht_tpl_segment refuses; an accepted state is made in an
  * exact-size heap block (one byte less is refused); wrong window lengths are refused; features are finite,
  * tpl_corr in -1..1 and tpl_rdiff in 0..4, (1, 0) for the first beat after a reset; a second state fed the same
@@ -52,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fresh = 1;
 	while (left >= beat_bytes) {
 		uint8_t control = p[0];
-		int shift = (control >> 1) & 31;
+		int shift = (control >> 1) & 31, weighs = !(control & 64);
 		for (int32_t i = 0; i < length; i++) {
 			int64_t v = (int64_t)(int16_t)(p[1 + 2 * i] | p[2 + 2 * i] << 8) * ((int64_t)1 << shift);
 			window[i] = v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v;
@@ -62,10 +63,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			fresh = 1;
 		}
-		if (ht_tpl_next(a, window, (uint32_t)length + 1, fa) != HT_E_ARGUMENT ||
-		    ht_tpl_next(a, window, (uint32_t)length - 1, fa) != HT_E_ARGUMENT)
+		if (ht_tpl_next(a, window, (uint32_t)length + 1, weighs, fa) != HT_E_ARGUMENT ||
+		    ht_tpl_next(a, window, (uint32_t)length - 1, weighs, fa) != HT_E_ARGUMENT)
 			abort();
-		if (ht_tpl_next(a, window, (uint32_t)length, fa) != HT_OK || ht_tpl_next(b, window, (uint32_t)length, fb) != HT_OK)
+		if (ht_tpl_next(a, window, (uint32_t)length, weighs, fa) != HT_OK || ht_tpl_next(b, window, (uint32_t)length, weighs, fb) != HT_OK)
 			abort();
 		if (!isfinite(fa[0]) || !isfinite(fa[1]) || fa[0] < -1.0f || fa[0] > 1.0f || fa[1] < 0.0f || fa[1] > 4.0f)
 			abort();

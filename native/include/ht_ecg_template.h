@@ -5,9 +5,10 @@
  *
  * Up to HT_TPL_SLOTS templates of the QRS segment (round(fs / 10) samples before the R peak to round(fs / 5)
  * after) are kept, each with a weight: the recent frequency of the beats that matched it (Pearson correlation
- * >= 0.9; weights decay by 63/64 per beat). The dominant template is the heaviest (the first of equals). A beat
- * is described against the dominant template as it was before the beat, then joins its best match (running mean
- * over the first 8 matches, then 1/8) or, matching none, replaces the lightest template.
+ * >= 0.9; weights decay by 63/64 per beat; a beat may be told not to weigh). The dominant template is the
+ * heaviest (the first of equals). A beat is described against the dominant template as it was before the beat,
+ * then joins its best match (running mean over the first 8 matches, then 1/8) or, matching none, replaces the
+ * lightest template.
  *
  * Arithmetic is integer, so every target computes the same bits: samples saturate to int16, templates are int32
  * in Q4 (updated with C's truncating division), sums are int64; only the final correlation and RMS ratio of
@@ -49,9 +50,12 @@ int ht_tpl_reset(void *state);
 
 /* The features of the next beat (window_length int32 band-passed samples) into out[0] = tpl_corr (-1..1; 1
  * before any template) and out[1] = tpl_rdiff (RMS of beat - template over RMS of the template, 0..4; 0 before
- * any template), then the beat joins the templates. HT_E_ARGUMENT (nothing changed) when the state is not one
- * ht_tpl_init made or window_length differs from its own. */
-int ht_tpl_next(void *state, const int32_t *window, uint32_t window_length, float out[HT_TPL_FEATURES]);
+ * any template), then the beat joins the templates. weighs = 0: the beat still shapes the template it matches,
+ * but adds no weight to it (a template it starts gets weight 1, not 256), so it cannot make a template dominant;
+ * the on-time template (tpl_ontime_*) is fed so, for beats premature against the patient's long-term mean RR.
+ * HT_E_ARGUMENT (nothing changed) when the state is not one ht_tpl_init made or window_length differs from its
+ * own. */
+int ht_tpl_next(void *state, const int32_t *window, uint32_t window_length, int weighs, float out[HT_TPL_FEATURES]);
 
 #ifdef __cplusplus
 }

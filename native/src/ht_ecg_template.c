@@ -132,7 +132,7 @@ static double relative_difference(int64_t difference, int64_t template_energy)
 	return r > RDIFF_LIMIT ? RDIFF_LIMIT : r;
 }
 
-int ht_tpl_next(void *state, const int32_t *window, uint32_t window_length, float out[HT_TPL_FEATURES])
+int ht_tpl_next(void *state, const int32_t *window, uint32_t window_length, int weighs, float out[HT_TPL_FEATURES])
 {
 	tpl_state *s = state;
 	const int32_t *x;
@@ -182,7 +182,8 @@ int ht_tpl_next(void *state, const int32_t *window, uint32_t window_length, floa
 		t = s->templates + (size_t)best * (size_t)length;
 		for (i = 0; i < length; i++)
 			t[i] += (saturate(x[i]) * (1 << Q) - t[i]) / m;
-		s->weight[best] += WEIGHT_ONE;
+		if (weighs)
+			s->weight[best] += WEIGHT_ONE;
 		template_sums(s, best);
 		return HT_OK;
 	}
@@ -193,7 +194,7 @@ int ht_tpl_next(void *state, const int32_t *window, uint32_t window_length, floa
 	t = s->templates + (size_t)lightest * (size_t)length;
 	for (i = 0; i < length; i++)
 		t[i] = saturate(x[i]) * (1 << Q);
-	s->weight[lightest] = WEIGHT_ONE;
+	s->weight[lightest] = weighs ? WEIGHT_ONE : 1; /* 1: the first to go, unless beats that weigh match it */
 	s->matches[lightest] = 1;
 	template_sums(s, lightest);
 	return HT_OK;

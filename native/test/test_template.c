@@ -46,33 +46,49 @@ void test_template(void)
 	CHECK_EQ(ht_tpl_init((uint8_t *)state + 4, bytes, 360, PRE, WINDOW), HT_E_ARGUMENT); /* misaligned */
 	memset(state, 0, sizeof(state));
 	CHECK_EQ(ht_tpl_window_length(state), 0);
-	CHECK_EQ(ht_tpl_next(state, normal, WINDOW, f), HT_E_ARGUMENT); /* not initialized */
+	CHECK_EQ(ht_tpl_next(state, normal, WINDOW, 1, f), HT_E_ARGUMENT); /* not initialized */
 	CHECK_EQ(ht_tpl_reset(state), HT_E_ARGUMENT);
 	CHECK_EQ(ht_tpl_init(state, bytes, 360, PRE, WINDOW), HT_OK);
 	CHECK_EQ(ht_tpl_window_length(state), WINDOW);
 
 	beat(normal, 8, 400);
 	beat(wide, 30, -700);
-	CHECK_EQ(ht_tpl_next(state, normal, WINDOW - 1, f), HT_E_ARGUMENT);
-	CHECK_EQ(ht_tpl_next(state, NULL, WINDOW, f), HT_E_ARGUMENT);
-	CHECK_EQ(ht_tpl_next(state, normal, WINDOW, f), HT_OK);
+	CHECK_EQ(ht_tpl_next(state, normal, WINDOW - 1, 1, f), HT_E_ARGUMENT);
+	CHECK_EQ(ht_tpl_next(state, NULL, WINDOW, 1, f), HT_E_ARGUMENT);
+	CHECK_EQ(ht_tpl_next(state, normal, WINDOW, 1, f), HT_OK);
 	CHECK(f[0] == 1.0f && f[1] == 0.0f); /* no template yet */
 	for (i = 0; i < 10; i++) {
-		CHECK_EQ(ht_tpl_next(state, normal, WINDOW, f), HT_OK);
+		CHECK_EQ(ht_tpl_next(state, normal, WINDOW, 1, f), HT_OK);
 		CHECK(f[0] == 1.0f && f[1] == 0.0f);
 	}
-	CHECK_EQ(ht_tpl_next(state, wide, WINDOW, f), HT_OK);
+	CHECK_EQ(ht_tpl_next(state, wide, WINDOW, 1, f), HT_OK);
 	CHECK(f[0] < 0.0f && f[1] > 1.0f);
-	CHECK_EQ(ht_tpl_next(state, normal, WINDOW, f), HT_OK);
+	CHECK_EQ(ht_tpl_next(state, normal, WINDOW, 1, f), HT_OK);
 	CHECK(f[0] == 1.0f); /* the unlike beat took its own template */
 
 	for (i = 0; i < WINDOW; i++)
 		extreme[i] = i % 2 ? INT32_MAX : INT32_MIN;
 	for (i = 0; i < 3; i++) {
-		CHECK_EQ(ht_tpl_next(state, extreme, WINDOW, f), HT_OK);
+		CHECK_EQ(ht_tpl_next(state, extreme, WINDOW, 1, f), HT_OK);
 		CHECK(isfinite(f[0]) && f[0] >= -1.0f && f[0] <= 1.0f && isfinite(f[1]) && f[1] >= 0.0f && f[1] <= 4.0f);
 	}
 	CHECK_EQ(ht_tpl_reset(state), HT_OK);
-	CHECK_EQ(ht_tpl_next(state, wide, WINDOW, f), HT_OK);
+	CHECK_EQ(ht_tpl_next(state, wide, WINDOW, 1, f), HT_OK);
 	CHECK(f[0] == 1.0f && f[1] == 0.0f); /* forgotten */
+
+	/* Beats that do not weigh shape templates but cannot make theirs dominant: after a long run of them the
+	 * weighing beat's template is still the one described against; when they weigh, their template takes over. */
+	CHECK_EQ(ht_tpl_reset(state), HT_OK);
+	for (i = 0; i < 20; i++)
+		CHECK_EQ(ht_tpl_next(state, normal, WINDOW, 1, f), HT_OK);
+	for (i = 0; i < 200; i++)
+		CHECK_EQ(ht_tpl_next(state, wide, WINDOW, 0, f), HT_OK);
+	CHECK(f[0] < 0.0f);
+	CHECK_EQ(ht_tpl_next(state, normal, WINDOW, 0, f), HT_OK);
+	CHECK(f[0] == 1.0f);
+	for (i = 0; i < 200; i++)
+		CHECK_EQ(ht_tpl_next(state, wide, WINDOW, 1, f), HT_OK);
+	CHECK(f[0] == 1.0f);
+	CHECK_EQ(ht_tpl_next(state, normal, WINDOW, 1, f), HT_OK);
+	CHECK(f[0] < 0.0f);
 }

@@ -279,8 +279,8 @@ void xs_ecg_template_open(xsMachine *the)
 		ecgThrow(the, "beat template not initialized");
 }
 
-/* xs_ecg_template_next(handle, window, windowByteOffset, out, outByteOffset): the beat's window (int32, the
- * template's window length) in, its two float32 features out. */
+/* xs_ecg_template_next(handle, window, windowByteOffset, out, outByteOffset, weighs): the beat's window (int32,
+ * the template's window length) in, its two float32 features out; weighs 0 or 1 (ht_tpl_next). */
 void xs_ecg_template_next(xsMachine *the)
 {
 	void *t;
@@ -288,7 +288,8 @@ void xs_ecg_template_next(xsMachine *the)
 	const uint8_t *window;
 	uint8_t *out;
 	float features[HT_TPL_FEATURES];
-	ecgArgc(the, 5, "xs_ecg_template_next");
+	int weighs;
+	ecgArgc(the, 6, "xs_ecg_template_next");
 	t = templateHandle(the, 0);
 	length = (uint32_t)ht_tpl_window_length(t);
 	window = ecgBuffer(the, 1, 0, &bytes, "window");
@@ -301,7 +302,8 @@ void xs_ecg_template_next(xsMachine *the)
 	outAt = (uint32_t)ecgInteger(the, 4, 0, outBytes, "outByteOffset");
 	if (outBytes - outAt < sizeof(features))
 		ecgThrow(the, "xs_ecg_template_next: %u features at byte %u exceed out (%u bytes)", (unsigned)HT_TPL_FEATURES, (unsigned)outAt, (unsigned)outBytes);
-	if (ht_tpl_next(t, (const int32_t *)(window + at), length, features) != HT_OK)
+	weighs = (int)ecgInteger(the, 5, 0, 1, "weighs");
+	if (ht_tpl_next(t, (const int32_t *)(window + at), length, weighs, features) != HT_OK)
 		ecgThrow(the, "xs_ecg_template_next: template state not initialized");
 	c_memcpy(out + outAt, features, sizeof(features));
 }
