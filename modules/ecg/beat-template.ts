@@ -18,7 +18,8 @@ export const TEMPLATE_FEATURE_NAMES: readonly string[] = ["tpl_corr", "tpl_rdiff
 export const TEMPLATE_FEATURE_COUNT = TEMPLATE_FEATURE_NAMES.length;
 /**
  * A beat weighs in the on-time templates when its rr_pre_avg (RR before it over the long-term mean, minus 1) is at
- * least this. Chosen on DS1 grouped cross-validation (a linear-context proxy over -0.05..-0.3, then the CNN).
+ * least this. Chosen on DS1 grouped cross-validation (a small MLP on the beat features alone over -0.05..-0.3, then
+ * the CNN: README, "On-time templates").
  */
 export const ON_TIME_MIN_RR_PRE_AVG = -0.15;
 
