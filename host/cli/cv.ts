@@ -131,7 +131,7 @@ export function cvMarkdown(results: RecipeCv[], command: string, carried: string
 		"each record's beats in order, the model's own confident V calls and the windows' RR) reports AF, a beat called S is reported N,",
 		`and one called V whose QRS matches the dominant beat (tpl_corr ≥ ${AF_V_TEMPLATE_MATCH}) too (modules/rhythm/beat-in-af.ts;`,
 		"host/eval/af-context.ts). Each recipe's line below gives its figures without that rule.",
-		...(carried.length ? [`Rows kept from the previous cv.json of the same dataset (their trials were not in the sweep folder this time): ${carried.join(", ")}.`] : []),
+		...(carried.length ? [`Rows kept from the previous cv.json of the same dataset, or of one this dataset only appends features to (their trials were not in the sweep folder this time): ${carried.join(", ")}.`] : []),
 		...(earlierRule.length ? [`Rows marked † were scored under the app's earlier AF rule, which reported only S calls N (the V part came later; their trials were not kept): ${earlierRule.join(", ")}.`] : []),
 		"",
 		"| recipe | seeds | SVEB Se | SVEB +P | SVEB F1 | VEB Se | VEB +P | VEB F1 | false V/h | false V/h in AF | lead-2 VEB F1 | V-vs-rest macro-F1 |",
