@@ -16,7 +16,7 @@ import { runCli } from "./run-cli.ts";
 const TITLE = "cv: out-of-fold figures of a swept recipe; a recipe without trials keeps its row only from the same dataset's cv.json";
 const register = hasTorch() ? mitdbTest : IN_CI ? (title: string) => test(title, (t) => t.fail("CI=true but python3-torch is not installed (.ci/run installs it)")) : test.skip;
 
-interface CvJson { dataset: { index_sha256: string }; recipes: RecipeCv[] }
+interface CvJson { dataset: { index_sha256: string; fingerprint: { base: string } }; recipes: RecipeCv[] }
 
 register(TITLE, async (t) => {
 	t.timeout(15 * 60_000);
@@ -53,7 +53,7 @@ register(TITLE, async (t) => {
 	t.is(after.recipes[0]!.about, recipe("beat4").about);
 	t.deepEqual(after.recipes[1]!.seeds, scored.recipes[0]!.seeds, "tiny rescored from the same trials gives the same figures");
 	const md = readFileSync(join(out, "cv.md"), "utf8");
-	t.regex(md, /Rows kept from the previous cv\.json of the same dataset .*: beat4\./);
+	t.regex(md, /Rows kept from the previous cv\.json of the same dataset, or of one this dataset only appends features to .*: beat4\./);
 	t.regex(md, /Rows marked † were scored under the app's earlier AF rule, which reported only S calls N .*: beat4\./);
 	t.regex(md, /^\| beat4 † \| 1 \|/m);
 	t.regex(md, /^\| tiny \| 1 \|/m);
@@ -66,8 +66,11 @@ register(TITLE, async (t) => {
 	t.regex(onlyKept.stderr, /nothing is written/);
 	t.is(readFileSync(join(out, "cv.json"), "utf8"), before);
 
-	// Another dataset's cv.json keeps nothing: beat4 has no trials, and says so.
-	writeFileSync(join(out, "cv.json"), JSON.stringify({ ...after, dataset: { ...after.dataset, index_sha256: "0".repeat(64) } }));
+	// Another dataset's cv.json keeps nothing: beat4 has no trials, and says so. (Its fingerprint says another label
+	// file; test/kept-rows covers a dataset that only appends features.)
+	const fingerprint = after.dataset.fingerprint;
+	t.regex(fingerprint.base, /^[0-9a-f]{64}$/, "cv.json records its dataset's fingerprint");
+	writeFileSync(join(out, "cv.json"), JSON.stringify({ ...after, dataset: { ...after.dataset, index_sha256: "0".repeat(64), fingerprint: { ...fingerprint, base: "0".repeat(64) } } }));
 	const otherData = await runCli(["cv", "--recipe", "beat4,tiny", "--sweep", sweep, "--data", data, "--out", out]);
 	t.is(otherData.status, 1);
 	t.regex(otherData.stderr, /beat4: no trials in /);
