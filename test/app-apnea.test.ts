@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as P from "../modules/ble/protocol.ts";
 import { APNEA_WINDOW, apneaInput, apneaLastInstantS } from "../modules/rhythm/apnea-input.ts";
+import { decisionScores } from "../modules/rhythm/apnea-score.ts";
 import { quantizeInto } from "../modules/runtime/quantize.ts";
 import { readModel } from "../modules/model/index.ts";
 import { runWindows } from "../host/eval/engine.ts";
@@ -22,10 +23,11 @@ const APNEA_MODEL = fileURLToPath(new URL("../models/apnea.htpw", import.meta.ur
 
 test.before(() => built(["app"]));
 
-/** The host's minutes 0..count − 1 from `beats`: apnea-input.ts, the input quantizer, the C engine, `hypertiny eval`'s rule. */
+/** The host's minutes 0..count − 1 from `beats`: apnea-input.ts, the input quantizer, the C engine, `hypertiny eval`'s
+ * rule on the decision score (apnea-score.ts: the mean over the model's score_minutes assessed minutes). */
 function hostMinutes(beats: Int32Array, sampleRate: number, count: number) {
 	const model = readModel(new Uint8Array(readFileSync(APNEA_MODEL)));
-	const meta = model.meta as { input: { scale: number; zero_point: number }; t_star_score: number };
+	const meta = model.meta as { input: { scale: number; zero_point: number }; t_star_score: number; score_minutes?: number };
 	const inputs = new Int8Array(count * APNEA_WINDOW);
 	const window = new Float32Array(APNEA_WINDOW);
 	const held: number[] = [];
@@ -33,7 +35,8 @@ function hostMinutes(beats: Int32Array, sampleRate: number, count: number) {
 		held.push(apneaInput(beats, sampleRate, m, window));
 		quantizeInto(window, meta.input, inputs.subarray(m * APNEA_WINDOW, (m + 1) * APNEA_WINDOW));
 	}
-	const scores = vScores(runWindows(APNEA_MODEL, model, inputs, { engine: "native", threads: 1 }));
+	const raw = vScores(runWindows(APNEA_MODEL, model, inputs, { engine: "native", threads: 1 }));
+	const scores = decisionScores(raw, new Uint8Array(count), meta.score_minutes ?? 1, (m) => held[m]! < APNEA_WINDOW);
 	return { held, scores, classes: thresholdClasses(scores, meta.t_star_score) };
 }
 

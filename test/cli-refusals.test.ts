@@ -55,6 +55,8 @@ const BAD_META: [string, () => string, RegExp][] = [
 	["no output quantization", () => metaWith({ output: undefined }), /quantization missing or out of range/],
 	["decision biases on a two-class model", () => metaWith({ decision_bias: [0, 3] }), /META\.decision_bias is for multi-class models/],
 	["a decision bias too large", () => metaWith({ decision_bias: [0, 300] }), /META\.decision_bias must give an integer in -255\.\.255 for each of the 2 classes/],
+	["score minutes on a beat model", () => metaWith({ score_minutes: 3 }), /META\.score_minutes must be an integer in 1\.\.8, and 1 unless the model consumes an RR sequence/],
+	["score minutes 0", () => metaWith({ score_minutes: 0 }), /META\.score_minutes must be an integer in 1\.\.8/],
 ];
 
 function oneLineRefusal(t: import("ava").ExecutionContext, r: ReturnType<typeof hypertiny>, pattern: RegExp, what: string): void {

@@ -16,6 +16,7 @@ function metaOf(c: Checkpoint, source: Record<string, unknown>): Record<string, 
 	const summary = (split: "validation" | "test") =>
 		integer ? integer[`${split}_macro_f1`] : (c.metrics?.[split] as { macro_f1?: number } | undefined)?.macro_f1;
 	const score = (c as Checkpoint & { t_star_score?: unknown }).t_star_score;
+	const minutes = (c as Checkpoint & { score_minutes?: unknown }).score_minutes;
 	return {
 		name: c.name, family: c.family, task: c.task, classes: c.classes,
 		sample_rate: c.sample_rate, window: c.window, ...(c.features?.length ? { features: c.features } : {}),
@@ -24,6 +25,8 @@ function metaOf(c: Checkpoint, source: Record<string, unknown>): Record<string, 
 		input: c.input, output: c.output, t_star: c.t_star,
 		// t_star is P(V) ≥ t_star; t_star_score the same decision as q_V − q_rest ≥ t_star_score (host/eval/threshold.ts).
 		...(typeof score === "number" ? { t_star_score: score } : {}),
+		// An apnea model decides by the mean score of its last score_minutes minutes (modules/rhythm/apnea-score.ts).
+		...(typeof minutes === "number" && minutes !== 1 ? { score_minutes: minutes } : {}),
 		// Multi-class decisions: argmax of int8 logit + decision_bias (host/eval/decision-bias.ts), biases from DS1 CV.
 		...(c.decision_bias ? { decision_bias: c.decision_bias } : {}),
 		provenance: {

@@ -1,9 +1,11 @@
 // Sleep apnea per minute from the app's own R-peaks: the apnea model (META.consumes "rr-sequence") opened like the
 // beat model (packed-model.ts), its input for minute m assembled by modules/rhythm/apnea-input.ts's definition (in C:
 // one native call assembles and quantizes it into the interpreter's input) from the beats the ECG pipeline
-// delivers, run, and decided in integers: apnea iff q_A − q_N ≥ META.t_star_score (the rule
-// `hypertiny eval` and `hypertiny apnea release` apply), else P(A) ≥ t_star. Nothing is allocated after start.
+// delivers, run, and decided in integers: apnea iff the minute's decision score (q_A − q_N, averaged over the model's
+// META.score_minutes assessed minutes: modules/rhythm/apnea-score.ts) ≥ META.t_star_score (the rule `hypertiny eval`
+// and `hypertiny apnea release` apply), else P(A) ≥ t_star. Nothing is allocated after start.
 import { apneaMinuteNative } from "../ecg/native.ts";
+import { ApneaScoreWindow } from "../rhythm/apnea-score.ts";
 import { APNEA_STEP_S, APNEA_WINDOW, apneaLastInstantS, apneaWindowStartS, firstAtOrAfter } from "../rhythm/apnea-input.ts";
 import type { Interpreter } from "../runtime/interpreter.ts";
 import type { QuantParams } from "../runtime/quantize.ts";
@@ -39,7 +41,8 @@ export interface ApneaMinute {
 	minute: number;
 	/** APNEA_CLASS_NORMAL, APNEA_CLASS_APNEA, or APNEA_CLASS_NOT_ASSESSED (not one measured RR interval in its window). */
 	classIndex: number;
-	/** q_A − q_N of the model's int8 output (0 when not assessed). */
+	/** The score it was decided by: q_A − q_N of the model's int8 output, averaged over the model's score_minutes
+	 * assessed minutes (0 when not assessed). */
 	score: number;
 	/** Samples of the window whose RR interval was held rather than measured (0..APNEA_WINDOW). */
 	held: number;
@@ -63,6 +66,7 @@ export class ApneaMinutes {
 	#interpreter: Interpreter | undefined;
 	#input: QuantParams = { scale: 1, zero_point: 0 };
 	#tStarScore = 1;
+	#scoreWindow = new ApneaScoreWindow(1);
 	/** Minute `next`'s last instant in samples (floored); Infinity while there is no model. */
 	#lastSample = Infinity;
 	/**
@@ -102,6 +106,7 @@ export class ApneaMinutes {
 		this.#input = meta.input;
 		// The integer form of the two-class rule; a META with only t_star gets its integer equivalent (FORMAT §6).
 		this.#tStarScore = meta.tStarScore ?? scoreThreshold(meta.tStar, meta.output.scale);
+		this.#scoreWindow = new ApneaScoreWindow(meta.scoreMinutes);
 		this.#interpreter = opened.interpreter;
 		this.#beats = new Uint32Array(APNEA_BEAT_CAPACITY);
 		this.#window = new Float32Array(APNEA_WINDOW);
@@ -159,7 +164,7 @@ export class ApneaMinutes {
 		} else {
 			interpreter.invoke();
 			const out = interpreter.output;
-			r.score = out[1] - out[0];
+			r.score = this.#scoreWindow.push(out[1] - out[0]);
 			r.classIndex = r.score >= this.#tStarScore ? APNEA_CLASS_APNEA : APNEA_CLASS_NORMAL;
 			if (r.classIndex === APNEA_CLASS_APNEA) this.apneaCount++;
 			else this.normalCount++;

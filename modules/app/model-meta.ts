@@ -2,6 +2,7 @@
 // device's classifier (classifier.ts) and the host's `inspect`/`infer` apply, so the host refuses what the device
 // refuses. Each problem is one line; the first found is reported, in the classifier's order.
 import { MAX_CLASSES } from "../ble/protocol.ts";
+import { APNEA_SCORE_MINUTES_MAX } from "../rhythm/apnea-score.ts";
 
 export interface MetaQuant {
 	scale: number;
@@ -45,6 +46,9 @@ export interface AppModelMeta {
 	tStar: number;
 	/** META.t_star_score (two classes): the same decision as t_star in integers, class 1 iff q_1 − q_0 ≥ it; undefined when absent. */
 	tStarScore: number | undefined;
+	/** META.score_minutes (rhythm models, 1 when absent): t_star_score applies to the floor of the mean of q_1 − q_0 over
+	 * this many assessed minutes, the last one included (modules/rhythm/apnea-score.ts). */
+	scoreMinutes: number;
 	/** META.decision_bias (multi-class models: added to the int8 logits before the argmax), else zeros. */
 	decisionBias: Int32Array;
 }
@@ -94,6 +98,9 @@ export function checkModelMeta(meta: unknown, shape: ModelShape, featureColumnsO
 	const score = m.t_star_score;
 	if (score !== undefined && (!Number.isInteger(score) || score < -255 || score > 256 || classes.length !== 2))
 		return "META.t_star_score must be an integer in -255..256 on a two-class model";
+	const scoreMinutes = m.score_minutes ?? 1;
+	if (!Number.isInteger(scoreMinutes) || scoreMinutes < 1 || scoreMinutes > APNEA_SCORE_MINUTES_MAX || (scoreMinutes > 1 && consumes !== "rr-sequence"))
+		return `META.score_minutes must be an integer in 1..${APNEA_SCORE_MINUTES_MAX}, and 1 unless the model consumes an RR sequence`;
 	return {
 		name: typeof m.name === "string" ? m.name : undefined,
 		consumes,
@@ -106,6 +113,7 @@ export function checkModelMeta(meta: unknown, shape: ModelShape, featureColumnsO
 		output: m.output,
 		tStar: typeof m.t_star === "number" ? m.t_star : 0.5,
 		tStarScore: score,
+		scoreMinutes,
 		decisionBias: Int32Array.from(bias ?? new Array<number>(classes.length).fill(0)),
 	};
 }
