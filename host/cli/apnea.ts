@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { apneaRecipeCv, RECORDING_RULE_PER_HOUR, releaseApnea, sharedSubjects, type ApneaFigures, type ApneaRecipeCv, type ApneaRelease } from "../rhythm/apnea-eval.ts";
+import { apneaRecipeCv, RECORDING_RULE_PER_HOUR, SCORE_MINUTES_TRIED, releaseApnea, sharedSubjects, type ApneaFigures, type ApneaRecipeCv, type ApneaRelease } from "../rhythm/apnea-eval.ts";
 import { apneaSvg } from "../rhythm/apnea-plot.ts";
 import { apneaDataset, buildApneaDataset, DEFAULT_APNEA_DIR } from "../rhythm/apnea-dataset.ts";
 import type { MeanSd } from "../eval/cv.ts";
@@ -56,14 +56,19 @@ function cvMarkdown(rs: ApneaRecipeCv[], command: string, carried: string[]): st
 		"# Apnea-ECG: cross-validation over the learning set", "",
 		`Made by \`${command}\` from the fold models of \`hypertiny sweep\`; the test set is not read. Folds hold whole subjects`,
 		"(recordings with the same age, sex, height and weight are one subject), so no subject is both trained on and scored. Per",
-		"minute by the trainer's engine-exact int8 outputs; apnea iff q_A − q_N ≥ t*, t* per fold tuned on the other four folds",
-		`(\`tuned\`) or argmax, the better mean accuracy kept. Per recording: called apnea when ≥ ${RECORDING_RULE_PER_HOUR} predicted apnea minutes per hour.`,
+		"minute by the trainer's engine-exact int8 outputs; apnea iff the minute's score ≥ t*, t* per fold tuned on the other four folds",
+		"(`tuned`) or argmax, the better mean accuracy kept; the score is q_A − q_N averaged (floor of the mean) over the minute and the",
+		`score minutes − 1 before it (modules/rhythm/apnea-score.ts), ${SCORE_MINUTES_TRIED.join(", ")} tried under the policy kept, the best mean accuracy kept. Per recording:`,
+		`called apnea when ≥ ${RECORDING_RULE_PER_HOUR} predicted apnea minutes per hour.`,
 		"Mean ± sd over seeds; the chosen seed's row with 95 % record-bootstrap intervals.", "",
 		...(carried.length ? [`Kept from the previous apnea-cv.json of the same dataset (their trials were not in the sweep folder this time): ${carried.join(", ")}.`, ""] : []),
 	];
 	for (const r of rs) {
 		lines.push(`## ${r.recipe} (${r.family}): ${r.about}`, "",
-			`Threshold policy: ${r.policy} (mean accuracy: tuned ${msPct(r.policy_accuracy.tuned)}, argmax ${msPct(r.policy_accuracy.argmax)}).`, "", HEADER,
+			`Threshold policy: ${r.policy} (mean accuracy: tuned ${msPct(r.policy_accuracy.tuned)}, argmax ${msPct(r.policy_accuracy.argmax)}). ` +
+				(r.score_minutes_accuracy
+					? `Score minutes: ${r.score_minutes} (mean accuracy: ${Object.entries(r.score_minutes_accuracy).map(([m, a]) => `${m} ${msPct(a)}`).join(", ")}).`
+					: "Score minutes: 1 (scored before more were tried)."), "", HEADER,
 			`| ${r.seeds.length} seeds | ${summaryCells(r.summary)} |`);
 		for (const s of r.seeds) lines.push(`| seed ${s.seed}${s.seed === r.shipped_seed ? " (**shipped**)" : ""}, t* ${s.t_star} | ${figureCells(s.figures, s.seed === r.shipped_seed)} |`);
 		lines.push("");
@@ -75,8 +80,8 @@ function cvMarkdown(rs: ApneaRecipeCv[], command: string, carried: string[]): st
 function releaseMarkdown(rs: ApneaRelease[], shared: string[], command: string): string {
 	const lines = [
 		"# Apnea-ECG test set: the released apnea models", "",
-		`Made by \`${command}\`: every seed's model trained on all 35 learning recordings, packed with the threshold`,
-		"cross-validation chose for it (apnea-cv.md), run once by the integer engine (the C core) on the 35 test recordings (x01-x35,",
+		`Made by \`${command}\`: every seed's model trained on all 35 learning recordings, packed with the threshold and score`,
+		"minutes cross-validation chose for it (apnea-cv.md), run once by the integer engine (the C core) on the 35 test recordings (x01-x35,",
 		"17,268 minutes, labels from the Challenge 2000 answers). Nothing was chosen from these figures. Per recording: called apnea when",
 		`≥ ${RECORDING_RULE_PER_HOUR} predicted apnea minutes per hour; B (borderline) recordings are reported apart. Mean ± sd over seeds; the`,
 		"shipped row with 95 % record-bootstrap intervals.", "",
@@ -85,7 +90,7 @@ function releaseMarkdown(rs: ApneaRelease[], shared: string[], command: string):
 	];
 	for (const r of rs) {
 		lines.push(`| **${r.recipe}**, ${r.seeds.length} seeds | ${summaryCells(r.summary)} |`);
-		for (const s of r.seeds) lines.push(`| ${r.recipe} seed ${s.seed}${s.seed === r.shipped_seed ? " (**shipped**, models/" + r.model + ")" : ""}: ${s.bytes} B, t* ${s.t_star} | ${figureCells(s.figures, s.seed === r.shipped_seed)} |`);
+		for (const s of r.seeds) lines.push(`| ${r.recipe} seed ${s.seed}${s.seed === r.shipped_seed ? " (**shipped**, models/" + r.model + ")" : ""}: ${s.bytes} B, t* ${s.t_star}${(s.score_minutes ?? 1) > 1 ? ` on ${s.score_minutes} minutes' mean` : ""} | ${figureCells(s.figures, s.seed === r.shipped_seed)} |`);
 	}
 	lines.push("", "Engine agreement (the C core's int8 outputs equal the trainer's engine-exact ones on the learning set): " +
 		rs.flatMap((r) => r.seeds.map((s) => `${r.recipe} s${s.seed} ${s.engine_agreement.toFixed(4)}`)).join(", ") + ".", "");

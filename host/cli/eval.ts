@@ -141,7 +141,7 @@ export function formatApneaRow(r: ApneaEvalRow): string {
 		`${r.name} (apnea) on the ${r.split === "test" ? "test set (x01-x35)" : "learning set (its training recordings)"}: ${f.minutes} minutes, ${f.recordings.rows.length} recordings, ${r.bytes} bytes`,
 		`  per minute: accuracy ${pct(f.accuracy)} %${iv(f.intervals.accuracy)}, Se ${pct(f.sensitivity)} %${iv(f.intervals.sensitivity)}, Sp ${pct(f.specificity)} %${iv(f.intervals.specificity)}, AUC ${fmt(f.auc, 3)}`,
 		`  per recording (apnea at >= 5 predicted apnea minutes per hour): A ${f.recordings.A[0]}/${f.recordings.A[1]} called apnea, C ${f.recordings.C[0]}/${f.recordings.C[1]} called normal, B ${f.recordings.B_called_apnea[0]}/${f.recordings.B_called_apnea[1]} called apnea`,
-		`  decision: apnea iff q_A - q_N >= ${r.t_star} (META.t_star_score, chosen by \`hypertiny apnea cv\`); 95% CIs over recordings`,
+		`  decision: apnea iff ${r.score_minutes > 1 ? `the mean of q_A - q_N over the minute and the ${r.score_minutes - 1} before it (META.score_minutes)` : "q_A - q_N"} >= ${r.t_star} (META.t_star_score, chosen by \`hypertiny apnea cv\`); 95% CIs over recordings`,
 	].join("\n") + "\n";
 }
 

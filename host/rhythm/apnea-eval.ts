@@ -1,11 +1,13 @@
 // Apnea per minute (issue 15, item 2): the cross-validation of swept recipes over the Apnea-ECG learning set (folds
 // of whole subjects), which chooses each seed's decision threshold and the seed a recipe ships, and the release,
 // which evaluates every seed's model once on the 35 test recordings with the integer engine. Decisions follow
-// host/eval's one rule for two classes: apnea iff s = q_A − q_N ≥ t*, t* maximising macro-F1 (threshold.ts), or
-// plain argmax. Nothing is chosen from the test set.
+// host/eval's one rule for two classes: apnea iff s ≥ t*, t* maximising macro-F1 (threshold.ts), or plain argmax,
+// where s is the minute's decision score: q_A − q_N averaged over its last score_minutes minutes
+// (modules/rhythm/apnea-score.ts; CV chooses how many, as it chooses the policy). Nothing is chosen from the test set.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readModel } from "../../modules/model/index.ts";
+import { decisionScores } from "../../modules/rhythm/apnea-score.ts";
 import { readCheckpoint } from "../pack/checkpoint.ts";
 import { exportCheckpoint } from "../pack/export-model.ts";
 import { recipe } from "../train/recipes.ts";
@@ -106,12 +108,20 @@ function accuracyInterval(records: number, acc: (weights: number[]) => number | 
 /** argmax of two int8 logits, ties to class 0: apnea iff s ≥ 1. */
 export const ARGMAX_T = 1;
 
+/** The numbers of minutes cross-validation tries for a recipe's decision score (META.score_minutes). */
+export const SCORE_MINUTES_TRIED: readonly number[] = [1, 2, 3, 4, 5];
+
+/** The decision scores of dataset minutes first..first + raw.length from their q_A − q_N (held minutes: the device's not assessed). */
+export function minuteScores(ds: ApneaDataset, first: number, raw: Int16Array, minutes: number): Int16Array {
+	const W = ds.index.window;
+	return decisionScores(raw, ds.record.subarray(first, first + raw.length), minutes, (i) => ds.held[first + i]! < W);
+}
+
 /**
  * Out-of-fold decisions of one seed: "tuned", each fold by the t* of the other folds' minutes (nested); "argmax".
  * Also the t* of all folds together, what the seed's shipped model carries.
  */
-export function cvDecisions(oof: OutOfFold, labels: Uint8Array, policy: ThresholdPolicy): { classes: Uint8Array; scores: Int16Array; t_star: number } {
-	const scores = vScores(oof.outputs);
+export function cvDecisions(oof: OutOfFold, labels: Uint8Array, policy: ThresholdPolicy, scores = vScores(oof.outputs)): { classes: Uint8Array; scores: Int16Array; t_star: number } {
 	if (policy === "argmax") return { classes: thresholdClasses(scores, ARGMAX_T), scores, t_star: ARGMAX_T };
 	const classes = new Uint8Array(scores.length);
 	const folds = [...new Set(oof.fold)];
@@ -125,6 +135,8 @@ export function cvDecisions(oof: OutOfFold, labels: Uint8Array, policy: Threshol
 
 export interface ApneaSeedCv {
 	seed: number;
+	/** The minutes its decision score averages (META.score_minutes; absent in rows made before: 1). */
+	score_minutes?: number;
 	/** The threshold the seed's shipped model carries (on s = q_A − q_N). */
 	t_star: number;
 	figures: ApneaFigures;
@@ -137,6 +149,10 @@ export interface ApneaRecipeCv {
 	policy: ThresholdPolicy;
 	/** Mean ± sd over seeds of the per-minute accuracy under each policy: the better one is kept. */
 	policy_accuracy: Record<ThresholdPolicy, MeanSd | null>;
+	/** The minutes the decision score averages (absent in rows made before: 1), and the mean ± sd accuracy of each
+	 * number tried, under the policy kept: the best is kept. */
+	score_minutes?: number;
+	score_minutes_accuracy?: Record<string, MeanSd | null>;
 	seeds: ApneaSeedCv[];
 	summary: Record<string, MeanSd | null>;
 	shipped_seed: number;
@@ -166,18 +182,25 @@ export function apneaRecipeCv(name: string, sweep: string, ds: ApneaDataset): Ap
 	if (!complete.length) return `${name}: no seed has all ${ds.index.folds.length} folds in ${dir}`;
 	const labels = ds.apnea.subarray(0, learning);
 	const pooledSeeds = complete.map(([seed, parts]) => poolFolds(seed, 2, parts, learning));
-	const byPolicy = Object.fromEntries(THRESHOLD_POLICIES.map((p) => [p, pooledSeeds.map((oof) => cvDecisions(oof, labels, p))])) as Record<ThresholdPolicy, ReturnType<typeof cvDecisions>[]>;
 	const accuracy = (d: { classes: Uint8Array }) => d.classes.reduce((a, c, i) => a + (c === labels[i] ? 1 : 0), 0) / labels.length;
-	const policy_accuracy = Object.fromEntries(THRESHOLD_POLICIES.map((p) => [p, meanSd(byPolicy[p].map(accuracy))])) as Record<ThresholdPolicy, MeanSd | null>;
+	// Every (score minutes, policy) pair; the policy is chosen on one minute's score, then the minutes under it.
+	const tried = new Map<number, Record<ThresholdPolicy, ReturnType<typeof cvDecisions>[]>>();
+	for (const minutes of SCORE_MINUTES_TRIED) {
+		const scores = pooledSeeds.map((oof) => minuteScores(ds, 0, vScores(oof.outputs), minutes));
+		tried.set(minutes, Object.fromEntries(THRESHOLD_POLICIES.map((p) => [p, pooledSeeds.map((oof, i) => cvDecisions(oof, labels, p, scores[i]))])) as Record<ThresholdPolicy, ReturnType<typeof cvDecisions>[]>);
+	}
+	const policy_accuracy = Object.fromEntries(THRESHOLD_POLICIES.map((p) => [p, meanSd(tried.get(1)![p].map(accuracy))])) as Record<ThresholdPolicy, MeanSd | null>;
 	const policy: ThresholdPolicy = (policy_accuracy.tuned?.mean ?? 0) > (policy_accuracy.argmax?.mean ?? 0) ? "tuned" : "argmax";
+	const score_minutes_accuracy = Object.fromEntries(SCORE_MINUTES_TRIED.map((m) => [String(m), meanSd(tried.get(m)![policy].map(accuracy))]));
+	const score_minutes = SCORE_MINUTES_TRIED.reduce((a, b) => ((score_minutes_accuracy[String(b)]?.mean ?? 0) > (score_minutes_accuracy[String(a)]?.mean ?? 0) ? b : a));
 	const seeds = pooledSeeds.map((oof, i) => {
-		const d = byPolicy[policy][i]!;
-		return { seed: oof.seed, t_star: d.t_star, figures: apneaFigures(ds, 0, d.classes, d.scores) };
+		const d = tried.get(score_minutes)![policy][i]!;
+		return { seed: oof.seed, score_minutes, t_star: d.t_star, figures: apneaFigures(ds, 0, d.classes, d.scores) };
 	});
 	const rows = seeds.map((s) => headline(s.figures));
 	const summary = Object.fromEntries(Object.keys(rows[0]!).map((k) => [k, meanSd(rows.map((row) => row[k] ?? null))]));
 	const best = seeds.reduce((a, b) => (b.figures.accuracy > a.figures.accuracy ? b : a));
-	return { recipe: name, about: r.about, family: r.family, policy, policy_accuracy, seeds, summary, shipped_seed: best.seed };
+	return { recipe: name, about: r.about, family: r.family, policy, policy_accuracy, score_minutes, score_minutes_accuracy, seeds, summary, shipped_seed: best.seed };
 }
 
 /** A packed model that consumes the apnea RR sequence (META.consumes "rr-sequence", FORMAT §6). */
@@ -205,22 +228,26 @@ export interface ApneaEvalRow {
 	split: "learning" | "test";
 	bytes: number;
 	t_star: number;
+	score_minutes: number;
 	figures: ApneaFigures;
 }
 
 /** A packed apnea model on the learning set (in-sample for a shipped model) or the test set, by its own t*. */
 export function evaluateApneaModel(o: { modelPath: string; ds: ApneaDataset; split: "learning" | "test"; engine?: EngineName; threads?: number }): ApneaEvalRow {
 	const blob = new Uint8Array(readFileSync(o.modelPath));
-	const meta = readModel(blob).meta as { name?: string; t_star_score?: number } | null;
+	const meta = readModel(blob).meta as { name?: string; t_star_score?: number; score_minutes?: number } | null;
 	const t = typeof meta?.t_star_score === "number" ? meta.t_star_score : ARGMAX_T;
+	const minutes = meta?.score_minutes ?? 1;
 	const span = o.split === "test" ? o.ds.index.splits.test : o.ds.index.splits.train;
-	const scores = vScores(apneaOutputs(o.modelPath, blob, o.ds, span.first, span.count, o));
-	return { name: String(meta?.name ?? o.modelPath), split: o.split, bytes: blob.length, t_star: t, figures: apneaFigures(o.ds, span.first, thresholdClasses(scores, t), scores) };
+	const scores = minuteScores(o.ds, span.first, vScores(apneaOutputs(o.modelPath, blob, o.ds, span.first, span.count, o)), minutes);
+	return { name: String(meta?.name ?? o.modelPath), split: o.split, bytes: blob.length, t_star: t, score_minutes: minutes, figures: apneaFigures(o.ds, span.first, thresholdClasses(scores, t), scores) };
 }
 
 export interface ApneaReleaseSeed {
 	seed: number;
 	t_star: number;
+	/** META.score_minutes of its model (absent in releases made before: 1). */
+	score_minutes?: number;
 	bytes: number;
 	/** The integer engine's outputs on the learning set equal the trainer's engine-exact ones (fraction of minutes). */
 	engine_agreement: number;
@@ -248,10 +275,12 @@ export function releaseApnea(o: { cv: ApneaRecipeCv; sweep: string; ds: ApneaDat
 	for (const s of cv.seeds) {
 		const path = join(o.sweep, cv.recipe, `s${s.seed}-f0.json`);
 		if (!existsSync(path)) throw new Error(`${path} is missing: run \`npx hypertiny sweep --recipe ${cv.recipe} --seeds ${s.seed} --folds 0\``);
-		const ckpt = readCheckpoint(path) as ReturnType<typeof readCheckpoint> & { t_star_score?: number };
+		const ckpt = readCheckpoint(path) as ReturnType<typeof readCheckpoint> & { t_star_score?: number; score_minutes?: number };
+		const minutes = s.score_minutes ?? 1;
 		ckpt.t_star = probabilityThreshold(s.t_star, ckpt.output.scale);
 		ckpt.t_star_score = s.t_star;
-		ckpt.provenance["release"] = `t* ${s.t_star} from hypertiny apnea cv (${cv.policy}); test set read once by hypertiny apnea release`;
+		ckpt.score_minutes = minutes;
+		ckpt.provenance["release"] = `t* ${s.t_star} on the mean score of ${minutes} minute(s) from hypertiny apnea cv (${cv.policy}); test set read once by hypertiny apnea release`;
 		ckpt.provenance["trained_as"] = ckpt.name;
 		ckpt.name = cv.recipe;
 		const base = join(o.workDir, `${cv.recipe}-s${s.seed}`);
@@ -264,7 +293,7 @@ export function releaseApnea(o: { cv: ApneaRecipeCv; sweep: string; ds: ApneaDat
 		let same = 0;
 		for (let i = 0; i < learning; i++) if (inSample[2 * i] === trainer[2 * i] && inSample[2 * i + 1] === trainer[2 * i + 1]) same++;
 		const { figures } = evaluateApneaModel({ modelPath: `${base}.htpw`, ds, split: "test", threads: o.threads });
-		rows.push({ seed: s.seed, t_star: s.t_star, bytes: blob.length, engine_agreement: same / learning, figures });
+		rows.push({ seed: s.seed, t_star: s.t_star, score_minutes: minutes, bytes: blob.length, engine_agreement: same / learning, figures });
 		o.log?.(`${cv.recipe} seed ${s.seed}: test accuracy ${(100 * figures.accuracy).toFixed(1)} %, ${blob.length} bytes, engine agreement ${(same / learning).toFixed(4)}`);
 		if (s.seed === cv.shipped_seed) copyFileSync(`${base}.htpw`, join(o.modelsDir, `${cv.recipe}.htpw`));
 	}
