@@ -1,6 +1,6 @@
 // The score an apnea minute is decided by (docs/FORMAT.md §6, META.score_minutes): the floor of the mean of q_A − q_N
 // over the last `minutes` assessed minutes of a recording, this one included (fewer at its start). Apnea comes in
-// runs of minutes and one window's score is noisy; the mean over the minute and the two before it is causal, so it
+// runs of minutes and one window's score is noisy; a mean over the minute and those before it is causal, so it
 // costs no delay (learning-set CV chose how many minutes: results/rhythm/apnea-cv.md). One definition for the device
 // app (modules/app/apnea-minutes.ts) and the host's evaluation (host/rhythm/apnea-eval.ts), integers only.
 
