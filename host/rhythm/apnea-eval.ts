@@ -183,18 +183,17 @@ export function apneaRecipeCv(name: string, sweep: string, ds: ApneaDataset): Ap
 	const labels = ds.apnea.subarray(0, learning);
 	const pooledSeeds = complete.map(([seed, parts]) => poolFolds(seed, 2, parts, learning));
 	const accuracy = (d: { classes: Uint8Array }) => d.classes.reduce((a, c, i) => a + (c === labels[i] ? 1 : 0), 0) / labels.length;
-	// Every (score minutes, policy) pair; the policy is chosen on one minute's score, then the minutes under it.
-	const tried = new Map<number, Record<ThresholdPolicy, ReturnType<typeof cvDecisions>[]>>();
-	for (const minutes of SCORE_MINUTES_TRIED) {
-		const scores = pooledSeeds.map((oof) => minuteScores(ds, 0, vScores(oof.outputs), minutes));
-		tried.set(minutes, Object.fromEntries(THRESHOLD_POLICIES.map((p) => [p, pooledSeeds.map((oof, i) => cvDecisions(oof, labels, p, scores[i]))])) as Record<ThresholdPolicy, ReturnType<typeof cvDecisions>[]>);
-	}
-	const policy_accuracy = Object.fromEntries(THRESHOLD_POLICIES.map((p) => [p, meanSd(tried.get(1)![p].map(accuracy))])) as Record<ThresholdPolicy, MeanSd | null>;
+	const raw = pooledSeeds.map((oof) => vScores(oof.outputs));
+	const decide = (minutes: number, policy: ThresholdPolicy) => pooledSeeds.map((oof, i) => cvDecisions(oof, labels, policy, minuteScores(ds, 0, raw[i]!, minutes)));
+	// The policy is chosen on one minute's score, then the minutes under it.
+	const oneMinute = Object.fromEntries(THRESHOLD_POLICIES.map((p) => [p, decide(1, p)])) as Record<ThresholdPolicy, ReturnType<typeof cvDecisions>[]>;
+	const policy_accuracy = Object.fromEntries(THRESHOLD_POLICIES.map((p) => [p, meanSd(oneMinute[p].map(accuracy))])) as Record<ThresholdPolicy, MeanSd | null>;
 	const policy: ThresholdPolicy = (policy_accuracy.tuned?.mean ?? 0) > (policy_accuracy.argmax?.mean ?? 0) ? "tuned" : "argmax";
-	const score_minutes_accuracy = Object.fromEntries(SCORE_MINUTES_TRIED.map((m) => [String(m), meanSd(tried.get(m)![policy].map(accuracy))]));
+	const tried = new Map(SCORE_MINUTES_TRIED.map((m) => [m, m === 1 ? oneMinute[policy] : decide(m, policy)]));
+	const score_minutes_accuracy = Object.fromEntries(SCORE_MINUTES_TRIED.map((m) => [String(m), meanSd(tried.get(m)!.map(accuracy))]));
 	const score_minutes = SCORE_MINUTES_TRIED.reduce((a, b) => ((score_minutes_accuracy[String(b)]?.mean ?? 0) > (score_minutes_accuracy[String(a)]?.mean ?? 0) ? b : a));
 	const seeds = pooledSeeds.map((oof, i) => {
-		const d = tried.get(score_minutes)![policy][i]!;
+		const d = tried.get(score_minutes)![i]!;
 		return { seed: oof.seed, score_minutes, t_star: d.t_star, figures: apneaFigures(ds, 0, d.classes, d.scores) };
 	});
 	const rows = seeds.map((s) => headline(s.figures));
