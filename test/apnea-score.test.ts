@@ -2,7 +2,8 @@
 // minutes' q_A − q_N within a recording, against a direct reference on random streams; not-assessed minutes keep their
 // own score and do not enter their neighbours'; recordings do not leak into each other; bad window lengths refused.
 import test from "ava";
-import { APNEA_SCORE_MINUTES_MAX, ApneaScoreWindow, decisionScores } from "../modules/rhythm/apnea-score.ts";
+import { APNEA_SCORE_MINUTES_MAX, ApneaScoreWindow } from "../modules/rhythm/apnea-score.ts";
+import { decisionScores } from "../host/rhythm/apnea-eval.ts";
 
 function lcg(seed: number) {
 	let s = seed >>> 0;

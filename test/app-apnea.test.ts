@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as P from "../modules/ble/protocol.ts";
 import { APNEA_WINDOW, apneaInput, apneaLastInstantS } from "../modules/rhythm/apnea-input.ts";
-import { decisionScores } from "../modules/rhythm/apnea-score.ts";
+import { decisionScores } from "../host/rhythm/apnea-eval.ts";
 import { quantizeInto } from "../modules/runtime/quantize.ts";
 import { readModel } from "../modules/model/index.ts";
 import { runWindows } from "../host/eval/engine.ts";

@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readModel } from "../../modules/model/index.ts";
-import { decisionScores } from "../../modules/rhythm/apnea-score.ts";
+import { ApneaScoreWindow } from "../../modules/rhythm/apnea-score.ts";
 import { readCheckpoint } from "../pack/checkpoint.ts";
 import { exportCheckpoint } from "../pack/export-model.ts";
 import { recipe } from "../train/recipes.ts";
@@ -110,6 +110,21 @@ export const ARGMAX_T = 1;
 
 /** The numbers of minutes cross-validation tries for a recipe's decision score (META.score_minutes). */
 export const SCORE_MINUTES_TRIED: readonly number[] = [1, 2, 3, 4, 5];
+
+/**
+ * The decision scores of minutes in dataset order (`record[i]` each minute's recording, a recording's minutes
+ * contiguous and in time order) from their q_A − q_N; a minute that is not `assessed` (no measured RR interval: the
+ * device sends no score for it) keeps its own score and does not enter its neighbours' means.
+ */
+export function decisionScores(scores: ArrayLike<number>, record: ArrayLike<number>, minutes: number, assessed?: (i: number) => boolean): Int16Array {
+	const out = new Int16Array(scores.length);
+	const window = new ApneaScoreWindow(minutes);
+	for (let i = 0; i < scores.length; i++) {
+		if (i > 0 && record[i] !== record[i - 1]) window.reset();
+		out[i] = assessed && !assessed(i) ? scores[i]! : window.push(scores[i]!);
+	}
+	return out;
+}
 
 /** The decision scores of dataset minutes first..first + raw.length from their q_A − q_N (held minutes: the device's not assessed). */
 export function minuteScores(ds: ApneaDataset, first: number, raw: Int16Array, minutes: number): Int16Array {

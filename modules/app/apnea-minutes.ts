@@ -66,7 +66,8 @@ export class ApneaMinutes {
 	#interpreter: Interpreter | undefined;
 	#input: QuantParams = { scale: 1, zero_point: 0 };
 	#tStarScore = 1;
-	#scoreWindow = new ApneaScoreWindow(1);
+	/** Made when a model opens (its META.score_minutes). */
+	#scoreWindow: ApneaScoreWindow | undefined;
 	/** Minute `next`'s last instant in samples (floored); Infinity while there is no model. */
 	#lastSample = Infinity;
 	/**
@@ -150,6 +151,7 @@ export class ApneaMinutes {
 	/** Assesses minute `next` from the beats so far into `result`, then forgets the beats no later minute needs. */
 	assessNext(): ApneaMinute {
 		const interpreter = this.#interpreter!;
+		const scoreWindow = this.#scoreWindow!;
 		const r = this.result;
 		const rate = this.#sampleRate;
 		r.minute = this.next;
@@ -164,7 +166,7 @@ export class ApneaMinutes {
 		} else {
 			interpreter.invoke();
 			const out = interpreter.output;
-			r.score = this.#scoreWindow.push(out[1] - out[0]);
+			r.score = scoreWindow.push(out[1] - out[0]);
 			r.classIndex = r.score >= this.#tStarScore ? APNEA_CLASS_APNEA : APNEA_CLASS_NORMAL;
 			if (r.classIndex === APNEA_CLASS_APNEA) this.apneaCount++;
 			else this.normalCount++;

@@ -2,7 +2,8 @@
 // over the last `minutes` assessed minutes of a recording, this one included (fewer at its start). Apnea comes in
 // runs of minutes and one window's score is noisy; a mean over the minute and those before it is causal, so it
 // costs no delay (learning-set CV chose how many minutes: results/rhythm/apnea-cv.md). One definition for the device
-// app (modules/app/apnea-minutes.ts) and the host's evaluation (host/rhythm/apnea-eval.ts), integers only.
+// app (modules/app/apnea-minutes.ts) and the host's evaluation (host/rhythm/apnea-eval.ts: decisionScores, which
+// runs this window over a dataset's recordings), integers only.
 
 /** The most minutes a model's decision may average (META.score_minutes is 1..this). */
 export const APNEA_SCORE_MINUTES_MAX = 8;
@@ -36,19 +37,4 @@ export class ApneaScoreWindow {
 		this.#next = 0;
 		this.#sum = 0;
 	}
-}
-
-/**
- * The decision scores of minutes in dataset order (`record[i]` each minute's recording, a recording's minutes
- * contiguous and in time order) from their q_A − q_N; a minute that is not `assessed` (no measured RR interval: the
- * device sends no score for it) keeps its own score and does not enter its neighbours' means.
- */
-export function decisionScores(scores: ArrayLike<number>, record: ArrayLike<number>, minutes: number, assessed?: (i: number) => boolean): Int16Array {
-	const out = new Int16Array(scores.length);
-	const window = new ApneaScoreWindow(minutes);
-	for (let i = 0; i < scores.length; i++) {
-		if (i > 0 && record[i] !== record[i - 1]) window.reset();
-		out[i] = assessed && !assessed(i) ? scores[i]! : window.push(scores[i]!);
-	}
-	return out;
 }
