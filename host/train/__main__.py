@@ -62,6 +62,9 @@ def parse(argv=None):
     p.add_argument("--rate-shift", default=None,
                    help="P,K: with probability P a training window's RR-over-long-term-mean features as if that mean "
                         "were up to K times off (a rate change the mean has not followed); default off")
+    p.add_argument("--ema", type=float, default=0.0,
+                   help="DECAY: the float phase evaluates and keeps an exponential moving average of its weights "
+                        "(and BN statistics) with this decay, e.g. 0.99; QAT starts from it (0: off)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     g = p.add_argument_group("generator (hyper-* families)")

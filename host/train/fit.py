@@ -129,7 +129,9 @@ def fit(args):
                   offset=args.baseline_offset, warp=args.time_warp, rr_swap=rr_swap, draw=draw, flip=args.polarity_flip,
                   rate_shift=rate_shift)
     select = None if held_out or len(val) == 0 else val
-    float_f1, _ = train_phase(net, train, select, k, name="float", epochs=args.epochs, lr=args.lr, **common)
+    if not 0 <= args.ema < 1:
+        raise SystemExit(f"--ema {args.ema}: give a decay in [0, 1) (0: off)")
+    float_f1, _ = train_phase(net, train, select, k, name="float", epochs=args.epochs, lr=args.lr, ema=args.ema, **common)
 
     net.fold_bn()
     calibrate(net, train, args.calibration_batches, args.batch)

@@ -190,9 +190,36 @@ def param_groups(net, lr):
     return [{"params": ps, "lr": lr * s} for s, ps in groups.items()]
 
 
+class WeightAverage:
+    """An exponential moving average of a net's floating-point state (weights and BN running statistics), updated
+    after every optimizer step with decay min(decay, (1 + n) / (10 + n)) at update n, so the first steps do not
+    pull the average toward the initial weights (TensorFlow's ExponentialMovingAverage with num_updates). Averaged
+    weights generalize better than the last iterate of a short noisy run and vary less from seed to seed."""
+
+    def __init__(self, net, decay):
+        if not 0 < decay < 1:
+            raise ValueError(f"EMA decay {decay} is not in (0, 1)")
+        self.decay = decay
+        self.updates = 0
+        self.state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+
+    @torch.no_grad()
+    def update(self, net):
+        d = min(self.decay, (1 + self.updates) / (10 + self.updates))
+        self.updates += 1
+        for k, v in net.state_dict().items():
+            if v.dtype.is_floating_point:
+                self.state[k].mul_(d).add_(v.detach(), alpha=1 - d)
+            else:
+                self.state[k].copy_(v)
+
+    def load_into(self, net):
+        net.load_state_dict(self.state)
+
+
 def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weights, seed, on_train=None, on_eval=None,
                 weight_decay=1e-4, aug=True, amplitude=(0.8, 1.2), offset=0.0, warp=0.0, rr_swap=None, draw=None,
-                flip=0.0, rate_shift=None):
+                flip=0.0, rate_shift=None, ema=0.0):
     """AdamW with a cosine schedule; returns the net restored to its best validation epoch, and that score; with
     val None, the net after the last epoch and None (nothing is chosen on held-out data).
 
@@ -200,7 +227,9 @@ def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weig
     rr_swap: an RrSwap drawing the batches' features, or None (the windows' own).
     draw: per-window sampling probabilities (record_balance_weights), drawn with replacement; None: each epoch a
     random subset without replacement.
-    flip: probability of negating a window (augment_window); rate_shift: a RateShift or None."""
+    flip: probability of negating a window (augment_window); rate_shift: a RateShift or None.
+    ema: the decay of an exponential moving average of the weights and BN statistics (WeightAverage), which is
+    what is evaluated and returned; 0: the weights as trained."""
     gen = torch.Generator().manual_seed(seed)
     rng = np.random.default_rng(seed)
     opt = torch.optim.AdamW(param_groups(net, lr), lr=lr, weight_decay=weight_decay)
@@ -208,6 +237,7 @@ def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weig
     steps_per_epoch = max(1, per_epoch // batch)
     total = max(1, int(math.ceil(epochs * steps_per_epoch)))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, total) / total)))
+    average = WeightAverage(net, ema) if ema > 0 else None
     best = (-1.0, None, 0.5)
     step = 0
     epoch = 0
@@ -243,16 +273,25 @@ def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weig
             opt.step()
             sched.step()
             step += 1
+            if average is not None:
+                average.update(net)
             losses.append(loss.item())
         (on_eval or (lambda: None))()
         if val is None:
+            if average is not None and step >= total:
+                average.load_into(net)
             log(f"[{name}] epoch {epoch} step {step}/{total} loss {np.mean(losses):.4f} {time.time() - t0:.1f}s")
             continue
+        trained = copy.deepcopy(net.state_dict()) if average is not None else None
+        if average is not None:
+            average.load_into(net)
         score, t = evaluate(net, val, k)
         mark = ""
         if score > best[0]:
             best = (score, copy.deepcopy(net.state_dict()), t)
             mark = " *"
+        if trained is not None:
+            net.load_state_dict(trained)
         log(f"[{name}] epoch {epoch} step {step}/{total} loss {np.mean(losses):.4f} val macro-F1 {score:.4f} "
             f"(t* {t:.2f}) {time.time() - t0:.1f}s{mark}")
     if val is None:

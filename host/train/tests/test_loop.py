@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from host.train.data import Split
-from host.train.loop import RateShift, RrSwap, augment, merged_cross_entropy, record_balance_weights
+from host.train.loop import RateShift, RrSwap, WeightAverage, augment, merged_cross_entropy, record_balance_weights
 
 
 def split_of(y, af):
@@ -121,6 +121,30 @@ class RateShiftTest(unittest.TestCase):
         self.assertLessEqual(clamped[:, [0, 2, 3]].max(), 2.0)
         with self.assertRaises(SystemExit):
             RateShift(["tpl_corr"], 0.5, 1.5)
+
+
+class WeightAverageTest(unittest.TestCase):
+    def test_averages_float_state_with_a_warm_up_and_copies_integer_buffers(self):
+        net = torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.BatchNorm1d(1))
+        with torch.no_grad():
+            net[0].weight.fill_(0.0)
+        avg = WeightAverage(net, 0.9)
+        expected = 0.0
+        for n in range(30):
+            with torch.no_grad():
+                net[0].weight.fill_(float(n + 1))
+            net[1].num_batches_tracked.fill_(n + 1)
+            avg.update(net)
+            d = min(0.9, (1 + n) / (10 + n))
+            expected = d * expected + (1 - d) * (n + 1)
+        self.assertAlmostEqual(float(avg.state["0.weight"][0, 0]), expected, places=4)
+        self.assertLess(float(avg.state["0.weight"][0, 0]), 30.0, "an average, not the last weights")
+        self.assertGreater(float(avg.state["0.weight"][0, 0]), 15.0, "the warm-up keeps it off the initial zero")
+        self.assertEqual(int(avg.state["1.num_batches_tracked"]), 30)
+        avg.load_into(net)
+        self.assertAlmostEqual(float(net[0].weight[0, 0]), expected, places=4)
+        with self.assertRaises(ValueError):
+            WeightAverage(net, 1.0)
 
 
 if __name__ == "__main__":
