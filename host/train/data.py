@@ -107,9 +107,10 @@ def load(directory, task, features=True, feature_names=None, fold=None, second_l
     columns = [all_names.index(f) for f in names]
     feats = feats2 = None
     if features and names:
-        feats = _fromfile(directory, files, "features", "<f4", n, len(all_names))[:, columns]
+        # reshaped here, not by _fromfile, so one feature is still a column
+        feats = _fromfile(directory, files, "features", "<f4", n, len(all_names)).reshape(n, -1)[:, columns]
         if second_lead:
-            feats2 = _fromfile(directory, files, "features2", "<f4", n, len(all_names))[:, columns]
+            feats2 = _fromfile(directory, files, "features2", "<f4", n, len(all_names)).reshape(n, -1)[:, columns]
     x2 = _fromfile(directory, files, "windows2", "<f4", n, w) if second_lead else None
     rhythms = index.get("rhythms") or []
     af = (_fromfile(directory, files, "rhythm", np.uint8, n) == rhythms.index("AFIB")) if "rhythm" in files and "AFIB" in rhythms else None
