@@ -199,6 +199,27 @@ for (const [count, rate, minute] of [[1024, 100, 0], [1024, 100, 1], [1024, 100,
 	apLog.push(held + "/" + held2 + ":" + Array.from(apneaBits.subarray(1, 257), (x) => x.toString(16)).join(",") + ":" + Array.from(apneaInput).join(","));
 }
 out.apnea = apLog.join(" ");
+// the spread term: argument checks, then every minute of the ring with one night at a byte offset, reset halfway
+const nightBacking = new ArrayBuffer(8 + 32 + 8);
+const sp = (args) => attempt(() => native("xs_ecg_apnea_spread")(...args));
+const spArgs = [ring.buffer, 4, 1024, 100, 3, nightBacking, 8];
+const spWith = (k, v) => spArgs.map((a, i) => (i === k ? v : a));
+Object.assign(out, {
+	spArgc: attempt(() => native("xs_ecg_apnea_spread")(...spArgs.slice(0, 6))),
+	spResetArgc: attempt(() => native("xs_ecg_apnea_night_reset")(nightBacking)),
+	spRate: sp(spWith(3, 0)),
+	spNightAlign: sp(spWith(6, 4)),
+	spNightSmall: sp(spWith(6, 24)),
+	spNightReadOnly: sp(spWith(5, "x")),
+	spNightRefused: attempt(() => { new Int32Array(nightBacking, 8, 2).set([-5, -1]); return native("xs_ecg_apnea_spread")(...spArgs); }),
+});
+native("xs_ecg_apnea_night_reset")(nightBacking, 8);
+const spLog = [];
+for (let minute = 0; minute < 14; minute++) {
+	if (minute === 7) native("xs_ecg_apnea_night_reset")(nightBacking, 8);
+	spLog.push(native("xs_ecg_apnea_spread")(ring.buffer, 4, 1024, 100, minute, nightBacking, 8) + ":" + Array.from(new Int32Array(nightBacking, 8, 8)).join(","));
+}
+out.spread = spLog.join(" ");
 `;
 
 (existsSync(SIM) ? test : test.skip)("the Node functions answer as the xsmc binding in XS: same checks, same messages, same results", (t) => {
@@ -228,6 +249,13 @@ out.apnea = apLog.join(" ");
 	t.is(node.apScale, "throws ecg: xs_ecg_apnea_minute: scale must be a finite number > 0, got 0");
 	t.is(node.apInputSmall, "throws ecg: xs_ecg_apnea_minute: 256 values at byte 4 exceed input (259 bytes)");
 	t.is(node.apnea.split(" ").length, 8);
+	t.is(node.spArgc, "throws ecg: xs_ecg_apnea_spread expects 7 arguments, got 6");
+	t.is(node.spResetArgc, "throws ecg: xs_ecg_apnea_night_reset expects 2 arguments, got 1");
+	t.is(node.spNightAlign, "throws ecg: xs_ecg_apnea_spread: night is not aligned to int64");
+	t.is(node.spNightSmall, "throws ecg: xs_ecg_apnea_spread: 32 bytes at byte 24 exceed night (48 bytes)");
+	t.is(node.spNightRefused, "throws ecg: xs_ecg_apnea_spread: arguments refused");
+	t.is(node.spread.split(" ").length, 14);
+	t.true(node.spread.split(" ").some((e) => !e.startsWith("0:")), "some minute's term is not 0");
 	t.regex(node.log, / 1:3306,301,0,72,2 3:4003,0,0,0,2 flush0$/, "lead-off from the input at sample 4003 (3 probe samples + 4000) releases the last beat first; nothing waits at the end");
 	const dir = mkdtempSync(join(tmpdir(), "hypertiny-ecg-probe-"));
 	writeFileSync(join(dir, "probe.js"), `${PROBE}\ntrace(JSON.stringify(out) + "\\n");\n`);

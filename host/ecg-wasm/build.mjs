@@ -37,6 +37,8 @@ const EXPORTS = [
 	"ht_rr_next",
 	"ht_apnea_input",
 	"ht_apnea_quantize",
+	"ht_apnea_night_reset",
+	"ht_apnea_spread",
 	"__heap_base",
 ];
 

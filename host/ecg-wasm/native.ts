@@ -56,6 +56,8 @@ interface Exports {
 	ht_rr_next(r: number, rrPrevious: number, rrNext: number, out: number): number;
 	ht_apnea_input(beats: number, count: number, rate: number, minute: number, window: number): number;
 	ht_apnea_quantize(window: number, scale: number, zeroPoint: number, q: number): number;
+	ht_apnea_night_reset(night: number): number;
+	ht_apnea_spread(beats: number, count: number, rate: number, minute: number, night: number, term: number): number;
 }
 
 const SETTING_NAMES = ECG_SETTING_NAMES;
@@ -212,6 +214,8 @@ class WasmRr {
 /** HT_APNEA_WINDOW (native/include/ht_ecg_apnea.h) and HT_APNEA_MAX_RATE. */
 const APNEA_WINDOW = 256;
 const APNEA_MAX_RATE = 10000;
+/** sizeof(ht_apnea_night_t): int64 until, sum, sumsq; uint32 count, reserved. */
+export const APNEA_NIGHT_BYTES = 32;
 
 /**
  * The apnea minute's input (native/include/ht_ecg_apnea.h: no state) in one shared wasm instance: its window and
@@ -221,6 +225,9 @@ class WasmApnea {
 	readonly x: Exports;
 	readonly window: number;
 	readonly q: number;
+	/** A ht_apnea_night_t staged from and back to the caller's buffer, and the term's int32. */
+	readonly night: number;
+	readonly term: number;
 	readonly beats: number;
 	#capacity = 0;
 	#memory: ArrayBuffer | undefined;
@@ -228,13 +235,17 @@ class WasmApnea {
 	windowBytes = new Uint8Array(0);
 	qView = new Int8Array(0);
 	beatsView = new Uint32Array(0);
+	nightBytes = new Uint8Array(0);
+	termView = new Int32Array(0);
 
 	constructor() {
 		const x = new WebAssemblyApi.Instance(wasmModule(), {}).exports as unknown as Exports;
 		this.x = x;
 		this.window = align8(x.__heap_base.value);
 		this.q = this.window + 4 * APNEA_WINDOW;
-		this.beats = align8(this.q + APNEA_WINDOW);
+		this.night = align8(this.q + APNEA_WINDOW);
+		this.term = this.night + APNEA_NIGHT_BYTES;
+		this.beats = align8(this.term + 4);
 		this.reserve(4096);
 	}
 
@@ -251,6 +262,8 @@ class WasmApnea {
 			this.windowBytes = new Uint8Array(buffer, this.window, 4 * APNEA_WINDOW);
 			this.qView = new Int8Array(buffer, this.q, APNEA_WINDOW);
 			this.beatsView = new Uint32Array(buffer, this.beats, this.#capacity);
+			this.nightBytes = new Uint8Array(buffer, this.night, APNEA_NIGHT_BYTES);
+			this.termView = new Int32Array(buffer, this.term, 1);
 		}
 	}
 }
@@ -270,9 +283,9 @@ interface ApneaArgs {
 }
 const APNEA_ARGS: ApneaArgs = { times: new Uint32Array(0), first: 0, count: 0, rate: 1, minute: 0, window: new Uint8Array(0), windowAt: 0 };
 
-/** Checks arguments 0..6 (beats, beatsByteOffset, count, sampleRate, minute, window, windowByteOffset) as the binding does. */
-function apneaArguments(args: unknown[], name: string): ApneaArgs {
-	const [beats, beatsByteOffset, count, sampleRate, minute, window, windowByteOffset] = args;
+/** Checks arguments 0..4 (beats, beatsByteOffset, count, sampleRate, minute) as the binding does. */
+function apneaBeatArguments(args: unknown[], name: string): ApneaArgs {
+	const [beats, beatsByteOffset, count, sampleRate, minute] = args;
 	const a = APNEA_ARGS;
 	const source = bufferOf(beats, "beats");
 	const at = integer(beatsByteOffset, 0, source.byteLength, "beatsByteOffset", name);
@@ -280,15 +293,31 @@ function apneaArguments(args: unknown[], name: string): ApneaArgs {
 	a.count = integer(count, 0, Math.floor((source.byteLength - at) / 4), "count", name);
 	a.rate = integer(sampleRate, 1, APNEA_MAX_RATE, "sampleRate", name);
 	a.minute = integer(minute, 0, 4294967295, "minute", name);
-	a.window = bufferOf(window, "window", true);
-	a.windowAt = integer(windowByteOffset, 0, a.window.byteLength, "windowByteOffset", name);
-	if ((a.window.byteOffset + a.windowAt) % 4 !== 0) fail(`${name}: window is not aligned to float32`);
-	if (a.window.byteLength - a.windowAt < 4 * APNEA_WINDOW) fail(`${name}: ${APNEA_WINDOW} values at byte ${a.windowAt} exceed window (${a.window.byteLength} bytes)`);
 	let times = uint32Sources.get(source.buffer);
 	if (!times) uint32Sources.set(source.buffer, (times = new Uint32Array(source.buffer, 0, Math.floor(source.buffer.byteLength / 4))));
 	a.times = times;
 	a.first = (source.byteOffset + at) / 4;
 	return a;
+}
+
+/** Checks arguments 0..6 (the beats, then window, windowByteOffset) as the binding does. */
+function apneaArguments(args: unknown[], name: string): ApneaArgs {
+	const [, , , , , window, windowByteOffset] = args;
+	const a = apneaBeatArguments(args, name);
+	a.window = bufferOf(window, "window", true);
+	a.windowAt = integer(windowByteOffset, 0, a.window.byteLength, "windowByteOffset", name);
+	if ((a.window.byteOffset + a.windowAt) % 4 !== 0) fail(`${name}: window is not aligned to float32`);
+	if (a.window.byteLength - a.windowAt < 4 * APNEA_WINDOW) fail(`${name}: ${APNEA_WINDOW} values at byte ${a.windowAt} exceed window (${a.window.byteLength} bytes)`);
+	return a;
+}
+
+/** The caller's ht_apnea_night_t bytes (argument `arg`, its byte offset after it), checked as the binding checks them. */
+function apneaNightOf(args: unknown[], arg: number, name: string): { bytes: Uint8Array; at: number } {
+	const bytes = bufferOf(args[arg], "night", true);
+	const at = integer(args[arg + 1], 0, bytes.byteLength, "nightByteOffset", name);
+	if ((bytes.byteOffset + at) % 8 !== 0) fail(`${name}: night is not aligned to int64`);
+	if (bytes.byteLength - at < APNEA_NIGHT_BYTES) fail(`${name}: ${APNEA_NIGHT_BYTES} bytes at byte ${at} exceed night (${bytes.byteLength} bytes)`);
+	return { bytes, at };
 }
 
 /** ht_apnea_input on checked arguments: the window's float32s in the instance (and their bytes in the window argument). */
@@ -460,6 +489,8 @@ const ARGC: Record<string, number> = {
 	xs_ecg_rr_reset: 1,
 	xs_ecg_apnea_input: 7,
 	xs_ecg_apnea_minute: 11,
+	xs_ecg_apnea_night_reset: 2,
+	xs_ecg_apnea_spread: 7,
 };
 
 function rrOf(handle: unknown): WasmRr {
@@ -609,6 +640,25 @@ const FUNCTIONS: Record<string, (...args: any[]) => any> = {
 		if (w.x.ht_apnea_quantize(w.window, scale, zero, w.q) !== 0) fail(`${name}: arguments refused`);
 		target.set(w.qView, at);
 		return held;
+	},
+	xs_ecg_apnea_night_reset(...args: unknown[]): void {
+		const night = apneaNightOf(args, 0, "xs_ecg_apnea_night_reset");
+		const w = (apnea ??= new WasmApnea());
+		w.reserve(0);
+		w.x.ht_apnea_night_reset(w.night);
+		night.bytes.set(w.nightBytes, night.at);
+	},
+	xs_ecg_apnea_spread(...args: unknown[]): number {
+		const name = "xs_ecg_apnea_spread";
+		const a = apneaBeatArguments(args, name);
+		const night = apneaNightOf(args, 5, name);
+		const w = (apnea ??= new WasmApnea());
+		w.reserve(a.count);
+		w.beatsView.set(a.times.subarray(a.first, a.first + a.count));
+		w.nightBytes.set(night.bytes.subarray(night.at, night.at + APNEA_NIGHT_BYTES));
+		if (w.x.ht_apnea_spread(w.beats, a.count, a.rate, a.minute, w.night, w.term) !== 0) fail(`${name}: arguments refused`);
+		night.bytes.set(w.nightBytes, night.at);
+		return w.termView[0]!;
 	},
 };
 

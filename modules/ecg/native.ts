@@ -1,4 +1,4 @@
-// Thin TypeScript faces of the C ECG pipeline, beat template, RR context and apnea minute input (native/src/ht_ecg*.c) through their
+// Thin TypeScript faces of the C ECG pipeline, beat template, RR context, apnea minute input and spread term (native/src/ht_ecg*.c) through their
 // xsmc binding (native/xs/ht_xs_ecg.c) on the device and in the simulator; in Node the same names are backed by
 // the same C compiled to WebAssembly (host/ecg-wasm). Each wrapper body is only `return native("name").call(this, ...)`
 // (see modules/runtime/native.ts for why). Typed arrays travel as their ArrayBuffer and a byte offset (xsmc
@@ -118,4 +118,20 @@ export function apneaInputNative(this: void, beats: ArrayBufferLike, beatsByteOf
  */
 export function apneaMinuteNative(this: void, beats: ArrayBufferLike, beatsByteOffset: number, count: number, sampleRate: number, minute: number, window: ArrayBufferLike, windowByteOffset: number, input: ArrayBufferLike, inputByteOffset: number, scale: number, zeroPoint: number): number {
 	return native("xs_ecg_apnea_minute").call(this, beats, beatsByteOffset, count, sampleRate, minute, window, windowByteOffset, input, inputByteOffset, scale, zeroPoint);
+}
+
+/**
+ * A new recording's night statistics (ht_apnea_night_t, APNEA_NIGHT_BYTES at an 8-byte aligned nightByteOffset in
+ * night) for apneaSpreadNative.
+ */
+export function apneaNightResetNative(this: void, night: ArrayBufferLike, nightByteOffset: number): void {
+	native("xs_ecg_apnea_night_reset").call(this, night, nightByteOffset);
+}
+
+/**
+ * Minute `minute`'s spread term (native/include/ht_ecg_apnea.h ht_apnea_spread: round(256 log2) of the sd of the
+ * window's RR intervals over the night's) from the first `count` beat times, extending the night statistics.
+ */
+export function apneaSpreadNative(this: void, beats: ArrayBufferLike, beatsByteOffset: number, count: number, sampleRate: number, minute: number, night: ArrayBufferLike, nightByteOffset: number): number {
+	return native("xs_ecg_apnea_spread").call(this, beats, beatsByteOffset, count, sampleRate, minute, night, nightByteOffset);
 }

@@ -103,3 +103,105 @@ int ht_apnea_quantize(const float *window, double scale, int32_t zero_point, int
 	}
 	return HT_OK;
 }
+
+int64_t ht_log2_q16(uint64_t x)
+{
+	uint64_t m;
+	int64_t r;
+	int k = 63, b;
+	if (x == 0)
+		return 0;
+	while (!(x >> k))
+		k--;
+	m = k >= 31 ? x >> (k - 31) : x << (31 - k); /* the mantissa in [2^31, 2^32): 1.0 to 2.0 in Q31 */
+	r = (int64_t)k << 16;
+	for (b = 15; b >= 0; b--) {
+		m = (m * m) >> 31; /* m < 2^32: the square fits in 64 bits */
+		if (m >= ((uint64_t)1 << 32)) {
+			m >>= 1;
+			r += (int64_t)1 << b;
+		}
+	}
+	return r;
+}
+
+int ht_apnea_night_reset(ht_apnea_night_t *night)
+{
+	if (!night)
+		return HT_E_ARGUMENT;
+	night->until = -1;
+	night->sum = 0;
+	night->sumsq = 0;
+	night->count = 0;
+	night->reserved = 0;
+	return HT_OK;
+}
+
+/* The interval's whole ms as ht_apnea_input rounds it, or -1 when out of range. */
+static int32_t interval_ms(uint32_t open, uint32_t close, int64_t rate)
+{
+	const int64_t ms = floor_div(((int64_t)close - (int64_t)open) * 1000 + (rate >> 1), rate);
+	return ms >= HT_APNEA_RR_MIN_MS && ms <= HT_APNEA_RR_MAX_MS ? (int32_t)ms : -1;
+}
+
+/* n * sumsq - sum^2 (n times the sum of squared deviations), >= 0; both below 2^63 for the counts allowed. */
+static uint64_t spread_of(uint64_t n, int64_t sum, int64_t sumsq)
+{
+	const uint64_t a = n * (uint64_t)sumsq, b = (uint64_t)sum * (uint64_t)sum;
+	return a > b ? a - b : 0;
+}
+
+int ht_apnea_spread(const uint32_t *beats, uint32_t count, int32_t sample_rate, uint32_t minute, ht_apnea_night_t *night, int32_t *term)
+{
+	const int64_t rate = sample_rate;
+	int64_t first, last, wsum = 0, wsumsq = 0, l;
+	uint64_t wn = 0, a_w, a_n;
+	uint32_t i;
+	if (!night || !term || (count && !beats) || sample_rate < 1 || sample_rate > HT_APNEA_MAX_RATE)
+		return HT_E_ARGUMENT;
+	if (night->until < -1 || night->sum < 0 || night->sumsq < 0 || night->count > HT_APNEA_NIGHT_MAX_COUNT)
+		return HT_E_ARGUMENT;
+	first = (60 * (int64_t)minute + HT_APNEA_WINDOW_OFFSET_S) * rate;
+	last = first + (int64_t)HT_APNEA_STEP_S * (HT_APNEA_WINDOW - 1) * rate;
+	/* The first interval that may close after until (or open at the window's start), then each in order. */
+	i = first_at_or_after(beats, count, night->until + 1 < first ? night->until + 1 : first);
+	i = i > 0 ? i - 1 : 0;
+	for (; i + 1 < count && (int64_t)beats[i + 1] <= last; i++) {
+		const int32_t ms = interval_ms(beats[i], beats[i + 1], rate);
+		if (ms < 0)
+			continue;
+		if ((int64_t)beats[i + 1] > night->until) {
+			if (night->count == HT_APNEA_NIGHT_MAX_COUNT) {
+				night->count >>= 1;
+				night->sum >>= 1;
+				night->sumsq >>= 1;
+			}
+			night->count++;
+			night->sum += ms;
+			night->sumsq += (int64_t)ms * ms;
+		}
+		if ((int64_t)beats[i] >= first) {
+			wn++;
+			wsum += ms;
+			wsumsq += (int64_t)ms * ms;
+		}
+	}
+	if (last > night->until)
+		night->until = last;
+	*term = 0;
+	if (wn < 2 || night->count < 2)
+		return HT_OK;
+	a_n = spread_of(night->count, night->sum, night->sumsq);
+	if (a_n == 0)
+		return HT_OK;
+	a_w = spread_of(wn, wsum, wsumsq);
+	if (a_w == 0) {
+		*term = -HT_APNEA_SPREAD_MAX;
+		return HT_OK;
+	}
+	/* 256 log2(sd_w / sd_n) = 128 (log2 a_w - 2 log2 wn - log2 a_n + 2 log2 n), each log2 in Q16: / 512, rounded. */
+	l = ht_log2_q16(a_w) - 2 * ht_log2_q16(wn) - ht_log2_q16(a_n) + 2 * ht_log2_q16(night->count);
+	l = floor_div(l + 256, 512);
+	*term = (int32_t)(l > HT_APNEA_SPREAD_MAX ? HT_APNEA_SPREAD_MAX : l < -HT_APNEA_SPREAD_MAX ? -HT_APNEA_SPREAD_MAX : l);
+	return HT_OK;
+}

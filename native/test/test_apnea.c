@@ -2,6 +2,7 @@
  * held intervals, the quantization's rounding and clamps. Its bits against the TypeScript it replaced, over
  * synthetic rings and every Apnea-ECG record, are checked in Node (test/apnea-input.test.ts); the random stream
  * below hashes to the value the reference gives there, so `make qemu` checks the Cortex-M4's soft-float doubles too. */
+#include <math.h>
 #include <string.h>
 
 #include "ht.h"
@@ -72,6 +73,122 @@ static uint32_t stream_hash(void)
 	return hash;
 }
 
+/* The spread term written out in doubles: 256 log2(sd_w / sd_n) over the same intervals. */
+static double spread_reference(const uint32_t *beats, uint32_t count, int32_t rate, uint32_t minute)
+{
+	const int64_t first = (60 * (int64_t)minute + HT_APNEA_WINDOW_OFFSET_S) * rate;
+	const int64_t last = first + (int64_t)HT_APNEA_STEP_S * (HT_APNEA_WINDOW - 1) * rate;
+	double wn = 0, ws = 0, wq = 0, nn = 0, ns = 0, nq = 0;
+	uint32_t i;
+	for (i = 0; i + 1 < count && (int64_t)beats[i + 1] <= last; i++) {
+		const int64_t d = ((int64_t)beats[i + 1] - (int64_t)beats[i]) * 1000 + rate / 2;
+		const int64_t ms = d >= 0 ? d / rate : -((-d + rate - 1) / rate);
+		if (ms < HT_APNEA_RR_MIN_MS || ms > HT_APNEA_RR_MAX_MS)
+			continue;
+		nn++, ns += (double)ms, nq += (double)ms * (double)ms;
+		if ((int64_t)beats[i] >= first)
+			wn++, ws += (double)ms, wq += (double)ms * (double)ms;
+	}
+	return 128.0 * log2(((wn * wq - ws * ws) / (wn * wn)) / ((nn * nq - ns * ns) / (nn * nn)));
+}
+
+static void test_apnea_spread(void)
+{
+	static uint32_t beats[6000], window_ring[1200];
+	ht_apnea_night_t night, full, ringed;
+	int32_t term = 7;
+	uint32_t i, seed = 0x5eed5u, minute;
+	int64_t x;
+	int all;
+
+	/* log2 in Q16: exact at powers of two, elsewhere at most one step below 65536 log2() (truncated, never above). */
+	CHECK_EQ(ht_log2_q16(0), 0);
+	CHECK_EQ(ht_log2_q16(1), 0);
+	CHECK_EQ(ht_log2_q16(2), 65536);
+	CHECK_EQ(ht_log2_q16((uint64_t)1 << 40), (int64_t)40 << 16);
+	CHECK_EQ(ht_log2_q16(3), 103872); /* floor(65536 * 1.5849625...) */
+	for (i = 0, all = 1; i < 20000; i++) {
+		const uint64_t v = ((uint64_t)test_rand(&seed) << (test_rand(&seed) % 32u)) | 1u;
+		x = ht_log2_q16(v);
+		all &= (double)x - 65536.0 * log2((double)v) > -1.01 && (double)x - 65536.0 * log2((double)v) < 0.01;
+	}
+	CHECK(all);
+
+	/* Refusals leave night and term alone. */
+	CHECK_EQ(ht_apnea_night_reset(NULL), HT_E_ARGUMENT);
+	CHECK_EQ(ht_apnea_night_reset(&night), HT_OK);
+	CHECK_EQ(ht_apnea_spread(beats, 2, 0, 0, &night, &term), HT_E_ARGUMENT);
+	CHECK_EQ(ht_apnea_spread(beats, 2, HT_APNEA_MAX_RATE + 1, 0, &night, &term), HT_E_ARGUMENT);
+	CHECK_EQ(ht_apnea_spread(NULL, 2, 100, 0, &night, &term), HT_E_ARGUMENT);
+	CHECK_EQ(ht_apnea_spread(beats, 2, 100, 0, NULL, &term), HT_E_ARGUMENT);
+	CHECK_EQ(ht_apnea_spread(beats, 2, 100, 0, &night, NULL), HT_E_ARGUMENT);
+	night.until = -2;
+	CHECK_EQ(ht_apnea_spread(beats, 2, 100, 0, &night, &term), HT_E_ARGUMENT);
+	night.until = -1;
+	night.count = HT_APNEA_NIGHT_MAX_COUNT + 1;
+	CHECK_EQ(ht_apnea_spread(beats, 2, 100, 0, &night, &term), HT_E_ARGUMENT);
+	CHECK_EQ(term, 7);
+	ht_apnea_night_reset(&night);
+	CHECK_EQ(ht_apnea_spread(NULL, 0, 100, 0, &night, &term), HT_OK); /* no beats: no term */
+	CHECK_EQ(term, 0);
+
+	/* A steady rhythm does not vary: 0. */
+	for (i = 0; i < 6000; i++)
+		beats[i] = 80u * i;
+	ht_apnea_night_reset(&night);
+	for (minute = 0; minute < 8; minute++) {
+		CHECK_EQ(ht_apnea_spread(beats, 6000, 100, minute, &night, &term), HT_OK);
+		CHECK_EQ(term, 0);
+	}
+
+	/* A night of +-20 ms alternation, then minutes whose windows swing +-80 ms: sd ratio 4 (term 512) once the window
+	 * holds only the wide swing; each term equals the double-precision definition within one step. */
+	for (i = 1; i < 6000; i++)
+		beats[i] = beats[i - 1] + (i < 3000 ? (i % 2 ? 78u : 82u) : (i % 2 ? 72u : 88u));
+	ht_apnea_night_reset(&night);
+	for (minute = 0, all = 1; minute < 70; minute++) {
+		CHECK_EQ(ht_apnea_spread(beats, 6000, 100, minute, &night, &term), HT_OK);
+		all &= fabs((double)term - spread_reference(beats, 6000, 100, minute)) <= 1.0;
+	}
+	CHECK(all);
+
+	/* The device's ring (the beats from the window's first interval on, up to a few past its last instant) gives the
+	 * terms all the beats give, minute by minute, on a random rhythm with gaps and out-of-range intervals. */
+	for (i = 1; i < 6000; i++) {
+		const uint32_t r = test_rand(&seed);
+		beats[i] = beats[i - 1] + 40u + r % 90u + (r % 97u == 0 ? 400u : 0u);
+	}
+	ht_apnea_night_reset(&full);
+	ht_apnea_night_reset(&ringed);
+	for (minute = 0, all = 1; minute < 90; minute++) {
+		const int64_t first = (60 * (int64_t)minute + HT_APNEA_WINDOW_OFFSET_S) * 100;
+		const int64_t last = first + (int64_t)HT_APNEA_STEP_S * (HT_APNEA_WINDOW - 1) * 100;
+		uint32_t from = 0, to, n;
+		int32_t a = 0, b = 1;
+		while (from < 6000 && (int64_t)beats[from] < first)
+			from++;
+		from = from > 0 ? from - 1 : 0;
+		for (to = from; to < 6000 && (int64_t)beats[to] <= last; to++)
+			;
+		to = to + 3 < 6000 ? to + 3 : 6000;
+		n = to - from < 1200 ? to - from : 1200;
+		memcpy(window_ring, beats + from, n * sizeof(uint32_t));
+		CHECK_EQ(ht_apnea_spread(beats, 6000, 100, minute, &full, &a), HT_OK);
+		CHECK_EQ(ht_apnea_spread(window_ring, n, 100, minute, &ringed, &b), HT_OK);
+		all &= a == b && full.count == ringed.count && full.sum == ringed.sum && full.sumsq == ringed.sumsq;
+	}
+	CHECK(all);
+	CHECK(full.count > 1000);
+
+	/* At the count cap the night is halved rather than overflowing. */
+	ht_apnea_night_reset(&night);
+	night.count = HT_APNEA_NIGHT_MAX_COUNT;
+	night.sum = (int64_t)HT_APNEA_NIGHT_MAX_COUNT * 800;
+	night.sumsq = (int64_t)HT_APNEA_NIGHT_MAX_COUNT * 800 * 800 + (int64_t)HT_APNEA_NIGHT_MAX_COUNT * 400;
+	CHECK_EQ(ht_apnea_spread(beats, 6000, 100, 5, &night, &term), HT_OK);
+	CHECK(night.count > HT_APNEA_NIGHT_MAX_COUNT / 2 && night.count < HT_APNEA_NIGHT_MAX_COUNT);
+}
+
 void test_apnea(void)
 {
 	int k, all;
@@ -139,4 +256,5 @@ void test_apnea(void)
 			all &= (float)d / thousand == (float)((double)d / 1000.0);
 		CHECK(all);
 	}
+	test_apnea_spread();
 }

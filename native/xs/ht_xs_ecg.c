@@ -5,7 +5,8 @@
  * owning its state (allocated once, when the pipeline is made; nothing is allocated per sample). The beat
  * template (native/include/ht_ecg_template.h) and the RR context (native/include/ht_ecg_rr.h) have their own
  * handles, made by xs_ecg_template_open and xs_ecg_rr_open; the apnea minute's input (native/include/ht_ecg_apnea.h)
- * needs none (xs_ecg_apnea_input, xs_ecg_apnea_minute).
+ * needs none (xs_ecg_apnea_input, xs_ecg_apnea_minute), and its spread term keeps the night's statistics in a buffer
+ * the caller owns (xs_ecg_apnea_spread, xs_ecg_apnea_night_reset).
  * host/ecg-wasm/native.ts gives Node the same functions over the same C compiled to WebAssembly.
  */
 #include <stdarg.h>
@@ -385,11 +386,12 @@ typedef struct {
 	float *window;
 } apneaArgs;
 
-static void apneaArguments(xsMachine *the, apneaArgs *a, const char *function)
+/* Arguments 0..4 (beats, beatsByteOffset, count, sampleRate, minute) into a (window left NULL). The beats pointer
+ * stays valid while nothing is allocated. */
+static void apneaBeats(xsMachine *the, apneaArgs *a, const char *function)
 {
-	uint32_t bytes, at, windowBytes, windowAt;
+	uint32_t bytes, at;
 	const uint8_t *beats;
-	uint8_t *window;
 	beats = ecgBuffer(the, 0, 0, &bytes, "beats");
 	at = (uint32_t)ecgInteger(the, 1, 0, bytes, "beatsByteOffset");
 	if ((uintptr_t)(beats + at) & 3u)
@@ -397,6 +399,15 @@ static void apneaArguments(xsMachine *the, apneaArgs *a, const char *function)
 	a->count = (uint32_t)ecgInteger(the, 2, 0, (bytes - at) / 4u, "count");
 	a->rate = (int32_t)ecgInteger(the, 3, 1, HT_APNEA_MAX_RATE, "sampleRate");
 	a->minute = (uint32_t)ecgInteger(the, 4, 0, UINT32_MAX, "minute");
+	a->beats = (const uint32_t *)(beats + at);
+	a->window = NULL;
+}
+
+static void apneaArguments(xsMachine *the, apneaArgs *a, const char *function)
+{
+	uint32_t windowBytes, windowAt;
+	uint8_t *window;
+	apneaBeats(the, a, function);
 	window = ecgBuffer(the, 5, 1, &windowBytes, "window");
 	windowAt = (uint32_t)ecgInteger(the, 6, 0, windowBytes, "windowByteOffset");
 	if ((uintptr_t)(window + windowAt) & 3u)
@@ -404,7 +415,6 @@ static void apneaArguments(xsMachine *the, apneaArgs *a, const char *function)
 	if (windowBytes - windowAt < 4u * HT_APNEA_WINDOW)
 		ecgThrow(the, "%s: %u values at byte %u exceed window (%u bytes)", function, (unsigned)HT_APNEA_WINDOW, (unsigned)windowAt, (unsigned)windowBytes);
 	/* Nothing is allocated from here on: the pointers stay valid. */
-	a->beats = (const uint32_t *)(beats + at);
 	a->window = (float *)(window + windowAt);
 }
 
@@ -448,3 +458,40 @@ void xs_ecg_apnea_minute(xsMachine *the)
 		ecgThrow(the, "xs_ecg_apnea_minute: arguments refused");
 	xsmcSetInteger(xsResult, held);
 }
+
+/* The night's statistics for xs_ecg_apnea_spread (a ht_apnea_night_t at an 8-byte alignment, argument `arg` and the
+ * byte offset after it). */
+static ht_apnea_night_t *apneaNight(xsMachine *the, int arg, const char *function)
+{
+	uint32_t bytes, at;
+	uint8_t *night = ecgBuffer(the, arg, 1, &bytes, "night");
+	at = (uint32_t)ecgInteger(the, arg + 1, 0, bytes, "nightByteOffset");
+	if ((uintptr_t)(night + at) & 7u)
+		ecgThrow(the, "%s: night is not aligned to int64", function);
+	if (bytes - at < (uint32_t)sizeof(ht_apnea_night_t))
+		ecgThrow(the, "%s: %u bytes at byte %u exceed night (%u bytes)", function, (unsigned)sizeof(ht_apnea_night_t), (unsigned)at, (unsigned)bytes);
+	return (ht_apnea_night_t *)(night + at);
+}
+
+/* xs_ecg_apnea_night_reset(night, nightByteOffset): a new recording's night (ht_apnea_night_reset). */
+void xs_ecg_apnea_night_reset(xsMachine *the)
+{
+	ecgArgc(the, 2, "xs_ecg_apnea_night_reset");
+	ht_apnea_night_reset(apneaNight(the, 0, "xs_ecg_apnea_night_reset"));
+}
+
+/* xs_ecg_apnea_spread(beats, beatsByteOffset, count, sampleRate, minute, night, nightByteOffset): minute's spread
+ * term (ht_apnea_spread) from the first count beat times, extending the night's statistics; returns the term. */
+void xs_ecg_apnea_spread(xsMachine *the)
+{
+	apneaArgs a;
+	ht_apnea_night_t *night;
+	int32_t term;
+	ecgArgc(the, 7, "xs_ecg_apnea_spread");
+	apneaBeats(the, &a, "xs_ecg_apnea_spread");
+	night = apneaNight(the, 5, "xs_ecg_apnea_spread");
+	if (ht_apnea_spread(a.beats, a.count, a.rate, a.minute, night, &term) != HT_OK)
+		ecgThrow(the, "xs_ecg_apnea_spread: arguments refused");
+	xsmcSetInteger(xsResult, term);
+}
+
