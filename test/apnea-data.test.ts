@@ -2,12 +2,14 @@
 // answer parsers, the subject folds, a dataset written from synthetic recordings and read back, and (when the
 // Apnea-ECG annotations are here) the real dataset's counts against the database's published ones.
 import test from "ava";
-import { mkdtemp, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { APNEA_STEP_S, APNEA_WINDOW, APNEA_WINDOW_OFFSET_S, apneaInput } from "../modules/rhythm/apnea-input.ts";
 import { apneaEcgPath, findApneaEcg, LEARNING_RECORDS, parseMinuteAnswers, parseRecordingClasses, readApneaRecords, subjectsOf, TEST_RECORDS, type ApneaRecord } from "../host/data/apnea-ecg.ts";
-import { readApneaDataset, subjectFolds, writeApneaDataset } from "../host/rhythm/apnea-dataset.ts";
+import { apneaIndexShaBeforeSpread, readApneaDataset, subjectFolds, writeApneaDataset } from "../host/rhythm/apnea-dataset.ts";
+import { ApneaNight } from "../modules/rhythm/apnea-spread.ts";
 import { IN_CI } from "./toolchain.ts";
 
 const FS = 100;
@@ -122,6 +124,20 @@ test("a dataset written from recordings reads back with its inputs, labels, spli
 	const expected = new Float32Array(APNEA_WINDOW);
 	apneaInput(records[2]!.beats, FS, 3, expected);
 	t.deepEqual(Array.from(ds.windows.subarray(8 * APNEA_WINDOW, 9 * APNEA_WINDOW)), Array.from(expected));
+	// The spread column: each recording's minutes in order through one night, as the device would.
+	const night = new ApneaNight();
+	const beats = Uint32Array.from(records[2]!.beats);
+	t.deepEqual(Array.from(ds.spread!.subarray(5, 9)), [0, 1, 2, 3].map((m) => night.term(beats, beats.length, FS, m)));
+	t.is(ds.index.files.spread, "spread.i16");
+	// A dataset from before the column (no files.spread) still reads, without it; its index sha is the one
+	// apneaIndexShaBeforeSpread derives from the new index (apnea cv keeps rows scored on it).
+	const index = JSON.parse(await readFile(join(out, "index.json"), "utf8"));
+	const { spread: _spread, ...files } = index.files;
+	const old = join(dir, "old");
+	await cp(out, old, { recursive: true });
+	await writeFile(join(old, "index.json"), JSON.stringify({ ...index, files }, null, "\t") + "\n");
+	t.is(readApneaDataset(old).spread, undefined);
+	t.is(createHash("sha256").update(await readFile(join(old, "index.json"))).digest("hex"), apneaIndexShaBeforeSpread(out));
 	t.throws(() => readApneaDataset(dir), { message: /apnea dataset/ });
 });
 

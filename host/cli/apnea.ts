@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { apneaRecipeCv, RECORDING_RULE_PER_HOUR, SCORE_MINUTES_TRIED, releaseApnea, sharedSubjects, type ApneaFigures, type ApneaRecipeCv, type ApneaRelease } from "../rhythm/apnea-eval.ts";
 import { apneaSvg } from "../rhythm/apnea-plot.ts";
-import { apneaDataset, buildApneaDataset, DEFAULT_APNEA_DIR } from "../rhythm/apnea-dataset.ts";
+import { apneaDataset, apneaIndexShaBeforeSpread, buildApneaDataset, DEFAULT_APNEA_DIR } from "../rhythm/apnea-dataset.ts";
 import type { MeanSd } from "../eval/cv.ts";
 import { datasetIndexSha, earlierRows, keptRow } from "../eval/kept-rows.ts";
 import { recipe } from "../train/recipes.ts";
@@ -68,7 +68,10 @@ function cvMarkdown(rs: ApneaRecipeCv[], command: string, carried: string[]): st
 			`Threshold policy: ${r.policy} (mean accuracy: tuned ${msPct(r.policy_accuracy.tuned)}, argmax ${msPct(r.policy_accuracy.argmax)}). ` +
 				(r.score_minutes_accuracy
 					? `Score minutes: ${r.score_minutes} (mean accuracy: ${Object.entries(r.score_minutes_accuracy).map(([m, a]) => `${m} ${msPct(a)}`).join(", ")}).`
-					: "Score minutes: 1 (scored before more were tried)."), "", HEADER,
+					: "Score minutes: 1 (scored before more were tried).") +
+				(r.spread_term
+					? ` With the spread term (a candidate decision, not in any model or the app yet: S + w F / 256 ≥ t*, F the RR spread against the night, modules/rhythm/apnea-spread.ts; w and t* per fold from the other folds): accuracy ${msPct(r.spread_term.accuracy)}, A and C recordings right ${msPct(r.spread_term.recordings_right)}; w per fold ${r.spread_term.weights.map((w) => w.join("/")).join(", ")} by seed.`
+					: ""), "", HEADER,
 			`| ${r.seeds.length} seeds | ${summaryCells(r.summary)} |`);
 		for (const s of r.seeds) lines.push(`| seed ${s.seed}${s.seed === r.shipped_seed ? " (**shipped**)" : ""}, t* ${s.t_star} | ${figureCells(s.figures, s.seed === r.shipped_seed)} |`);
 		lines.push("");
@@ -137,7 +140,8 @@ export async function apneaCommand(args: string[]): Promise<number> {
 	const names = values.recipe.split(",").filter(Boolean);
 	if (sub === "cv") {
 		const indexSha = datasetIndexSha(data);
-		const earlier = earlierRows<ApneaRecipeCv>(join(out, "apnea-cv.json"), indexSha);
+		// Rows of the same minutes are kept, whether or not their dataset had the spread column yet.
+		const earlier = new Map([...earlierRows<ApneaRecipeCv>(join(out, "apnea-cv.json"), apneaIndexShaBeforeSpread(data)), ...earlierRows<ApneaRecipeCv>(join(out, "apnea-cv.json"), indexSha)]);
 		const results: ApneaRecipeCv[] = [];
 		const carried: string[] = [];
 		for (const name of names) {

@@ -9,13 +9,17 @@
  *   split.u8     uint8 [count]: 0 the learning set (a, b, c records), 2 the test set (x records)
  *   minute.u32   uint32 LE [count]: the minute's number in its recording
  *   held.u16     uint16 LE [count]: seconds of the window without a usable RR interval (apneaInput's count)
+ *   spread.i16   int16 LE [count]: the minute's spread term (modules/rhythm/apnea-spread.ts), the recording's minutes
+ *                in order through one ApneaNight; absent in datasets built before it (APNEA_SPREAD_FILE)
  *
  * Minutes are in record order (learning, then test), minute by minute. The learning set's cross-validation folds
  * hold whole subjects (several subjects were recorded on more than one night).
  */
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { APNEA_STEP_S, APNEA_WINDOW, APNEA_WINDOW_OFFSET_S, apneaBeatTimes, apneaInput, RR_MAX_MS, RR_MIN_MS } from "../../modules/rhythm/apnea-input.ts";
+import { ApneaNight } from "../../modules/rhythm/apnea-spread.ts";
 import { APNEA_SAMPLE_RATE, apneaEcgPath, LEARNING_RECORDS, readApneaRecords, subjectsOf, TEST_RECORDS, type ApneaRecord, type RecordingClass } from "../data/apnea-ecg.ts";
 
 export const APNEA_FORMAT = "hypertiny-apnea-minutes";
@@ -27,6 +31,8 @@ export const APNEA_FOLDS = 5;
 export const APNEA_FILES = {
 	windows: "windows.f32", apnea: "apnea.u8", record: "record.u16", split: "split.u8", minute: "minute.u32", held: "held.u16",
 } as const;
+/** index.files.spread: added after version 2's other files, optional to readers (an older dataset lacks it). */
+export const APNEA_SPREAD_FILE = "spread.i16";
 
 export interface ApneaRecordEntry {
 	name: string;
@@ -50,7 +56,7 @@ export interface ApneaIndex {
 	units: "s";
 	features: string[];
 	classes: { apnea: readonly string[] };
-	files: typeof APNEA_FILES;
+	files: typeof APNEA_FILES & { spread?: typeof APNEA_SPREAD_FILE };
 	/** The trainer's split names; "validation" is empty (cross-validation folds instead). */
 	splits: Record<"train" | "validation" | "test", { records: string[]; first: number; count: number }>;
 	records: ApneaRecordEntry[];
@@ -68,6 +74,8 @@ export interface ApneaDataset {
 	split: Uint8Array;
 	minute: Uint32Array;
 	held: Uint16Array;
+	/** Each minute's spread term, when the dataset has the column. */
+	spread?: Int16Array;
 }
 
 /**
@@ -110,13 +118,16 @@ export function writeApneaDataset(out: string, records: ApneaRecord[], subjects:
 	const split = new Uint8Array(count);
 	const minute = new Uint32Array(count);
 	const held = new Uint16Array(count);
+	const spread = new Int16Array(count);
 	const entries: ApneaRecordEntry[] = [];
 	let n = 0;
 	for (const [ri, r] of records.entries()) {
 		const first = n;
 		const beats = apneaBeatTimes(r.beats); // once per record: apneaInput hands a Uint32Array to the C as it is
+		const night = new ApneaNight();
 		for (let m = 0; m < r.labels.length; m++, n++) {
 			held[n] = apneaInput(beats, APNEA_SAMPLE_RATE, m, windows.subarray(n * APNEA_WINDOW, (n + 1) * APNEA_WINDOW));
+			spread[n] = night.term(beats, beats.length, APNEA_SAMPLE_RATE, m);
 			apnea[n] = r.labels[m]!;
 			record[n] = ri;
 			split[n] = r.set === "learning" ? 0 : 2;
@@ -135,7 +146,7 @@ export function writeApneaDataset(out: string, records: ApneaRecord[], subjects:
 	};
 	const index: ApneaIndex = {
 		format: APNEA_FORMAT, version: APNEA_VERSION, count, window: APNEA_WINDOW, sampleRate: 1 / APNEA_STEP_S, units: "s", features: [],
-		classes: { apnea: ["N", "A"] }, files: APNEA_FILES,
+		classes: { apnea: ["N", "A"] }, files: { ...APNEA_FILES, spread: APNEA_SPREAD_FILE },
 		splits: { train: span("learning"), validation: { records: [], first: span("learning").count, count: 0 }, test: span("test") },
 		records: entries,
 		folds: foldNames.map((f) => f.map((name) => indexOf.get(name)!)),
@@ -158,10 +169,21 @@ export function writeApneaDataset(out: string, records: ApneaRecord[], subjects:
 	writeFileSync(join(scratch, APNEA_FILES.split), split);
 	writeFileSync(join(scratch, APNEA_FILES.minute), bytes(minute));
 	writeFileSync(join(scratch, APNEA_FILES.held), bytes(held));
+	writeFileSync(join(scratch, APNEA_SPREAD_FILE), bytes(spread));
 	writeFileSync(join(scratch, "index.json"), JSON.stringify(index, null, "\t") + "\n");
 	rmSync(out, { recursive: true, force: true });
 	renameSync(scratch, out);
 	return index;
+}
+
+/**
+ * The sha256 index.json of the dataset in `dir` had before the spread column was added (its files entry removed,
+ * written as the builder writes): rows scored on that dataset read the same minutes, so `apnea cv` keeps them.
+ */
+export function apneaIndexShaBeforeSpread(dir: string): string {
+	const index = JSON.parse(readFileSync(join(dir, "index.json"), "utf8")) as ApneaIndex;
+	const { spread: _spread, ...files } = index.files;
+	return createHash("sha256").update(JSON.stringify({ ...index, files }, null, "\t") + "\n").digest("hex");
 }
 
 /** The apnea minutes in `dir`, built there first when missing (`hypertiny apnea dataset`). */
@@ -194,5 +216,6 @@ export function readApneaDataset(dir: string): ApneaDataset {
 		split: new Uint8Array(file(APNEA_FILES.split, 1)),
 		minute: new Uint32Array(file(APNEA_FILES.minute, 4)),
 		held: new Uint16Array(file(APNEA_FILES.held, 2)),
+		spread: index.files.spread === APNEA_SPREAD_FILE ? new Int16Array(file(APNEA_SPREAD_FILE, 2)) : undefined,
 	};
 }

@@ -14,7 +14,7 @@ import { recipe } from "../train/recipes.ts";
 import { pooled, quantile, recordBootstrap, resampleWeights, type Interval, type RecordPart } from "../eval/bootstrap.ts";
 import { meanSd, poolFolds, readFoldPart, type FoldPart, type MeanSd, type OutOfFold } from "../eval/cv.ts";
 import { vScores } from "../eval/decide.ts";
-import { thresholdClasses } from "../eval/scores.ts";
+import { SCORE_MAX, SCORE_MIN, thresholdClasses } from "../eval/scores.ts";
 import { quantizeInputs, runWindows, type EngineName } from "../eval/engine.ts";
 import type { QuantParams } from "../../modules/runtime/quantize.ts";
 import { addWindow, emptyConfusion, emptyHistograms } from "../eval/metrics.ts";
@@ -148,6 +148,68 @@ export function cvDecisions(oof: OutOfFold, labels: Uint8Array, policy: Threshol
 	return { classes, scores, t_star: tuneThreshold(scores, labels).t_star };
 }
 
+/**
+ * The spread term's weight w from a logistic fit of the labels on (1, S, F / 256) over minutes `idx` (Newton's
+ * method): the decision S + w F / 256 ≥ t is the fit's own boundary direction, w = b_F / b_S rounded, 0 when the
+ * fit gives S no positive weight. A log-loss fit, not an accuracy search: it moves smoothly with the folds.
+ */
+export function spreadWeight(scores: ArrayLike<number>, spread: ArrayLike<number>, labels: ArrayLike<number>, idx: readonly number[]): number {
+	const b = [0, 0, 0];
+	for (let iter = 0; iter < 30; iter++) {
+		const g = [0, 0, 0], h = [[1e-6, 0, 0], [0, 1e-6, 0], [0, 0, 1e-6]];
+		for (const i of idx) {
+			const x = [1, scores[i]! / 64, spread[i]! / 256];
+			const p = 1 / (1 + Math.exp(-(b[0]! * x[0]! + b[1]! * x[1]! + b[2]! * x[2]!)));
+			for (let r = 0; r < 3; r++) {
+				g[r]! += (p - labels[i]!) * x[r]!;
+				for (let c = 0; c < 3; c++) h[r]![c]! += p * (1 - p) * x[r]! * x[c]!;
+			}
+		}
+		const step = solve3(h, g);
+		for (let r = 0; r < 3; r++) b[r]! -= step[r]!;
+	}
+	if (!(b[1]! > 0)) return 0;
+	return Math.max(-255, Math.min(255, Math.round((64 * b[2]!) / b[1]!)));
+}
+
+/** x with h x = g for a 3 × 3 h (Cramer's rule: the matrices here are small and well conditioned by the ridge). */
+function solve3(h: number[][], g: number[]): number[] {
+	const det = (m: number[][]) => m[0]![0]! * (m[1]![1]! * m[2]![2]! - m[1]![2]! * m[2]![1]!) - m[0]![1]! * (m[1]![0]! * m[2]![2]! - m[1]![2]! * m[2]![0]!) + m[0]![2]! * (m[1]![0]! * m[2]![1]! - m[1]![1]! * m[2]![0]!);
+	const d = det(h);
+	return [0, 1, 2].map((c) => det(h.map((row, r) => row.map((v, k) => (k === c ? g[r]! : v)))) / d);
+}
+
+/** The decision scores with the spread term: clamp(S + floor(w F / 256)) to the score range (host/eval/scores.ts). */
+export function spreadScores(scores: ArrayLike<number>, spread: ArrayLike<number>, w: number): Int16Array {
+	const out = new Int16Array(scores.length);
+	for (let i = 0; i < scores.length; i++) out[i] = Math.max(SCORE_MIN, Math.min(SCORE_MAX, scores[i]! + Math.floor((w * spread[i]!) / 256)));
+	return out;
+}
+
+/**
+ * Out-of-fold decisions with the spread term: for each fold, w and t* from the other folds' minutes (spreadWeight,
+ * then tuneThreshold on S + w F / 256). Returns the classes, each minute's S + w F / 256 under its fold's w, and
+ * each fold's w.
+ */
+export function spreadDecisions(oof: OutOfFold, labels: Uint8Array, scores: Int16Array, spread: Int16Array): { classes: Uint8Array; scores: Int16Array; weights: number[] } {
+	const classes = new Uint8Array(scores.length);
+	const withTerm = new Int16Array(scores.length);
+	const weights: number[] = [];
+	for (const k of [...new Set(oof.fold)].sort((a, b) => a - b)) {
+		const other = [...oof.fold.keys()].filter((i) => oof.fold[i] !== k);
+		const w = spreadWeight(scores, spread, labels, other);
+		const d = spreadScores(scores, spread, w);
+		const t = tuneThreshold(other.map((i) => d[i]!), other.map((i) => labels[i]!)).t_star;
+		for (let i = 0; i < scores.length; i++) {
+			if (oof.fold[i] !== k) continue;
+			classes[i] = d[i]! >= t ? 1 : 0;
+			withTerm[i] = d[i]!;
+		}
+		weights.push(w);
+	}
+	return { classes, scores: withTerm, weights };
+}
+
 export interface ApneaSeedCv {
 	seed: number;
 	/** The minutes its decision score averages (META.score_minutes; absent in rows made before: 1). */
@@ -168,6 +230,10 @@ export interface ApneaRecipeCv {
 	 * number tried, under the policy kept: the best is kept. */
 	score_minutes?: number;
 	score_minutes_accuracy?: Record<string, MeanSd | null>;
+	/** The decision with the spread term (a candidate: no model or app uses it yet), under the tuned policy and the
+	 * score minutes kept: mean ± sd over seeds of accuracy and of A and C recordings right, each seed's weight per
+	 * fold. Absent when the dataset has no spread column or the policy is argmax. */
+	spread_term?: { accuracy: MeanSd | null; recordings_right: MeanSd | null; weights: number[][] };
 	seeds: ApneaSeedCv[];
 	summary: Record<string, MeanSd | null>;
 	shipped_seed: number;
@@ -214,7 +280,17 @@ export function apneaRecipeCv(name: string, sweep: string, ds: ApneaDataset): Ap
 	const rows = seeds.map((s) => headline(s.figures));
 	const summary = Object.fromEntries(Object.keys(rows[0]!).map((k) => [k, meanSd(rows.map((row) => row[k] ?? null))]));
 	const best = seeds.reduce((a, b) => (b.figures.accuracy > a.figures.accuracy ? b : a));
-	return { recipe: name, about: r.about, family: r.family, policy, policy_accuracy, score_minutes, score_minutes_accuracy, seeds, summary, shipped_seed: best.seed };
+	let spread_term: ApneaRecipeCv["spread_term"];
+	if (ds.spread && policy === "tuned") {
+		const spread = ds.spread.subarray(0, learning);
+		const withTerm = pooledSeeds.map((oof, i) => spreadDecisions(oof, labels, tried.get(score_minutes)![i]!.scores, spread));
+		spread_term = {
+			accuracy: meanSd(withTerm.map(accuracy)),
+			recordings_right: meanSd(withTerm.map((d) => headline(apneaFigures(ds, 0, d.classes, d.scores, false)).recordings_right)),
+			weights: withTerm.map((d) => d.weights),
+		};
+	}
+	return { recipe: name, about: r.about, family: r.family, policy, policy_accuracy, score_minutes, score_minutes_accuracy, spread_term, seeds, summary, shipped_seed: best.seed };
 }
 
 /** A packed model that consumes the apnea RR sequence (META.consumes "rr-sequence", FORMAT §6). */
