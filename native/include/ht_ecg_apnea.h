@@ -49,8 +49,9 @@ int ht_apnea_quantize(const float *window, double scale, int32_t zero_point, int
  * (60 * minute + HT_APNEA_WINDOW_OFFSET_S + HT_APNEA_STEP_S * (HT_APNEA_WINDOW - 1)) * rate, when the device assesses
  * the minute: every beat up to L is then known); the window's intervals also open at or after its first instant.
  * The night's are kept in ht_apnea_night_t, which each call extends by the intervals that close after its `until`
- * and by L: call it for minutes in increasing order, on beats that reach back to the window's first instant (the
- * device's ring does). Integers only (int64 sums, an integer log2), so every target computes the same term. */
+ * and by L: call it for every minute in turn (0, 1, 2, ...: a skipped minute's intervals would be missed where the
+ * beats are a ring), on beats that reach back to the interval open at the window's first instant (the device's ring
+ * does). Integers only (int64 sums, an integer log2), so every target computes the same term. */
 #define HT_APNEA_SPREAD_MAX 4096
 /* The night's intervals are halved (count, sum and sum of squares, floored) when their count reaches this, so the
  * sums stay within int64 over any run; the mean and the spread barely move. */
