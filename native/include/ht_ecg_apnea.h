@@ -42,7 +42,8 @@ int32_t ht_apnea_input(const uint32_t *beats, uint32_t count, int32_t sample_rat
  * is outside -128..127 or a value is not finite. */
 int ht_apnea_quantize(const float *window, double scale, int32_t zero_point, int8_t *q);
 
-/* The apnea decision's spread term (docs/FORMAT.md §6, "spread"): how much the RR intervals vary in minute m's
+/* The apnea spread term (modules/rhythm/apnea-spread.ts; a decision term `apnea cv` scores, not yet in the packed
+ * format or the app): how much the RR intervals vary in minute m's
  * window against the whole recording so far, as round(256 * log2(sd of the window's intervals / sd of the night's)).
  * An RR interval [b_i, b_i+1) counts when its whole milliseconds (rounded as in ht_apnea_input) are in
  * HT_APNEA_RR_MIN_MS..HT_APNEA_RR_MAX_MS and it closes by the window's last instant L (the sample index
