@@ -44,6 +44,8 @@ test("earlierRows keeps a results file's rows for the same index, or a fingerpri
 	const rows = [{ recipe: "r1" }, { recipe: "r2" }];
 	writeFileSync(file, JSON.stringify({ dataset: { index_sha256: datasetIndexSha(old) }, recipes: rows }));
 	t.is(earlierRows(file, datasetIndexSha(old)).size, 2, "same index");
+	t.is(earlierRows(file, [datasetIndexSha(now), datasetIndexSha(old)]).size, 2, "one of the indexes given");
+	t.is(earlierRows(file, [datasetIndexSha(now), datasetIndexSha(changed)]).size, 0, "none of the indexes given");
 	t.is(earlierRows(file, datasetIndexSha(now), beatDatasetFingerprint(now)).size, 0, "another index and no fingerprint recorded");
 	writeFileSync(file, JSON.stringify({ dataset: { index_sha256: datasetIndexSha(old), fingerprint: beatDatasetFingerprint(old) }, recipes: rows }));
 	t.deepEqual([...earlierRows(file, datasetIndexSha(now), beatDatasetFingerprint(now)).keys()], ["r1", "r2"], "features appended");

@@ -141,7 +141,7 @@ export async function apneaCommand(args: string[]): Promise<number> {
 	if (sub === "cv") {
 		const indexSha = datasetIndexSha(data);
 		// Rows of the same minutes are kept, whether or not their dataset had the spread column yet.
-		const earlier = new Map([...earlierRows<ApneaRecipeCv>(join(out, "apnea-cv.json"), apneaIndexShaBeforeSpread(data)), ...earlierRows<ApneaRecipeCv>(join(out, "apnea-cv.json"), indexSha)]);
+		const earlier = earlierRows<ApneaRecipeCv>(join(out, "apnea-cv.json"), [indexSha, apneaIndexShaBeforeSpread(data)]);
 		const results: ApneaRecipeCv[] = [];
 		const carried: string[] = [];
 		for (const name of names) {

@@ -49,13 +49,15 @@ export function sameInputs(earlier: DatasetFingerprint, now: DatasetFingerprint)
 }
 
 /**
- * The rows of the results file at `path` by recipe, when it records the dataset `indexSha`, or a fingerprint
- * whose inputs this dataset keeps (`fingerprint`, sameInputs); else none.
+ * The rows of the results file at `path` by recipe, when it records the dataset `indexSha` (or one of several: an
+ * index that only gained a file still reads the same inputs), or a fingerprint whose inputs this dataset keeps
+ * (`fingerprint`, sameInputs); else none.
  */
-export function earlierRows<Row extends { recipe: string }>(path: string, indexSha: string, fingerprint?: DatasetFingerprint): Map<string, Row> {
+export function earlierRows<Row extends { recipe: string }>(path: string, indexSha: string | readonly string[], fingerprint?: DatasetFingerprint): Map<string, Row> {
 	if (!existsSync(path)) return new Map();
 	const earlier = JSON.parse(readFileSync(path, "utf8")) as { dataset?: { index_sha256?: string; fingerprint?: DatasetFingerprint }; recipes?: Row[] };
-	const same = earlier.dataset?.index_sha256 === indexSha || (!!fingerprint && !!earlier.dataset?.fingerprint && sameInputs(earlier.dataset.fingerprint, fingerprint));
+	const shas: readonly string[] = typeof indexSha === "string" ? [indexSha] : indexSha;
+	const same = shas.includes(earlier.dataset?.index_sha256 ?? "") || (!!fingerprint && !!earlier.dataset?.fingerprint && sameInputs(earlier.dataset.fingerprint, fingerprint));
 	if (!same) return new Map();
 	return new Map((earlier.recipes ?? []).map((r) => [r.recipe, r]));
 }
