@@ -215,7 +215,7 @@ class WasmRr {
 const APNEA_WINDOW = 256;
 const APNEA_MAX_RATE = 10000;
 /** sizeof(ht_apnea_night_t): int64 until, sum, sumsq; uint32 count, reserved. */
-export const APNEA_NIGHT_BYTES = 32;
+const APNEA_NIGHT_BYTES = 32;
 
 /**
  * The apnea minute's input (native/include/ht_ecg_apnea.h: no state) in one shared wasm instance: its window and
@@ -320,11 +320,17 @@ function apneaNightOf(args: unknown[], arg: number, name: string): { bytes: Uint
 	return { bytes, at };
 }
 
-/** ht_apnea_input on checked arguments: the window's float32s in the instance (and their bytes in the window argument). */
-function apneaInputRun(a: ApneaArgs, name: string): { w: WasmApnea; held: number } {
+/** The apnea instance with the checked arguments' beats copied into its memory. */
+function apneaWithBeats(a: ApneaArgs): WasmApnea {
 	const w = (apnea ??= new WasmApnea());
 	w.reserve(a.count);
 	w.beatsView.set(a.times.subarray(a.first, a.first + a.count));
+	return w;
+}
+
+/** ht_apnea_input on checked arguments: the window's float32s in the instance (and their bytes in the window argument). */
+function apneaInputRun(a: ApneaArgs, name: string): { w: WasmApnea; held: number } {
+	const w = apneaWithBeats(a);
 	const held = w.x.ht_apnea_input(w.beats, a.count, a.rate, a.minute, w.window);
 	if (held < 0) fail(`${name}: arguments refused`);
 	a.window.set(w.windowBytes, a.windowAt);
@@ -652,9 +658,7 @@ const FUNCTIONS: Record<string, (...args: any[]) => any> = {
 		const name = "xs_ecg_apnea_spread";
 		const a = apneaBeatArguments(args, name);
 		const night = apneaNightOf(args, 5, name);
-		const w = (apnea ??= new WasmApnea());
-		w.reserve(a.count);
-		w.beatsView.set(a.times.subarray(a.first, a.first + a.count));
+		const w = apneaWithBeats(a);
 		w.nightBytes.set(night.bytes.subarray(night.at, night.at + APNEA_NIGHT_BYTES));
 		if (w.x.ht_apnea_spread(w.beats, a.count, a.rate, a.minute, w.night, w.term) !== 0) fail(`${name}: arguments refused`);
 		night.bytes.set(w.nightBytes, night.at);
