@@ -5,7 +5,7 @@
 // there also on the Cortex-M4.
 import test from "ava";
 import { findApneaEcg, LEARNING_RECORDS, apneaEcgPath, readApneaRecords } from "../host/data/apnea-ecg.ts";
-import { APNEA_STEP_S, APNEA_WINDOW, APNEA_WINDOW_OFFSET_S, RR_MAX_MS, RR_MIN_MS } from "../modules/rhythm/apnea-input.ts";
+import { APNEA_STEP_S, APNEA_WINDOW, APNEA_WINDOW_OFFSET_S, firstAtOrAfter, RR_MAX_MS, RR_MIN_MS } from "../modules/rhythm/apnea-input.ts";
 import { ApneaNight, APNEA_SPREAD_MAX } from "../modules/rhythm/apnea-spread.ts";
 import { apneaSpreadNative } from "../modules/ecg/native.ts";
 import { IN_CI } from "./toolchain.ts";
@@ -26,17 +26,6 @@ function intervals(beats: Uint32Array, rate: number) {
 	return { count, sum, sumsq };
 }
 
-/** The first index whose beat is > t (or >= t when `atOrAfter`), by binary search. */
-function search(beats: Uint32Array, t: number, atOrAfter: boolean): number {
-	let lo = 0, hi = beats.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >> 1;
-		if (atOrAfter ? beats[mid]! < t : beats[mid]! <= t) lo = mid + 1;
-		else hi = mid;
-	}
-	return lo;
-}
-
 /**
  * The definition: the intervals closing by the window's last instant are the night's; those of them opening at or
  * after its first instant are the window's; 128 (log2 of the window's variance − log2 of the night's), in doubles.
@@ -44,8 +33,8 @@ function search(beats: Uint32Array, t: number, atOrAfter: boolean): number {
 function reference(beats: Uint32Array, p: ReturnType<typeof intervals>, rate: number, minute: number): number {
 	const first = (60 * minute + APNEA_WINDOW_OFFSET_S) * rate;
 	const last = first + APNEA_STEP_S * (APNEA_WINDOW - 1) * rate;
-	const end = Math.max(0, search(beats, last, false) - 1); // intervals 0..end-1 close by last
-	const start = Math.min(end, search(beats, first, true)); // intervals start..end-1 also open at or after first
+	const end = Math.max(0, firstAtOrAfter(beats, beats.length, last + 1) - 1); // intervals 0..end-1 close by last
+	const start = Math.min(end, firstAtOrAfter(beats, beats.length, first)); // intervals start..end-1 also open at or after first
 	const nn = p.count[end]!, ns = p.sum[end]!, nq = p.sumsq[end]!;
 	const wn = nn - p.count[start]!, ws = ns - p.sum[start]!, wq = nq - p.sumsq[start]!;
 	if (wn < 2n || nn < 2n) return 0;
@@ -76,8 +65,8 @@ function check(beats: Uint32Array, rate: number, minutes: number): number[] | st
 	for (let m = 0; m < minutes; m++) {
 		const first = (60 * m + APNEA_WINDOW_OFFSET_S) * rate;
 		const last = first + APNEA_STEP_S * (APNEA_WINDOW - 1) * rate;
-		const from = Math.max(0, search(beats, first, true) - 1);
-		const to = Math.min(beats.length, search(beats, last, false) + 2); // the beat that made the minute due, and one more
+		const from = Math.max(0, firstAtOrAfter(beats, beats.length, first) - 1);
+		const to = Math.min(beats.length, firstAtOrAfter(beats, beats.length, last + 1) + 2); // the beat that made the minute due, and one more
 		const n = Math.min(to - from, ring.length);
 		ring.set(beats.subarray(from, from + n));
 		const a = all.term(beats, beats.length, rate, m), b = ringed.term(ring, n, rate, m);
