@@ -138,14 +138,27 @@ export function minuteScores(ds: ApneaDataset, first: number, raw: Int16Array, m
  */
 export function cvDecisions(oof: OutOfFold, labels: Uint8Array, policy: ThresholdPolicy, scores = vScores(oof.outputs)): { classes: Uint8Array; scores: Int16Array; t_star: number } {
 	if (policy === "argmax") return { classes: thresholdClasses(scores, ARGMAX_T), scores, t_star: ARGMAX_T };
-	const classes = new Uint8Array(scores.length);
-	const folds = [...new Set(oof.fold)];
-	for (const k of folds) {
+	return { classes: foldDecisions(oof, labels, () => scores).classes, scores, t_star: tuneThreshold(scores, labels).t_star };
+}
+
+/**
+ * Out-of-fold classes, fold by fold in ascending order: the scores `scoresFor` gives from the other folds' minutes
+ * (their indices), thresholded at the t* tuned on those minutes; also each minute's score under its own fold's call.
+ */
+function foldDecisions(oof: OutOfFold, labels: Uint8Array, scoresFor: (other: readonly number[]) => ArrayLike<number>): { classes: Uint8Array; scores: Int16Array } {
+	const classes = new Uint8Array(oof.fold.length);
+	const scores = new Int16Array(oof.fold.length);
+	for (const k of [...new Set(oof.fold)].sort((a, b) => a - b)) {
 		const other = [...oof.fold.keys()].filter((i) => oof.fold[i] !== k);
-		const t = tuneThreshold(other.map((i) => scores[i]!), other.map((i) => labels[i]!)).t_star;
-		for (let i = 0; i < scores.length; i++) if (oof.fold[i] === k) classes[i] = scores[i]! >= t ? 1 : 0;
+		const d = scoresFor(other);
+		const t = tuneThreshold(other.map((i) => d[i]!), other.map((i) => labels[i]!)).t_star;
+		for (let i = 0; i < classes.length; i++) {
+			if (oof.fold[i] !== k) continue;
+			classes[i] = d[i]! >= t ? 1 : 0;
+			scores[i] = d[i]!;
+		}
 	}
-	return { classes, scores, t_star: tuneThreshold(scores, labels).t_star };
+	return { classes, scores };
 }
 
 /**
@@ -192,22 +205,13 @@ export function spreadScores(scores: ArrayLike<number>, spread: ArrayLike<number
  * each fold's w.
  */
 export function spreadDecisions(oof: OutOfFold, labels: Uint8Array, scores: Int16Array, spread: Int16Array): { classes: Uint8Array; scores: Int16Array; weights: number[] } {
-	const classes = new Uint8Array(scores.length);
-	const withTerm = new Int16Array(scores.length);
 	const weights: number[] = [];
-	for (const k of [...new Set(oof.fold)].sort((a, b) => a - b)) {
-		const other = [...oof.fold.keys()].filter((i) => oof.fold[i] !== k);
+	const decided = foldDecisions(oof, labels, (other) => {
 		const w = spreadWeight(scores, spread, labels, other);
-		const d = spreadScores(scores, spread, w);
-		const t = tuneThreshold(other.map((i) => d[i]!), other.map((i) => labels[i]!)).t_star;
-		for (let i = 0; i < scores.length; i++) {
-			if (oof.fold[i] !== k) continue;
-			classes[i] = d[i]! >= t ? 1 : 0;
-			withTerm[i] = d[i]!;
-		}
 		weights.push(w);
-	}
-	return { classes, scores: withTerm, weights };
+		return spreadScores(scores, spread, w);
+	});
+	return { ...decided, weights };
 }
 
 export interface ApneaSeedCv {
