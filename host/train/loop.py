@@ -283,8 +283,9 @@ def train_phase(net, train, val, k, *, name, epochs, lr, batch, epoch_size, weig
                 average.load_into(net)
             log(f"[{name}] epoch {epoch} step {step}/{total} loss {np.mean(losses):.4f} {time.time() - t0:.1f}s")
             continue
-        trained = copy.deepcopy(net.state_dict()) if average is not None else None
-        if average is not None:
+        trained = None
+        if average is not None:  # evaluate the average, then train on from the weights as trained
+            trained = copy.deepcopy(net.state_dict())
             average.load_into(net)
         score, t = evaluate(net, val, k)
         mark = ""
